@@ -1,0 +1,1 @@
+process.stdout.write('metadata-service: not yet implemented\n')

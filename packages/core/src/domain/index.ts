@@ -1,0 +1,7 @@
+export * from './metadata.js'
+export * from './cluster-defaults.js'
+export * from './group.js'
+export * from './instance-info.js'
+export * from './wireguard-peer.js'
+export * from './kinds.js'
+export * from './resource-errors.js'

@@ -1,0 +1,79 @@
+/** One IP address of an Ethernet interface (SMD `IPAddresses[]`). */
+export interface InventoryIpAddress {
+  readonly ip: string
+  /** SMD `Network`, e.g. `HMN`; "" when absent. */
+  readonly network: string
+}
+
+/** An SMD EthernetInterface of a node, in SMD order. */
+export interface InventoryInterface {
+  readonly id: string
+  readonly description: string
+  /** As SMD gives it; compare case-insensitively (NC-9). */
+  readonly mac: string
+  readonly type: string
+  readonly ipAddresses: readonly InventoryIpAddress[]
+}
+
+/** A NIC from the node's ComponentEndpoint `RedfishSystemInfo.EthernetNICInfo` (SMD-5). */
+export interface InventoryNic {
+  readonly redfishId: string
+  readonly description: string
+  readonly mac: string
+  readonly permanentMac: string
+  /** `InterfaceEnabled`; absent means false. */
+  readonly enabled: boolean
+}
+
+/** What the inventory knows about one node (SMD-9). */
+export interface InventoryNode {
+  /** The component ID, e.g. `x1000c0s0b0n0`. */
+  readonly xname: string
+  /** 0 when unknown. */
+  readonly nid: number
+  /** SMD `Role` as given (`Compute` from real SMD, `compute` from the mock). */
+  readonly role: string
+  /** Group labels in SMD order; `undefined` when memberships could not be read (NC-16 step 2, NC-17). */
+  readonly groups: readonly string[] | undefined
+  readonly interfaces: readonly InventoryInterface[]
+  readonly nics: readonly InventoryNic[]
+  /** Component-level address fields; fixtures and the mock only (NC-8 last fallback). */
+  readonly componentIp?: string
+  readonly componentMac?: string
+}
+
+/** Health of an inventory, for `/health` and metrics. */
+export interface InventoryHealth {
+  /** False until the first successful sync (SMD-14); true at once when sync is disabled or mocked. */
+  readonly ready: boolean
+  /** Snapshot older than 2x the sync interval (SMD-8). */
+  readonly stale: boolean
+  /** Unix ms of the last successful sync, if any. */
+  readonly lastSuccessAt?: number
+  /** The last sync or lookup error text, if any. */
+  readonly lastError?: string
+  /** Nodes and IPs in the snapshot. */
+  readonly nodes: number
+  readonly ips: number
+}
+
+/**
+ * The cluster inventory (SMD or the mock), answered from an in-memory snapshot. Implemented by
+ * `@metadata-service/adapter-smd`; `createFakeInventory()` in `@metadata-service/core/testing` for tests.
+ */
+export interface Inventory {
+  /**
+   * The node owning `address` (any of its component or interface IPs), or `undefined` when none does.
+   * Rejects with `MetadataError('INVENTORY_UNAVAILABLE')` when the inventory cannot answer (ID-4).
+   */
+  resolve(address: string): Promise<InventoryNode | undefined>
+  /** The node with this xname, or `undefined`. Same rejections as `resolve`. */
+  node(xname: string): Promise<InventoryNode | undefined>
+  /** Changes whenever the snapshot (or live overlay) changes; caches key on it. */
+  generation(): number
+  health(): InventoryHealth
+  /** Starts syncing (no-op for static inventories). Resolves once started, not when the first sync is done. */
+  start(): Promise<void>
+  /** Stops background work. */
+  close(): Promise<void>
+}

@@ -1,0 +1,2 @@
+export * from './resource-api.js'
+export * from './nocloud-api.js'
