@@ -1,2 +1,4 @@
-// In-memory fakes of every port and the contract suites. Never imported by production code.
-export {}
+export * from './memory-store.js'
+export * from './fixed-clock.js'
+export * from './recording-logger.js'
+export * from './sequence-random.js'
