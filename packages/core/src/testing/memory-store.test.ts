@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest'
+import { sampleResource } from './_resource-samples.js'
+import { createMemoryStore } from './memory-store.js'
+import { describeResourceStore } from './resource-store.contract.js'
+
+describeResourceStore('memory', async () => ({ store: createMemoryStore() }))
+
+describe('createMemoryStore seed', () => {
+  it('loads legacy duplicate names and refuses writes to either until one goes (RES-3)', async () => {
+    const a = sampleResource('Group', 'compute', 'group-00000001')
+    const b = sampleResource('Group', 'compute', 'group-00000002', { createdAt: '2025-01-02T00:00:00Z' })
+    const store = createMemoryStore([a, b])
+    expect(await store.list('Group')).toEqual([a, b])
+    await expect(store.update(a, '1')).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: 'Group named compute already exists: group-00000002',
+    })
+    await store.delete('Group', 'group-00000002')
+    expect((await store.update(a, '1')).metadata.resourceVersion).toBe('2')
+  })
+
+  it('copies the seed', async () => {
+    const a = sampleResource('Group', 'compute', 'group-00000001')
+    const store = createMemoryStore([a])
+    a.metadata.name = 'mutated'
+    expect((await store.get('Group', 'group-00000001'))?.metadata.name).toBe('compute')
+  })
+
+  it('refuses a seed holding one uid twice', () => {
+    const a = sampleResource('Group', 'compute', 'group-00000001')
+    expect(() => createMemoryStore([a, a])).toThrow('seed holds Group group-00000001 twice')
+  })
+})
