@@ -1,0 +1,3 @@
+export * from './headers.js'
+export * from './client-address.js'
+export * from './request-base.js'
