@@ -1,6 +1,7 @@
 import type { AnyResource, ResourceOf } from '../domain/kinds.js'
 import type { KindName } from '../domain/metadata.js'
 import { nameConflict, preconditionFailed, resourceNotFound } from '../domain/resource-errors.js'
+import { compareResourceOrder } from '../domain/resource-order.js'
 import { MetadataError } from '../errors.js'
 import type { ResourceChange, ResourceStore } from '../ports/resource-store.js'
 
@@ -54,7 +55,7 @@ export function createMemoryStore(seed: readonly AnyResource[] = []): ResourceSt
   return {
     async list<K extends KindName>(kind: K) {
       open()
-      return [...kindMap(kind).values()].sort(compareByCreation).map((r) => structuredClone(r) as ResourceOf<K>)
+      return [...kindMap(kind).values()].sort(compareResourceOrder).map((r) => structuredClone(r) as ResourceOf<K>)
     },
     async get<K extends KindName>(kind: K, uid: string) {
       open()
@@ -113,22 +114,4 @@ export function createMemoryStore(seed: readonly AnyResource[] = []): ResourceSt
       listeners.clear()
     },
   }
-}
-
-// --- internal ---
-
-/** RES-1 order: `createdAt` as an instant (ms and ns timestamps mixed), then `uid`. */
-function compareByCreation(a: AnyResource, b: AnyResource): number {
-  const [am, af] = instant(a.metadata.createdAt)
-  const [bm, bf] = instant(b.metadata.createdAt)
-  if (am !== bm) return am < bm ? -1 : 1
-  if (af !== bf) return af < bf ? -1 : 1
-  return a.metadata.uid < b.metadata.uid ? -1 : a.metadata.uid > b.metadata.uid ? 1 : 0
-}
-
-/** Unix ms of the whole second and the fraction digits (padded to 9) of an RFC 3339 time; unparsable sorts first. */
-function instant(timestamp: string): [number, string] {
-  const fraction = /\.(\d+)/.exec(timestamp)?.[1] ?? ''
-  const ms = Date.parse(timestamp.replace(/\.\d+/, ''))
-  return [Number.isNaN(ms) ? -Infinity : ms, fraction.padEnd(9, '0')]
 }
