@@ -1,0 +1,73 @@
+import { MetadataError, type MetadataErrorCode } from '../errors.js'
+import { parseIp } from '../ip/ip.js'
+import type { Inventory, InventoryHealth, InventoryNode } from '../ports/inventory.js'
+import { MOCK_NODE_FIXTURES } from './fixtures.js'
+
+/** An {@link Inventory} for tests, with call counters and injectable failures. */
+export interface FakeInventory extends Inventory {
+  /** How many times `resolve` and `node` were called (failed calls included). */
+  readonly calls: { resolve: number; node: number }
+  /** The next `resolve` or `node` call rejects with `MetadataError(code)`; calls queue one failure each. */
+  failNext(code: MetadataErrorCode): void
+  /** Replaces the snapshot and bumps the generation, like a completed sync. */
+  setNodes(nodes: readonly InventoryNode[]): void
+}
+
+/**
+ * A static in-memory inventory (default: the three SMD-15 nodes). `resolve` finds a node by any interface IP or
+ * its component IP, first node winning on a duplicate (SMD-9); addresses are compared in canonical form. Nodes are
+ * copied on `setNodes` and then handed out by reference, like a snapshot, so caches keyed on them behave as in
+ * production. `generation()` starts at 1.
+ */
+export function createFakeInventory(nodes: readonly InventoryNode[] = MOCK_NODE_FIXTURES): FakeInventory {
+  let byXname = new Map<string, InventoryNode>()
+  let byIp = new Map<string, InventoryNode>()
+  let generation = 0
+  const failures: MetadataErrorCode[] = []
+  const calls = { resolve: 0, node: 0 }
+
+  const setNodes = (next: readonly InventoryNode[]) => {
+    const copies = structuredClone(next) as InventoryNode[]
+    byXname = new Map(copies.map((n) => [n.xname, n]))
+    byIp = new Map()
+    for (const node of copies) {
+      const ips = [node.componentIp, ...node.interfaces.flatMap((i) => i.ipAddresses.map((a) => a.ip))]
+      for (const ip of ips) {
+        const key = ip ? canonical(ip) : undefined
+        if (key !== undefined && !byIp.has(key)) byIp.set(key, node)
+      }
+    }
+    generation += 1
+  }
+  const failIfQueued = () => {
+    const code = failures.shift()
+    if (code !== undefined) throw new MetadataError(code, `fake inventory failure (${code})`)
+  }
+  setNodes(nodes)
+
+  return {
+    calls,
+    failNext: (code) => {
+      failures.push(code)
+    },
+    setNodes,
+    async resolve(address) {
+      calls.resolve += 1
+      failIfQueued()
+      return byIp.get(canonical(address))
+    },
+    async node(xname) {
+      calls.node += 1
+      failIfQueued()
+      return byXname.get(xname)
+    },
+    generation: () => generation,
+    health: (): InventoryHealth => ({ ready: true, stale: false, nodes: byXname.size, ips: byIp.size }),
+    async start() {},
+    async close() {},
+  }
+}
+
+function canonical(address: string): string {
+  return parseIp(address)?.address ?? address
+}
