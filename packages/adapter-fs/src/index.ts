@@ -1,1 +1,1 @@
-export {}
+export { openFileStore, type FileStoreOptions } from './file-store.js'

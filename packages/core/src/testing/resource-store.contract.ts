@@ -136,6 +136,24 @@ export function describeResourceStore(name: string, factory: () => Promise<Resou
       expect(await store.get('Group', 'group-00000001')).toEqual(v2)
     })
 
+    it('checks and writes atomically under concurrent writes (RES-5)', async () => {
+      await store.create(group('compute', 'group-00000001'))
+      const a = group('compute', 'group-00000001')
+      a.spec.template = 'a'
+      const b = group('compute', 'group-00000001')
+      b.spec.template = 'b'
+      const results = await Promise.allSettled([store.update(a, '1'), store.update(b, '1')])
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected'])
+      expect(results[1]).toMatchObject({ reason: { message: 'precondition failed: current resourceVersion is 2' } })
+      expect((await store.get('Group', 'group-00000001'))?.spec.template).toBe('a')
+      const creates = await Promise.allSettled([
+        store.create(group('io', 'group-00000002')),
+        store.create(group('io', 'group-00000003')),
+      ])
+      expect(creates.map((r) => r.status)).toEqual(['fulfilled', 'rejected'])
+      expect(creates[1]).toMatchObject({ reason: { message: 'Group named io already exists: group-00000002' } })
+    })
+
     it('renames, and rejects a rename onto another resource name with CONFLICT', async () => {
       await store.create(group('compute', 'group-00000001'))
       await store.create(group('io', 'group-00000002'))
