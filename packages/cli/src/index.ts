@@ -1,1 +1,37 @@
-process.stdout.write('metadata-service: not yet implemented\n')
+// The executable's entry (bin/metadata-service.js imports the bundle of this file). The only place that reads
+// `process`: everything below gets a CliIo.
+import { readFileSync } from 'node:fs'
+import { runCli } from './main.js'
+import type { CliIo } from './io.js'
+
+const io: CliIo = {
+  env: process.env,
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+  stdinIsTty: process.stdin.isTTY === true,
+  readStdin: async () => {
+    const chunks: Buffer[] = []
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+    return Buffer.concat(chunks).toString('utf8')
+  },
+  readFile: (path) => {
+    try {
+      return readFileSync(path, 'utf8')
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined
+      throw err
+    }
+  },
+  onShutdownSignal: (handler) => {
+    const onSignal = (signal: NodeJS.Signals) => handler(signal)
+    process.once('SIGINT', onSignal)
+    process.once('SIGTERM', onSignal)
+    return () => {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+    }
+  },
+}
+
+process.exitCode = await runCli(process.argv.slice(2), io)

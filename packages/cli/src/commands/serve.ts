@@ -1,0 +1,51 @@
+import type { ArgsDef, CommandDef } from 'citty'
+import { systemClock } from '@metadata-service/core'
+import { startServer } from '../compose.js'
+import { SERVE_ARGS } from '../config/flags.js'
+import { loadConfig, redactConfig } from '../config/load.js'
+import { createLogger } from '../logger.js'
+import { VERSION_INFO } from '../version-info.js'
+import { leafCommand, PROGRAM, type CliContext } from './command.js'
+
+/**
+ * `serve` (CLI-1): loads the configuration (CFG), starts the service in the OPS-1 order and runs until SIGINT or
+ * SIGTERM, then drains and releases the data directory (OPS-4). Logs go to stdout as JSON lines.
+ */
+export function serveCommand(ctx: CliContext): CommandDef<ArgsDef> {
+  return leafCommand({
+    path: `${PROGRAM} serve`,
+    description: 'Run the metadata service until SIGINT/SIGTERM',
+    examples: [
+      `${PROGRAM} serve --port 8888 --mock-smd`,
+      `SMD_URL=http://smd:27779 SMD_JWT=$TOKEN ${PROGRAM} serve`,
+      `${PROGRAM} serve --config /etc/metadata-service/config.yaml --log-format pretty`,
+    ],
+    args: SERVE_ARGS,
+    run: async (_args, rawArgs) => {
+      const { config, file, warnings, sources } = loadConfig({ argv: rawArgs, env: ctx.io.env, readFile: ctx.io.readFile })
+      const logger = createLogger({
+        level: config.log_level,
+        format: config.log_format,
+        write: (line) => ctx.io.stdout(line),
+        clock: systemClock,
+      })
+      for (const warning of warnings) logger.warn(warning)
+      logger.info('starting metadata-service', { version: VERSION_INFO.version, configFile: file ?? null })
+      logger.debug('configuration', { config: redactConfig(config), sources })
+
+      // Register before starting, so a signal during startup still shuts down cleanly once started.
+      let signalled: (signal: string) => void = () => {}
+      const stop = new Promise<string>((resolve) => (signalled = resolve))
+      const removeHandler = ctx.io.onShutdownSignal((signal) => signalled(signal))
+      try {
+        const server = await startServer(config, { logger, clock: systemClock, version: VERSION_INFO.version })
+        const signal = await stop
+        logger.info('shutting down', { signal, drainSeconds: config.shutdown_timeout })
+        await server.close()
+        logger.info('stopped')
+      } finally {
+        removeHandler()
+      }
+    },
+  })
+}

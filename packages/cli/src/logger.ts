@@ -1,0 +1,73 @@
+import type { Clock, LogFields, Logger } from '@metadata-service/core'
+
+/** Log levels in increasing severity. */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const
+export type LogLevel = (typeof LOG_LEVELS)[number]
+
+/** Options of {@link createLogger}. */
+export interface LoggerOptions {
+  /** Entries below this level are dropped. */
+  readonly level: LogLevel
+  /** `json`: one JSON object per line (OPS-5); `pretty`: `time LEVEL message key=value…` for people. */
+  readonly format: 'json' | 'pretty'
+  /** Receives each finished line, newline included (stdout in `serve`). */
+  readonly write: (line: string) => void
+  readonly clock: Clock
+}
+
+/** Field names whose values are always masked, whatever logs them (SEC-4). */
+const SECRET_FIELDS: ReadonlySet<string> = new Set([
+  'authorization',
+  'token',
+  'access_token',
+  'refresh_token',
+  'accessToken',
+  'refreshToken',
+  'privateKey',
+  'private_key',
+  'smd_jwt',
+  'smd_token',
+  'tokensmith_bootstrap_token',
+  'bootstrapToken',
+])
+
+/**
+ * The Logger port for the executable. Each entry is `{"time","level","msg",…fields}`; an `Error` value is reduced
+ * to its name, message and code (stacks only at debug level), and secret-named fields show as `***`.
+ */
+export function createLogger(options: LoggerOptions, bound: LogFields = {}): Logger {
+  const threshold = LOG_LEVELS.indexOf(options.level)
+  const emit = (level: LogLevel, msg: string, fields?: LogFields) => {
+    if (LOG_LEVELS.indexOf(level) < threshold) return
+    const entry: Record<string, unknown> = { time: new Date(options.clock.now()).toISOString(), level, msg }
+    for (const [key, value] of Object.entries({ ...bound, ...fields })) {
+      entry[key] = SECRET_FIELDS.has(key) && value !== '' && value !== undefined ? '***' : plain(value, options.level)
+    }
+    options.write(options.format === 'json' ? `${JSON.stringify(entry)}\n` : pretty(entry))
+  }
+  return {
+    debug: (msg, fields) => emit('debug', msg, fields),
+    info: (msg, fields) => emit('info', msg, fields),
+    warn: (msg, fields) => emit('warn', msg, fields),
+    error: (msg, fields) => emit('error', msg, fields),
+    child: (fields) => createLogger(options, { ...bound, ...fields }),
+  }
+}
+
+// --- internal ---
+
+function plain(value: unknown, level: LogLevel): unknown {
+  if (!(value instanceof Error)) return value
+  const out: Record<string, unknown> = { name: value.name, message: value.message }
+  const code = (value as { code?: unknown }).code
+  if (code !== undefined) out.code = code
+  if (value.cause !== undefined) out.cause = plain(value.cause, level)
+  if (level === 'debug' && value.stack !== undefined) out.stack = value.stack
+  return out
+}
+
+function pretty(entry: Record<string, unknown>): string {
+  const { time, level, msg, ...rest } = entry
+  const fields = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+  return `${String(time)} ${String(level).toUpperCase().padEnd(5)} ${String(msg)}${fields.length ? ` ${fields.join(' ')}` : ''}\n`
+}

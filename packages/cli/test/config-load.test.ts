@@ -1,0 +1,331 @@
+import { describe, expect, it } from 'vitest'
+import { loadConfig, redactConfig } from '../src/config/load.js'
+import { CONFIG_KEYS, defaultOf } from '../src/config/schema.js'
+import { UsageError } from '../src/errors.js'
+
+type Files = Record<string, string>
+
+function load(argv: string[] = [], env: Record<string, string> = {}, files: Files = {}) {
+  return loadConfig({ argv, env, readFile: (path) => files[path] })
+}
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn()
+  } catch (err) {
+    expect(err).toBeInstanceOf(UsageError)
+    return (err as Error).message.split('\n')
+  }
+  throw new Error('expected loadConfig to throw')
+}
+
+describe('loadConfig defaults (CFG-4)', () => {
+  it('gives every key of the CFG-4 table its default', () => {
+    const { config, sources, file, warnings } = load()
+    expect(config).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      data_dir: './data',
+      public_url: '',
+      trusted_proxies: ['127.0.0.0/8', '::1/128'],
+      request_timeout: 10,
+      max_inflight: 1024,
+      shutdown_timeout: 30,
+      log_level: 'info',
+      log_format: 'json',
+      debug: false,
+      mock_smd: false,
+      smd_url: '',
+      smd_jwt: '',
+      smd_token: '',
+      smd_timeout: 10,
+      smd_negative_cache_ttl: 30,
+      smd_sync_enabled: true,
+      smd_sync_interval: 60,
+      tokensmith_url: '',
+      tokensmith_bootstrap_token: '',
+      tokensmith_service_identity_cert: '',
+      tokensmith_service_identity_key: '',
+      tokensmith_service_identity_ca: '',
+      tokensmith_target_service: 'smd',
+      tokensmith_scopes: [],
+      tokensmith_refresh_skew_sec: 300,
+      wireguard_server: '',
+      wireguard_only: false,
+      wireguard_listen_port: 51820,
+      wireguard_interface: 'wg0',
+      wireguard_go_path: 'wireguard-go',
+      admin_cidrs: ['127.0.0.0/8', '::1/128'],
+      admin_cidrs_bypass_auth: false,
+      auth_jwks_url: '',
+      auth_issuer: '',
+      auth_audience: 'metadata-service',
+      workers: 1,
+      metrics: true,
+    })
+    expect(sources.port).toBe('default')
+    expect(file).toBeUndefined()
+    expect(warnings).toEqual([])
+  })
+
+  it('freezes the result deeply', () => {
+    const { config } = load()
+    expect(Object.isFrozen(config)).toBe(true)
+    expect(Object.isFrozen(config.trusted_proxies)).toBe(true)
+    expect(() => {
+      ;(config as { port: number }).port = 1
+    }).toThrow(TypeError)
+  })
+
+  it('exposes defaults per key for help and docs', () => {
+    expect(defaultOf('shutdown_timeout')).toBe(30)
+    expect(CONFIG_KEYS.map(([key]) => key)).toContain('tokensmith_refresh_skew_sec')
+  })
+})
+
+describe('loadConfig precedence (CFG-1, CFG-2)', () => {
+  const file = { './config.yaml': 'port: 7000\nlog_level: warn\nsmd_url: http://file:1\n' }
+
+  it('takes a file value over the default', () => {
+    const { config, sources, file: used } = load([], {}, file)
+    expect(config.port).toBe(7000)
+    expect(sources.port).toBe('file ./config.yaml')
+    expect(used).toBe('./config.yaml')
+  })
+
+  it('takes env over the file, and an explicit flag over env', () => {
+    const env = { METADATA_SERVICE_PORT: '7100', METADATA_SERVICE_LOG_LEVEL: 'error' }
+    expect(load([], env, file).config).toMatchObject({ port: 7100, log_level: 'error' })
+    const { config, sources } = load(['--port', '7200'], env, file)
+    expect(config).toMatchObject({ port: 7200, log_level: 'error' })
+    expect(sources.port).toBe('flag --port')
+  })
+
+  it('lets a config value beat a flag that was not given, even when another flag is', () => {
+    expect(load(['--mock-smd'], {}, file).config.port).toBe(7000)
+  })
+
+  it('accepts -p, -p=, -pN and --port=N', () => {
+    expect(load(['-p', '1']).config.port).toBe(1)
+    expect(load(['-p=2']).config.port).toBe(2)
+    expect(load(['-p3']).config.port).toBe(3)
+    expect(load(['--port=4']).config.port).toBe(4)
+  })
+
+  it('uses the last of repeated flags', () => {
+    expect(load(['--port', '1', '--port', '2']).config.port).toBe(2)
+  })
+
+  it('prefers the prefixed env name over the bare one', () => {
+    const env = { SMD_URL: 'http://bare:1', METADATA_SERVICE_SMD_URL: 'http://prefixed:1' }
+    expect(load([], env).config.smd_url).toBe('http://prefixed:1')
+    expect(load([], { SMD_URL: 'http://bare:1' }).config.smd_url).toBe('http://bare:1')
+    expect(load([], { SMD_URL: 'http://bare:1' }).sources.smd_url).toBe('env SMD_URL')
+  })
+
+  it('reads the bare env names of the table', () => {
+    const { config } = load([], {
+      SMD_JWT: 'j',
+      SMD_TOKEN: 't',
+      SMD_SYNC_ENABLED: 'no',
+      SMD_SYNC_INTERVAL: '5',
+      TOKENSMITH_URL: 'https://ts.example',
+      TOKENSMITH_BOOTSTRAP_TOKEN: 'b',
+      TOKENSMITH_SERVICE_IDENTITY_CERT: '/c',
+      TOKENSMITH_SERVICE_IDENTITY_KEY: '/k',
+      TOKENSMITH_SERVICE_IDENTITY_CA: '/ca',
+      TOKENSMITH_TARGET_SERVICE: 'hsm',
+      TOKENSMITH_REFRESH_SKEW_SEC: '60',
+    })
+    expect(config).toMatchObject({
+      smd_jwt: 'j',
+      smd_token: 't',
+      smd_sync_enabled: false,
+      smd_sync_interval: 5,
+      tokensmith_url: 'https://ts.example',
+      tokensmith_bootstrap_token: 'b',
+      tokensmith_service_identity_cert: '/c',
+      tokensmith_service_identity_key: '/k',
+      tokensmith_service_identity_ca: '/ca',
+      tokensmith_target_service: 'hsm',
+      tokensmith_refresh_skew_sec: 60,
+    })
+  })
+
+  it('ignores empty env values', () => {
+    expect(load([], { METADATA_SERVICE_PORT: '', SMD_URL: ' ' }).config).toMatchObject({ port: 8080, smd_url: '' })
+  })
+
+  it('has no flag for smd_jwt and smd_token', () => {
+    expect(problemsOf(() => load(['--smd-jwt', 'x']))).toEqual(['unknown flag: --smd-jwt'])
+    expect(problemsOf(() => load(['--smd-token=x']))).toEqual(['unknown flag: --smd-token'])
+  })
+
+  it('rejects unknown flags and stray arguments', () => {
+    expect(problemsOf(() => load(['--prot', '1']))).toEqual(['unknown flag: --prot'])
+    expect(problemsOf(() => load(['extra']))).toEqual(['unexpected argument: extra'])
+    expect(problemsOf(() => load(['--port']))).toEqual(['flag --port requires a value'])
+  })
+})
+
+describe('loadConfig values (CFG-4)', () => {
+  it.each([
+    ['true', true],
+    ['false', false],
+    ['1', true],
+    ['0', false],
+    ['yes', true],
+    ['no', false],
+    ['YES', true],
+  ])('reads the boolean word %s', (word, expected) => {
+    expect(load([`--mock-smd=${word}`]).config.mock_smd).toBe(expected)
+    expect(load([], { METADATA_SERVICE_MOCK_SMD: word }).config.mock_smd).toBe(expected)
+  })
+
+  it('reads --x, --x=false and --no-x', () => {
+    expect(load(['--mock-smd']).config.mock_smd).toBe(true)
+    expect(load(['--mock-smd=false']).config.mock_smd).toBe(false)
+    expect(load(['--no-metrics']).config.metrics).toBe(false)
+    expect(load(['--no-smd-sync-enabled'], { SMD_SYNC_ENABLED: 'true' }).config.smd_sync_enabled).toBe(false)
+  })
+
+  it('splits comma-separated lists and trims them; YAML lists work too', () => {
+    expect(load(['--trusted-proxies', ' 10.0.0.0/8 , 192.168.0.0/16,']).config.trusted_proxies).toEqual([
+      '10.0.0.0/8',
+      '192.168.0.0/16',
+    ])
+    expect(load(['--trusted-proxies=']).config.trusted_proxies).toEqual([])
+    const files = { './config.yaml': 'admin_cidrs:\n  - 10.1.0.0/16\n  - fd00::/8\n' }
+    expect(load([], {}, files).config.admin_cidrs).toEqual(['10.1.0.0/16', 'fd00::/8'])
+  })
+
+  it('comma-splits and trims tokensmith_scopes, under either name (TOK-10)', () => {
+    expect(load(['--tokensmith-scopes', 'metadata:read, groups:read']).config.tokensmith_scopes).toEqual([
+      'metadata:read',
+      'groups:read',
+    ])
+    expect(load([], { TOKENSMITH_BOOTSTRAP_POLICY_SCOPES_HINT: 'a, b' }).config.tokensmith_scopes).toEqual(['a', 'b'])
+    expect(load(['--tokensmith-bootstrap-policy-scopes-hint=c']).config.tokensmith_scopes).toEqual(['c'])
+    const files = { './config.yaml': 'tokensmith_bootstrap_policy_scopes_hint: "x,y"\n' }
+    expect(load([], {}, files).config.tokensmith_scopes).toEqual(['x', 'y'])
+    expect(load([], { TOKENSMITH_SCOPES: 's1', TOKENSMITH_BOOTSTRAP_POLICY_SCOPES_HINT: 's2' }).config.tokensmith_scopes).toEqual(['s1'])
+  })
+
+  it('turns debug into log_level debug', () => {
+    expect(load(['--debug']).config.log_level).toBe('debug')
+    expect(load(['--debug', '--log-level', 'error']).config.log_level).toBe('debug')
+  })
+
+  it('accepts fractional seconds and numbers from YAML', () => {
+    const files = { './config.yaml': 'shutdown_timeout: 2.5\nport: 9000\nmock_smd: yes\n' }
+    expect(load([], {}, files).config).toMatchObject({ shutdown_timeout: 2.5, port: 9000, mock_smd: true })
+  })
+
+  it('accepts any smd_sync_interval number, since ≤0 means 60 (SMD-8)', () => {
+    expect(load(['--smd-sync-interval', '0']).config.smd_sync_interval).toBe(0)
+    expect(load(['--smd-sync-interval=-1']).config.smd_sync_interval).toBe(-1)
+  })
+})
+
+describe('loadConfig validation messages (CFG-4)', () => {
+  it.each([
+    [['--port', 'abc'], 'invalid value for port: must be an integer, got "abc" (from flag --port)'],
+    [['--port', '1.5'], 'invalid value for port: must be an integer, got 1.5 (from flag --port)'],
+    [['--port', '70000'], 'invalid value for port: must be between 0 and 65535, got 70000 (from flag --port)'],
+    [['--host', ''], undefined],
+    [['--data-dir', ' '], 'invalid value for data_dir: must not be empty (from flag --data-dir)'],
+    [['--public-url', 'example.com'], 'invalid value for public_url: must be an absolute http or https URL, got "example.com" (from flag --public-url)'],
+    [['--request-timeout', 'soon'], 'invalid value for request_timeout: must be a number of seconds, got "soon" (from flag --request-timeout)'],
+    [['--shutdown-timeout', '-1'], 'invalid value for shutdown_timeout: must be at least 0 seconds, got -1 (from flag --shutdown-timeout)'],
+    [['--max-inflight', '-5'], 'invalid value for max_inflight: must be between 0 and 1000000, got -5 (from flag --max-inflight)'],
+    [['--log-level', 'loud'], 'invalid value for log_level: must be one of debug, info, warn, error, got "loud" (from flag --log-level)'],
+    [['--log-format', 'xml'], 'invalid value for log_format: must be one of json, pretty, got "xml" (from flag --log-format)'],
+    [['--mock-smd=maybe'], 'invalid value for mock_smd: must be a boolean (true/false/1/0/yes/no), got "maybe" (from flag --mock-smd)'],
+    [['--smd-url', 'ftp://x'], 'invalid value for smd_url: must be an absolute http or https URL, got "ftp://x" (from flag --smd-url)'],
+    [['--smd-timeout', 'x'], 'invalid value for smd_timeout: must be a number of seconds, got "x" (from flag --smd-timeout)'],
+    [['--tokensmith-refresh-skew-sec', '-1'], 'invalid value for tokensmith_refresh_skew_sec: must be between 0 and 86400, got -1 (from flag --tokensmith-refresh-skew-sec)'],
+    [['--wireguard-listen-port', '0'], 'invalid value for wireguard_listen_port: must be between 1 and 65535, got 0 (from flag --wireguard-listen-port)'],
+    [['--auth-jwks-url', '/jwks'], 'invalid value for auth_jwks_url: must be an absolute http or https URL, got "/jwks" (from flag --auth-jwks-url)'],
+    [['--workers', 'many'], 'invalid value for workers: must be an integer, got "many" (from flag --workers)'],
+  ])('%j → %s', (argv, message) => {
+    if (message === undefined) {
+      expect(() => load(argv)).not.toThrow()
+      return
+    }
+    expect(problemsOf(() => load(argv))).toEqual([message])
+  })
+
+  it('lists every problem, naming where each value came from', () => {
+    const files = { '/etc/metadata-service/config.yaml': 'log_format: xml\n' }
+    expect(problemsOf(() => load(['--port', 'x'], { SMD_SYNC_ENABLED: 'sometimes' }, files))).toEqual([
+      'invalid value for port: must be an integer, got "x" (from flag --port)',
+      'invalid value for log_format: must be one of json, pretty, got "xml" (from file /etc/metadata-service/config.yaml)',
+      'invalid value for smd_sync_enabled: must be a boolean (true/false/1/0/yes/no), got "sometimes" (from env SMD_SYNC_ENABLED)',
+    ])
+  })
+
+  it('rejects wrongly typed YAML values', () => {
+    const files = { './config.yaml': 'trusted_proxies: {a: 1}\nhost: [a]\n' }
+    expect(problemsOf(() => load([], {}, files))).toEqual([
+      'invalid value for host: must be a string, got ["a"] (from file ./config.yaml)',
+      'invalid value for trusted_proxies: must be a comma-separated list, got {"a":1} (from file ./config.yaml)',
+    ])
+  })
+})
+
+describe('loadConfig config file (CFG-3)', () => {
+  it('reads --config, then METADATA_SERVICE_CONFIG, before the search path', () => {
+    const files = { '/a.yaml': 'port: 1\n', '/b.yaml': 'port: 2\n', './config.yaml': 'port: 3\n' }
+    expect(load(['--config', '/a.yaml'], { METADATA_SERVICE_CONFIG: '/b.yaml' }, files).config.port).toBe(1)
+    expect(load([], { METADATA_SERVICE_CONFIG: '/b.yaml' }, files).config.port).toBe(2)
+    expect(load([], {}, files).config.port).toBe(3)
+  })
+
+  it('searches ./config.yaml, /etc/metadata-service/config.yaml, then $XDG_CONFIG_HOME/metadata-service/config.yaml', () => {
+    const etc = '/etc/metadata-service/config.yaml'
+    const xdg = '/home/u/.cfg/metadata-service/config.yaml'
+    expect(load([], { XDG_CONFIG_HOME: '/home/u/.cfg' }, { [etc]: 'port: 2\n', [xdg]: 'port: 3\n' }).config.port).toBe(2)
+    expect(load([], { XDG_CONFIG_HOME: '/home/u/.cfg' }, { [xdg]: 'port: 3\n' }).file).toBe(xdg)
+    expect(load([], { HOME: '/home/u' }, { '/home/u/.config/metadata-service/config.yaml': 'port: 4\n' }).config.port).toBe(4)
+  })
+
+  it('fails when an explicitly named file is missing', () => {
+    expect(problemsOf(() => load(['--config', '/nope.yaml']))).toEqual(['cannot read config file /nope.yaml: file not found'])
+  })
+
+  it('fails on YAML that is not a mapping, and on YAML syntax errors', () => {
+    expect(problemsOf(() => load([], {}, { './config.yaml': '- a\n' }))).toEqual([
+      'invalid config file ./config.yaml: expected a mapping of config keys',
+    ])
+    expect(problemsOf(() => load([], {}, { './config.yaml': 'a: [\n' }))[0]).toMatch(/^invalid config file \.\/config\.yaml: /)
+  })
+
+  it('accepts an empty file', () => {
+    expect(load([], {}, { './config.yaml': '' }).config.port).toBe(8080)
+  })
+
+  it('warns about unknown keys and keeps going', () => {
+    const { config, warnings } = load([], {}, { './config.yaml': 'port: 1\nprot: 2\nfoo: bar\n' })
+    expect(config.port).toBe(1)
+    expect(warnings).toEqual(['unknown config key prot in ./config.yaml', 'unknown config key foo in ./config.yaml'])
+  })
+
+  it('reports a file that exists but cannot be read as a startup failure (exit 1)', () => {
+    const readFile = () => {
+      throw new Error('EACCES: permission denied')
+    }
+    expect(() => loadConfig({ argv: [], env: {}, readFile })).toThrow(
+      expect.objectContaining({ message: 'cannot read config file ./config.yaml: EACCES: permission denied', exitCode: 1 }),
+    )
+  })
+})
+
+describe('redactConfig (SEC-4)', () => {
+  it('shows secrets as *** and leaves everything else', () => {
+    const { config } = load([], { SMD_JWT: 'jwt-secret', TOKENSMITH_BOOTSTRAP_TOKEN: 'boot', SMD_URL: 'http://smd:1' })
+    const shown = redactConfig(config)
+    expect(shown).toMatchObject({ smd_jwt: '***', smd_token: '', tokensmith_bootstrap_token: '***', smd_url: 'http://smd:1' })
+    expect(JSON.stringify(shown)).not.toContain('jwt-secret')
+    expect(JSON.stringify(shown)).not.toContain('boot"')
+  })
+})
