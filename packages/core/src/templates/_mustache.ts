@@ -1,0 +1,96 @@
+import Mustache from 'mustache'
+
+/**
+ * One mustache.js token: `[type, value, start, end, children?, sectionEnd?]`. Types: `text`, `name`, `&` (also
+ * `{{{x}}}`), `#`, `^`, `>`, `!`, `=`. Section tokens (`#`, `^`) carry their children at index 4.
+ */
+export type MustacheToken = [string, string, number, number, ...unknown[]]
+
+/**
+ * The result of looking a name up in one view: found (possibly with a falsy value), not found, or `wild`: the
+ * path ran through the `wildcard` object with segments left over, so it cannot be checked (TPL-5 group names).
+ */
+export type Lookup =
+  | { readonly hit: true; readonly value: unknown }
+  | { readonly hit: false }
+  | { readonly hit: 'wild' }
+
+const MISS: Lookup = { hit: false }
+const WILD: Lookup = { hit: 'wild' }
+
+/** Always the standard delimiters, whatever another caller may have set on the global `Mustache.tags`. */
+const TAGS: [string, string] = ['{{', '}}']
+
+/** TPL-2: output is YAML, so no tag form HTML-escapes. Values are stringified the way mustache.js appends them. */
+const RENDER_CONFIG: Mustache.RenderOptions = { escape: (value: unknown) => String(value) }
+
+/** A private writer with its cache switched off: the bounded cache in `_token-cache.ts` is the only one. */
+const writer = Object.assign(new Mustache.Writer(), { templateCache: undefined })
+
+/** True when `value` has an own property `key`. Strings count (own `length` and indices), as in mustache.js. */
+function hasOwn(value: unknown, key: string): boolean {
+  if (typeof value === 'string') return Object.hasOwn(Object(value), key)
+  return typeof value === 'object' && value !== null && Object.hasOwn(value, key)
+}
+
+/**
+ * Looks `name` up in one view with mustache.js rules, restricted to own data properties (SEC-3, TPL-2): a name
+ * with a dot after its first character is a path; any other name is a single key. Inherited members such as
+ * `constructor` or `toString` never resolve, so a template can neither reach nor call built-in functions.
+ * `wildcard` (validation only) is an object whose keys vary per node: a path through it answers `wild`.
+ */
+export function lookupIn(view: unknown, name: string, wildcard?: object): Lookup {
+  if (name.indexOf('.') > 0) {
+    const segments = name.split('.')
+    let value = view
+    for (let i = 0; i < segments.length; i++) {
+      const segment = segments[i] as string
+      if (!hasOwn(value, segment)) return MISS
+      value = (value as Record<string, unknown>)[segment]
+      if (value === wildcard && i < segments.length - 1) return WILD
+    }
+    return { hit: true, value }
+  }
+  // mustache.js resolves plain names only against objects, never against a pushed string or number.
+  if (typeof view !== 'object' || view === null || !Object.hasOwn(view, name)) return MISS
+  return { hit: true, value: (view as Record<string, unknown>)[name] }
+}
+
+/** Innermost view first, then outward (TPL-2 "resolve the first segment innermost-first", as mustache.js). */
+function lookupOutward(view: unknown, parent: Mustache.Context | undefined, name: string): unknown {
+  const found = lookupIn(view, name)
+  if (found.hit === true) return found.value
+  for (let context = parent; context; context = context.parent) {
+    const outer = lookupIn(context.view, name)
+    if (outer.hit === true) return outer.value
+  }
+  return undefined
+}
+
+/**
+ * A mustache.js context that looks names up with {@link lookupIn} and never calls a function value: TPL-2 has no
+ * lambdas, and our contexts are plain data, so a function can only be something that should not be there.
+ */
+class DataContext extends Mustache.Context {
+  override push(view: unknown): Mustache.Context {
+    return new DataContext(view, this)
+  }
+
+  override lookup(name: string): unknown {
+    const value = name === '.' ? this.view : lookupOutward(this.view, this.parent, name)
+    return typeof value === 'function' ? undefined : value
+  }
+}
+
+/** Parses a template into its token tree, without caching. Throws mustache.js's own `Error` on bad syntax. */
+export function parseMustache(template: string): MustacheToken[] {
+  return writer.parse(template, TAGS) as MustacheToken[]
+}
+
+/**
+ * Renders parsed tokens against `view` (TPL-2): no escaping, no partials (a `{{> p}}` renders nothing), no
+ * lambdas. `template` is the source the tokens came from. Throws whatever mustache.js throws.
+ */
+export function renderMustache(tokens: MustacheToken[], template: string, view: unknown): string {
+  return writer.renderTokens(tokens as unknown as string[][], new DataContext(view), undefined, template, RENDER_CONFIG)
+}

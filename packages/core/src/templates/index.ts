@@ -1,0 +1,5 @@
+export { templateKind, type TemplateKind } from './template-kind.js'
+export { buildTemplateContext, type TemplateContext } from './context.js'
+export { renderGroupTemplate } from './render.js'
+export { validateGroupTemplate, type TemplateValidation } from './validate.js'
+export { groupStatusAfterWrite } from './status.js'
