@@ -3,39 +3,8 @@ import { parse } from 'yaml'
 import type { GroupSpec } from '../domain/group.js'
 import type { InventoryNode } from '../ports/inventory.js'
 import { K1, K2, MOCK_NODE_FIXTURES, QUICKSTART_CLUSTER_DEFAULTS, QUICKSTART_GROUP_COMPUTE, QUICKSTART_GROUP_GREEN } from '../testing/fixtures.js'
+import { GOLDEN_META_DATA as GOLDEN } from '../testing/goldens.js'
 import { buildMetaData, renderMetaData } from './meta-data.js'
-
-/** NC-12, verbatim from SPEC. */
-const GOLDEN = `instance-id: x1000c0s0b0n0
-local-hostname: tc1000
-hostname: tc1000
-cluster-name: testcluster
-instance_data:
-  v1:
-    cloud_name: OpenCHAMI
-    availability_zone: lab-a
-    instance_id: x1000c0s0b0n0
-    local_hostname: tc1000
-    region: lab
-    hostname: tc1000
-    local_ipv4: 10.252.0.26
-    cloud_provider: OpenCHAMI
-    public_keys:
-      - ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITestKeyExample demo@example
-    vendor_data:
-      version: "1.0"
-      cloud_init_base_url: http://localhost:8888
-      cluster_name: testcluster
-      nid: 1000
-      role: compute
-      mac: b4:2e:99:be:1a:6d
-      interfaces:
-        - {description: Node Management Network, enabled: true, ip: 10.252.0.26, mac: "b4:2e:99:be:1a:6d", name: eth0, network: HMN, redfishid: "1"}
-        - {description: High Speed Network, enabled: true, ip: 10.100.0.26, mac: "b4:2e:99:be:1a:6e", name: eth1, network: HSN, redfishid: "2"}
-      groups:
-        compute: {description: Compute nodes, scheduler: slurm}
-        green: {color: green, description: Green nodes}
-`
 
 const n0 = MOCK_NODE_FIXTURES[0]!
 const quickstartGroups: Record<string, GroupSpec> = {

@@ -1,31 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import type { InventoryNode } from '../ports/inventory.js'
 import { MOCK_NODE_FIXTURES } from '../testing/fixtures.js'
+import { GOLDEN_NETWORK_CONFIG } from '../testing/goldens.js'
 import { buildNetworkConfig } from './network-config.js'
 
 describe('buildNetworkConfig (NC-15)', () => {
   it('renders one physical item per NIC with a /24 static subnet', () => {
-    expect(buildNetworkConfig(MOCK_NODE_FIXTURES[0]!)).toBe(
-      [
-        'version: 1',
-        'config:',
-        '  - type: physical',
-        '    name: eth0',
-        '    mac_address: b4:2e:99:be:1a:6d',
-        '    description: Node Management Network',
-        '    subnets:',
-        '      - type: static',
-        '        address: 10.252.0.26/24',
-        '  - type: physical',
-        '    name: eth1',
-        '    mac_address: b4:2e:99:be:1a:6e',
-        '    description: High Speed Network',
-        '    subnets:',
-        '      - type: static',
-        '        address: 10.100.0.26/24',
-        '',
-      ].join('\n'),
-    )
+    expect(buildNetworkConfig(MOCK_NODE_FIXTURES[0]!)).toBe(GOLDEN_NETWORK_CONFIG)
   })
 
   it('omits subnets for a NIC without an IP', () => {

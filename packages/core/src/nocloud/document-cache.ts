@@ -1,0 +1,64 @@
+import type { InventoryNode } from '../ports/inventory.js'
+import type { RenderedDocument } from '../services/nocloud-api.js'
+
+/** Default cap on cached documents: four per node for 50,000 nodes, or fewer nodes with group documents. */
+export const DEFAULT_MAX_CACHED_DOCUMENTS = 200_000
+
+/** One generation's worth of rendered documents; obtain it before reading any input a document depends on. */
+export interface CacheEpoch {
+  /** The cached document for `key` if it was built from a node equal to `node`. */
+  get(key: string, node: InventoryNode): RenderedDocument | undefined
+  /** Stores a document; ignored when the epoch has been superseded meanwhile (its inputs may be older). */
+  set(key: string, node: InventoryNode, doc: RenderedDocument): void
+}
+
+/** A rendered-document cache invalidated by generation numbers (ARCHITECTURE hot path). */
+export interface DocumentCache {
+  /**
+   * The epoch for the current generations. When any generation differs from the previous call's, the cache is
+   * emptied first, so a document never outlives the inventory snapshot or store state it was built from.
+   */
+  epoch(): CacheEpoch
+  /** Documents currently held. */
+  size(): number
+}
+
+/**
+ * Creates a {@link DocumentCache}. `generations` is read on every `epoch()` call (e.g. inventory and store
+ * generation). At most `maxEntries` documents are kept (oldest inserted evicted first). An entry is returned only
+ * for the same node: the same object, or one with equal content, so a node resolved just before a snapshot swap
+ * can never pin a stale document under the new generation.
+ */
+export function createDocumentCache(generations: () => readonly number[], maxEntries = DEFAULT_MAX_CACHED_DOCUMENTS): DocumentCache {
+  let map = new Map<string, { node: InventoryNode; doc: RenderedDocument }>()
+  let seen: readonly number[] = []
+
+  const epoch = (): CacheEpoch => {
+    const now = generations()
+    if (now.length !== seen.length || now.some((g, i) => g !== seen[i])) {
+      map = new Map()
+      seen = [...now]
+    }
+    const mine = map
+    return {
+      get(key, node) {
+        const hit = mine.get(key)
+        return hit !== undefined && sameNode(hit.node, node) ? hit.doc : undefined
+      },
+      set(key, node, doc) {
+        if (mine !== map) return
+        if (!mine.has(key) && mine.size >= maxEntries) {
+          const oldest = mine.keys().next()
+          if (!oldest.done) mine.delete(oldest.value)
+        }
+        mine.set(key, { node, doc })
+      },
+    }
+  }
+  return { epoch, size: () => map.size }
+}
+
+function sameNode(a: InventoryNode, b: InventoryNode): boolean {
+  // Adapters hand out snapshot objects by reference, so the cheap check nearly always decides.
+  return a === b || JSON.stringify(a) === JSON.stringify(b)
+}

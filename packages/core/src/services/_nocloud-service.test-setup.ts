@@ -1,0 +1,44 @@
+// Shared setup of the NoCloud service tests; imported only by *.test.ts files.
+import type { AnyResource } from '../domain/kinds.js'
+import { isMetadataError, type MetadataError } from '../errors.js'
+import type { InventoryNode } from '../ports/inventory.js'
+import type { ResourceStore } from '../ports/resource-store.js'
+import { createFakeInventory } from '../testing/fake-inventory.js'
+import { QUICKSTART_CLUSTER_DEFAULTS, QUICKSTART_GROUP_COMPUTE, QUICKSTART_GROUP_GREEN, storedResource } from '../testing/fixtures.js'
+import { createMemoryStore } from '../testing/memory-store.js'
+import { createRecordingLogger } from '../testing/recording-logger.js'
+import { createNoCloudService, type NoCloudServiceDeps } from './nocloud-service.js'
+
+export const CD = storedResource('ClusterDefaults', QUICKSTART_CLUSTER_DEFAULTS, { uid: 'clusterdefaults-00000001' })
+export const COMPUTE = storedResource('Group', QUICKSTART_GROUP_COMPUTE, { uid: 'group-00000001' })
+export const GREEN = storedResource('Group', QUICKSTART_GROUP_GREEN, { uid: 'group-00000002' })
+/** SPEC §14 default setup: F-CD, F-COMPUTE, F-GREEN. */
+export const DEFAULT_SETUP: readonly AnyResource[] = [CD, COMPUTE, GREEN]
+/** The request context of a client talking to `localhost:8888` directly. */
+export const REQUEST = { host: 'localhost:8888', proto: 'http' }
+
+export interface SetupOptions extends Partial<Omit<NoCloudServiceDeps, 'inventory' | 'store' | 'logger'>> {
+  resources?: readonly AnyResource[]
+  nodes?: readonly InventoryNode[]
+  store?: ResourceStore
+}
+
+/** A service over a memory store (default setup) and the fake inventory (SMD-15 nodes). */
+export function setup(options: SetupOptions = {}) {
+  const { resources = DEFAULT_SETUP, nodes, store: givenStore, ...rest } = options
+  const store = givenStore ?? createMemoryStore(resources)
+  const inventory = createFakeInventory(nodes)
+  const logger = createRecordingLogger()
+  const service = createNoCloudService({ inventory, store, logger, ...rest })
+  return { store, inventory, logger, service, node: (address = '10.252.0.26') => service.resolveNode(address) }
+}
+
+/** The MetadataError `promise` rejects with; fails the test otherwise. */
+export async function rejection(promise: Promise<unknown>): Promise<MetadataError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  if (!isMetadataError(err)) throw new Error(`expected a MetadataError, got ${String(err)}`)
+  return err
+}
