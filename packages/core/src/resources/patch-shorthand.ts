@@ -1,0 +1,46 @@
+import { cloneJson, hasOwn, isJsonObject, setOwn, type JsonObject } from './json-value.js'
+import { patchFailed } from './patch-failed.js'
+
+/**
+ * The shorthand patch (RES-6, `application/shorthand-patch+json`): `{"a.b": v}` sets member `b` of object `a`,
+ * creating missing objects on the way; a `null` value removes the member (a no-op when the path does not exist).
+ * Keys apply in body order to a copy of `document`, which is never mutated. A member name containing `.` cannot be
+ * addressed this way (use JSON Patch).
+ *
+ * Throws `MetadataError('PATCH_FAILED', …)` when the patch is not an object, a key has an empty segment, or a
+ * value would have to be set below something that is not an object.
+ */
+export function applyShorthandPatch(document: unknown, patch: unknown): unknown {
+  if (!isJsonObject(patch)) throw patchFailed('a shorthand patch must be an object of "dotted.path": value')
+  const root: JsonObject = isJsonObject(document) ? cloneJson(document) : {}
+  for (const [dotted, value] of Object.entries(patch)) {
+    const segments = dotted.split('.')
+    if (segments.includes('')) throw patchFailed(`invalid path "${dotted}": empty segment`)
+    if (value === null) removePath(root, segments)
+    else setPath(root, segments, cloneJson(value), dotted)
+  }
+  return root
+}
+
+function setPath(root: JsonObject, segments: string[], value: unknown, dotted: string): void {
+  let node = root
+  for (const [i, segment] of segments.slice(0, -1).entries()) {
+    if (!hasOwn(node, segment) || node[segment] === undefined) setOwn(node, segment, {})
+    const next = node[segment]
+    if (!isJsonObject(next)) {
+      throw patchFailed(`cannot set ${dotted}: ${segments.slice(0, i + 1).join('.')} is not an object`)
+    }
+    node = next
+  }
+  setOwn(node, segments[segments.length - 1] ?? '', value)
+}
+
+function removePath(root: JsonObject, segments: string[]): void {
+  let node: unknown = root
+  for (const segment of segments.slice(0, -1)) {
+    if (!isJsonObject(node) || !hasOwn(node, segment)) return
+    node = node[segment]
+  }
+  const leaf = segments[segments.length - 1] ?? ''
+  if (isJsonObject(node) && hasOwn(node, leaf)) delete node[leaf]
+}
