@@ -19,8 +19,8 @@ describe('defaultHostname (NC-6)', () => {
     expect(defaultHostname(nid, defaults)).toBe(expected)
   })
 
-  it('is the NID alone without ClusterDefaults', () => {
+  it('has no prefix but keeps the width of 4 without ClusterDefaults', () => {
     expect(defaultHostname(1000, undefined)).toBe('1000')
-    expect(defaultHostname(1, undefined)).toBe('1')
+    expect(defaultHostname(1, undefined)).toBe('0001')
   })
 })
