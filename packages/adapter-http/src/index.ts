@@ -1,1 +1,6 @@
-export {}
+export { createApp, type AppDeps, type AppOptions } from './app.js'
+export { listen, type HttpServerHandle, type ListenOptions } from './server.js'
+export { STATUS } from './error-status.js'
+export type { AdminAccessRequest, AdminAuthorizer } from './admin-access.js'
+export type { HealthReport } from './routes/health.js'
+export type { RequestRecord } from './middleware/request-context.js'

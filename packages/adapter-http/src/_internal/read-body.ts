@@ -1,0 +1,76 @@
+import { MetadataError } from '@metadata-service/core'
+import { isJsonMediaType, mediaType } from './media-type.js'
+import type { AppContext } from './state.js'
+
+/** Options of {@link readJsonBody}. */
+export interface ReadBodyOptions {
+  /** SEC-5 cap in bytes. */
+  readonly limitBytes: number
+  /** RES-8: POST and PUT answer 415 for a declared non-JSON type (an absent `Content-Type` is taken as JSON). */
+  readonly requireJsonType: boolean
+}
+
+const tooLarge = () => new MetadataError('PAYLOAD_TOO_LARGE', 'request body too large')
+
+/**
+ * Reads and parses a JSON request body. Rejects with UNSUPPORTED_MEDIA_TYPE (`unsupported media type: <type>`),
+ * PAYLOAD_TOO_LARGE (`request body too large`: a declared `Content-Length` above the cap is refused before reading,
+ * and a streamed body is counted as it arrives) or INVALID_BODY (`invalid request body: <detail>`).
+ */
+export async function readJsonBody(ctx: AppContext, options: ReadBodyOptions): Promise<unknown> {
+  const type = mediaType(ctx.get('Content-Type'))
+  if (options.requireJsonType && type !== '' && !isJsonMediaType(type)) {
+    throw new MetadataError('UNSUPPORTED_MEDIA_TYPE', `unsupported media type: ${type}`)
+  }
+  const declared = Number(ctx.get('Content-Length') || '0')
+  if (declared > options.limitBytes) {
+    refuseRest(ctx)
+    throw tooLarge()
+  }
+  const text = await readText(ctx, options.limitBytes)
+  try {
+    return JSON.parse(text) as unknown
+  } catch (err) {
+    throw new MetadataError('INVALID_BODY', `invalid request body: ${(err as Error).message}`)
+  }
+}
+
+// --- internal ---
+
+function readText(ctx: AppContext, limitBytes: number): Promise<string> {
+  const req = ctx.req
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let total = 0
+    const cleanup = () => {
+      req.off('data', onData)
+      req.off('end', onEnd)
+      req.off('error', onError)
+    }
+    const onData = (chunk: Buffer) => {
+      total += chunk.length
+      if (total <= limitBytes) return void chunks.push(chunk)
+      // Stop reading, but do not destroy the request: the 413 must still reach the client.
+      cleanup()
+      req.pause()
+      refuseRest(ctx)
+      reject(tooLarge())
+    }
+    const onEnd = () => {
+      cleanup()
+      resolve(Buffer.concat(chunks).toString('utf8'))
+    }
+    const onError = (err: Error) => {
+      cleanup()
+      reject(new MetadataError('INVALID_BODY', `invalid request body: ${err.message}`, { cause: err }))
+    }
+    req.on('data', onData)
+    req.on('end', onEnd)
+    req.on('error', onError)
+  })
+}
+
+/** The rest of an oversized body is never read: the connection closes after the 413 instead of draining it. */
+function refuseRest(ctx: AppContext): void {
+  ctx.res.shouldKeepAlive = false
+}

@@ -1,0 +1,34 @@
+import { MetadataError, type Logger } from '@metadata-service/core'
+import type { AppMiddleware } from '../_internal/state.js'
+
+/**
+ * OPS-2: a request still unanswered after `timeoutMs` gets `503 request timed out` (with `Retry-After`, added by
+ * the error handler). NoCloud clients have no timeout of their own, so a stuck lookup must not hold a booting node
+ * forever. The abandoned handler keeps running but can no longer write (`state.settled`); if it fails later, that
+ * is logged. `timeoutMs` 0 disables the deadline.
+ */
+export function deadline(timeoutMs: number, logger: Logger): AppMiddleware {
+  return async (ctx, next) => {
+    if (timeoutMs <= 0) return next()
+    let timer: NodeJS.Timeout | undefined
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        ctx.state.settled = true
+        reject(new MetadataError('TIMEOUT', 'request timed out'))
+      }, timeoutMs)
+    })
+    const work = next()
+    try {
+      await Promise.race([work, expired])
+    } catch (err) {
+      if (ctx.state.settled) {
+        work.catch((late: unknown) => {
+          logger.warn('request failed after its deadline', { reqId: ctx.state.reqId, error: String(late) })
+        })
+      }
+      throw err
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+}

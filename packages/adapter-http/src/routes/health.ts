@@ -1,0 +1,23 @@
+import { Router } from '@koa/router'
+import { sendJson } from '../_internal/respond.js'
+import type { AppContext, AppState } from '../_internal/state.js'
+
+/** The service's own health, as `/health` reports it (SVC-1). */
+export interface HealthReport {
+  readonly healthy: boolean
+  /** Why not healthy: the TOK-9 text, else `smd initial refresh pending` (SMD-14). */
+  readonly reason?: string
+}
+
+const SERVICE = 'metadata-service'
+
+/** SVC-1 `GET/HEAD /health`: `200 {"service","status":"healthy"}` or `503 {"reason","service","status":"unhealthy"}`. */
+export function healthRoutes(health: () => HealthReport): Router<AppState> {
+  const router = new Router<AppState>({ sensitive: true })
+  router.get('/health', (ctx: AppContext) => {
+    const report = health()
+    if (report.healthy) sendJson(ctx, 200, { service: SERVICE, status: 'healthy' })
+    else sendJson(ctx, 503, { reason: report.reason ?? 'unhealthy', service: SERVICE, status: 'unhealthy' })
+  })
+  return router
+}

@@ -1,0 +1,58 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type Koa from 'koa'
+
+/** Where to listen. */
+export interface ListenOptions {
+  /** Interface address, e.g. `0.0.0.0` or `127.0.0.1`. */
+  readonly host: string
+  /** TCP port; 0 picks a free one (see {@link HttpServerHandle.port}). */
+  readonly port: number
+}
+
+/** A listening server. */
+export interface HttpServerHandle {
+  /** The bound port (the real one when 0 was asked for). */
+  readonly port: number
+  /** The bound address. */
+  readonly address: string
+  /**
+   * OPS-4: stops accepting, lets in-flight requests finish for up to `drainMs` milliseconds, then destroys the
+   * remaining sockets. Resolves once the server is closed; calling it again is harmless.
+   */
+  close(drainMs: number): Promise<void>
+}
+
+// OPS-6: headers and body must arrive within 15 s; idle keep-alive connections close after 60 s.
+const HEADERS_TIMEOUT_MS = 15_000
+const REQUEST_TIMEOUT_MS = 15_000
+const KEEP_ALIVE_TIMEOUT_MS = 60_000
+
+/** Serves `app` on `host:port` with the OPS-6 timeouts. Rejects when the port cannot be bound. */
+export async function listen(app: Pick<Koa, 'callback'>, options: ListenOptions): Promise<HttpServerHandle> {
+  const server = createServer(app.callback())
+  server.headersTimeout = HEADERS_TIMEOUT_MS
+  server.requestTimeout = REQUEST_TIMEOUT_MS
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const bound = server.address() as AddressInfo
+  return { port: bound.port, address: bound.address, close: (drainMs) => closeServer(server, drainMs) }
+}
+
+function closeServer(server: Server, drainMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => server.closeAllConnections(), drainMs)
+    server.close(() => {
+      clearTimeout(timer)
+      resolve()
+    })
+    // Idle keep-alive sockets would otherwise hold the server open until their own timeout.
+    server.closeIdleConnections()
+  })
+}

@@ -1,0 +1,11 @@
+import { expect, it } from 'vitest'
+
+it('exports exactly these names (STYLE 2: a new public name is a visible diff)', async () => {
+  expect(Object.keys(await import('../src/index.js')).sort()).toMatchInlineSnapshot(`
+    [
+      "STATUS",
+      "createApp",
+      "listen",
+    ]
+  `)
+})

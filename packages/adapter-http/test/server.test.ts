@@ -1,0 +1,85 @@
+import { request } from 'node:http'
+import { silentLogger, type NoCloudService } from '@metadata-service/core'
+import { describe, expect, it } from 'vitest'
+import { createApp, listen, type HttpServerHandle } from '../src/index.js'
+import { LOOPBACK_TRUSTED, gate, startHarness } from './_harness.js'
+
+/** An app whose /meta-data waits for `held`; every other dependency comes from a harness. */
+async function serveHeld(held: Promise<void>): Promise<{ server: HttpServerHandle; entered: Promise<void> }> {
+  const h = await startHarness()
+  let enter!: () => void
+  const entered = new Promise<void>((resolve) => (enter = resolve))
+  const nocloud: NoCloudService = {
+    ...h.nocloud,
+    metaData: async (...args) => {
+      enter()
+      await held
+      return h.nocloud.metaData(...args)
+    },
+  }
+  const app = createApp(
+    { resources: h.resources, nocloud, health: () => ({ healthy: true }), logger: silentLogger },
+    { trustedProxies: LOOPBACK_TRUSTED },
+  )
+  return { server: await listen(app, { host: '127.0.0.1', port: 0 }), entered }
+}
+
+/** A raw GET that reports the status, or the socket error when the connection dies. */
+function rawGet(port: number, path: string): Promise<number | string> {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path, agent: false, headers: { 'X-Forwarded-For': '10.252.0.26' } }, (res) => {
+      res.resume()
+      res.on('end', () => resolve(res.statusCode ?? 0))
+    })
+    req.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message))
+    req.end()
+  })
+}
+
+describe('listen (OPS-4, OPS-6)', () => {
+  it('binds an ephemeral port on the given host and announces the 60 s keep-alive', async () => {
+    const h = await startHarness()
+    const url = new URL(h.url)
+    expect(Number(url.port)).toBeGreaterThan(0)
+    const res = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      request(`${h.url}/user-data`, { headers: { Connection: 'keep-alive' } }, (r) => {
+        r.resume()
+        resolve(r.headers)
+      })
+        .on('error', reject)
+        .end()
+    })
+    expect(res['keep-alive']).toBe('timeout=60')
+  })
+
+  it('rejects when the port is taken', async () => {
+    const h = await startHarness()
+    const app = createApp({ resources: h.resources, nocloud: h.nocloud, health: () => ({ healthy: true }), logger: silentLogger }, { trustedProxies: [] })
+    await expect(listen(app, { host: '127.0.0.1', port: Number(new URL(h.url).port) })).rejects.toMatchObject({ code: 'EADDRINUSE' })
+  })
+
+  it('close() stops accepting, lets an in-flight request finish, then resolves', async () => {
+    const held = gate()
+    const { server, entered } = await serveHeld(held.wait)
+    expect(server.address).toBe('127.0.0.1')
+    const inFlight = rawGet(server.port, '/meta-data')
+    await entered
+    let closed = false
+    const closing = server.close(30_000).then(() => (closed = true))
+    expect(await rawGet(server.port, '/user-data')).toBe('ECONNREFUSED')
+    expect(closed).toBe(false)
+    held.open()
+    expect(await inFlight).toBe(200)
+    await closing
+    expect(closed).toBe(true)
+    await server.close(10)
+  })
+
+  it('close() destroys what is still running once the drain time is up', async () => {
+    const { server, entered } = await serveHeld(new Promise(() => {}))
+    const inFlight = rawGet(server.port, '/meta-data')
+    await entered
+    await server.close(20)
+    expect(await inFlight).toBe('ECONNRESET')
+  })
+})
