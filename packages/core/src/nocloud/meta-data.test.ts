@@ -62,7 +62,7 @@ describe('buildMetaData / renderMetaData (NC-5, NC-12)', () => {
     const bare: InventoryNode = { xname: 'x9', nid: 0, role: '', groups: undefined, interfaces: n0.interfaces, nics: [] }
     const doc = buildMetaData({ node: bare, groupSpec: noGroups })
     expect(doc.instance_data.v1.vendor_data).toEqual({ version: '1.0', mac: 'b4:2e:99:be:1a:6d' })
-    expect(doc.hostname).toBe('0')
+    expect(doc.hostname).toBe('0000')
     expect(doc.instance_data.v1.local_ipv4).toBe('10.252.0.26')
     const none = buildMetaData({ node: { ...bare, groups: [], interfaces: [] }, groupSpec: noGroups })
     expect(none.instance_data.v1.vendor_data).toEqual({ version: '1.0' })
