@@ -53,6 +53,10 @@ const UID_ATTEMPTS = 8
  * The resource API use cases (RES-1..RES-9) over a {@link ResourceStore}: validation (RES-9), Group template
  * validation and status (TPL-4, TPL-8), the optional kind checks, patches (RES-6), status writes (RES-7) and
  * `If-Match` compare-and-swap (RES-5). A rejected write stores nothing.
+ *
+ * Writes to an existing resource answer, first failing first: NOT_FOUND, PRECONDITION_FAILED (`If-Match`), then the
+ * body (INVALID_BODY, UNSUPPORTED_VERSION, PATCH_FAILED, VALIDATION_FAILED: RES-9, then TPL-4, then the kind check),
+ * then the store's CONFLICT (RES-3 name taken).
  */
 export function createResourceService(deps: ResourceServiceDeps): ResourceService {
   const { store } = deps
