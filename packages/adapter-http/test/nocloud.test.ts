@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { QUICKSTART_CLUSTER_DEFAULTS, QUICKSTART_GROUP_COMPUTE, QUICKSTART_GROUP_GREEN, K1 } from '@metadata-service/core/testing'
+import { K1, MOCK_NODE_FIXTURES, QUICKSTART_CLUSTER_DEFAULTS, QUICKSTART_GROUP_COMPUTE, QUICKSTART_GROUP_GREEN, storedResource } from '@metadata-service/core/testing'
 import { N0_IP, postJson, read, startHarness, type Harness } from './_harness.js'
 
 /** SPEC §14a step 3: the three fixtures created over the resource API. */
@@ -219,5 +219,28 @@ describe('NoCloud routes without resources', () => {
     await h.fetch('/meta-data', { as: N0_IP })
     const line = h.logger.entries.find((e) => e.message === 'request')
     expect(line?.fields).toMatchObject({ method: 'GET', route: '/meta-data', status: 200, client: N0_IP, node: 'x1000c0s0b0n0' })
+  })
+
+  it('NC-16: unreadable memberships are 500 "failed to verify group membership"; NC-17 vendor-data still answers 200', async () => {
+    const h = await startHarness()
+    const n0 = MOCK_NODE_FIXTURES[0]!
+    h.inventory.setNodes([{ ...n0, groups: undefined }])
+    expect(await read(await h.fetch('/compute.yaml', { as: N0_IP }))).toEqual({
+      status: 500,
+      type: 'text/plain; charset=utf-8',
+      body: 'failed to verify group membership\n',
+    })
+    expect(await read(await h.fetch('/vendor-data', { as: N0_IP }))).toEqual({ status: 200, type: 'text/plain', body: '#include\n' })
+  })
+
+  it('NC-16: a stored template that fails to render is 500 "template rendering failed"', async () => {
+    const h = await startHarness()
+    // Written straight to the store, as an older release may have left it: the API would have refused it (TPL-4).
+    await h.store.create(storedResource('Group', { metadata: { name: 'compute' }, spec: { template: '#cloud-config\n{{#open}}\n' } }))
+    expect(await read(await h.fetch('/compute.yaml', { as: N0_IP }))).toEqual({
+      status: 500,
+      type: 'text/plain; charset=utf-8',
+      body: 'template rendering failed\n',
+    })
   })
 })

@@ -158,6 +158,27 @@ describe('writes (RES-4..RES-7)', () => {
     expect((await json(await h.fetch(`/clusterdefaultss/${uid}/status`, { method: 'PUT', body: '{}', headers: { 'Content-Type': 'text/plain' } }))).status).toBe(415)
   })
 
+  it('RES-1 table: PUT 400/409/412, PATCH 400/412, status 404/412 answer JSON and change nothing', async () => {
+    const h = await startHarness()
+    await createGroup(h, 'taken')
+    const uid = await createGroup(h, 'g', { description: 'kept' })
+    const expectError = async (res: Response, status: number, error: string | RegExp) => {
+      const got = await json(res)
+      expect(got.status).toBe(status)
+      expect(got.type).toBe('application/json')
+      expect((got.body as { code: number }).code).toBe(status)
+      expect((got.body as { error: string }).error).toMatch(error)
+    }
+    await expectError(await send(h, 'PUT', `/groups/${uid}`, { spec: { description: 7 } }), 400, /^validation failed: description must be a string$/)
+    await expectError(await send(h, 'PUT', `/groups/${uid}`, { metadata: { name: 'taken' }, spec: {} }), 409, /^Group named taken already exists: group-/)
+    await expectError(await send(h, 'PUT', `/groups/${uid}`, { spec: {} }, { 'If-Match': '"2"' }), 412, 'precondition failed: current resourceVersion is 1')
+    await expectError(await send(h, 'PATCH', `/groups/${uid}`, { metaData: 'x' }), 400, /^validation failed: metaData must be an object with string values$/)
+    await expectError(await send(h, 'PATCH', `/groups/${uid}`, {}, { 'If-Match': '3' }), 412, 'precondition failed: current resourceVersion is 1')
+    await expectError(await send(h, 'PATCH', '/groups/group-deadbeef/status', {}), 404, 'Group not found: failed to load Group group-deadbeef: resource not found')
+    await expectError(await send(h, 'PUT', `/groups/${uid}/status`, {}, { 'If-Match': '9' }), 412, 'precondition failed: current resourceVersion is 1')
+    expect(await json(await h.fetch(`/groups/${uid}`))).toMatchObject({ etag: '"1"', body: { metadata: { name: 'g' }, spec: { description: 'kept' } } })
+  })
+
   it('AT-45: template validation answers 400 with the exact text and stores nothing; valid ones are 201', async () => {
     const h = await startHarness()
     const create = (template: string, metaData?: Record<string, string>) =>
