@@ -1,7 +1,16 @@
 import { resolve } from 'node:path'
 import { openFileStore } from '@metadata-service/adapter-fs'
+import { createApp, listen, type HealthReport } from '@metadata-service/adapter-http'
 import { createMockInventory } from '@metadata-service/adapter-smd'
-import type { Clock, Logger } from '@metadata-service/core'
+import {
+  createNoCloudService,
+  createResourceService,
+  parseCidr,
+  type Clock,
+  type Inventory,
+  type Logger,
+} from '@metadata-service/core'
+import { createAdminAuthorizer } from './admin-access.js'
 import type { Config } from './config/schema.js'
 import { CliError } from './errors.js'
 
@@ -30,19 +39,73 @@ export interface RunningServer {
  * the lock is released.
  */
 export async function startServer(config: Config, deps: ComposeDeps): Promise<RunningServer> {
-  const { logger } = deps
-  if (!config.mock_smd && config.smd_url === '') throw new CliError(SMD_URL_REQUIRED)
+  const { logger, clock } = deps
+  checkSupported(config, logger)
 
-  const store = await openFileStore({ dataDir: resolve(config.data_dir), logger })
-  const cleanup: (() => Promise<void>)[] = [() => store.close()]
+  const dataDir = resolve(config.data_dir)
+  const store = await openFileStore({ dataDir, logger })
+  // Closed in reverse order of opening, on shutdown and on a failed start.
+  const closers: (() => Promise<void>)[] = [() => store.close()]
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) {
+      await close().catch((err: unknown) => logger.error('shutdown step failed', { err }))
+    }
+  }
   try {
-    logger.info('resource store opened', { dataDir: resolve(config.data_dir), corruptFiles: store.problems().length })
-    const inventory = createMockInventory({ logger })
-    cleanup.unshift(() => inventory.close())
-    // TODO(0.1.0): wire createResourceService, createNoCloudService and adapter-http createApp/listen once they land.
-    throw new CliError('serve: the HTTP adapter is not wired yet')
+    logger.info('resource store opened', { dataDir, corruptFiles: store.problems().length })
+
+    const inventory = openInventory(logger)
+    closers.push(() => inventory.close())
+
+    const resources = createResourceService({ store, clock })
+    const nocloud = createNoCloudService({ inventory, store, publicUrl: config.public_url, logger })
+    const app = createApp(
+      {
+        resources,
+        nocloud,
+        health: () => health(inventory),
+        logger,
+        authorize: createAdminAuthorizer(config.admin_cidrs.map(parseCidr)),
+      },
+      {
+        trustedProxies: config.trusted_proxies.map(parseCidr),
+        requestTimeoutMs: config.request_timeout * 1000,
+        maxInflight: config.max_inflight,
+      },
+    )
+    const http = await listen(app, { host: config.host, port: config.port })
+    closers.push(() => http.close(config.shutdown_timeout * 1000))
+    logger.info('listening', { host: http.address, port: http.port, mockSmd: config.mock_smd })
+
+    await inventory.start()
+    return { port: http.port, close: closeAll }
   } catch (err) {
-    for (const close of cleanup) await close().catch(() => {})
+    await closeAll()
     throw err
   }
+}
+
+// --- internal ---
+
+/** Startup refusals and warnings for settings this release does not serve yet (kept honest in the README). */
+function checkSupported(config: Config, logger: Logger): void {
+  if (!config.mock_smd && config.smd_url === '') throw new CliError(SMD_URL_REQUIRED)
+  if (!config.mock_smd) throw new CliError('serving from a real SMD is not wired yet; use --mock-smd')
+  if (config.auth_jwks_url !== '') {
+    // Fail closed (SEC-6): never serve the resource API open when bearer tokens were asked for.
+    throw new CliError('auth_jwks_url is set, but bearer-token verification is not available in this release')
+  }
+  if (config.wireguard_server !== '') {
+    logger.warn('WireGuard is not available in this release; running without it', { wireguard_server: config.wireguard_server })
+  }
+  if (config.workers !== 1) logger.warn('workers: this release serves from one process', { workers: config.workers })
+}
+
+function openInventory(logger: Logger): Inventory {
+  return createMockInventory({ logger: logger.child({ component: 'smd' }) })
+}
+
+/** SVC-1: unhealthy until the first sync (SMD-14). */
+function health(inventory: Inventory): HealthReport {
+  return inventory.health().ready ? { healthy: true } : { healthy: false, reason: 'smd initial refresh pending' }
 }

@@ -246,6 +246,8 @@ describe('loadConfig validation messages (CFG-4)', () => {
     [['--tokensmith-refresh-skew-sec', '-1'], 'invalid value for tokensmith_refresh_skew_sec: must be between 0 and 86400, got -1 (from flag --tokensmith-refresh-skew-sec)'],
     [['--wireguard-listen-port', '0'], 'invalid value for wireguard_listen_port: must be between 1 and 65535, got 0 (from flag --wireguard-listen-port)'],
     [['--auth-jwks-url', '/jwks'], 'invalid value for auth_jwks_url: must be an absolute http or https URL, got "/jwks" (from flag --auth-jwks-url)'],
+    [['--trusted-proxies', '10.0.0.0/8,10.0.0.1'], 'invalid value for trusted_proxies: invalid CIDR "10.0.0.1": missing "/<prefix length>" (from flag --trusted-proxies)'],
+    [['--admin-cidrs', '10.0.0.0/33'], 'invalid value for admin_cidrs: invalid CIDR "10.0.0.0/33": prefix length must be 0-32 (from flag --admin-cidrs)'],
     [['--workers', 'many'], 'invalid value for workers: must be an integer, got "many" (from flag --workers)'],
   ])('%j → %s', (argv, message) => {
     if (message === undefined) {

@@ -1,6 +1,5 @@
 import type { ArgsDef, CommandDef } from 'citty'
 import { systemClock } from '@metadata-service/core'
-import { startServer } from '../compose.js'
 import { SERVE_ARGS } from '../config/flags.js'
 import { loadConfig, redactConfig } from '../config/load.js'
 import { createLogger } from '../logger.js'
@@ -38,6 +37,8 @@ export function serveCommand(ctx: CliContext): CommandDef<ArgsDef> {
       const stop = new Promise<string>((resolve) => (signalled = resolve))
       const removeHandler = ctx.io.onShutdownSignal((signal) => signalled(signal))
       try {
+        // Loaded here so the client commands do not pay for the server's modules at startup.
+        const { startServer } = await import('../compose.js')
         const server = await startServer(config, { logger, clock: systemClock, version: VERSION_INFO.version })
         const signal = await stop
         logger.info('shutting down', { signal, drainSeconds: config.shutdown_timeout })

@@ -1,3 +1,4 @@
+import { isMetadataError, parseCidr } from '@metadata-service/core'
 import { z } from 'zod'
 
 /** How a configuration key is named outside YAML files (CFG-2), and whether it is a secret (SEC-4). */
@@ -65,6 +66,18 @@ const list = () =>
       error: (i) => `must be a comma-separated list, got ${show(i.input)}`,
     }),
   )
+/** A list of CIDR blocks (ID-2, SEC-6); each item must parse with core's `parseCidr`. */
+const cidrList = () =>
+  list().superRefine((items, ctx) => {
+    for (const item of items) {
+      try {
+        parseCidr(item)
+      } catch (err) {
+        if (!isMetadataError(err)) throw err
+        ctx.addIssue({ code: 'custom', message: err.message })
+      }
+    }
+  })
 /** `""` or an absolute http(s) URL. */
 const url = () =>
   str().refine((s) => s === '' || (/^https?:\/\/[^/]/i.test(s) && URL.canParse(s)), {
@@ -91,7 +104,7 @@ export const ConfigSchema = z.object({
     .default('./data')
     .register(keyInfo, { description: 'Directory holding the resources and the lock file' }),
   public_url: url().default('').register(keyInfo, { description: 'Base URL used in vendor-data when no resource sets one (NC-14)' }),
-  trusted_proxies: list()
+  trusted_proxies: cidrList()
     .default(LOOPBACK)
     .register(keyInfo, { description: 'CIDRs whose forwarding headers are believed (ID-2); empty trusts nobody' }),
   request_timeout: seconds().default(10).register(keyInfo, { description: 'Seconds before an unanswered request gets 503 (OPS-2)' }),
@@ -143,7 +156,7 @@ export const ConfigSchema = z.object({
   wireguard_listen_port: int(1, 65535).default(51820).register(keyInfo, { description: 'WireGuard UDP port' }),
   wireguard_interface: str().default('wg0').register(keyInfo, { description: 'WireGuard interface name' }),
   wireguard_go_path: str().default('wireguard-go').register(keyInfo, { description: 'Path of the wireguard-go binary (WG-2)' }),
-  admin_cidrs: list().default(LOOPBACK).register(keyInfo, { description: 'Peers allowed to write resources without a token (SEC-6)' }),
+  admin_cidrs: cidrList().default(LOOPBACK).register(keyInfo, { description: 'Peers allowed to write resources without a token (SEC-6)' }),
   admin_cidrs_bypass_auth: bool().default(false).register(keyInfo, { description: 'Let admin_cidrs peers skip JWT auth (SEC-6)' }),
   auth_jwks_url: url().default('').register(keyInfo, { description: 'JWKS URL; requires a bearer JWT on the resource API (SEC-6)' }),
   auth_issuer: str().default('').register(keyInfo, { description: 'Required JWT iss (SEC-6)' }),

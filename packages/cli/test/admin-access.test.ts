@@ -1,0 +1,36 @@
+import { parseCidrList } from '@metadata-service/core'
+import { describe, expect, it } from 'vitest'
+import { ADMIN_ACCESS_REQUIRED, createAdminAuthorizer } from '../src/admin-access.js'
+
+const authorize = createAdminAuthorizer(parseCidrList('127.0.0.0/8,::1/128'))
+const request = (peer: string, kind: 'Group' | 'WireGuardPeer', write: boolean) => ({
+  peer,
+  kind,
+  write,
+  method: write ? 'POST' : 'GET',
+})
+
+describe('createAdminAuthorizer (SEC-6 without auth_jwks_url)', () => {
+  it('leaves reads of the other kinds open to anyone', () => {
+    expect(() => authorize(request('10.0.0.1', 'Group', false))).not.toThrow()
+  })
+
+  it('accepts writes and WireGuardPeer reads from admin_cidrs peers, IPv4-mapped included', () => {
+    for (const peer of ['127.0.0.1', '::ffff:127.0.0.1', '::1']) {
+      expect(() => authorize(request(peer, 'Group', true))).not.toThrow()
+      expect(() => authorize(request(peer, 'WireGuardPeer', false))).not.toThrow()
+    }
+  })
+
+  it('refuses writes and WireGuardPeer reads from anyone else with FORBIDDEN', () => {
+    for (const [kind, write] of [['Group', true], ['WireGuardPeer', false]] as const) {
+      expect(() => authorize(request('10.252.0.26', kind, write))).toThrow(
+        expect.objectContaining({ code: 'FORBIDDEN', message: ADMIN_ACCESS_REQUIRED }),
+      )
+    }
+  })
+
+  it('has the SEC-6 text', () => {
+    expect(ADMIN_ACCESS_REQUIRED).toBe('admin access requires a peer in admin_cidrs or a bearer token (configure auth_jwks_url)')
+  })
+})
