@@ -1,4 +1,5 @@
 import type { GroupSpec } from '../domain/group.js'
+import { buildGroupsMap } from '../nocloud/groups.js'
 import type { MetaDataDocument, MetaDataInterface } from '../nocloud/meta-data-document.js'
 
 const HOSTNAME = 'test-host'
@@ -23,23 +24,9 @@ function sampleInterfaces(): MetaDataInterface[] {
   ]
 }
 
-/**
- * This group's NC-10 entry: `{description, …metaData}` with a metaData `description` winning and an empty
- * description omitted, keys sorted.
- */
-function sampleGroupEntry(spec: GroupSpec): Record<string, string> {
-  const entry: Record<string, string> = spec.description ? { description: spec.description } : {}
-  for (const [key, value] of Object.entries(spec.metaData ?? {})) {
-    Object.defineProperty(entry, key, { value, enumerable: true, writable: true, configurable: true })
-  }
-  return Object.fromEntries(Object.entries(entry).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-}
-
-/** The NC-5 document of the TPL-6 sample values, with `groups` holding only `groupName`. */
+/** The NC-5 document of the TPL-6 sample values, with `groups` holding only `groupName` (NC-10 rules). */
 export function sampleMetaDataDocument(groupName: string, spec: GroupSpec): MetaDataDocument {
-  const groups: Record<string, Record<string, string>> = {}
-  // defineProperty: a group may legitimately be named "__proto__" (GROUP_NAME_PATTERN allows it).
-  Object.defineProperty(groups, groupName, { value: sampleGroupEntry(spec), enumerable: true, writable: true, configurable: true })
+  const groups = buildGroupsMap([groupName], () => spec)
   return {
     'instance-id': INSTANCE_ID,
     'local-hostname': HOSTNAME,
