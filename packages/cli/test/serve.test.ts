@@ -1,0 +1,111 @@
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer, type Server } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { runCli } from '../src/main.js'
+import { fakeIo, type FakeIo } from './helpers.js'
+
+// `serve` in-process on an ephemeral port: startup order, logs, SEC-4 redaction, shutdown and lock release.
+
+let dir: string
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mds-serve-'))
+})
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+interface Running {
+  io: FakeIo
+  exit: Promise<number>
+  signal: (name: string) => void
+  logs: () => Record<string, unknown>[]
+}
+
+function serve(argv: string[], env: Record<string, string> = {}, files: Record<string, string> = {}): Running {
+  let handler: ((signal: string) => void) | undefined
+  const io = { ...fakeIo({ env, files }) }
+  io.onShutdownSignal = (h) => {
+    handler = h
+    return () => (handler = undefined)
+  }
+  const exit = runCli(['serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', join(dir, 'data'), ...argv], io)
+  return {
+    io,
+    exit,
+    signal: (name) => handler?.(name),
+    logs: () => io.stdoutText().trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>),
+  }
+}
+
+async function listening(run: Running): Promise<number> {
+  for (let i = 0; i < 400; i++) {
+    const line = run.logs().find((l) => l.msg === 'listening')
+    if (line !== undefined) return line.port as number
+    const done = await Promise.race([run.exit.then(() => true), new Promise((r) => setTimeout(() => r(false), 25))])
+    if (done) throw new Error(`serve exited: ${run.io.stderrText()}`)
+  }
+  throw new Error('serve did not start')
+}
+
+describe('serve', () => {
+  it('starts, answers, logs the redacted configuration at debug, and stops on a signal (OPS-1, OPS-4, SEC-4)', async () => {
+    const run = serve(['--mock-smd', '--debug'], { SMD_JWT: 'super-secret-jwt' })
+    const port = await listening(run)
+    expect(await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.json())).toEqual({ service: 'metadata-service', status: 'healthy' })
+    expect(existsSync(join(dir, 'data', 'metadata-service.lock'))).toBe(true)
+    run.signal('SIGTERM')
+    expect(await run.exit).toBe(0)
+    expect(run.io.stderrText()).toBe('')
+    expect(existsSync(join(dir, 'data', 'metadata-service.lock'))).toBe(false)
+    const logs = run.logs()
+    expect(logs.map((l) => l.msg)).toEqual(expect.arrayContaining(['starting metadata-service', 'configuration', 'resource store opened', 'listening', 'shutting down', 'stopped']))
+    expect(logs.find((l) => l.msg === 'configuration')).toMatchObject({ config: { smd_jwt: '***', mock_smd: true, log_level: 'debug' } })
+    expect(run.io.stdoutText()).not.toContain('super-secret-jwt')
+  })
+
+  it('logs unknown config-file keys and the settings this release does not serve', async () => {
+    const run = serve(['--wireguard-server', '100.97.0.1/16'], {}, { './config.yaml': 'mock_smd: true\nbogus_key: 1\n' })
+    await listening(run)
+    run.signal('SIGINT')
+    expect(await run.exit).toBe(0)
+    const warnings = run.logs().filter((l) => l.level === 'warn').map((l) => l.msg)
+    expect(warnings).toEqual(['unknown config key bogus_key in ./config.yaml', 'WireGuard is not available in this release; running without it'])
+  })
+
+  it('fails closed when auth_jwks_url is set (SEC-6), without touching the data directory', async () => {
+    const run = serve(['--mock-smd', '--auth-jwks-url', 'https://idp.example/jwks'])
+    expect(await run.exit).toBe(1)
+    expect(run.io.stderrText()).toBe('Error: auth_jwks_url is set, but bearer-token verification is not available in this release\n')
+    expect(existsSync(join(dir, 'data'))).toBe(false)
+  })
+
+  it('releases the lock when a later startup step fails (port in use)', async () => {
+    const blocker: Server = createServer()
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))
+    const port = (blocker.address() as { port: number }).port
+    try {
+      const run = serve(['--mock-smd', '--port', String(port)])
+      expect(await run.exit).toBe(1)
+      expect(run.io.stderrText()).toMatch(/^Error: listen EADDRINUSE.*\n$/)
+      expect(existsSync(join(dir, 'data', 'metadata-service.lock'))).toBe(false)
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve))
+    }
+  })
+
+  it('exits 2 listing every invalid value before starting anything (CFG-4)', async () => {
+    const run = serve(['--mock-smd', '--log-level', 'loud'], { METADATA_SERVICE_MAX_INFLIGHT: '-1' })
+    expect(await run.exit).toBe(2)
+    expect(run.io.stderrText()).toBe(
+      [
+        'Error: invalid value for max_inflight: must be between 0 and 1000000, got -1 (from env METADATA_SERVICE_MAX_INFLIGHT)',
+        'Error: invalid value for log_level: must be one of debug, info, warn, error, got "loud" (from flag --log-level)',
+        "Run 'metadata-service --help' for usage.",
+        '',
+      ].join('\n'),
+    )
+  })
+})
