@@ -1,0 +1,40 @@
+// The OPS-7 yardstick: a bare node:http server answering every request with a fixed body of the same size as a
+// meta-data document. Run as a child process (`node bench/baseline-server.js --bytes 1200`); prints `{"port":<p>}`.
+// It keeps the same keep-alive timeout as the real server (OPS-6) and nothing else.
+import { createServer } from 'node:http'
+import { pathToFileURL } from 'node:url'
+import { parseArgs } from 'node:util'
+
+/**
+ * Starts the bare server on 127.0.0.1.
+ * @param {{ bytes: number, port?: number }} options  `bytes`: body length
+ * @returns {Promise<{ port: number, close: () => Promise<void> }>}
+ */
+export async function startBaseline(options) {
+  // YAML-looking filler, so the bytes on the wire are text like the real documents.
+  const line = 'key: value-0123456789abcdef\n'
+  const body = Buffer.from(line.repeat(Math.ceil(options.bytes / line.length)).slice(0, options.bytes))
+  const headers = { 'content-type': 'application/x-yaml', 'content-length': String(body.length) }
+  const server = createServer((_req, res) => {
+    res.writeHead(200, headers)
+    res.end(body)
+  })
+  server.keepAliveTimeout = 60_000
+  await new Promise((resolve) => server.listen(options.port ?? 0, '127.0.0.1', () => resolve(undefined)))
+  const address = server.address()
+  const port = typeof address === 'object' && address !== null ? address.port : 0
+  return { port, close: () => new Promise((resolve) => {
+    server.close(() => resolve())
+    server.closeAllConnections()
+  }) }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const { values } = parseArgs({ options: { bytes: { type: 'string', default: '1200' }, port: { type: 'string', default: '0' } } })
+  const server = await startBaseline({ bytes: Number(values.bytes), port: Number(values.port) })
+  process.stdout.write(`${JSON.stringify({ port: server.port })}\n`)
+  process.on('SIGTERM', () => {
+    server.close().then(() => process.exit(0))
+    setTimeout(() => process.exit(0), 2000).unref()
+  })
+}

@@ -1,0 +1,103 @@
+// The quick-start resources (SPEC §14 F-CD, F-COMPUTE, F-GREEN), created through the resource API so group
+// documents render real templates, and a probe that checks a sample of storm requests before the storm.
+import { benchNode } from './nodes.js'
+
+const K1 = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITestKeyExample demo@example'
+
+/**
+ * The request bodies, in creation order: [collection, body].
+ * @type {[string, { metadata: { name: string }, spec: Record<string, unknown> }][]}
+ */
+export const QUICK_START = [
+  [
+    '/clusterdefaultss',
+    {
+      metadata: { name: 'demo-cluster' },
+      spec: {
+        description: 'Local demo cluster defaults',
+        base_url: 'http://localhost:8888',
+        cloud_provider: 'OpenCHAMI',
+        region: 'lab',
+        availability_zone: 'lab-a',
+        cluster_name: 'testcluster',
+        short_name: 'tc',
+        nid_length: 4,
+        public_keys: [K1],
+      },
+    },
+  ],
+  [
+    '/groups',
+    {
+      metadata: { name: 'compute' },
+      spec: {
+        description: 'Compute nodes',
+        metaData: { scheduler: 'slurm' },
+        template:
+          '#cloud-config\nhostname: {{ hostname }}\nwrite_files:\n  - path: /etc/node-role\n    content: |\n      ROLE={{ role }}\n      NID={{ nid }}\n      IP={{ ip }}\n',
+      },
+    },
+  ],
+  [
+    '/groups',
+    {
+      metadata: { name: 'green' },
+      spec: {
+        description: 'Green nodes',
+        metaData: { color: 'green' },
+        template: '#cloud-config\nwrite_files:\n  - path: /etc/node-color\n    content: |\n      COLOR={{ color }}\n',
+      },
+    },
+  ],
+]
+
+/**
+ * POSTs the quick-start resources (from loopback, an admin peer by default, SEC-6). Rejects on any non-201.
+ * @param {string} url  server base URL
+ */
+export async function createQuickStart(url) {
+  for (const [collection, body] of QUICK_START) {
+    const res = await fetch(`${url}${collection}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+    const text = await res.text()
+    if (res.status !== 201) throw new Error(`POST ${collection} ${body.metadata.name}: ${res.status} ${text.trim()}`)
+  }
+}
+
+/** The five storm paths of a node, in storm.lua order. */
+export function stormPaths(node) {
+  return ['/network-config', '/meta-data', '/user-data', '/vendor-data', `/${node.yamlGroup}.yaml`]
+}
+
+/**
+ * Fetches every storm path for a spread of nodes (first, second, middle, last), as the storm will. Returns the
+ * body sizes per path (mean bytes) and every answer that is not a plausible 200.
+ * @param {string} url
+ * @param {number} count  nodes in the inventory
+ * @returns {Promise<{ bytes: Record<string, number>, problems: string[] }>}
+ */
+export async function probe(url, count) {
+  const indexes = [...new Set([0, 1, Math.floor(count / 2), count - 1])]
+  /** @type {Record<string, number[]>} */
+  const sizes = {}
+  const problems = []
+  for (const index of indexes) {
+    const node = benchNode(index)
+    for (const path of stormPaths(node)) {
+      const res = await fetch(`${url}${path}`, { headers: { 'x-forwarded-for': node.hmnIp } })
+      const body = await res.text()
+      const key = path.endsWith('.yaml') ? '/<group>.yaml' : path
+      ;(sizes[key] ??= []).push(Buffer.byteLength(body))
+      if (res.status !== 200) problems.push(`${node.xname} ${path}: ${res.status} ${body.trim().slice(0, 120)}`)
+      else if (path === '/meta-data' && !body.includes(`instance-id: ${node.xname}`))
+        problems.push(`${node.xname} /meta-data: no "instance-id: ${node.xname}" in the body`)
+      else if (path === '/compute.yaml' && !body.includes(`NID=${node.nid}`))
+        problems.push(`${node.xname} /compute.yaml: template not rendered (no NID=${node.nid})`)
+    }
+  }
+  const bytes = Object.fromEntries(Object.entries(sizes).map(([k, v]) => [k, Math.round(v.reduce((a, b) => a + b, 0) / v.length)]))
+  return { bytes, problems }
+}

@@ -1,0 +1,114 @@
+// Command-line options of `npm run bench` (see bench/README.md).
+import { parseArgs } from 'node:util'
+
+export const USAGE = `Usage: npm run bench -- [options]
+
+  --nodes <n>                 nodes in the fake SMD (default 10000)
+  --runs <n>                  measured runs per target and mode (default 3; medians are reported)
+  --duration <s>              seconds per run (default 10)
+  --warmup <s>                unmeasured seconds per target and mode first (default 3)
+  --connections <n>           wrk connections (default 64)
+  --threads <n>               wrk threads (default 1)
+  --modes <list>              close,keepalive (default both; close = a new connection per request)
+  --timeout <s>               wrk per-request timeout; later answers count as timeouts (default 5)
+  --profile                   run the server under node --cpu-prof and summarise the top frames
+  --log-level <level>         server --log-level (default: the server's own, info = one line per request)
+  --server-arg <flag>         extra serve flag, repeatable (e.g. --server-arg=--workers=2)
+  --overload                  only the overload phase (OPS-3): paced storm at --overload-factor × capacity
+  --overload-factor <x>       offered load as a multiple of the measured capacity (default 2)
+  --overload-connections <n>  wrk connections in the overload phase (default 1000)
+  --overload-duration <s>     seconds of overload (default 30)
+  --max-inflight <n>          server --max-inflight in the overload phase (default 16)
+  --sync-storm                also storm a second server that re-syncs every --sync-storm-interval s
+  --sync-storm-interval <s>   (default 5)
+  --keep                      keep the temp directory (data, server log, profile)
+  --quick                     smoke test: 1000 nodes, 1 run of 3 s, 1 s warm-up
+  -h, --help`
+
+/**
+ * @typedef {object} BenchOptions
+ * @property {number} nodes
+ * @property {number} runs
+ * @property {number} durationS
+ * @property {number} warmupS
+ * @property {number} connections
+ * @property {number} threads
+ * @property {('close' | 'keepalive')[]} modes
+ * @property {number} timeoutS
+ * @property {boolean} profile
+ * @property {string | undefined} logLevel
+ * @property {string[]} serverArgs
+ * @property {boolean} overload
+ * @property {number} overloadFactor
+ * @property {number} overloadConnections
+ * @property {number} overloadDurationS
+ * @property {number} maxInflight
+ * @property {boolean} syncStorm
+ * @property {number} syncStormIntervalS
+ * @property {boolean} keep
+ * @property {boolean} help
+ */
+
+/**
+ * Parses argv (without node and script). Throws with a message naming the bad option.
+ * @param {string[]} argv
+ * @returns {BenchOptions}
+ */
+export function parseOptions(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      nodes: { type: 'string' },
+      runs: { type: 'string', default: '3' },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      connections: { type: 'string', default: '64' },
+      threads: { type: 'string', default: '1' },
+      modes: { type: 'string', default: 'close,keepalive' },
+      timeout: { type: 'string', default: '5' },
+      profile: { type: 'boolean', default: false },
+      'log-level': { type: 'string' },
+      'server-arg': { type: 'string', multiple: true, default: [] },
+      overload: { type: 'boolean', default: false },
+      'overload-factor': { type: 'string', default: '2' },
+      'overload-connections': { type: 'string', default: '1000' },
+      'overload-duration': { type: 'string', default: '30' },
+      'max-inflight': { type: 'string', default: '16' },
+      'sync-storm': { type: 'boolean', default: false },
+      'sync-storm-interval': { type: 'string', default: '5' },
+      keep: { type: 'boolean', default: false },
+      quick: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  })
+  const num = (name, raw, min) => {
+    const n = Number(raw)
+    if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number ≥ ${min}, got ${JSON.stringify(raw)}`)
+    return n
+  }
+  const quick = values.quick
+  const modes = values.modes.split(',').map((m) => m.trim())
+  for (const m of modes) if (m !== 'close' && m !== 'keepalive') throw new Error(`--modes accepts close and keepalive, got ${JSON.stringify(m)}`)
+  return {
+    nodes: num('nodes', values.nodes ?? (quick ? '1000' : '10000'), 4),
+    runs: num('runs', quick ? '1' : values.runs, 1),
+    durationS: num('duration', values.duration ?? (quick ? '3' : '10'), 1),
+    warmupS: num('warmup', values.warmup ?? (quick ? '1' : '3'), 0),
+    connections: num('connections', values.connections, 1),
+    threads: num('threads', values.threads, 1),
+    modes: /** @type {('close' | 'keepalive')[]} */ (modes),
+    timeoutS: num('timeout', values.timeout, 1),
+    profile: values.profile,
+    logLevel: values['log-level'],
+    serverArgs: values['server-arg'],
+    overload: values.overload,
+    overloadFactor: num('overload-factor', values['overload-factor'], 0.1),
+    overloadConnections: num('overload-connections', values['overload-connections'], 1),
+    overloadDurationS: num('overload-duration', quick ? '5' : values['overload-duration'], 1),
+    maxInflight: num('max-inflight', values['max-inflight'], 1),
+    syncStorm: values['sync-storm'],
+    syncStormIntervalS: num('sync-storm-interval', values['sync-storm-interval'], 1),
+    keep: values.keep,
+    help: values.help,
+  }
+}

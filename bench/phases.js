@@ -1,0 +1,215 @@
+// The measured phases of the benchmark: server start-up with its first sync, the storm modes against server and
+// baseline, the overload phase (OPS-3) and the storm during re-syncs (OPS-7 at 100k).
+import { join } from 'node:path'
+import { createQuickStart, probe } from './fixtures.js'
+import { rssMiB, sampleRss } from './proc-stats.js'
+import { compareMode, round } from './report.js'
+import { scrapeMetrics, startServer } from './server.js'
+import { runStorm } from './wrk.js'
+
+/**
+ * @typedef {object} BenchContext
+ * @property {import('./options.js').BenchOptions} options
+ * @property {string} workDir
+ * @property {string} targetsFile
+ * @property {string} smdUrl
+ * @property {(line: string) => void} say   progress on stderr
+ */
+
+/**
+ * Fake SMD counters (`/__bench/stats`).
+ * @param {string} smdUrl
+ * @returns {Promise<{ calls: Record<string, number>, bulk: { path: string, start: number, end: number, bytes: number }[], payloadBytes: Record<string, number> }>}
+ */
+export async function smdStats(smdUrl) {
+  return (await fetch(`${smdUrl}/__bench/stats`)).json()
+}
+
+/** @param {Record<string, number>} calls */
+export const totalCalls = (calls) => Object.values(calls).reduce((a, b) => a + b, 0)
+
+/**
+ * Starts a server in `<workDir>/<name>`, waits for its first sync, creates the quick-start resources and probes
+ * a sample of storm requests.
+ * @param {BenchContext} ctx
+ * @param {{ name: string, syncIntervalS: number, maxInflight?: number, cpuProfile?: boolean }} o
+ */
+export async function bootServer(ctx, o) {
+  const before = await smdStats(ctx.smdUrl)
+  const server = await startServer({
+    workDir: join(ctx.workDir, o.name),
+    smdUrl: ctx.smdUrl,
+    syncIntervalS: o.syncIntervalS,
+    maxInflight: o.maxInflight,
+    logLevel: ctx.options.logLevel,
+    cpuProfile: o.cpuProfile,
+    extraArgs: ctx.options.serverArgs,
+  })
+  const after = await smdStats(ctx.smdUrl)
+  const bulk = after.bulk.slice(before.bulk.length)
+  const firstCall = Math.min(...bulk.map((b) => b.start))
+  const metrics = await scrapeMetrics(server.url, 'smd_')
+  const metricSeconds = metrics.metadata_service_smd_sync_duration_seconds
+  const sync = {
+    calls: totalCalls(after.calls) - totalCalls(before.calls),
+    startupSeconds: round((server.healthyAt - server.spawnedAt) / 1000, 3),
+    // From the first bulk request reaching SMD to /health 200 (polled every 20 ms).
+    healthySeconds: bulk.length > 0 ? round((server.healthyAt - firstCall) / 1000, 3) : undefined,
+    transferSeconds: bulk.length > 0 ? round((Math.max(...bulk.map((b) => b.end)) - firstCall) / 1000, 3) : undefined,
+    metricSeconds: metricSeconds === undefined ? undefined : round(metricSeconds, 3),
+    snapshotNodes: metrics.metadata_service_smd_snapshot_nodes,
+    payloadMiB: round(Object.values(after.payloadBytes).reduce((a, b) => a + b, 0) / 1_048_576, 1),
+    rssAfterSyncMiB: rssMiB(server.pid),
+  }
+  ctx.say(`server ${o.name} healthy after ${sync.startupSeconds} s (sync: ${sync.metricSeconds ?? sync.healthySeconds} s, ${sync.calls} SMD calls)`)
+  await createQuickStart(server.url)
+  const sample = await probe(server.url, ctx.options.nodes)
+  for (const problem of sample.problems) ctx.say(`probe: ${problem}`)
+  return { server, sync, probe: sample }
+}
+
+/**
+ * Storms `server` and `baselineUrl` in each mode: a warm-up each, then `runs` interleaved pairs (baseline, then
+ * server). Each run continues the request sequence where the previous one of the same target stopped.
+ * @param {BenchContext} ctx
+ * @param {{ url: string, pid: number }} server
+ * @param {{ url: string, pid: number }} baseline
+ */
+export async function stormModes(ctx, server, baseline) {
+  const o = ctx.options
+  const offset = { server: 0, baseline: 0 }
+  const storm = async (which, target, mode, durationS) => {
+    const result = await runStorm({
+      url: target.url,
+      targetsFile: ctx.targetsFile,
+      mode,
+      threads: o.threads,
+      connections: o.connections,
+      durationS,
+      timeoutS: o.timeoutS,
+      startOffset: offset[which],
+      targetPid: target.pid,
+    })
+    offset[which] += result.requests
+    return result
+  }
+  /** @type {Record<string, ReturnType<typeof compareMode> & { runs: { server: object[], baseline: object[] } }>} */
+  const modes = {}
+  for (const mode of o.modes) {
+    if (o.warmupS > 0) {
+      ctx.say(`${mode}: warm-up ${o.warmupS} s each`)
+      await storm('baseline', baseline, mode, o.warmupS)
+      await storm('server', server, mode, o.warmupS)
+    }
+    const serverRuns = []
+    const baselineRuns = []
+    for (let r = 1; r <= o.runs; r++) {
+      const b = await storm('baseline', baseline, mode, o.durationS)
+      const s = await storm('server', server, mode, o.durationS)
+      baselineRuns.push(b)
+      serverRuns.push(s)
+      ctx.say(
+        `${mode} run ${r}/${o.runs}: server ${s.rps} req/s p99 ${s.latencyMs.p99} ms (${s.errors.status} non-2xx), ` +
+          `baseline ${b.rps} req/s p99 ${b.latencyMs.p99} ms; wrk cpu ${s.cpu.clientPct}%/${b.cpu.clientPct}%, load ${s.loadAvg}`,
+      )
+    }
+    modes[mode] = { ...compareMode(serverRuns, baselineRuns), runs: { server: serverRuns, baseline: baselineRuns } }
+  }
+  return modes
+}
+
+/**
+ * OPS-3 under overload: measures the capacity (200s per second, new connections) for 5 s, then paces
+ * `overloadConnections` connections so that together they offer `overloadFactor` × capacity, and counts statuses.
+ * Only 200 and 503 with Retry-After are acceptable; wrk timeouts and socket errors are counted separately.
+ * @param {BenchContext} ctx
+ * @param {{ url: string, pid: number }} server
+ */
+export async function overload(ctx, server) {
+  const o = ctx.options
+  const base = { url: server.url, targetsFile: ctx.targetsFile, mode: /** @type {const} */ ('close'), threads: o.threads, targetPid: server.pid, countStatus: true }
+  ctx.say(`overload: measuring capacity (${o.connections} connections, 5 s)`)
+  const probeRun = await runStorm({ ...base, connections: o.connections, durationS: 5, timeoutS: o.timeoutS })
+  const capacity = Math.max(1, Math.round((probeRun.status['200'] ?? 0) / probeRun.durationS))
+  const offered = capacity * o.overloadFactor
+  // Each connection waits delayMs before each request, so C connections offer about C / delay requests per second.
+  const delayMs = Math.max(0, Math.round((o.overloadConnections / offered) * 1000))
+  ctx.say(`overload: capacity ${capacity} req/s; offering ~${Math.round(offered)} req/s with ${o.overloadConnections} connections, ${delayMs} ms apart, for ${o.overloadDurationS} s`)
+  const rss = sampleRss(server.pid, 500)
+  const run = await runStorm({
+    ...base,
+    connections: o.overloadConnections,
+    durationS: o.overloadDurationS,
+    delayMs,
+    startOffset: probeRun.requests,
+    timeoutS: o.timeoutS,
+  })
+  const memory = rss.stop()
+  const ok = run.status['200'] ?? 0
+  const shed = run.status['503'] ?? 0
+  const other = Object.entries(run.status).filter(([code]) => code !== '200' && code !== '503')
+  const unexpected = other.reduce((a, [, n]) => a + n, 0) + run.missingRetryAfter
+  return {
+    maxInflight: o.maxInflight,
+    capacityRps: capacity,
+    capacityRun: probeRun,
+    offeredRps: Math.round(offered),
+    achievedRps: run.rps,
+    delayMs,
+    status: run.status,
+    ok,
+    shed,
+    shedPct: round((shed / Math.max(1, run.requests)) * 100, 1),
+    missingRetryAfter: run.missingRetryAfter,
+    unexpected,
+    timeouts: run.errors.timeout,
+    socketErrors: run.errors.connect + run.errors.read + run.errors.write,
+    latencyMs: run.latencyMs,
+    rss: memory,
+  }
+}
+
+/**
+ * A storm (new connections) against a server that re-syncs every `syncStormIntervalS`: the p99 while full syncs
+ * run (OPS-7 at 100k). Reports the sync windows the fake SMD saw during the storm.
+ * @param {BenchContext} ctx
+ * @param {{ url: string, pid: number }} server
+ */
+export async function syncStorm(ctx, server) {
+  const o = ctx.options
+  const durationS = Math.max(o.durationS, o.syncStormIntervalS * 3)
+  const before = await smdStats(ctx.smdUrl)
+  const rss = sampleRss(server.pid, 250)
+  const started = Date.now()
+  const storm = await runStorm({
+    url: server.url,
+    targetsFile: ctx.targetsFile,
+    mode: 'close',
+    threads: o.threads,
+    connections: o.connections,
+    durationS,
+    timeoutS: o.timeoutS,
+    targetPid: server.pid,
+  })
+  const ended = Date.now()
+  const memory = rss.stop()
+  const after = await smdStats(ctx.smdUrl)
+  const bulk = after.bulk.slice(before.bulk.length).filter((b) => b.start >= started && b.start <= ended)
+  // One sync = the four concurrent bulk calls; group calls that start within 1 s of the previous group's first.
+  const syncs = []
+  for (const b of [...bulk].sort((x, y) => x.start - y.start)) {
+    const last = syncs.at(-1)
+    if (last && b.start - last.start < 1000) last.end = Math.max(last.end, b.end)
+    else syncs.push({ start: b.start, end: b.end })
+  }
+  const metrics = await scrapeMetrics(server.url, 'smd_sync_duration')
+  return {
+    intervalS: o.syncStormIntervalS,
+    durationS,
+    syncs: syncs.length,
+    transferSeconds: syncs.map((s) => round((s.end - s.start) / 1000, 3)),
+    lastSyncMetricSeconds: metrics.metadata_service_smd_sync_duration_seconds,
+    storm,
+    rss: { peakMiB: memory.peakMiB },
+  }
+}

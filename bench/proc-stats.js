@@ -1,0 +1,76 @@
+// Process figures from /proc (Linux): resident memory and CPU time, sampled while the storm runs.
+import { readFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+
+/** Clock ticks per second of /proc/<pid>/stat times (usually 100). */
+const TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
+  } catch {
+    return 100
+  }
+})()
+
+/**
+ * `VmRSS` of `pid` in MiB, or `undefined` when the process is gone.
+ * @param {number} pid
+ * @returns {number | undefined}
+ */
+export function rssMiB(pid) {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return match ? Number(match[1]) / 1024 : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * User plus system CPU time of `pid` in seconds, or `undefined` when the process is gone.
+ * @param {number} pid
+ * @returns {number | undefined}
+ */
+export function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15 (1-based).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / TICKS
+  } catch {
+    return undefined
+  }
+}
+
+/** The 1-minute load average, to judge whether other work shared the machine during a run. */
+export function loadAverage() {
+  try {
+    return Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0])
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Samples the RSS of `pid` every `everyMs` (default 250 ms) until stopped.
+ * @param {number} pid
+ * @param {number} [everyMs]
+ * @returns {{ stop: () => { peakMiB: number, series: [number, number][] } }}  series: [ms since start, MiB]
+ */
+export function sampleRss(pid, everyMs = 250) {
+  const started = Date.now()
+  /** @type {[number, number][]} */
+  const series = []
+  const take = () => {
+    const rss = rssMiB(pid)
+    if (rss !== undefined) series.push([Date.now() - started, Math.round(rss * 10) / 10])
+  }
+  take()
+  const timer = setInterval(take, everyMs)
+  return {
+    stop() {
+      clearInterval(timer)
+      take()
+      return { peakMiB: Math.max(0, ...series.map(([, v]) => v)), series }
+    },
+  }
+}

@@ -1,0 +1,121 @@
+// Summarises a V8 `.cpuprofile` (from `node --cpu-prof`): self time per function and per area (our packages,
+// each dependency, node internals, GC). Frames in the bundled CLI are mapped back to their TypeScript source
+// through the bundle's source map, so the summary names `packages/core/src/...` files.
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { SourceMap } from 'node:module'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/**
+ * @typedef {object} ProfileSummary
+ * @property {number} totalMs           sampled time, idle excluded
+ * @property {number} idleMs
+ * @property {{ name: string, where: string, selfMs: number, pct: number }[]} topFunctions
+ * @property {{ area: string, selfMs: number, pct: number }[]} areas
+ */
+
+/**
+ * Summarises the newest `.cpuprofile` in `dir`, or returns `undefined` when there is none.
+ * @param {string} dir
+ * @param {number} [top]  how many functions to list; default 25
+ * @returns {ProfileSummary | undefined}
+ */
+export function summariseProfileDir(dir, top = 25) {
+  if (!existsSync(dir)) return undefined
+  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort()
+  const last = files.at(-1)
+  return last === undefined ? undefined : summariseProfile(JSON.parse(readFileSync(join(dir, last), 'utf8')), top)
+}
+
+/**
+ * @param {{ nodes: { id: number, callFrame: { functionName: string, url: string, lineNumber: number, columnNumber: number } }[], samples: number[], timeDeltas: number[] }} profile
+ * @param {number} top
+ * @returns {ProfileSummary}
+ */
+export function summariseProfile(profile, top) {
+  /** @type {Map<number, number>} node id → self µs */
+  const self = new Map()
+  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)))
+  const maps = new SourceMaps()
+  /** @type {Map<string, { name: string, where: string, area: string, us: number }>} */
+  const byFunction = new Map()
+  let idleUs = 0
+  for (const node of profile.nodes) {
+    const us = self.get(node.id) ?? 0
+    if (us === 0) continue
+    const frame = node.callFrame
+    if (frame.functionName === '(idle)') {
+      idleUs += us
+      continue
+    }
+    const { where, area } = maps.locate(frame)
+    const name = frame.functionName || '(anonymous)'
+    const key = `${name}@${where}`
+    const entry = byFunction.get(key) ?? { name, where, area, us: 0 }
+    entry.us += us
+    byFunction.set(key, entry)
+  }
+  const totalUs = [...byFunction.values()].reduce((a, e) => a + e.us, 0)
+  const pct = (us) => Math.round((us / Math.max(1, totalUs)) * 1000) / 10
+  /** @type {Map<string, number>} */
+  const areas = new Map()
+  for (const e of byFunction.values()) areas.set(e.area, (areas.get(e.area) ?? 0) + e.us)
+  return {
+    totalMs: Math.round(totalUs / 1000),
+    idleMs: Math.round(idleUs / 1000),
+    topFunctions: [...byFunction.values()]
+      .sort((a, b) => b.us - a.us)
+      .slice(0, top)
+      .map((e) => ({ name: e.name, where: e.where, selfMs: Math.round(e.us / 1000), pct: pct(e.us) })),
+    areas: [...areas.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .map(([area, us]) => ({ area, selfMs: Math.round(us / 1000), pct: pct(us) })),
+  }
+}
+
+/** Loads each bundle's source map once and names frames by source file and area. */
+class SourceMaps {
+  constructor() {
+    /** @type {Map<string, SourceMap | null>} */
+    this.cache = new Map()
+  }
+
+  /** @param {{ functionName: string, url: string, lineNumber: number, columnNumber: number }} frame */
+  locate(frame) {
+    const url = frame.url
+    if (url === '') return { where: frame.functionName, area: frame.functionName.startsWith('(') ? frame.functionName : 'native' }
+    if (url.startsWith('node:')) {
+      const parts = url.slice(5).split('/')
+      return { where: `${url}:${frame.lineNumber + 1}`, area: `node:${parts[0] === 'internal' ? parts.slice(0, 2).join('/') : parts[0]}` }
+    }
+    const path = url.startsWith('file://') ? fileURLToPath(url) : url
+    const modules = path.lastIndexOf('/node_modules/')
+    if (modules >= 0) {
+      const rest = path.slice(modules + 14).split('/')
+      const pkg = rest[0]?.startsWith('@') ? `${rest[0]}/${rest[1]}` : (rest[0] ?? '?')
+      return { where: `${pkg}/${rest.slice(pkg.includes('/') ? 2 : 1).join('/')}:${frame.lineNumber + 1}`, area: pkg }
+    }
+    const map = this.load(path)
+    const entry = map?.findEntry(frame.lineNumber, frame.columnNumber)
+    if (entry && 'originalSource' in entry && entry.originalSource) {
+      const source = String(entry.originalSource).replace(/^.*?packages\//, 'packages/')
+      const area = /^packages\/([^/]+)/.exec(source)?.[1] ?? source
+      return { where: `${source}:${entry.originalLine + 1}`, area: area.includes('node_modules') ? 'bundled dependency' : area }
+    }
+    return { where: `${path.replace(/^.*?packages\//, 'packages/')}:${frame.lineNumber + 1}`, area: /packages\/([^/]+)/.exec(path)?.[1] ?? 'other' }
+  }
+
+  /** @param {string} path */
+  load(path) {
+    if (!this.cache.has(path)) {
+      let map = null
+      try {
+        map = new SourceMap(JSON.parse(readFileSync(`${path}.map`, 'utf8')))
+      } catch {
+        map = null
+      }
+      this.cache.set(path, map)
+    }
+    return this.cache.get(path) ?? undefined
+  }
+}

@@ -1,0 +1,162 @@
+// `npm run bench`: the boot-storm benchmark of SPEC OPS-7 (see bench/README.md). Starts a fake SMD with N nodes,
+// the real server built from this checkout, and a bare node:http baseline; storms both with wrk; prints a table
+// and writes bench/results/<timestamp>.json.
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { startPortChild } from './children.js'
+import { benchNodes, targetLines } from './nodes.js'
+import { USAGE, parseOptions } from './options.js'
+import { bootServer, overload, smdStats, stormModes, syncStorm, totalCalls } from './phases.js'
+import { summariseProfileDir } from './profile-summary.js'
+import { sampleRss } from './proc-stats.js'
+import { round, table, verdicts, writeResults } from './report.js'
+import { REPO_ROOT, assertBuilt, logBytes } from './server.js'
+import { wrkVersion } from './wrk.js'
+
+const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url))
+const say = (line) => process.stderr.write(`[bench] ${line}\n`)
+
+async function main() {
+  let options
+  try {
+    options = parseOptions(process.argv.slice(2))
+  } catch (err) {
+    process.stderr.write(`Error: ${err.message}\n\n${USAGE}\n`)
+    return 2
+  }
+  if (options.help) {
+    process.stdout.write(`${USAGE}\n`)
+    return 0
+  }
+  assertBuilt()
+  const workDir = mkdtempSync(join(tmpdir(), 'mds-bench-'))
+  const targetsFile = join(workDir, 'targets.txt')
+  writeFileSync(targetsFile, targetLines(benchNodes(options.nodes)))
+  /** @type {(() => Promise<unknown>)[]} */
+  const cleanup = []
+  const results = {
+    startedAt: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, wrk: await wrkVersion() },
+    git: gitInfo(),
+    config: { ...options, loadGenerator: 'wrk + bench/storm.lua' },
+  }
+  try {
+    say(`fake SMD with ${options.nodes} nodes`)
+    const smd = await startPortChild(join(BENCH_DIR, 'fake-smd.js'), ['--nodes', String(options.nodes)])
+    cleanup.push(() => smd.stop())
+    const ctx = { options, workDir, targetsFile, smdUrl: `http://127.0.0.1:${smd.port}`, say }
+
+    const booted = await bootServer(ctx, {
+      name: 'main',
+      syncIntervalS: 86_400,
+      maxInflight: options.overload ? options.maxInflight : undefined,
+      cpuProfile: options.profile,
+    })
+    const { server } = booted
+    cleanup.push(() => server.stop())
+    Object.assign(results, { sync: booted.sync, documentBytes: booted.probe.bytes, probeProblems: booted.probe.problems })
+
+    const rss = sampleRss(server.pid, 250)
+    const callsBefore = totalCalls((await smdStats(ctx.smdUrl)).calls)
+    if (options.overload) {
+      results.overload = await overload(ctx, server)
+    } else {
+      const bytes = booted.probe.bytes['/meta-data'] ?? 1200
+      const baseline = await startPortChild(join(BENCH_DIR, 'baseline-server.js'), ['--bytes', String(bytes)])
+      cleanup.push(() => baseline.stop())
+      results.baselineBytes = bytes
+      results.modes = await stormModes(ctx, server, { url: `http://127.0.0.1:${baseline.port}`, pid: baseline.pid })
+    }
+    results.smd = { callsDuringStorms: totalCalls((await smdStats(ctx.smdUrl)).calls) - callsBefore }
+    const memory = rss.stop()
+    results.rss = { afterSyncMiB: booted.sync.rssAfterSyncMiB, peakMiB: memory.peakMiB, series: thin(memory.series, 120) }
+    results.serverLogMiB = round(logBytes(server.logFile) / 1_048_576, 1)
+    const exitCode = await server.stop()
+    cleanup.pop()
+    results.serverExitCode = exitCode
+    if (options.profile) results.profile = summariseProfileDir(join(workDir, 'main', 'prof'))
+
+    if (options.syncStorm) {
+      const second = await bootServer(ctx, { name: 'sync-storm', syncIntervalS: options.syncStormIntervalS })
+      cleanup.push(() => second.server.stop())
+      say(`sync storm: re-sync every ${options.syncStormIntervalS} s during a new-connection storm`)
+      results.syncStorm = await syncStorm(ctx, second.server)
+    }
+  } finally {
+    for (const stop of cleanup.reverse()) await stop().catch(() => {})
+    if (options.keep) say(`kept ${workDir}`)
+    else rmSync(workDir, { recursive: true, force: true })
+  }
+  results.verdicts = verdicts(results)
+  process.stdout.write(`${render(results)}\n`)
+  say(`results: ${writeResults(BENCH_DIR, results)}`)
+  return 0
+}
+
+/** The human summary printed at the end. */
+function render(r) {
+  const out = [`metadata-service boot storm — ${r.config.nodes} nodes, ${r.machine.cpus} CPUs, ${r.git.commit}${r.git.dirty ? ' (dirty)' : ''}`]
+  const s = r.sync
+  out.push(
+    `sync: startup→healthy ${s.startupSeconds} s; first SMD call→healthy ${s.healthySeconds} s; ` +
+      `smd_sync_duration_seconds ${s.metricSeconds ?? 'n/a'}; ${s.calls} SMD calls; payload ${s.payloadMiB} MiB; RSS after sync ${round(s.rssAfterSyncMiB ?? 0, 1)} MiB`,
+  )
+  out.push(`document bytes: ${Object.entries(r.documentBytes).map(([k, v]) => `${k} ${v}`).join(', ')}`)
+  if (r.modes) {
+    const rows = []
+    for (const [mode, m] of Object.entries(r.modes)) {
+      for (const [who, x] of [['server', m.server], ['baseline', m.baseline]]) {
+        rows.push([`${mode} ${who}`, x.rps, who === 'server' ? m.ratio : '', x.p50Ms, x.p99Ms, x.maxMs, x.non2xx, x.socketErrors, x.timeouts, x.targetCpuPct, x.clientCpuPct])
+      }
+    }
+    out.push('', table(['mode / target', 'req/s', 'ratio', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx', 'sock err', 'timeouts', 'target cpu%', 'wrk cpu%'], rows))
+  }
+  if (r.overload) {
+    const o = r.overload
+    out.push(
+      '',
+      `overload (max-inflight ${o.maxInflight}): capacity ${o.capacityRps} req/s, offered ~${o.offeredRps}, answered ${o.achievedRps}/s; ` +
+        `status ${JSON.stringify(o.status)}; shed ${o.shedPct}%; 503 without Retry-After ${o.missingRetryAfter}; timeouts ${o.timeouts}; socket errors ${o.socketErrors}; p99 ${o.latencyMs.p99} ms; RSS peak ${o.rss.peakMiB} MiB`,
+    )
+  }
+  if (r.syncStorm) {
+    const y = r.syncStorm
+    out.push('', `storm during re-syncs: ${y.syncs} syncs in ${y.durationS} s (transfers ${y.transferSeconds.join(', ')} s); ${y.storm.rps} req/s, p99 ${y.storm.latencyMs.p99} ms, ${y.storm.errors.status} non-2xx; RSS peak ${y.rss.peakMiB} MiB`)
+  }
+  out.push('', `RSS: after sync ${round(r.rss.afterSyncMiB ?? 0, 1)} MiB, peak ${r.rss.peakMiB} MiB; SMD calls during storms ${r.smd.callsDuringStorms}; server log ${r.serverLogMiB} MiB; exit ${r.serverExitCode}`)
+  if (r.probeProblems.length > 0) out.push(`probe problems: ${r.probeProblems.length} (first: ${r.probeProblems[0]})`)
+  if (r.profile) {
+    out.push('', `CPU profile (${r.profile.totalMs} ms busy, ${r.profile.idleMs} ms idle) by area:`)
+    out.push(table(['area', 'self ms', '%'], r.profile.areas.slice(0, 12).map((a) => [a.area, a.selfMs, a.pct])))
+    out.push('', table(['function', 'where', 'self ms', '%'], r.profile.topFunctions.map((f) => [f.name.slice(0, 40), f.where.slice(0, 70), f.selfMs, f.pct])))
+  }
+  out.push('', 'OPS-7:')
+  for (const v of r.verdicts) out.push(`  ${v.pass ? 'PASS' : 'FAIL'}  ${v.target}: ${v.value ?? 'n/a'}`)
+  return out.join('\n')
+}
+
+/** Keeps at most `max` evenly spaced points of a series. */
+function thin(series, max) {
+  if (series.length <= max) return series
+  const step = series.length / max
+  return Array.from({ length: max }, (_, i) => series[Math.floor(i * step)])
+}
+
+function gitInfo() {
+  const git = (...args) => {
+    try {
+      return execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    } catch {
+      return ''
+    }
+  }
+  return { commit: git('rev-parse', '--short', 'HEAD'), dirty: git('status', '--porcelain', '--untracked-files=no') !== '' }
+}
+
+process.exitCode = await main().catch((err) => {
+  process.stderr.write(`Error: ${err.stack ?? err}\n`)
+  return 1
+})
