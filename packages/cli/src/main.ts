@@ -49,6 +49,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return EXIT_OK
     }
     if (stray !== undefined) throw new UsageError(`unknown flag: ${stray}`)
+    const misplaced = Object.keys(globals)[0]
+    if (misplaced !== undefined && (target === (await subCommand(main, 'serve')) || target === (await subCommand(main, 'version')))) {
+      // The client flags mean nothing to these commands; saying so beats ignoring them.
+      throw new UsageError(`unknown flag: --${misplaced}`)
+    }
     if (unknown !== undefined) throw new UsageError(`unknown command: ${unknown}`)
     if ((await target.subCommands) !== undefined) {
       // A command with subcommands but none named (CLI-1): usage, exit 2.
@@ -67,6 +72,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 function wantsHelp(args: readonly string[]): boolean {
   const end = args.indexOf('--')
   return (end === -1 ? args : args.slice(0, end)).some((arg) => arg === '--help' || arg === '-h')
+}
+
+async function subCommand(cmd: CommandDef<ArgsDef>, name: string): Promise<CommandDef<ArgsDef> | undefined> {
+  return ((await cmd.subCommands) as Record<string, CommandDef<ArgsDef>> | undefined)?.[name]
 }
 
 /**

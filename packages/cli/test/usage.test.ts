@@ -69,6 +69,8 @@ describe('usage (CLI-1, CLI-7)', () => {
     [['serve', '--prot', '1'], 'Error: unknown flag: --prot'],
     [['serve', '--port', 'x'], 'Error: invalid value for port: must be an integer, got "x" (from flag --port)'],
     [['group', 'list', '--server'], 'Error: flag --server requires a value'],
+    [['serve', '--mock-smd', '--server', 'http://x'], 'Error: unknown flag: --server'],
+    [['-o', 'json', 'version'], 'Error: unknown flag: --output'],
   ])('%j → exit 2, %s', async (argv, message) => {
     const { code, out, err } = await run(argv)
     expect({ code, out }).toEqual({ code: 2, out: '' })
