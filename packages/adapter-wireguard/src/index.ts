@@ -1,1 +1,3 @@
-export {}
+export * from './wireguard-tunnel.js'
+export * from './server-key.js'
+export * from './run-command.js'
