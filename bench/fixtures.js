@@ -1,7 +1,5 @@
 // The quick-start resources (SPEC §14 F-CD, F-COMPUTE, F-GREEN), created through the resource API so group
 // documents render real templates, and a probe that checks a sample of storm requests before the storm.
-import { benchNode } from './nodes.js'
-
 const K1 = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITestKeyExample demo@example'
 
 /**
@@ -76,16 +74,17 @@ export function stormPaths(node) {
  * Fetches every storm path for a spread of nodes (first, second, middle, last), as the storm will. Returns the
  * body sizes per path (mean bytes) and every answer that is not a plausible 200.
  * @param {string} url
- * @param {number} count  nodes in the inventory
+ * @param {readonly import('./nodes.js').BenchNode[]} nodes  the storm's nodes
  * @returns {Promise<{ bytes: Record<string, number>, problems: string[] }>}
  */
-export async function probe(url, count) {
+export async function probe(url, nodes) {
+  const count = nodes.length
   const indexes = [...new Set([0, 1, Math.floor(count / 2), count - 1])]
   /** @type {Record<string, number[]>} */
   const sizes = {}
   const problems = []
   for (const index of indexes) {
-    const node = benchNode(index)
+    const node = nodes[index]
     for (const path of stormPaths(node)) {
       const res = await fetch(`${url}${path}`, { headers: { 'x-forwarded-for': node.hmnIp } })
       const body = await res.text()

@@ -72,6 +72,21 @@ export function benchNodes(count) {
 }
 
 /**
+ * The three nodes of the server's built-in mock inventory (SPEC SMD-15), for `--mock`. The storage node asks for
+ * `/storage.yaml`, a group without a stored resource (200 `#cloud-config`, NC-16 step 4).
+ * @type {BenchNode[]}
+ */
+export const MOCK_NODES = [
+  mockNode(0, 'x1000c0s0b0n0', 1000, '26', ['compute', 'green'], 'green'),
+  mockNode(1, 'x1000c0s0b0n1', 1001, '27', ['compute', 'blue'], 'compute'),
+  mockNode(2, 'x1000c0s1b0n0', 1002, '28', ['storage'], 'storage'),
+]
+
+function mockNode(index, xname, nid, last, groups, yamlGroup) {
+  return { index, xname, nid, hmnIp: `10.252.0.${last}`, hsnIp: `10.100.0.${last}`, hmnMac: '', hsnMac: '', groups, yamlGroup }
+}
+
+/**
  * The wrk target list: one line per node, `<hmn ip> <group>`, read by `storm.lua`.
  * @param {readonly BenchNode[]} nodes
  * @returns {string}

@@ -19,6 +19,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --overload-connections <n>  wrk connections in the overload phase (default 1000)
   --overload-duration <s>     seconds of overload (default 30)
   --max-inflight <n>          server --max-inflight in the overload phase (default 16)
+  --mock                      serve --mock-smd (3 built-in nodes, no fake SMD): HTTP-stack figures only
   --sync-storm                also storm a second server that re-syncs every --sync-storm-interval s
   --sync-storm-interval <s>   (default 5)
   --keep                      keep the temp directory (data, server log, profile)
@@ -43,6 +44,7 @@ export const USAGE = `Usage: npm run bench -- [options]
  * @property {number} overloadConnections
  * @property {number} overloadDurationS
  * @property {number} maxInflight
+ * @property {boolean} mock
  * @property {boolean} syncStorm
  * @property {number} syncStormIntervalS
  * @property {boolean} keep
@@ -74,6 +76,7 @@ export function parseOptions(argv) {
       'overload-connections': { type: 'string', default: '1000' },
       'overload-duration': { type: 'string', default: '30' },
       'max-inflight': { type: 'string', default: '16' },
+      mock: { type: 'boolean', default: false },
       'sync-storm': { type: 'boolean', default: false },
       'sync-storm-interval': { type: 'string', default: '5' },
       keep: { type: 'boolean', default: false },
@@ -89,6 +92,7 @@ export function parseOptions(argv) {
   const quick = values.quick
   const modes = values.modes.split(',').map((m) => m.trim())
   for (const m of modes) if (m !== 'close' && m !== 'keepalive') throw new Error(`--modes accepts close and keepalive, got ${JSON.stringify(m)}`)
+  if (values.mock && values['sync-storm']) throw new Error('--sync-storm needs the fake SMD; drop --mock')
   return {
     nodes: num('nodes', values.nodes ?? (quick ? '1000' : '10000'), 4),
     runs: num('runs', quick ? '1' : values.runs, 1),
@@ -106,6 +110,7 @@ export function parseOptions(argv) {
     overloadConnections: num('overload-connections', values['overload-connections'], 1),
     overloadDurationS: num('overload-duration', quick ? '5' : values['overload-duration'], 1),
     maxInflight: num('max-inflight', values['max-inflight'], 1),
+    mock: values.mock,
     syncStorm: values['sync-storm'],
     syncStormIntervalS: num('sync-storm-interval', values['sync-storm-interval'], 1),
     keep: values.keep,

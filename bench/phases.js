@@ -12,16 +12,18 @@ import { runStorm } from './wrk.js'
  * @property {import('./options.js').BenchOptions} options
  * @property {string} workDir
  * @property {string} targetsFile
- * @property {string} smdUrl
+ * @property {readonly import('./nodes.js').BenchNode[]} nodes  the storm's nodes
+ * @property {string | undefined} smdUrl  the fake SMD; undefined with `--mock` (the server's built-in mock)
  * @property {(line: string) => void} say   progress on stderr
  */
 
 /**
- * Fake SMD counters (`/__bench/stats`).
- * @param {string} smdUrl
+ * Fake SMD counters (`/__bench/stats`); all empty without a fake (`--mock`).
+ * @param {string | undefined} smdUrl
  * @returns {Promise<{ calls: Record<string, number>, bulk: { path: string, start: number, end: number, bytes: number }[], payloadBytes: Record<string, number> }>}
  */
 export async function smdStats(smdUrl) {
+  if (smdUrl === undefined) return { calls: {}, bulk: [], payloadBytes: {} }
   return (await fetch(`${smdUrl}/__bench/stats`)).json()
 }
 
@@ -51,7 +53,7 @@ export async function bootServer(ctx, o) {
   const metrics = await scrapeMetrics(server.url, 'smd_')
   const metricSeconds = metrics.metadata_service_smd_sync_duration_seconds
   const sync = {
-    calls: totalCalls(after.calls) - totalCalls(before.calls),
+    calls: ctx.smdUrl === undefined ? undefined : totalCalls(after.calls) - totalCalls(before.calls),
     startupSeconds: round((server.healthyAt - server.spawnedAt) / 1000, 3),
     // From the first bulk request reaching SMD to /health 200 (polled every 20 ms).
     healthySeconds: bulk.length > 0 ? round((server.healthyAt - firstCall) / 1000, 3) : undefined,
@@ -63,7 +65,7 @@ export async function bootServer(ctx, o) {
   }
   ctx.say(`server ${o.name} healthy after ${sync.startupSeconds} s (sync: ${sync.metricSeconds ?? sync.healthySeconds} s, ${sync.calls} SMD calls)`)
   await createQuickStart(server.url)
-  const sample = await probe(server.url, ctx.options.nodes)
+  const sample = await probe(server.url, ctx.nodes)
   for (const problem of sample.problems) ctx.say(`probe: ${problem}`)
   return { server, sync, probe: sample }
 }

@@ -7,7 +7,7 @@ import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startPortChild } from './children.js'
-import { benchNodes, targetLines } from './nodes.js'
+import { MOCK_NODES, benchNodes, targetLines } from './nodes.js'
 import { USAGE, parseOptions } from './options.js'
 import { bootServer, overload, smdStats, stormModes, syncStorm, totalCalls } from './phases.js'
 import { summariseProfileDir } from './profile-summary.js'
@@ -34,7 +34,8 @@ async function main() {
   assertBuilt()
   const workDir = mkdtempSync(join(tmpdir(), 'mds-bench-'))
   const targetsFile = join(workDir, 'targets.txt')
-  writeFileSync(targetsFile, targetLines(benchNodes(options.nodes)))
+  const nodes = options.mock ? MOCK_NODES : benchNodes(options.nodes)
+  writeFileSync(targetsFile, targetLines(nodes))
   /** @type {(() => Promise<unknown>)[]} */
   const cleanup = []
   const results = {
@@ -44,10 +45,14 @@ async function main() {
     config: { ...options, loadGenerator: 'wrk + bench/storm.lua' },
   }
   try {
-    say(`fake SMD with ${options.nodes} nodes`)
-    const smd = await startPortChild(join(BENCH_DIR, 'fake-smd.js'), ['--nodes', String(options.nodes)])
-    cleanup.push(() => smd.stop())
-    const ctx = { options, workDir, targetsFile, smdUrl: `http://127.0.0.1:${smd.port}`, say }
+    let smdUrl
+    if (!options.mock) {
+      say(`fake SMD with ${options.nodes} nodes`)
+      const smd = await startPortChild(join(BENCH_DIR, 'fake-smd.js'), ['--nodes', String(options.nodes)])
+      cleanup.push(() => smd.stop())
+      smdUrl = `http://127.0.0.1:${smd.port}`
+    }
+    const ctx = { options, workDir, targetsFile, nodes, smdUrl, say }
 
     const booted = await bootServer(ctx, {
       name: 'main',
@@ -70,7 +75,7 @@ async function main() {
       results.baselineBytes = bytes
       results.modes = await stormModes(ctx, server, { url: `http://127.0.0.1:${baseline.port}`, pid: baseline.pid })
     }
-    results.smd = { callsDuringStorms: totalCalls((await smdStats(ctx.smdUrl)).calls) - callsBefore }
+    results.smd = options.mock ? {} : { callsDuringStorms: totalCalls((await smdStats(ctx.smdUrl)).calls) - callsBefore }
     const memory = rss.stop()
     results.rss = { afterSyncMiB: booted.sync.rssAfterSyncMiB, peakMiB: memory.peakMiB, series: thin(memory.series, 120) }
     results.serverLogMiB = round(logBytes(server.logFile) / 1_048_576, 1)
@@ -98,7 +103,7 @@ async function main() {
 
 /** The human summary printed at the end. */
 function render(r) {
-  const out = [`metadata-service boot storm — ${r.config.nodes} nodes, ${r.machine.cpus} CPUs, ${r.git.commit}${r.git.dirty ? ' (dirty)' : ''}`]
+  const out = [`metadata-service boot storm — ${r.config.mock ? '--mock-smd (3 nodes)' : `${r.config.nodes} nodes`}, ${r.machine.cpus} CPUs, ${r.git.commit}${r.git.dirty ? ' (dirty)' : ''}`]
   const s = r.sync
   out.push(
     `sync: startup→healthy ${s.startupSeconds} s; first SMD call→healthy ${s.healthySeconds} s; ` +
@@ -126,7 +131,7 @@ function render(r) {
     const y = r.syncStorm
     out.push('', `storm during re-syncs: ${y.syncs} syncs in ${y.durationS} s (transfers ${y.transferSeconds.join(', ')} s); ${y.storm.rps} req/s, p99 ${y.storm.latencyMs.p99} ms, ${y.storm.errors.status} non-2xx; RSS peak ${y.rss.peakMiB} MiB`)
   }
-  out.push('', `RSS: after sync ${round(r.rss.afterSyncMiB ?? 0, 1)} MiB, peak ${r.rss.peakMiB} MiB; SMD calls during storms ${r.smd.callsDuringStorms}; server log ${r.serverLogMiB} MiB; exit ${r.serverExitCode}`)
+  out.push('', `RSS: after sync ${round(r.rss.afterSyncMiB ?? 0, 1)} MiB, peak ${r.rss.peakMiB} MiB; SMD calls during storms ${r.smd.callsDuringStorms ?? 'n/a'}; server log ${r.serverLogMiB} MiB; exit ${r.serverExitCode}`)
   if (r.probeProblems.length > 0) out.push(`probe problems: ${r.probeProblems.length} (first: ${r.probeProblems[0]})`)
   if (r.profile) {
     out.push('', `CPU profile (${r.profile.totalMs} ms busy, ${r.profile.idleMs} ms idle) by area:`)

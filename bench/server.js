@@ -15,7 +15,7 @@ const DIST = join(REPO_ROOT, 'packages/cli/dist/index.js')
 /**
  * @typedef {object} ServerOptions
  * @property {string} workDir          temp directory: holds `data/`, `server.log` and `prof/`
- * @property {string} smdUrl           the fake SMD (`SMD_URL`)
+ * @property {string | undefined} smdUrl  the fake SMD (`SMD_URL`); undefined = `--mock-smd`
  * @property {number} syncIntervalS    `--smd-sync-interval`; large, so no sync runs during a storm
  * @property {number} [maxInflight]    `--max-inflight`; absent = the server default (1024)
  * @property {string} [logLevel]       `--log-level`; absent = the server default (info: one line per request)
@@ -67,10 +67,11 @@ export async function startServer(o) {
     String(o.syncIntervalS),
     ...(o.maxInflight === undefined ? [] : ['--max-inflight', String(o.maxInflight)]),
     ...(o.logLevel === undefined ? [] : ['--log-level', o.logLevel]),
+    ...(o.smdUrl === undefined ? ['--mock-smd'] : []),
     ...(o.extraArgs ?? []),
   ]
   // cwd and XDG_CONFIG_HOME point at the temp dir so no stray ./config.yaml is picked up (CFG-3).
-  const env = { ...process.env, SMD_URL: o.smdUrl, XDG_CONFIG_HOME: o.workDir }
+  const env = { ...process.env, XDG_CONFIG_HOME: o.workDir, ...(o.smdUrl === undefined ? {} : { SMD_URL: o.smdUrl }) }
   const spawnedAt = Date.now()
   const child = spawn(process.execPath, args, { cwd: o.workDir, env, stdio: ['ignore', log, log] })
   closeSync(log)
