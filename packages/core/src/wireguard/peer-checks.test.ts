@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { createResourceService, type KindChecks } from '../services/resource-service.js'
 import { createMemoryStore } from '../testing/index.js'
 import { KEY_A as KEY, storedPeer } from './_peers.test-data.js'
 import { checkWireGuardPeer } from './peer-checks.js'
@@ -43,5 +44,21 @@ describe('checkWireGuardPeer (WG-11)', () => {
     await expect(checkWireGuardPeer(spec, { uid: undefined, store: storeWithPeer() })).rejects.toThrow(
       'validation failed: public_key must decode to 32 bytes',
     )
+  })
+})
+
+describe('checkWireGuardPeer through the resource service (WG-11, RES-9)', () => {
+  it('is the WireGuardPeer kind check: a duplicate address is refused and nothing is stored', async () => {
+    const store = storeWithPeer()
+    const kindChecks: KindChecks = { WireGuardPeer: checkWireGuardPeer }
+    const service = createResourceService({ store, kindChecks })
+    const body = { metadata: { name: 'n9' }, spec: { public_key: KEY, allowed_ip: '100.97.0.2/32' } }
+    await expect(service.create('WireGuardPeer', body)).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: 'validation failed: allowed_ip 100.97.0.2 is already assigned to wireguardpeer-aaaaaaaaaaaaaaaa',
+    })
+    expect(await store.list('WireGuardPeer')).toHaveLength(1)
+    const created = await service.create('WireGuardPeer', { ...body, spec: { ...body.spec, allowed_ip: '100.97.0.3/32' } })
+    expect(created.spec.allowed_ip).toBe('100.97.0.3/32')
   })
 })
