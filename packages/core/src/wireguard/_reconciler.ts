@@ -95,7 +95,8 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
 
   const apply = async (peer: WireGuardPeer) => {
     const status = await applyToDevice(peer)
-    if (status.phase !== 'Ready') logger.warn('WireGuard peer not applied', { uid: peer.metadata.uid, message: status.message })
+    // Degraded (WireGuard off) is expected for every peer and already logged once at boot; errors are news.
+    if (status.phase === 'Error') logger.warn('WireGuard peer not applied', { uid: peer.metadata.uid, message: status.message })
     await writeStatus(peer, status)
   }
 

@@ -64,13 +64,13 @@ describe('phone-home (WG-10, AT-39)', () => {
     await service.init(body(KEY_A), N0_ADDRESS)
     failing.fail('list', 'disk on fire')
     await expect(service.phoneHome(UID_A, N0_ADDRESS)).rejects.toMatchObject({
-      code: 'STORAGE_FAILED',
+      code: 'INTERNAL',
       message: 'failed to load WireGuard peer intent: disk on fire',
     })
     failing.fail('list', undefined)
     failing.fail('delete', 'read-only file system')
     await expect(service.phoneHome(UID_A, N0_ADDRESS)).rejects.toMatchObject({
-      code: 'STORAGE_FAILED',
+      code: 'INTERNAL',
       message: 'failed to delete WireGuard peer intent: read-only file system',
     })
   })

@@ -183,13 +183,13 @@ describe('wg-init failures (WG-1, WG-4)', () => {
     const { service } = await startService({ store: failing.store })
     failing.fail('list', 'disk on fire')
     await expect(service.init(body(KEY_A), N0_ADDRESS)).rejects.toMatchObject({
-      code: 'STORAGE_FAILED',
+      code: 'INTERNAL',
       message: 'failed to check existing peer: disk on fire',
     })
     failing.fail('list', undefined)
     failing.fail('create', 'disk full')
     await expect(service.init(body(KEY_A), N0_ADDRESS)).rejects.toMatchObject({
-      code: 'STORAGE_FAILED',
+      code: 'INTERNAL',
       message: 'failed to save WireGuard peer intent: disk full',
     })
   })

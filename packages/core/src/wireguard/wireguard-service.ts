@@ -46,7 +46,7 @@ export interface WireGuardService {
    * `POST /wg-init` (WG-4, WG-6). Resolves with the 202 payload. Rejects with MetadataErrors whose messages are the
    * exact WG-4 texts: TUNNEL_UNAVAILABLE `wireguard disabled` (503); INVALID_BODY `invalid request`;
    * VALIDATION_FAILED `public_key is required` / `… must be valid base64` / `… must decode to 32 bytes` /
-   * `failed to validate WireGuard peer intent: <err>` (400); STORAGE_FAILED `failed to check existing peer: <err>` /
+   * `failed to validate WireGuard peer intent: <err>` (400); INTERNAL `failed to check existing peer: <err>` /
    * `failed to save WireGuard peer intent: <err>` (500); POOL_EXHAUSTED
    * `failed to allocate WireGuard IP: no available IPs` (500); or whatever `resolveRequester` rejects with.
    */
@@ -54,7 +54,7 @@ export interface WireGuardService {
   /**
    * `POST /phone-home/{id}` (WG-10): deletes the peer whose uid is `id`, else the one named `id`, else the one of the
    * caller's node, and removes it from the device. Resolves (answer 200, empty body) also when nothing matched.
-   * Rejects with TUNNEL_UNAVAILABLE `wireguard disabled`, or STORAGE_FAILED
+   * Rejects with TUNNEL_UNAVAILABLE `wireguard disabled`, or INTERNAL (500)
    * `failed to load WireGuard peer intent: <err>` / `failed to delete WireGuard peer intent: <err>`.
    */
   phoneHome(id: string, clientAddress: string): Promise<void>
@@ -65,8 +65,9 @@ export interface WireGuardService {
   /** Resolves once queued reconcile work is done (tests, shutdown). */
   idle(): Promise<void>
   /**
-   * WG-9: the name of the stored peer whose allowed_ip host is `address`, or `undefined` (also while WireGuard is off).
-   * The caller checks that the name is a known node before using it (ID-4).
+   * WG-9: the name of the stored peer whose allowed_ip host is `address` (canonical text, as ID-1 normalises it:
+   * `100.97.0.2`), or `undefined` (also while WireGuard is off). A Map lookup, safe on the hot path. The caller
+   * checks that the name is a known node before using it (ID-4), else falls through to the inventory.
    */
   resolveTunnelAddress(address: string): string | undefined
   /** WG-9: a copy of the map, tunnel host → peer name. Empty while WireGuard is off. */
@@ -215,6 +216,10 @@ async function replacePeers(store: ResourceStore, previous: readonly WireGuardPe
   }
 }
 
+/**
+ * WG-4 and WG-10 answer a storage failure with 500 and this text, where the store's own STORAGE_FAILED would map to
+ * a 503: so the lifecycle reports it as INTERNAL (500, message shown), keeping the store error as the cause.
+ */
 function storageFailed(prefix: string, err: unknown): MetadataError {
-  return new MetadataError('STORAGE_FAILED', `${prefix}: ${errorText(err)}`, { cause: err })
+  return new MetadataError('INTERNAL', `${prefix}: ${errorText(err)}`, { cause: err })
 }
