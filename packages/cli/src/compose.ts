@@ -10,7 +10,7 @@ import {
   type Inventory,
   type Logger,
 } from '@metadata-service/core'
-import { createAdminAuthorizer } from './admin-access.js'
+import { adminAuthorizerFor } from './admin-access.js'
 import type { Config } from './config/schema.js'
 import { CliError } from './errors.js'
 
@@ -41,6 +41,8 @@ export interface RunningServer {
 export async function startServer(config: Config, deps: ComposeDeps): Promise<RunningServer> {
   const { logger, clock } = deps
   checkSupported(config, logger)
+  // SEC-6 is settled before the data directory is touched: a bad auth setting fails startup without a lock.
+  const authorize = adminAuthorizerFor(config)
 
   const dataDir = resolve(config.data_dir)
   const store = await openFileStore({ dataDir, logger })
@@ -65,7 +67,7 @@ export async function startServer(config: Config, deps: ComposeDeps): Promise<Ru
         nocloud,
         health: () => health(inventory),
         logger,
-        authorize: createAdminAuthorizer(config.admin_cidrs.map(parseCidr)),
+        authorize,
       },
       {
         trustedProxies: config.trusted_proxies.map(parseCidr),
@@ -91,10 +93,6 @@ export async function startServer(config: Config, deps: ComposeDeps): Promise<Ru
 function checkSupported(config: Config, logger: Logger): void {
   if (!config.mock_smd && config.smd_url === '') throw new CliError(SMD_URL_REQUIRED)
   if (!config.mock_smd) throw new CliError('serving from a real SMD is not wired yet; use --mock-smd')
-  if (config.auth_jwks_url !== '') {
-    // Fail closed (SEC-6): never serve the resource API open when bearer tokens were asked for.
-    throw new CliError('auth_jwks_url is set, but bearer-token verification is not available in this release')
-  }
   if (config.wireguard_server !== '') {
     logger.warn('WireGuard is not available in this release; running without it', { wireguard_server: config.wireguard_server })
   }

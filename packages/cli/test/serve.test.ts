@@ -75,10 +75,10 @@ describe('serve', () => {
     expect(warnings).toEqual(['unknown config key bogus_key in ./config.yaml', 'WireGuard is not available in this release; running without it'])
   })
 
-  it('fails closed when auth_jwks_url is set (SEC-6), without touching the data directory', async () => {
-    const run = serve(['--mock-smd', '--auth-jwks-url', 'https://idp.example/jwks'])
+  it('refuses auth_jwks_url with an empty auth_audience (SEC-6), without touching the data directory', async () => {
+    const run = serve(['--mock-smd', '--auth-jwks-url', 'https://idp.example/jwks', '--auth-audience', ''])
     expect(await run.exit).toBe(1)
-    expect(run.io.stderrText()).toBe('Error: auth_jwks_url is set, but bearer-token verification is not available in this release\n')
+    expect(run.io.stderrText()).toBe('Error: invalid value for auth_audience: must not be empty when auth_jwks_url is set\n')
     expect(existsSync(join(dir, 'data'))).toBe(false)
   })
 
