@@ -1,4 +1,5 @@
 import type { InventoryNode } from '../ports/inventory.js'
+import type { MetadataErrorCode } from '../errors.js'
 
 /** Per-request facts that documents may depend on (NC-14 base URL fallback). */
 export interface RequestContext {
@@ -38,4 +39,46 @@ export interface NoCloudService {
    * COMPONENT_UNAVAILABLE or RENDER_FAILED with the exact texts.
    */
   groupDocument(node: InventoryNode, group: string, request: RequestContext): Promise<RenderedDocument>
+}
+
+/** What to preview (SEC-6 admin: `POST /render`, `metadata-service render`). */
+export interface RenderPreviewRequest {
+  /** The node's xname. */
+  readonly node: string
+  /** Only this group's document; absent: every document the node can fetch. */
+  readonly group?: string
+  /** A Mustache (or Jinja, or empty) template to try for `group` instead of the stored one; needs `group`. */
+  readonly template?: string
+  /** NC-14: the base URL fallback, as for a node's own request. */
+  readonly request: RequestContext
+}
+
+/** One document of a preview: what the node gets for `path`, or the error it would be answered with. */
+export interface PreviewDocument {
+  /** The NoCloud path, e.g. `/meta-data` or `/compute.yaml`. */
+  readonly path: string
+  /** Present when the node would get 200. */
+  readonly document?: RenderedDocument
+  /** Present when the node would get an error (NC-16): its code and exact message. */
+  readonly error?: { readonly code: MetadataErrorCode; readonly message: string }
+}
+
+/** The result of a render preview. */
+export interface RenderPreview {
+  /** The node's xname. */
+  readonly node: string
+  /** Without `group`: `/meta-data`, `/user-data`, `/vendor-data`, `/network-config`, then one per membership in SMD order. With `group`: that group's document only. */
+  readonly documents: readonly PreviewDocument[]
+  /** With `template`: the group document rendered with it, and a unified diff from today's (`""` when equal; absent when either side is an error). */
+  readonly proposed?: PreviewDocument & { readonly diff?: string }
+}
+
+/** Render preview: what a node would receive, without writing anything or touching the metrics of real answers. */
+export interface NoCloudPreview {
+  /**
+   * Rejects with VALIDATION_FAILED (the TPL-4 texts, checked first, against the stored group's metaData; or
+   * `validation failed: template requires group`), NODE_NOT_FOUND (`node <xname> not found`) or
+   * INVENTORY_UNAVAILABLE. Document-level failures are reported per document, not thrown.
+   */
+  preview(request: RenderPreviewRequest): Promise<RenderPreview>
 }

@@ -9,9 +9,11 @@ import { buildResourceIndex, type ResourceIndex } from '../nocloud/resource-inde
 import { buildVendorData } from '../nocloud/vendor-data.js'
 import type { Inventory, InventoryNode } from '../ports/inventory.js'
 import type { Logger } from '../ports/logger.js'
+import type { GroupSpec } from '../domain/group.js'
 import type { ResourceStore } from '../ports/resource-store.js'
 import { buildTemplateContext, renderGroupTemplate, templateKind, type TemplateContext } from '../templates/index.js'
-import type { NoCloudService, RenderedDocument, RequestContext } from './nocloud-api.js'
+import type { NoCloudPreview, NoCloudService, RenderedDocument, RequestContext } from './nocloud-api.js'
+import { renderPreview } from './_render-preview.js'
 
 /** The routes NC-17 answers with a minimal body instead of an error. */
 export type DegradedRoute = 'vendor-data' | 'network-config'
@@ -33,18 +35,28 @@ export interface NoCloudServiceDeps {
   readonly maxCachedDocuments?: number
 }
 
+/** A count per cached NoCloud document. */
+export interface DocumentCounts {
+  readonly metaData: number
+  readonly vendorData: number
+  readonly networkConfig: number
+  readonly group: number
+}
+
 /** Counters of a NoCloud service since it was created. */
 export interface NoCloudStats {
   /** Documents built (cache misses), per document. */
-  readonly builds: { readonly metaData: number; readonly vendorData: number; readonly networkConfig: number; readonly group: number }
+  readonly builds: DocumentCounts
+  /** Documents answered from the cache, per document. */
+  readonly hits: DocumentCounts
   /** NC-17 degraded answers, per route. */
   readonly degraded: Readonly<Record<DegradedRoute, number>>
   /** Rendered documents currently cached. */
   readonly cachedDocuments: number
 }
 
-/** A {@link NoCloudService} that also reports its counters. */
-export interface InstrumentedNoCloudService extends NoCloudService {
+/** A {@link NoCloudService} that also reports its counters and previews renders. */
+export interface InstrumentedNoCloudService extends NoCloudService, NoCloudPreview {
   stats(): NoCloudStats
 }
 
@@ -61,6 +73,7 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
   const renderGroup = deps.renderGroup ?? renderGroupTemplate
   const cache = createDocumentCache(() => [inventory.generation(), store.generation()], deps.maxCachedDocuments)
   const builds = { metaData: 0, vendorData: 0, networkConfig: 0, group: 0 }
+  const hits = { metaData: 0, vendorData: 0, networkConfig: 0, group: 0 }
   const degraded: Record<DegradedRoute, number> = { 'vendor-data': 0, 'network-config': 0 }
   const currentIndex = indexLoader(store)
 
@@ -72,6 +85,18 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
       groupSpec: (label) => index.group(label)?.spec,
       publicUrl,
     })
+  /** NC-14 base for NC-13; NC-17: unreadable memberships count as none, and as a degraded answer (throws). */
+  const vendorDataBase = (node: InventoryNode, index: ResourceIndex, request: RequestContext): string | undefined => {
+    if (node.groups === undefined) throw new Error('group memberships unavailable')
+    return resolveBaseUrl({
+      instanceInfo: index.instanceInfo(node.xname)?.spec,
+      clusterDefaults: index.clusterDefaults?.spec,
+      publicUrl,
+      request,
+    })
+  }
+  const vendorDataBody = (node: InventoryNode, index: ResourceIndex, base: string | undefined): string =>
+    buildVendorData(node.groups ?? [], (label) => index.group(label)?.spec, base)
   const degrade = (route: DegradedRoute, node: InventoryNode, cause: unknown, body: string): RenderedDocument => {
     degraded[route] += 1
     logger.warn('degraded response', { route, node: node.xname, error: describe(cause) })
@@ -79,7 +104,7 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
     return { body, contentType: route === 'vendor-data' ? NOCLOUD_CONTENT_TYPES.vendorData : NOCLOUD_CONTENT_TYPES.networkConfig }
   }
 
-  return {
+  const service: NoCloudService & Pick<InstrumentedNoCloudService, 'stats'> = {
     async resolveNode(address) {
       let node: InventoryNode | undefined
       try {
@@ -101,7 +126,10 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
       const epoch = cache.epoch()
       const key = `meta-data\0${node.xname}`
       const hit = epoch.get(key, node)
-      if (hit) return hit
+      if (hit) {
+        hits.metaData += 1
+        return hit
+      }
       const index = await currentIndex()
       builds.metaData += 1
       const doc = { body: renderMetaData(metaDataDocument(node, index)), contentType: NOCLOUD_CONTENT_TYPES.metaData }
@@ -113,23 +141,15 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
       try {
         const epoch = cache.epoch()
         const index = await currentIndex()
-        // NC-17: unreadable memberships count as none, and as a degraded answer.
-        if (node.groups === undefined) throw new Error('group memberships unavailable')
-        const base = resolveBaseUrl({
-          instanceInfo: index.instanceInfo(node.xname)?.spec,
-          clusterDefaults: index.clusterDefaults?.spec,
-          publicUrl,
-          request,
-        })
+        const base = vendorDataBase(node, index, request)
         const key = `vendor-data\0${node.xname}\0${base ?? ''}`
         const hit = epoch.get(key, node)
-        if (hit) return hit
-        builds.vendorData += 1
-        const labels = node.groups
-        const doc = {
-          body: buildVendorData(labels, (label) => index.group(label)?.spec, base),
-          contentType: NOCLOUD_CONTENT_TYPES.vendorData,
+        if (hit) {
+          hits.vendorData += 1
+          return hit
         }
+        builds.vendorData += 1
+        const doc = { body: vendorDataBody(node, index, base), contentType: NOCLOUD_CONTENT_TYPES.vendorData }
         epoch.set(key, node, doc)
         return doc
       } catch (cause) {
@@ -142,7 +162,10 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
         const epoch = cache.epoch()
         const key = `network-config\0${node.xname}`
         const hit = epoch.get(key, node)
-        if (hit) return hit
+        if (hit) {
+          hits.networkConfig += 1
+          return hit
+        }
         builds.networkConfig += 1
         const doc = { body: buildNetworkConfig(node), contentType: NOCLOUD_CONTENT_TYPES.networkConfig }
         epoch.set(key, node, doc)
@@ -154,27 +177,43 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
 
     async groupDocument(node, group, _request: RequestContext) {
       // NC-16, first failing check answers. Step 1 (resolving the node) is the caller's.
-      if (node.groups === undefined) throw new MetadataError('MEMBERSHIP_UNAVAILABLE', 'failed to verify group membership')
-      if (!node.groups.includes(group)) {
-        throw new MetadataError('NOT_A_MEMBER', `node ${node.xname} is not a member of group ${group}`)
-      }
+      checkMembership(node, group)
       const epoch = cache.epoch()
       const key = `group\0${node.xname}\0${group}`
       const hit = epoch.get(key, node)
-      if (hit) return hit
+      if (hit) {
+        hits.group += 1
+        return hit
+      }
       const index = await currentIndex()
       builds.group += 1
-      const doc = { body: groupBody(node, index, group), contentType: NOCLOUD_CONTENT_TYPES.group }
+      const doc = { body: groupBody(node, index, index.group(group)?.spec), contentType: NOCLOUD_CONTENT_TYPES.group }
       epoch.set(key, node, doc)
       return doc
     },
 
-    stats: () => ({ builds: { ...builds }, degraded: { ...degraded }, cachedDocuments: cache.size() }),
+    stats: () => ({ builds: { ...builds }, hits: { ...hits }, degraded: { ...degraded }, cachedDocuments: cache.size() }),
+  }
+  return {
+    ...service,
+    // Built beside the service from the same pieces, so a preview shows the very bytes a node gets.
+    // The same builders as the routes, without the cache and the counters: a preview is not an answer to a node.
+    preview: (request) =>
+      renderPreview(request, {
+        inventory,
+        loadIndex: currentIndex,
+        metaData: (node, index) => renderMetaData(metaDataDocument(node, index)),
+        vendorData: (node, index, context) => vendorDataBody(node, index, vendorDataBase(node, index, context)),
+        networkConfig: (node) => buildNetworkConfig(node),
+        group: (node, index, group, spec) => {
+          checkMembership(node, group)
+          return groupBody(node, index, spec)
+        },
+      }),
   }
 
-  /** NC-16 steps 4–8 for a member node. */
-  function groupBody(node: InventoryNode, index: ResourceIndex, group: string): string {
-    const spec = index.group(group)?.spec
+  /** NC-16 steps 4–8 for a member node, with the group's spec (`undefined`: no stored Group). */
+  function groupBody(node: InventoryNode, index: ResourceIndex, spec: GroupSpec | undefined): string {
     if (spec === undefined) return CLOUD_CONFIG_HEADER
     let metaData: MetaDataDocument
     try {
@@ -199,6 +238,14 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
 }
 
 // --- internal ---
+
+/** NC-16 steps 2 and 3. */
+function checkMembership(node: InventoryNode, group: string): void {
+  if (node.groups === undefined) throw new MetadataError('MEMBERSHIP_UNAVAILABLE', 'failed to verify group membership')
+  if (!node.groups.includes(group)) {
+    throw new MetadataError('NOT_A_MEMBER', `node ${node.xname} is not a member of group ${group}`)
+  }
+}
 
 /**
  * The NC-7 index of the store's current generation, rebuilt at most once per generation; concurrent callers of a
