@@ -7,8 +7,10 @@ import { errorHandler } from './middleware/error-handler.js'
 import { notFound } from './middleware/not-found.js'
 import { overloadGuard } from './middleware/overload.js'
 import { requestContext, type RequestRecord } from './middleware/request-context.js'
+import { docsRoutes } from './routes/docs.js'
 import { healthRoutes, type HealthReport } from './routes/health.js'
 import { nocloudRoutes } from './routes/nocloud.js'
+import { openApiRoutes } from './routes/openapi.js'
 import { resourceRoutes } from './routes/resources.js'
 import type { AppContext, AppState } from './_internal/state.js'
 
@@ -57,6 +59,8 @@ export function createApp(deps: AppDeps, options: AppOptions): Koa<AppState, App
   // `/metrics` (SVC-4). Their paths already count as plain-text (and SVC paths as OPS-3-exempt) in _internal/paths.
   const routers: Router<AppState>[] = [
     healthRoutes(deps.health),
+    openApiRoutes(),
+    docsRoutes(),
     resourceRoutes(deps.resources, {
       bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
       ...(deps.authorize === undefined ? {} : { authorize: deps.authorize }),

@@ -13,7 +13,7 @@ export function send(
   ctx: AppContext,
   status: number,
   contentType: string,
-  body: string,
+  body: string | Buffer,
   headers: Readonly<Record<string, string>> = {},
 ): void {
   if (ctx.state.settled) return
