@@ -1,6 +1,38 @@
-export { createMockInventory, type MockInventoryOptions } from './mock-inventory.js'
+export { createMockInventory, createMockSmdClient, type MockInventoryOptions } from './mock-inventory.js'
+export {
+  createSmdClient,
+  normalizeSmdBaseUrl,
+  type SmdClient,
+  type SmdClientOptions,
+} from './smd-client.js'
+export {
+  createSmdInventory,
+  type SmdInventory,
+  type SmdInventoryOptions,
+  type SmdInventoryStats,
+  type SmdMetricEvent,
+} from './smd-inventory.js'
+export type { LiveLookupResult } from './_live-lookup.js'
+export {
+  createStaticTokenSource,
+  parseTokenSmithScopes,
+  selectTokenMode,
+  SMD_URL_REQUIRED_MESSAGE,
+  TOKENSMITH_AUTH_REQUIRED_MESSAGE,
+  type StaticTokenOptions,
+  type TokenModeConfig,
+  type TokenModeSelection,
+} from './token-source.js'
+export {
+  createTokenSmithSource,
+  type TokenSmithSource,
+  type TokenSmithSourceOptions,
+} from './tokensmith-source.js'
 export { buildSnapshot, EMPTY_SNAPSHOT, type SmdSnapshot } from './snapshot.js'
 export {
+  componentNid,
+  endpointNics,
+  membershipLabels,
   parseComponents,
   parseEndpoints,
   parseInterfaces,

@@ -1,42 +1,65 @@
-import { silentLogger, type Inventory, type InventoryHealth, type Logger } from '@metadata-service/core'
+import { MetadataError, silentLogger, type Logger } from '@metadata-service/core'
 import { mockBulkPayloads } from './_mock-payloads.js'
-import { buildSnapshot, type SmdSnapshot } from './snapshot.js'
-import { parseComponents, parseEndpoints, parseInterfaces, parseMemberships } from './wire.js'
+import type { SmdClient } from './smd-client.js'
+import { createSmdInventory, type SmdInventory } from './smd-inventory.js'
+import { buildSnapshot } from './snapshot.js'
+import { parseComponents, parseEndpoints, parseInterfaces, parseMemberships, type WireBulk } from './wire.js'
 
 /** Options of {@link createMockInventory}. */
 export interface MockInventoryOptions {
-  /** Receives the pipeline's warnings; default silent. */
+  /** Receives the pipeline's logs; default silent. */
   readonly logger?: Logger
 }
 
-/**
- * The built-in inventory of `--mock-smd` (SMD-15): three nodes, written as SMD wire payloads and run through the
- * same parsing and snapshot pipeline as a real sync. No network calls; ready at once.
- */
-export function createMockInventory(options: MockInventoryOptions = {}): Inventory {
-  const logger = options.logger ?? silentLogger
+/** The mock's four bulk payloads, parsed by the real wire schemas. */
+function mockBulk(): WireBulk {
   const raw = mockBulkPayloads()
-  const snapshot: SmdSnapshot = buildSnapshot(
-    {
-      components: parseComponents(raw.components),
-      interfaces: parseInterfaces(raw.interfaces),
-      memberships: parseMemberships(raw.memberships),
-      endpoints: parseEndpoints(raw.endpoints),
-    },
-    logger,
-  )
-  const health: InventoryHealth = Object.freeze({
-    ready: true,
-    stale: false,
-    nodes: snapshot.nodes.size,
-    ips: snapshot.byIp.size,
-  })
   return {
-    resolve: async (address) => snapshot.byIp.get(address),
-    node: async (xname) => snapshot.nodes.get(xname),
-    generation: () => 1,
-    health: () => health,
-    start: async () => {},
-    close: async () => {},
+    components: parseComponents(raw.components),
+    interfaces: parseInterfaces(raw.interfaces),
+    memberships: parseMemberships(raw.memberships),
+    endpoints: parseEndpoints(raw.endpoints),
   }
+}
+
+/**
+ * An {@link SmdClient} answering from the SMD-15 payloads in memory: no network, same calls (bulk and live)
+ * and the same parsing as the HTTP client.
+ */
+export function createMockSmdClient(): SmdClient {
+  return {
+    baseUrl: 'mock:',
+    bulk: async () => mockBulk(),
+    async componentIdForIp(ip) {
+      const owner = mockBulk().interfaces.find((i) => i.IPAddresses?.some((a) => a.IPAddress === ip))
+      if (owner === undefined) throw new MetadataError('NODE_NOT_FOUND', `no component found for IP ${ip}`)
+      return owner.ComponentID ?? ''
+    },
+    async nodeRecords(xname) {
+      const all = mockBulk()
+      const components = all.components.filter((c) => c.ID === xname)
+      if (components.length === 0) return undefined
+      return {
+        components,
+        interfaces: all.interfaces.filter((i) => i.ComponentID === xname),
+        memberships: all.memberships?.filter((m) => m.id === xname),
+        endpoints: all.endpoints.filter((e) => e.ID === xname),
+      }
+    },
+  }
+}
+
+/**
+ * The built-in inventory of `--mock-smd` (SMD-15): three nodes (`x1000c0s0b0n0` at 10.252.0.26, `x1000c0s0b0n1`
+ * at 10.252.0.27, `x1000c0s1b0n0` at 10.252.0.28, plus their HSN addresses), written as SMD wire payloads and run
+ * through the same parsing, snapshot and inventory code as real SMD. The first sync happens here, synchronously,
+ * so health is ready at once; `start()` then re-syncs from the same payloads every 60 s. No network calls.
+ */
+export function createMockInventory(options: MockInventoryOptions = {}): SmdInventory {
+  const logger = options.logger ?? silentLogger
+  return createSmdInventory({
+    client: createMockSmdClient(),
+    seed: buildSnapshot(mockBulk(), logger),
+    logger,
+  })
 }

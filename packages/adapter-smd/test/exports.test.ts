@@ -5,12 +5,39 @@ it('exports exactly these names', async () => {
   expect(Object.keys(await import('../src/index.js')).sort()).toMatchInlineSnapshot(`
     [
       "EMPTY_SNAPSHOT",
+      "SMD_URL_REQUIRED_MESSAGE",
+      "TOKENSMITH_AUTH_REQUIRED_MESSAGE",
       "buildSnapshot",
+      "componentNid",
       "createMockInventory",
+      "createMockSmdClient",
+      "createSmdClient",
+      "createSmdInventory",
+      "createStaticTokenSource",
+      "createTokenSmithSource",
+      "endpointNics",
+      "membershipLabels",
+      "normalizeSmdBaseUrl",
       "parseComponents",
       "parseEndpoints",
       "parseInterfaces",
       "parseMemberships",
+      "parseTokenSmithScopes",
+      "selectTokenMode",
+    ]
+  `)
+})
+
+it('exports exactly these test helpers from ./testing', async () => {
+  expect(Object.keys(await import('../src/testing/index.js')).sort()).toMatchInlineSnapshot(`
+    [
+      "createTestPki",
+      "fakeNodeIp",
+      "fakeSmdData",
+      "fakeXname",
+      "generateFakeNodes",
+      "startFakeSmd",
+      "startFakeTokenSmith",
     ]
   `)
 })

@@ -73,7 +73,7 @@ describe('createMockInventory (SMD-15)', () => {
   it('is ready at once, with its counts, and logs nothing', async () => {
     const logger = createRecordingLogger()
     const inv = createMockInventory({ logger })
-    expect(inv.health()).toEqual({ ready: true, stale: false, nodes: 3, ips: 5 })
+    expect(inv.health()).toEqual({ ready: true, stale: false, lastSuccessAt: expect.any(Number), nodes: 3, ips: 5 })
     await inv.start()
     expect(inv.health().ready).toBe(true)
     expect(logger.entries).toEqual([])

@@ -22,8 +22,8 @@ const bulk = (over: Partial<WireBulk> = {}): WireBulk => ({
     ifaceWire('', 'aa:03', '10.252.0.3', 'HMN'),
     ifaceWire('x-unknown', 'aa:04', '10.252.0.4', 'HMN'),
   ]),
-  memberships: [{ id: 'x1', labels: ['compute', 'ntp'], partitionName: '' }],
-  endpoints: [{ id: 'x1', nics: [] }],
+  memberships: [{ id: 'x1', groupLabels: ['compute', 'ntp'] }],
+  endpoints: [{ ID: 'x1' }],
   ...over,
 })
 

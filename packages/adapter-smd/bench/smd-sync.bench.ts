@@ -1,0 +1,70 @@
+// Benchmark (not a test): one full sync of 10k and 100k nodes from the fake SMD over real HTTP, through the real
+// client, parser and snapshot builder (SMD-7; OPS-7 wants a 100k sync ≤ 3 s). The fake SMD runs in a child
+// process so its JSON encoding and socket writes do not count. Prints wall and CPU time per phase and heap.
+//   npm run bench -w @metadata-service/adapter-smd
+import { fork } from 'node:child_process'
+import { performance } from 'node:perf_hooks'
+import { fileURLToPath } from 'node:url'
+import { silentLogger } from '@metadata-service/core'
+import { buildSnapshot, createSmdClient, createSmdInventory, createStaticTokenSource } from '../src/index.js'
+import { fakeNodeIp, fakeSmdData, generateFakeNodes, startFakeSmd } from '../src/testing/index.js'
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`
+const gc = (globalThis as { gc?: () => void }).gc
+
+/** Wall and CPU milliseconds of `work`. */
+async function timed<T>(work: () => Promise<T> | T): Promise<{ value: T; wall: number; cpu: number }> {
+  const cpu0 = process.cpuUsage()
+  const t0 = performance.now()
+  const value = await work()
+  const cpu = process.cpuUsage(cpu0)
+  return { value, wall: performance.now() - t0, cpu: (cpu.user + cpu.system) / 1000 }
+}
+
+/** Starts the fake SMD with `count` nodes in a child process; resolves its URL. */
+function startChildSmd(count: number): Promise<{ url: string; stop(): void }> {
+  const child = fork(fileURLToPath(import.meta.url), ['--serve', String(count)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  return new Promise((resolve) => {
+    child.once('message', (url) => resolve({ url: String(url), stop: () => child.kill() }))
+  })
+}
+
+async function bench(count: number): Promise<void> {
+  const smd = await startChildSmd(count)
+  const client = createSmdClient({ baseUrl: smd.url, tokenSource: createStaticTokenSource(), userAgentVersion: 'bench', timeoutMs: 120_000 })
+  await client.bulk() // warm-up: the child caches its bodies, both sides JIT
+  gc?.()
+
+  const fetched = await timed(() => client.bulk())
+  const built = await timed(() => buildSnapshot(fetched.value, silentLogger))
+  const ips = built.value.byIp.size
+  gc?.()
+  const heapBefore = process.memoryUsage().heapUsed
+
+  const inventory = createSmdInventory({ client, logger: silentLogger })
+  const synced = await timed(() => inventory.syncNow())
+  gc?.()
+  const heapAfter = process.memoryUsage().heapUsed
+
+  const resolved = await timed(async () => {
+    let found = 0
+    for (let i = 0; i < count; i++) if (await inventory.resolve(fakeNodeIp(i, 'HMN'))) found++
+    return found
+  })
+  console.log(
+    `${String(count).padStart(7)} nodes: sync ${synced.wall.toFixed(0)} ms wall / ${synced.cpu.toFixed(0)} ms cpu (ok=${synced.value}); ` +
+      `phases: fetch+parse ${fetched.wall.toFixed(0)}/${fetched.cpu.toFixed(0)} ms, build ${built.wall.toFixed(0)}/${built.cpu.toFixed(0)} ms; ` +
+      `${ips} IPs; snapshot heap ≈ ${mb(heapAfter - heapBefore)} (heap ${mb(heapAfter)}, rss ${mb(process.memoryUsage().rss)}); ` +
+      `resolve ${((resolved.wall * 1e6) / count).toFixed(0)} ns/op (${resolved.value}/${count} found)`,
+  )
+  await inventory.close()
+  smd.stop()
+}
+
+if (process.argv[2] === '--serve') {
+  const smd = await startFakeSmd({ data: fakeSmdData(generateFakeNodes(Number(process.argv[3]), { hsnFirst: true })) })
+  process.send?.(smd.url)
+} else {
+  if (!gc) console.log('(run node with --expose-gc for steadier heap figures)')
+  for (const count of [10_000, 100_000]) await bench(count)
+}

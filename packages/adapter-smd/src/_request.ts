@@ -1,0 +1,109 @@
+// The one outbound request helper of adapter-smd, and the one place where SMD failures become MetadataErrors
+// (STYLE 13). Every request has a deadline, follows no redirects (undici 7 follows none unless the redirect
+// interceptor is installed, and we never install it) and verifies TLS (the agent's default) — SEC-5.
+import { STATUS_CODES } from 'node:http'
+import { request, type Dispatcher } from 'undici'
+import { MetadataError } from '@metadata-service/core'
+
+/** One outbound HTTP request. */
+export interface HttpRequest {
+  readonly method: 'GET' | 'POST'
+  readonly url: string
+  readonly headers: Readonly<Record<string, string>>
+  readonly body?: string
+  /** Deadline for the whole exchange (headers and body), in milliseconds. */
+  readonly timeoutMs: number
+  /** undici dispatcher; default the global one. */
+  readonly dispatcher?: Dispatcher | undefined
+}
+
+/** A complete answer, body read as text. */
+export interface HttpReply {
+  readonly status: number
+  readonly contentType: string
+  readonly text: string
+}
+
+/**
+ * Sends `req` and reads the whole body. Any status resolves; a network failure or the deadline rejects with an
+ * `Error` whose message reads well after a prefix (`connect ECONNREFUSED …`, `timeout after 10000 ms`).
+ */
+export async function send(req: HttpRequest): Promise<HttpReply> {
+  const signal = AbortSignal.timeout(req.timeoutMs)
+  try {
+    const res = await request(req.url, {
+      method: req.method,
+      headers: req.headers,
+      body: req.body ?? null,
+      signal,
+      headersTimeout: req.timeoutMs,
+      bodyTimeout: req.timeoutMs,
+      ...(req.dispatcher ? { dispatcher: req.dispatcher } : {}),
+    })
+    const text = await res.body.text()
+    const contentType = res.headers['content-type']
+    return { status: res.statusCode, contentType: typeof contentType === 'string' ? contentType : '', text }
+  } catch (err) {
+    throw new Error(transportMessage(err, req.timeoutMs), { cause: err })
+  }
+}
+
+function transportMessage(err: unknown, timeoutMs: number): string {
+  const e = err as { name?: string; code?: string; message?: string; cause?: { message?: string } }
+  if (
+    e.name === 'TimeoutError' ||
+    e.code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    e.code === 'UND_ERR_BODY_TIMEOUT' ||
+    e.code === 'UND_ERR_CONNECT_TIMEOUT'
+  ) {
+    return `timeout after ${timeoutMs} ms`
+  }
+  // undici wraps socket errors ("fetch failed"-style); the cause names the real problem.
+  const message = e.message || String(err)
+  return e.cause?.message && e.cause.message !== message ? `${message}: ${e.cause.message}` : message
+}
+
+/** The body trimmed to at most `max` characters, for error texts. */
+export function excerpt(text: string, max = 200): string {
+  const t = text.trim()
+  return t.length > max ? t.slice(0, max) : t
+}
+
+/**
+ * SMD-6: a non-2xx answer as `smd request failed: status <n>: <detail>`, where the detail is the problem+json
+ * `detail`, else the trimmed body (≤200 chars), else the status text.
+ */
+export function smdStatusError(reply: HttpReply, path: string): MetadataError {
+  const detail = problemDetail(reply.text) ?? (excerpt(reply.text) || STATUS_CODES[reply.status] || '')
+  return new MetadataError('INVENTORY_UNAVAILABLE', `smd request failed: status ${reply.status}: ${detail}`, {
+    details: { path, status: reply.status },
+  })
+}
+
+/** A network failure or timeout talking to SMD. */
+export function smdTransportError(err: unknown, path: string): MetadataError {
+  const message = err instanceof Error ? err.message : String(err)
+  return new MetadataError('INVENTORY_UNAVAILABLE', `smd request failed: ${message}`, { cause: err, details: { path } })
+}
+
+/** Parses an SMD JSON body; an empty or blank body reads as `null`. Bad JSON rejects with INVENTORY_UNAVAILABLE. */
+export function smdJson(reply: HttpReply, path: string): unknown {
+  if (reply.text.trim() === '') return null
+  try {
+    return JSON.parse(reply.text) as unknown
+  } catch (err) {
+    throw new MetadataError('INVENTORY_UNAVAILABLE', `invalid SMD response from ${path}: ${(err as Error).message}`, {
+      cause: err,
+    })
+  }
+}
+
+function problemDetail(text: string): string | undefined {
+  if (!text.trimStart().startsWith('{')) return undefined
+  try {
+    const body = JSON.parse(text) as { detail?: unknown }
+    return typeof body.detail === 'string' && body.detail !== '' ? excerpt(body.detail) : undefined
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,54 @@
+import { TokenSmithError } from './tokensmith-client.js'
+
+/** How TOK-7 retries: 5 attempts, backoff from 1 s doubling, capped at 15 s. */
+export interface RetryPolicy {
+  readonly attempts: number
+  readonly firstDelayMs: number
+  readonly maxDelayMs: number
+  /** Waits `ms` milliseconds; injectable so tests do not sleep. */
+  readonly sleep: (ms: number) => Promise<void>
+  /** Called after every failed attempt (metrics). */
+  readonly onAttemptFailed?: (err: unknown) => void
+}
+
+export const TOK7_POLICY: Omit<RetryPolicy, 'sleep'> = { attempts: 5, firstDelayMs: 1_000, maxDelayMs: 15_000 }
+
+/** A real sleep. */
+export const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** The retries ran out, or an attempt failed in a way retrying cannot fix (`invalid_grant`). */
+export class RetriesExhausted extends Error {
+  override readonly name = 'RetriesExhausted'
+  constructor(
+    message: string,
+    readonly last: unknown,
+  ) {
+    super(message, { cause: last })
+  }
+}
+
+/**
+ * Runs `attempt` until it succeeds or `policy.attempts` have failed. An `invalid_grant` stops at once. The
+ * final error reads `<action> via <endpoint URL> failed after <n> attempts: <last error>` (TOK-7).
+ */
+export async function withRetries<T>(
+  action: string,
+  endpoint: string,
+  policy: RetryPolicy,
+  attempt: () => Promise<T>,
+): Promise<T> {
+  let delay = policy.firstDelayMs
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt()
+    } catch (err) {
+      policy.onAttemptFailed?.(err)
+      const stop = n >= policy.attempts || (err instanceof TokenSmithError && err.invalidGrant)
+      if (stop) {
+        throw new RetriesExhausted(`${action} via ${endpoint} failed after ${n} attempts: ${(err as Error).message}`, err)
+      }
+      await policy.sleep(delay)
+      delay = Math.min(delay * 2, policy.maxDelayMs)
+    }
+  }
+}
