@@ -10,6 +10,9 @@ import { requestContext, type RequestRecord } from './middleware/request-context
 import { docsRoutes } from './routes/docs.js'
 import { healthRoutes, type HealthReport } from './routes/health.js'
 import { nocloudRoutes } from './routes/nocloud.js'
+import { WIREGUARD_DISABLED, wireGuardRoutes } from './routes/wireguard.js'
+import { wireGuardOnly } from './middleware/wireguard-only.js'
+import type { WireGuardEndpoints } from './wireguard-endpoints.js'
 import { openApiRoutes } from './routes/openapi.js'
 import { resourceRoutes } from './routes/resources.js'
 import type { AppContext, AppState } from './_internal/state.js'
@@ -26,6 +29,8 @@ export interface AppDeps {
   readonly authorize?: AdminAuthorizer
   /** Called with each finished request's record, after it is logged (for the SVC-4 metrics). */
   readonly observe?: (record: RequestRecord) => void
+  /** `/wg-init` and `/phone-home/{id}` (SPEC §7); absent: WireGuard is off and both answer 503 (WG-1). */
+  readonly wireguard?: WireGuardEndpoints
 }
 
 /** HTTP behaviour of the app. */
@@ -38,6 +43,8 @@ export interface AppOptions {
   readonly maxInflight?: number
   /** SEC-5 request body cap in bytes; default 1 MiB. */
   readonly bodyLimitBytes?: number
+  /** WG-12 `--wireguard-only`: NoCloud routes and `/phone-home` ask `deps.wireguard` about the socket peer. Default false. */
+  readonly wireguardOnly?: boolean
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000
@@ -55,17 +62,21 @@ export function createApp(deps: AppDeps, options: AppOptions): Koa<AppState, App
   app.on('error', (err: unknown) => deps.logger.error('http error', { error: String(err) }))
 
   // Route modules in match order. Later issues add theirs here, before nocloud's catch-all `/{group}.yaml`:
-  // WireGuard (`POST /wg-init`, `POST /phone-home/:id`; WG-4, WG-10), `/openapi.json` and `/docs` (SVC-2, SVC-3),
+  // `/openapi.json` and `/docs` (SVC-2, SVC-3),
   // `/metrics` (SVC-4). Their paths already count as plain-text (and SVC paths as OPS-3-exempt) in _internal/paths.
+  const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES
+  const wireguard = deps.wireguard ?? WIREGUARD_DISABLED
+  const guard = options.wireguardOnly === true ? wireGuardOnly(wireguard) : undefined
   const routers: Router<AppState>[] = [
     healthRoutes(deps.health),
     openApiRoutes(),
     docsRoutes(),
     resourceRoutes(deps.resources, {
-      bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+      bodyLimitBytes,
       ...(deps.authorize === undefined ? {} : { authorize: deps.authorize }),
     }),
-    nocloudRoutes(deps.nocloud),
+    wireGuardRoutes(wireguard, { bodyLimitBytes, ...(guard === undefined ? {} : { guard }) }),
+    nocloudRoutes(deps.nocloud, guard),
   ]
 
   app.use(requestContext(deps.logger, options.trustedProxies, deps.observe))

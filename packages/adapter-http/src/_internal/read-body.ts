@@ -22,12 +22,7 @@ export async function readJsonBody(ctx: AppContext, options: ReadBodyOptions): P
   if (options.requireJsonType && type !== '' && !isJsonMediaType(type)) {
     throw new MetadataError('UNSUPPORTED_MEDIA_TYPE', `unsupported media type: ${type}`)
   }
-  const declared = Number(ctx.get('Content-Length') || '0')
-  if (declared > options.limitBytes) {
-    refuseRest(ctx)
-    throw tooLarge()
-  }
-  const text = await readText(ctx, options.limitBytes)
+  const text = (await readRawBody(ctx, options.limitBytes)).toString('utf8')
   try {
     return JSON.parse(text) as unknown
   } catch (err) {
@@ -35,9 +30,23 @@ export async function readJsonBody(ctx: AppContext, options: ReadBodyOptions): P
   }
 }
 
+/**
+ * Reads a request body as bytes, whatever its `Content-Type` (WG-4 parses `/wg-init` bodies itself). Rejects with
+ * PAYLOAD_TOO_LARGE (`request body too large`) above `limitBytes` (SEC-5: a declared `Content-Length` above the cap
+ * is refused before reading, and a streamed body is counted as it arrives) or INVALID_BODY when the stream fails.
+ */
+export async function readRawBody(ctx: AppContext, limitBytes: number): Promise<Buffer> {
+  const declared = Number(ctx.get('Content-Length') || '0')
+  if (declared > limitBytes) {
+    refuseRest(ctx)
+    throw tooLarge()
+  }
+  return readBytes(ctx, limitBytes)
+}
+
 // --- internal ---
 
-function readText(ctx: AppContext, limitBytes: number): Promise<string> {
+function readBytes(ctx: AppContext, limitBytes: number): Promise<Buffer> {
   const req = ctx.req
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
@@ -58,7 +67,7 @@ function readText(ctx: AppContext, limitBytes: number): Promise<string> {
     }
     const onEnd = () => {
       cleanup()
-      resolve(Buffer.concat(chunks).toString('utf8'))
+      resolve(Buffer.concat(chunks))
     }
     const onError = (err: Error) => {
       cleanup()
