@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
 import { openFileStore } from '@metadata-service/adapter-fs'
 import { createApp, listen, type HealthReport } from '@metadata-service/adapter-http'
-import { createMockInventory } from '@metadata-service/adapter-smd'
+import { SMD_URL_REQUIRED_MESSAGE } from '@metadata-service/adapter-smd'
 import {
   createNoCloudService,
   createResourceService,
@@ -9,13 +9,12 @@ import {
   type Clock,
   type Inventory,
   type Logger,
+  type TokenSource,
 } from '@metadata-service/core'
 import { adminAuthorizerFor } from './admin-access.js'
 import type { Config } from './config/schema.js'
 import { CliError } from './errors.js'
-
-/** `serve` startup failure when neither SMD nor the mock is configured (SMD-1, AT-28). */
-export const SMD_URL_REQUIRED = 'SMD_URL is required unless --mock-smd is set'
+import { openInventory } from './inventory.js'
 
 /** What the composition root needs besides the configuration. */
 export interface ComposeDeps {
@@ -56,8 +55,12 @@ export async function startServer(config: Config, deps: ComposeDeps): Promise<Ru
   try {
     logger.info('resource store opened', { dataDir, corruptFiles: store.problems().length })
 
-    const inventory = openInventory(logger)
-    closers.push(() => inventory.close())
+    const { inventory, tokenSource } = await openInventory(config, {
+      logger,
+      clock,
+      version: deps.version,
+      onOpened: (close) => closers.push(close),
+    })
 
     const resources = createResourceService({ store, clock })
     const nocloud = createNoCloudService({ inventory, store, publicUrl: config.public_url, logger })
@@ -65,7 +68,7 @@ export async function startServer(config: Config, deps: ComposeDeps): Promise<Ru
       {
         resources,
         nocloud,
-        health: () => health(inventory),
+        health: () => health(inventory, tokenSource),
         logger,
         authorize,
       },
@@ -91,19 +94,16 @@ export async function startServer(config: Config, deps: ComposeDeps): Promise<Ru
 
 /** Startup refusals and warnings for settings this release does not serve yet (kept honest in the README). */
 function checkSupported(config: Config, logger: Logger): void {
-  if (!config.mock_smd && config.smd_url === '') throw new CliError(SMD_URL_REQUIRED)
-  if (!config.mock_smd) throw new CliError('serving from a real SMD is not wired yet; use --mock-smd')
+  if (!config.mock_smd && config.smd_url === '') throw new CliError(SMD_URL_REQUIRED_MESSAGE)
   if (config.wireguard_server !== '') {
     logger.warn('WireGuard is not available in this release; running without it', { wireguard_server: config.wireguard_server })
   }
   if (config.workers !== 1) logger.warn('workers: this release serves from one process', { workers: config.workers })
 }
 
-function openInventory(logger: Logger): Inventory {
-  return createMockInventory({ logger: logger.child({ component: 'smd' }) })
-}
-
-/** SVC-1: unhealthy until the first sync (SMD-14). */
-function health(inventory: Inventory): HealthReport {
+/** SVC-1: unhealthy while dynamic auth is (TOK-9), else until the first sync (SMD-14). A stale snapshot stays 200. */
+function health(inventory: Inventory, tokenSource: TokenSource | undefined): HealthReport {
+  const token = tokenSource?.health()
+  if (token !== undefined && !token.healthy) return { healthy: false, reason: token.reason ?? 'dynamic TokenSmith auth unhealthy' }
   return inventory.health().ready ? { healthy: true } : { healthy: false, reason: 'smd initial refresh pending' }
 }

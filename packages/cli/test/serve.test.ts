@@ -4,51 +4,19 @@ import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { runCli } from '../src/main.js'
-import { fakeIo, type FakeIo } from './helpers.js'
+import { listening, startServe } from './serve-helpers.js'
 
 // `serve` in-process on an ephemeral port: startup order, logs, SEC-4 redaction, shutdown and lock release.
 
 let dir: string
+const serve = (argv: string[], env: Record<string, string> = {}, files: Record<string, string> = {}) =>
+  startServe(dir, argv, env, files)
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mds-serve-'))
 })
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
-
-interface Running {
-  io: FakeIo
-  exit: Promise<number>
-  signal: (name: string) => void
-  logs: () => Record<string, unknown>[]
-}
-
-function serve(argv: string[], env: Record<string, string> = {}, files: Record<string, string> = {}): Running {
-  let handler: ((signal: string) => void) | undefined
-  const io = { ...fakeIo({ env, files }) }
-  io.onShutdownSignal = (h) => {
-    handler = h
-    return () => (handler = undefined)
-  }
-  const exit = runCli(['serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', join(dir, 'data'), ...argv], io)
-  return {
-    io,
-    exit,
-    signal: (name) => handler?.(name),
-    logs: () => io.stdoutText().trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>),
-  }
-}
-
-async function listening(run: Running): Promise<number> {
-  for (let i = 0; i < 400; i++) {
-    const line = run.logs().find((l) => l.msg === 'listening')
-    if (line !== undefined) return line.port as number
-    const done = await Promise.race([run.exit.then(() => true), new Promise((r) => setTimeout(() => r(false), 25))])
-    if (done) throw new Error(`serve exited: ${run.io.stderrText()}`)
-  }
-  throw new Error('serve did not start')
-}
 
 describe('serve', () => {
   it('starts, answers, logs the redacted configuration at debug, and stops on a signal (OPS-1, OPS-4, SEC-4)', async () => {
