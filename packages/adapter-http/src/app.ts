@@ -1,6 +1,6 @@
 import Koa from 'koa'
 import type { Router } from '@koa/router'
-import type { Cidr, Logger, NoCloudService, ResourceService } from '@metadata-service/core'
+import type { Cidr, Logger, NoCloudPreview, NoCloudService, ResourceService } from '@metadata-service/core'
 import type { AdminAuthorizer } from './admin-access.js'
 import { deadline } from './middleware/deadline.js'
 import { errorHandler } from './middleware/error-handler.js'
@@ -9,6 +9,9 @@ import { overloadGuard } from './middleware/overload.js'
 import { requestContext, type RequestRecord } from './middleware/request-context.js'
 import { docsRoutes } from './routes/docs.js'
 import { healthRoutes, type HealthReport } from './routes/health.js'
+import { metricsRoutes } from './routes/metrics.js'
+import { renderRoutes } from './routes/render.js'
+import type { ServiceMetrics } from './metrics/service-metrics.js'
 import { nocloudRoutes } from './routes/nocloud.js'
 import { WIREGUARD_DISABLED, wireGuardRoutes } from './routes/wireguard.js'
 import { wireGuardOnly } from './middleware/wireguard-only.js'
@@ -29,6 +32,10 @@ export interface AppDeps {
   readonly authorize?: AdminAuthorizer
   /** Called with each finished request's record, after it is logged (for the SVC-4 metrics). */
   readonly observe?: (record: RequestRecord) => void
+  /** SVC-4: serves `/metrics` and is fed every request; absent: no `/metrics` route (`--metrics=false`). */
+  readonly metrics?: ServiceMetrics
+  /** Admin `POST /render` (SEC-6 guarded by `authorize`); absent: no such route. */
+  readonly preview?: NoCloudPreview
   /** `/wg-init` and `/phone-home/{id}` (SPEC §7); absent: WireGuard is off and both answer 503 (WG-1). */
   readonly wireguard?: WireGuardEndpoints
 }
@@ -69,6 +76,10 @@ export function createApp(deps: AppDeps, options: AppOptions): Koa<AppState, App
   const guard = options.wireguardOnly === true ? wireGuardOnly(wireguard) : undefined
   const routers: Router<AppState>[] = [
     healthRoutes(deps.health),
+    ...(deps.metrics === undefined ? [] : [metricsRoutes(deps.metrics)]),
+    ...(deps.preview === undefined
+      ? []
+      : [renderRoutes(deps.preview, { bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES, ...(deps.authorize === undefined ? {} : { authorize: deps.authorize }) })]),
     openApiRoutes(),
     docsRoutes(),
     resourceRoutes(deps.resources, {
@@ -79,7 +90,15 @@ export function createApp(deps: AppDeps, options: AppOptions): Koa<AppState, App
     nocloudRoutes(deps.nocloud, guard),
   ]
 
-  app.use(requestContext(deps.logger, options.trustedProxies, deps.observe))
+  const requests = deps.metrics?.requests
+  const observe =
+    requests === undefined || deps.observe === undefined
+      ? (requests?.finished ?? deps.observe)
+      : (record: RequestRecord) => {
+          requests.finished(record)
+          deps.observe?.(record)
+        }
+  app.use(requestContext(deps.logger, options.trustedProxies, observe, requests?.started))
   app.use(errorHandler(deps.logger))
   app.use(overloadGuard(options.maxInflight ?? DEFAULT_MAX_INFLIGHT))
   app.use(deadline(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, deps.logger))

@@ -3,6 +3,7 @@ import {
   createResourceService,
   parseCidrList,
   type Cidr,
+  type InstrumentedNoCloudService,
   type NoCloudService,
   type ResourceService,
 } from '@metadata-service/core'
@@ -45,6 +46,10 @@ export interface HarnessOptions {
   readonly health?: () => HealthReport
   readonly authorize?: AppDeps['authorize']
   readonly observe?: AppDeps['observe']
+  /** SVC-4: the metrics to serve, built from the harness's own service and store. */
+  readonly metrics?: (parts: { nocloud: InstrumentedNoCloudService; store: ResourceStore }) => AppDeps['metrics']
+  /** Serve the admin `POST /render` from the real NoCloud service. */
+  readonly preview?: boolean
   readonly app?: Partial<AppOptions>
 }
 
@@ -70,6 +75,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       logger,
       ...(options.authorize === undefined ? {} : { authorize: options.authorize }),
       ...(options.observe === undefined ? {} : { observe: options.observe }),
+      ...(options.metrics === undefined ? {} : { metrics: options.metrics({ nocloud: realNocloud, store }) }),
+      ...(options.preview === true ? { preview: realNocloud } : {}),
     },
     { trustedProxies: LOOPBACK_TRUSTED, ...options.app },
   )

@@ -18,6 +18,8 @@ export interface AppState {
   node?: string
   /** Set once the answer is decided (deadline or error): later writes by an abandoned handler are dropped. */
   settled?: boolean
+  /** OPS-2/OPS-3: the request was refused by the deadline or the overload guard (SVC-4 `http_requests_rejected_total`). */
+  rejected?: 'overload' | 'timeout'
   /** Overrides the path-based error style (the fallback 404 is always plain). */
   errorStyle?: ErrorStyle
 }

@@ -46,6 +46,8 @@ function writeError(ctx: AppContext, err: unknown, logger: Logger): void {
     return write(ctx, 500, 'internal error')
   }
   const status = STATUS[err.code]
+  if (err.code === 'OVERLOADED') ctx.state.rejected = 'overload'
+  else if (err.code === 'TIMEOUT') ctx.state.rejected = 'timeout'
   // 503s are outages a client retries (one per request during an SMD outage): warn; other 5xx are failures.
   if (status >= 500) {
     logger[status === 503 ? 'warn' : 'error']('request failed', { reqId: ctx.state.reqId, code: err.code, error: describe(err) })

@@ -15,6 +15,8 @@ export interface RequestRecord {
   readonly client: string
   /** The resolved node's xname; absent when none was resolved. */
   readonly node?: string
+  /** Set when the answer was a 503 of the OPS-3 overload guard or the OPS-2 deadline. */
+  readonly rejected?: 'overload' | 'timeout'
 }
 
 // OPS-5: an incoming id is reused only when it is safe to echo and to log.
@@ -23,14 +25,17 @@ const VALID_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/
 /**
  * The outermost middleware: sets `X-Request-ID` (OPS-5) and `X-Content-Type-Options: nosniff` on every response,
  * decides the client address from the socket peer (ID-1..ID-3; never Koa's `ctx.ip`), and logs one `request` line
- * per request through `logger` once the answer is known.
+ * per request through `logger` once the answer is known. `onStart` runs as a request enters, `observe` after its
+ * line is logged (the SVC-4 metrics).
  */
 export function requestContext(
   logger: Logger,
   trustedProxies: readonly Cidr[],
   observe?: (record: RequestRecord) => void,
+  onStart?: () => void,
 ): AppMiddleware {
   return async (ctx, next) => {
+    onStart?.()
     const started = performance.now()
     const incoming = ctx.get('X-Request-ID')
     const reqId = VALID_REQUEST_ID.test(incoming) ? incoming : randomUUID()
@@ -53,6 +58,7 @@ export function requestContext(
         ms: Math.round((performance.now() - started) * 10) / 10,
         client: ctx.state.client,
         ...(ctx.state.node === undefined ? {} : { node: ctx.state.node }),
+        ...(ctx.state.rejected === undefined ? {} : { rejected: ctx.state.rejected }),
       }
       logger.info('request', { ...record })
       observe?.(record)

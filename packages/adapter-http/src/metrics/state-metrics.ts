@@ -1,0 +1,152 @@
+import { Counter, Gauge, type Registry } from 'prom-client'
+import type { NoCloudStats, StoreProblem, TokenHealth, TokenMode } from '@metadata-service/core'
+import { METRIC_PREFIX } from './request-metrics.js'
+
+/** The SMD inventory's counters (adapter-smd `SmdInventoryStats` has this shape). */
+export interface SmdMetricsView {
+  readonly syncFailures: number
+  /** Wall time of the last sync attempt, ms; `undefined` before one. */
+  readonly lastSyncDurationMs: number | undefined
+  /** Unix ms of the last successful sync; `undefined` before one. */
+  readonly lastSuccessAt: number | undefined
+  /** Seconds since the last successful sync; `undefined` before one. */
+  readonly syncAgeSec: number | undefined
+  readonly stale: boolean
+  readonly nodes: number
+  readonly ips: number
+  readonly liveLookups: { readonly found: number; readonly not_found: number; readonly error: number }
+}
+
+/** The token source's state (TOK-9) and its failed TokenSmith attempts. */
+export interface TokenMetricsView {
+  readonly mode: TokenMode
+  readonly health: TokenHealth
+  readonly refreshFailures: number
+}
+
+/** WireGuard's state (WG-1: off when unset, invalid or failed). */
+export interface WireGuardMetricsView {
+  readonly enabled: boolean
+  /** Stored peers with a tunnel address. */
+  readonly peers: number
+}
+
+/**
+ * Where the scrape-time families read their values. Each is called on every scrape only (never per request), so
+ * the gauges mirror the components' own state instead of being pushed on the hot path. An absent source leaves
+ * its families at their neutral values (0, or no series for labelled ones).
+ */
+export interface MetricsSources {
+  readonly smd?: () => SmdMetricsView
+  readonly token?: () => TokenMetricsView
+  readonly wireguard?: () => WireGuardMetricsView
+  /** STO-4 corrupt files (`ResourceStore.problems()`). */
+  readonly storageProblems?: () => readonly StoreProblem[]
+  /** NC-17 degraded answers and the render cache counters. */
+  readonly nocloud?: () => NoCloudStats
+}
+
+const DOCUMENTS = ['metaData', 'vendorData', 'networkConfig', 'group'] as const
+const DOCUMENT_LABEL: Readonly<Record<(typeof DOCUMENTS)[number], string>> = {
+  metaData: 'meta-data',
+  vendorData: 'vendor-data',
+  networkConfig: 'network-config',
+  group: 'group',
+}
+
+/**
+ * Registers the SVC-4 SMD, TokenSmith, WireGuard, storage and NoCloud families, all computed in collect
+ * callbacks. Before the first successful sync `smd_sync_age_seconds` is `+Inf` and the last-success timestamp 0,
+ * so an alert on the age fires for a service that never synced.
+ */
+export function registerStateMetrics(registry: Registry, sources: MetricsSources): void {
+  const registers = [registry]
+  const gauge = (name: string, help: string, read: () => number) =>
+    new Gauge({ name: METRIC_PREFIX + name, help, registers, collect() { this.set(read()) } })
+  const counter = (name: string, help: string, read: () => number) =>
+    new Counter({ name: METRIC_PREFIX + name, help, registers, collect() { this.reset(); this.inc(read()) } })
+  const smd = () => sources.smd?.()
+
+  gauge('smd_sync_age_seconds', 'Seconds since the last successful SMD sync (+Inf before one)', () => {
+    const age = smd()?.syncAgeSec
+    return age === undefined ? Number.POSITIVE_INFINITY : age
+  })
+  gauge('smd_sync_last_success_timestamp_seconds', 'Unix time of the last successful SMD sync (0 before one)', () => {
+    const at = smd()?.lastSuccessAt
+    return at === undefined ? 0 : at / 1000
+  })
+  gauge('smd_sync_duration_seconds', 'Duration of the last SMD sync attempt', () => (smd()?.lastSyncDurationMs ?? 0) / 1000)
+  counter('smd_sync_failures_total', 'Failed SMD syncs (SMD-7)', () => smd()?.syncFailures ?? 0)
+  gauge('smd_snapshot_nodes', 'Nodes in the SMD snapshot', () => smd()?.nodes ?? 0)
+  gauge('smd_snapshot_ips', 'Addresses in the SMD snapshot IP index (SMD-9)', () => smd()?.ips ?? 0)
+  gauge('smd_snapshot_stale', '1 while the snapshot is older than 2x the sync interval (SMD-8)', () => (smd()?.stale ? 1 : 0))
+  new Counter({
+    name: `${METRIC_PREFIX}smd_live_lookups_total`,
+    help: 'Live SMD lookups on a snapshot miss (SMD-11), by result',
+    labelNames: ['result'],
+    registers,
+    collect() {
+      this.reset()
+      const lookups = smd()?.liveLookups
+      for (const result of ['found', 'not_found', 'error'] as const) this.inc({ result }, lookups?.[result] ?? 0)
+    },
+  })
+
+  new Gauge({
+    name: `${METRIC_PREFIX}tokensmith_healthy`,
+    help: 'Whether SMD tokens can be obtained (TOK-9), by mode; always 1 in static mode',
+    labelNames: ['mode'],
+    registers,
+    collect() {
+      this.reset()
+      const token = sources.token?.()
+      if (token !== undefined) this.set({ mode: token.mode }, token.mode === 'static' || token.health.healthy ? 1 : 0)
+    },
+  })
+  counter('tokensmith_refresh_failures_total', 'Failed TokenSmith attempts (TOK-7)', () => sources.token?.().refreshFailures ?? 0)
+
+  gauge('wireguard_enabled', '1 while WireGuard bootstrap is on (WG-1)', () => (sources.wireguard?.().enabled ? 1 : 0))
+  gauge('wireguard_peers', 'Stored WireGuard peers with a tunnel address (WG-9)', () => sources.wireguard?.().peers ?? 0)
+
+  new Gauge({
+    name: `${METRIC_PREFIX}storage_corrupt_files`,
+    help: 'Corrupt resource files excluded at startup (STO-4), by kind',
+    labelNames: ['kind'],
+    registers,
+    collect() {
+      this.reset()
+      const perKind = new Map<string, number>()
+      for (const problem of sources.storageProblems?.() ?? []) perKind.set(problem.kind, (perKind.get(problem.kind) ?? 0) + 1)
+      for (const [kind, count] of perKind) this.set({ kind }, count)
+    },
+  })
+
+  const nocloud = () => sources.nocloud?.()
+  new Counter({
+    name: `${METRIC_PREFIX}degraded_responses_total`,
+    help: 'Known-node answers given the minimal body after a build failure (NC-17), by route',
+    labelNames: ['route'],
+    registers,
+    collect() {
+      this.reset()
+      const degraded = nocloud()?.degraded
+      this.inc({ route: '/vendor-data' }, degraded?.['vendor-data'] ?? 0)
+      this.inc({ route: '/network-config' }, degraded?.['network-config'] ?? 0)
+    },
+  })
+  const perDocument = (name: string, help: string, read: (stats: NoCloudStats) => Readonly<Record<(typeof DOCUMENTS)[number], number>>) =>
+    new Counter({
+      name: METRIC_PREFIX + name,
+      help,
+      labelNames: ['document'],
+      registers,
+      collect() {
+        this.reset()
+        const stats = nocloud()
+        for (const key of DOCUMENTS) this.inc({ document: DOCUMENT_LABEL[key] }, stats === undefined ? 0 : read(stats)[key])
+      },
+    })
+  perDocument('render_cache_hits_total', 'NoCloud documents answered from the rendered-document cache', (s) => s.hits)
+  perDocument('render_cache_misses_total', 'NoCloud documents built because the cache had none', (s) => s.builds)
+  gauge('render_cache_documents', 'Rendered documents currently cached', () => nocloud()?.cachedDocuments ?? 0)
+}

@@ -1,0 +1,111 @@
+import { Router } from '@koa/router'
+import {
+  MetadataError,
+  requestBase,
+  type NoCloudPreview,
+  type PreviewDocument,
+  type RenderPreview,
+  type RenderPreviewRequest,
+} from '@metadata-service/core'
+import type { AdminAuthorizer } from '../admin-access.js'
+import { STATUS } from '../error-status.js'
+import { readJsonBody } from '../_internal/read-body.js'
+import { PLAIN_TEXT, sendJson } from '../_internal/respond.js'
+import type { AppContext, AppState } from '../_internal/state.js'
+
+/** Options of {@link renderRoutes}. */
+export interface RenderRouteOptions {
+  /** SEC-5 body cap in bytes. */
+  readonly bodyLimitBytes: number
+  /** SEC-6 hook, asked as for a Group write; absent: every request is allowed. */
+  readonly authorize?: AdminAuthorizer
+}
+
+/** One document of a `POST /render` answer: what the node would get, status and body as on the wire. */
+export interface RenderedPreviewDocument {
+  readonly path: string
+  readonly status: number
+  readonly contentType: string
+  readonly body: string
+}
+
+/** The JSON body of a `POST /render` answer. */
+export interface RenderPreviewResponse {
+  readonly node: string
+  readonly documents: readonly RenderedPreviewDocument[]
+  /** With `template`: the group document it would give, and `diff` (unified, `""` when equal) from today's. */
+  readonly proposed?: RenderedPreviewDocument & { readonly diff?: string }
+}
+
+/**
+ * `POST /render` (admin): `{"node":"<xname>","group"?:"<name>","template"?:"<text>"}` answers what the node would
+ * receive, per document, with the status and exact body of its own request; with `template`, also the group
+ * document rendered with it and a unified diff. Nothing is stored. Guarded by the SEC-6 hook like a Group write
+ * (a template is root on every node of its group, so previewing one is an admin act). Errors are JSON: 400 body
+ * and TPL-4 texts, 404 `node <xname> not found`, 503 when the inventory cannot answer.
+ */
+export function renderRoutes(preview: NoCloudPreview, options: RenderRouteOptions): Router<AppState> {
+  const router = new Router<AppState>({ sensitive: true })
+  router.post('/render', async (ctx: AppContext) => {
+    ctx.state.errorStyle = 'json'
+    if (options.authorize) {
+      const authorization = ctx.get('Authorization')
+      await options.authorize({
+        peer: ctx.state.peer,
+        method: ctx.method,
+        kind: 'Group',
+        write: true,
+        ...(authorization === '' ? {} : { authorization }),
+      })
+    }
+    const body = await readJsonBody(ctx, { limitBytes: options.bodyLimitBytes, requireJsonType: true })
+    const request = parseRenderRequest(body, requestBase(ctx.state.peerTrusted, ctx.req.headers))
+    sendJson(ctx, 200, toResponse(await preview.preview(request)))
+  })
+  return router
+}
+
+// --- internal ---
+
+function parseRenderRequest(body: unknown, base: RenderPreviewRequest['request']): RenderPreviewRequest {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('body must be a JSON object')
+  const fields = body as Record<string, unknown>
+  const unknown = Object.keys(fields).filter((key) => !['node', 'group', 'template'].includes(key)).sort()
+  if (unknown.length > 0) throw invalid(`unknown fields: [${unknown.join(', ')}]`)
+  const text = (name: string): string | undefined => {
+    const value = fields[name]
+    if (value === undefined) return undefined
+    if (typeof value !== 'string') throw invalid(`${name} must be a string`)
+    return value
+  }
+  const node = text('node')
+  const group = text('group')
+  const template = text('template')
+  if (node === undefined || node.trim() === '') throw invalid('node is required')
+  if (group !== undefined && group.trim() === '') throw invalid('group must not be empty')
+  return { node, request: base, ...(group === undefined ? {} : { group }), ...(template === undefined ? {} : { template }) }
+}
+
+function invalid(detail: string): MetadataError {
+  return new MetadataError('VALIDATION_FAILED', `validation failed: ${detail}`)
+}
+
+function toResponse(preview: RenderPreview): RenderPreviewResponse {
+  const proposed = preview.proposed
+  return {
+    node: preview.node,
+    documents: preview.documents.map(onTheWire),
+    ...(proposed === undefined
+      ? {}
+      : { proposed: { ...onTheWire(proposed), ...(proposed.diff === undefined ? {} : { diff: proposed.diff }) } }),
+  }
+}
+
+/** A document as the node's own request would get it: 200 with the body, or the error status and plain text. */
+function onTheWire(entry: PreviewDocument): RenderedPreviewDocument {
+  if (entry.document !== undefined) {
+    return { path: entry.path, status: 200, contentType: entry.document.contentType, body: entry.document.body }
+  }
+  const error = entry.error ?? { code: 'INTERNAL' as const, message: 'internal error' }
+  return { path: entry.path, status: STATUS[error.code], contentType: PLAIN_TEXT, body: `${error.message}\n` }
+}
