@@ -1,4 +1,5 @@
-import { MetadataError } from '../errors.js'
+import { MetadataError, isMetadataError } from '../errors.js'
+import { parseCidr } from '../ip/cidr.js'
 import type { Tunnel, TunnelPeer, TunnelStartOptions } from '../ports/tunnel.js'
 import { checkWireGuardKey } from '../wireguard/keys.js'
 
@@ -30,9 +31,9 @@ export interface FakeTunnel extends Tunnel {
 }
 
 /**
- * A fake WireGuard device for tests. Like the real one: `start` clears all peers (`replace_peers=true`), keys must
- * be base64 of 32 bytes, `upsertPeer` replaces the peer's allowed IPs, removing an absent peer succeeds, and calls
- * outside start…stop reject with TUNNEL_UNAVAILABLE.
+ * A fake WireGuard device for tests. Like the real one (both run `describeTunnel`): `start` clears all peers
+ * (`replace_peers=true`), keys must be base64 of 32 bytes and allowed IPs a CIDR, `upsertPeer` replaces the peer's
+ * allowed IPs, removing an absent peer succeeds, and calls outside start…stop reject with TUNNEL_UNAVAILABLE.
  */
 export function createFakeTunnel(): FakeTunnel {
   const calls: FakeTunnelCall[] = []
@@ -55,6 +56,15 @@ export function createFakeTunnel(): FakeTunnel {
     return check.key
   }
 
+  const cidrOf = (allowedIp: string) => {
+    try {
+      return parseCidr(allowedIp).text
+    } catch (err) {
+      if (!isMetadataError(err)) throw err
+      throw new MetadataError('TUNNEL_UNAVAILABLE', `invalid allowed IP: ${err.message}`, { cause: err })
+    }
+  }
+
   return {
     calls,
     get startedWith() {
@@ -74,7 +84,8 @@ export function createFakeTunnel(): FakeTunnel {
       calls.push({ method: 'upsertPeer', publicKey, allowedIp })
       gate()
       const key = keyOf(publicKey)
-      peers.set(key, { ...peers.get(key), allowedIps: [allowedIp] })
+      const cidr = cidrOf(allowedIp)
+      peers.set(key, { ...peers.get(key), allowedIps: [cidr] })
     },
     async removePeer(publicKey) {
       calls.push({ method: 'removePeer', publicKey })
