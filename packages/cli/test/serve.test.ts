@@ -35,12 +35,12 @@ describe('serve', () => {
   })
 
   it('logs unknown config-file keys and the settings this release does not serve', async () => {
-    const run = serve(['--wireguard-server', '100.97.0.1/16'], {}, { './config.yaml': 'mock_smd: true\nbogus_key: 1\n' })
+    const run = serve(['--workers', '2'], {}, { './config.yaml': 'mock_smd: true\nbogus_key: 1\n' })
     await listening(run)
     run.signal('SIGINT')
     expect(await run.exit).toBe(0)
     const warnings = run.logs().filter((l) => l.level === 'warn').map((l) => l.msg)
-    expect(warnings).toEqual(['unknown config key bogus_key in ./config.yaml', 'WireGuard is not available in this release; running without it'])
+    expect(warnings).toEqual(['unknown config key bogus_key in ./config.yaml', 'workers: this release serves from one process'])
   })
 
   it('refuses auth_jwks_url with an empty auth_audience (SEC-6), without touching the data directory', async () => {
