@@ -15,9 +15,20 @@ export interface RequestRecord {
   readonly client: string
   /** The resolved node's xname; absent when none was resolved. */
   readonly node?: string
+  /** NoCloud routes only: the document asked for (`meta-data`, …, `compute.yaml`), the audit trail of OPS-5. */
+  readonly document?: string
   /** Set when the answer was a 503 of the OPS-3 overload guard or the OPS-2 deadline. */
   readonly rejected?: 'overload' | 'timeout'
 }
+
+// NoCloud route patterns and the document each names; `/:group.yaml` names its group's file.
+const DOCUMENTS: ReadonlyMap<string, string> = new Map([
+  ['/meta-data', 'meta-data'],
+  ['/user-data', 'user-data'],
+  ['/vendor-data', 'vendor-data'],
+  ['/network-config', 'network-config'],
+])
+const GROUP_ROUTE = '/:group.yaml'
 
 // OPS-5: an incoming id is reused only when it is safe to echo and to log.
 const VALID_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/
@@ -50,6 +61,7 @@ export function requestContext(
       await next()
     } finally {
       const route = ctx._matchedRoute
+      const document = typeof route === 'string' ? (DOCUMENTS.get(route) ?? (route === GROUP_ROUTE ? `${ctx.params.group ?? ''}.yaml` : undefined)) : undefined
       const record: RequestRecord = {
         reqId,
         method: ctx.method,
@@ -58,6 +70,7 @@ export function requestContext(
         ms: Math.round((performance.now() - started) * 10) / 10,
         client: ctx.state.client,
         ...(ctx.state.node === undefined ? {} : { node: ctx.state.node }),
+        ...(document === undefined ? {} : { document }),
         ...(ctx.state.rejected === undefined ? {} : { rejected: ctx.state.rejected }),
       }
       logger.info('request', { ...record })
