@@ -3,7 +3,7 @@
 // through the bundle's source map, so the summary names `packages/core/src/...` files.
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { SourceMap } from 'node:module'
-import { join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /**
@@ -98,7 +98,10 @@ class SourceMaps {
     const map = this.load(path)
     const entry = map?.findEntry(frame.lineNumber, frame.columnNumber)
     if (entry && 'originalSource' in entry && entry.originalSource) {
-      const source = String(entry.originalSource).replace(/^.*?packages\//, 'packages/')
+      // Sources are relative to the bundle (`../../core/src/x.ts`) or file URLs; name them from the repo root.
+      const original = String(entry.originalSource)
+      const absolute = original.startsWith('file://') ? fileURLToPath(original) : resolve(dirname(path), original)
+      const source = absolute.replace(/^.*?\/packages\//, 'packages/')
       const area = /^packages\/([^/]+)/.exec(source)?.[1] ?? source
       return { where: `${source}:${entry.originalLine + 1}`, area: area.includes('node_modules') ? 'bundled dependency' : area }
     }

@@ -79,9 +79,8 @@ async function main() {
     const memory = rss.stop()
     results.rss = { afterSyncMiB: booted.sync.rssAfterSyncMiB, peakMiB: memory.peakMiB, series: thin(memory.series, 120) }
     results.serverLogMiB = round(logBytes(server.logFile) / 1_048_576, 1)
-    const exitCode = await server.stop()
-    cleanup.pop()
-    results.serverExitCode = exitCode
+    // Stopped here (not in cleanup) so the profile is written before it is read; a second stop() is harmless.
+    results.serverExitCode = await server.stop()
     if (options.profile) results.profile = summariseProfileDir(join(workDir, 'main', 'prof'))
 
     if (options.syncStorm) {
