@@ -5,6 +5,7 @@ import type { CliIo } from './io.js'
 import { examplesOf, groupCommand, PROGRAM, type CliContext } from './commands/command.js'
 import { healthCommand } from './commands/health.js'
 import { RESOURCE_COMMANDS, resourceCommand } from './commands/resource.js'
+import { renderCommand } from './commands/render.js'
 import { serveCommand } from './commands/serve.js'
 import { versionCommand } from './commands/version.js'
 import { formatVersion, VERSION_INFO } from './version-info.js'
@@ -25,6 +26,7 @@ export function createMainCommand(ctx: CliContext): CommandDef<ArgsDef> {
       health: healthCommand(ctx),
       version: versionCommand(ctx),
       ...Object.fromEntries(Object.entries(RESOURCE_COMMANDS).map(([name, kind]) => [name, resourceCommand(name, kind, ctx)])),
+      render: renderCommand(ctx),
     },
   })
 }

@@ -1,0 +1,35 @@
+import { stringify as toYaml } from 'yaml'
+import type { OutputFormat } from '../config/client.js'
+
+/** One document of a `POST /render` answer (adapter-http `RenderedPreviewDocument`). */
+interface PreviewDocument {
+  readonly path: string
+  readonly status: number
+  readonly contentType: string
+  readonly body: string
+  readonly diff?: string
+}
+
+/**
+ * Renders a `POST /render` answer: `json` (2-space indent) and `yaml` as given; `table`, for people, as each
+ * document under a `==> <path> (<status> <type>) <==` header, the way `tail` separates files, then the proposed
+ * template's diff (or a line saying it changes nothing).
+ */
+export function formatRenderPreview(answer: unknown, format: OutputFormat): string {
+  if (format === 'json') return `${JSON.stringify(answer, null, 2)}\n`
+  if (format === 'yaml') return toYaml(answer, { lineWidth: 0 })
+  const { node, documents = [], proposed } = answer as { node?: string; documents?: PreviewDocument[]; proposed?: PreviewDocument }
+  if (proposed !== undefined) {
+    const current = documents[0]
+    if (current !== undefined && current.status !== 200) return section(current)
+    if (proposed.status !== 200) return section(proposed, 'proposed ')
+    if (proposed.diff === '') return `${proposed.path}: the proposed template gives ${node ?? 'the node'} the same document\n`
+    return proposed.diff ?? section(proposed, 'proposed ')
+  }
+  return documents.map((doc) => section(doc)).join('\n')
+}
+
+function section(doc: PreviewDocument, label = ''): string {
+  const body = doc.body.endsWith('\n') || doc.body === '' ? doc.body : `${doc.body}\n`
+  return `==> ${label}${doc.path} (${doc.status} ${doc.contentType}) <==\n${body}`
+}
