@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import { openFileStore } from '@metadata-service/adapter-fs'
-import { createApp, listen, type HealthReport } from '@metadata-service/adapter-http'
+import { createApp, createServiceMetrics, listen, type HealthReport } from '@metadata-service/adapter-http'
 import { SMD_URL_REQUIRED_MESSAGE } from '@metadata-service/adapter-smd'
 import {
   createNoCloudService,
@@ -15,6 +15,7 @@ import { adminAuthorizerFor } from './admin-access.js'
 import type { Config } from './config/schema.js'
 import { CliError } from './errors.js'
 import { openInventory } from './inventory.js'
+import { metricsSources } from './metrics-sources.js'
 
 /** What the composition root needs besides the configuration. */
 export interface ComposeDeps {
@@ -71,6 +72,9 @@ export async function startServer(config: Config, deps: ComposeDeps): Promise<Ru
         health: () => health(inventory, tokenSource),
         logger,
         authorize,
+        // SVC-4 `/metrics` on the main port unless `--metrics=false`; `POST /render` is admin-guarded (SEC-6).
+        ...(config.metrics ? { metrics: createServiceMetrics(metricsSources({ inventory, tokenSource, store, nocloud })) } : {}),
+        preview: nocloud,
       },
       {
         trustedProxies: config.trusted_proxies.map(parseCidr),

@@ -19,7 +19,7 @@ afterEach(async () => {
 })
 
 describe('serve', () => {
-  it('starts, answers, logs the redacted configuration at debug, and stops on a signal (OPS-1, OPS-4, SEC-4)', async () => {
+  it('starts, answers, logs the redacted configuration, and stops on a signal (OPS-1, OPS-4, SEC-4)', async () => {
     const run = serve(['--mock-smd', '--debug'], { SMD_JWT: 'super-secret-jwt' })
     const port = await listening(run)
     expect(await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.json())).toEqual({ service: 'metadata-service', status: 'healthy' })

@@ -30,7 +30,9 @@ export function serveCommand(ctx: CliContext): CommandDef<ArgsDef> {
       })
       for (const warning of warnings) logger.warn(warning)
       logger.info('starting metadata-service', { version: VERSION_INFO.version, configFile: file ?? null })
-      logger.debug('configuration', { config: redactConfig(config), sources })
+      // SEC-4: the effective configuration, secrets as `***`; where each value came from only at debug (CFG-1).
+      logger.info('configuration', { config: redactConfig(config) })
+      logger.debug('configuration sources', { sources })
 
       // Register before starting, so a signal during startup still shuts down cleanly once started.
       let signalled: (signal: string) => void = () => {}

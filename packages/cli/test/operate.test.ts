@@ -1,0 +1,140 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { GOLDEN_COMPUTE_YAML, QUICKSTART_CLUSTER_DEFAULTS, QUICKSTART_GROUP_COMPUTE, QUICKSTART_GROUP_GREEN } from '@metadata-service/core/testing'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { runCli } from '../src/main.js'
+import { fakeIo } from './helpers.js'
+import { listening, startServe, type Running } from './serve-helpers.js'
+
+// Operating the service (SVC-4, STO-4, SEC-6 render preview) through the real `serve` and client commands.
+
+let dir: string
+let running: Running | undefined
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mds-operate-'))
+})
+afterEach(async () => {
+  running?.signal('SIGTERM')
+  await running?.exit
+  running = undefined
+  await rm(dir, { recursive: true, force: true })
+})
+
+async function serve(argv: string[]): Promise<string> {
+  running = startServe(dir, ['--mock-smd', ...argv])
+  return `http://127.0.0.1:${await listening(running)}`
+}
+
+/** Runs a client command against `server`; `files` are what `--template-file` may read. */
+async function cli(server: string, argv: string[], files: Record<string, string> = {}) {
+  const io = fakeIo({ files })
+  const code = await runCli(['--server', server, ...argv], io)
+  return { code, out: io.stdoutText(), err: io.stderrText() }
+}
+
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `))
+  return line === undefined ? undefined : Number(line.slice(series.length + 1))
+}
+
+describe('/metrics from serve (SVC-4)', () => {
+  it('is on by default: request counts, the mock snapshot and a corrupt groups file (STO-4, AT-48)', async () => {
+    await mkdir(join(dir, 'data', 'groups'), { recursive: true })
+    await writeFile(join(dir, 'data', 'groups', 'group-0badf11e.json'), '{ not json')
+    const server = await serve([])
+    const asN0 = { headers: { 'X-Forwarded-For': '10.252.0.26' } }
+    for (let i = 0; i < 3; i++) expect((await fetch(`${server}/meta-data`, asN0)).status).toBe(200)
+    expect((await fetch(`${server}/groups/group-deadbeef`)).status).toBe(404)
+    const text = await (await fetch(`${server}/metrics`)).text()
+    expect(sample(text, 'metadata_service_http_requests_total{method="GET",route="/meta-data",status="200"}')).toBe(3)
+    expect(sample(text, 'metadata_service_http_requests_total{method="GET",route="/groups/:uid",status="404"}')).toBe(1)
+    expect(sample(text, 'metadata_service_storage_corrupt_files{kind="Group"}')).toBe(1)
+    expect(sample(text, 'metadata_service_smd_snapshot_nodes')).toBe(3)
+    expect(sample(text, 'metadata_service_smd_snapshot_stale')).toBe(0)
+    expect(sample(text, 'metadata_service_tokensmith_healthy{mode="static"}')).toBe(1)
+    expect(sample(text, 'metadata_service_wireguard_enabled')).toBe(0)
+    expect(sample(text, 'metadata_service_render_cache_misses_total{document="meta-data"}')).toBe(1)
+    expect(sample(text, 'metadata_service_render_cache_hits_total{document="meta-data"}')).toBe(2)
+  })
+
+  it('--metrics=false removes the route', async () => {
+    const server = await serve(['--metrics=false'])
+    expect((await fetch(`${server}/metrics`)).status).toBe(404)
+    expect((await fetch(`${server}/health`)).status).toBe(200)
+  })
+})
+
+describe('render (admin preview over POST /render)', () => {
+  async function quickstart(): Promise<string> {
+    const server = await serve([])
+    for (const [command, body] of [
+      ['clusterdefaults', QUICKSTART_CLUSTER_DEFAULTS],
+      ['group', QUICKSTART_GROUP_COMPUTE],
+      ['group', QUICKSTART_GROUP_GREEN],
+    ] as const) {
+      expect((await cli(server, [command, 'create', '--spec', JSON.stringify(body)])).code).toBe(0)
+    }
+    return server
+  }
+
+  it('shows the group document n0 gets: exactly AT-11', async () => {
+    const server = await quickstart()
+    expect(await cli(server, ['render', '--node', 'x1000c0s0b0n0', '--group', 'compute'])).toEqual({
+      code: 0,
+      out: `==> /compute.yaml (200 text/cloud-config) <==\n${GOLDEN_COMPUTE_YAML}`,
+      err: '',
+    })
+    const all = await cli(server, ['render', '--node', 'x1000c0s0b0n0'])
+    expect(all.out.match(/^==> \S+/gm)).toEqual([
+      '==> /meta-data',
+      '==> /user-data',
+      '==> /vendor-data',
+      '==> /network-config',
+      '==> /compute.yaml',
+      '==> /green.yaml',
+    ])
+    const json = JSON.parse((await cli(server, ['render', '--node', 'x1000c0s0b0n0', '--group', 'compute', '-o', 'json'])).out)
+    expect(json.documents[0].body).toBe(GOLDEN_COMPUTE_YAML)
+  })
+
+  it('with --template-file prints the unified diff of the change; an unchanged template says so', async () => {
+    const server = await quickstart()
+    const changed = QUICKSTART_GROUP_COMPUTE.spec.template.replace('NID={{ nid }}', 'NID={{ nid }}\n      SCHED={{ scheduler }}')
+    const files = { 'compute.tmpl': changed, 'same.tmpl': QUICKSTART_GROUP_COMPUTE.spec.template }
+    expect(await cli(server, ['render', '--node', 'x1000c0s0b0n0', '--group', 'compute', '--template-file', 'compute.tmpl'], files)).toEqual({
+      code: 0,
+      out:
+        '--- compute.yaml (stored template)\n+++ compute.yaml (proposed template)\n@@ -5,4 +5,5 @@\n' +
+        '     content: |\n       ROLE=compute\n       NID=1000\n+      SCHED=slurm\n       IP=10.252.0.26\n',
+      err: '',
+    })
+    expect((await cli(server, ['render', '--node', 'x1000c0s0b0n0', '--group', 'compute', '--template-file', 'same.tmpl'], files)).out).toBe(
+      '/compute.yaml: the proposed template gives x1000c0s0b0n0 the same document\n',
+    )
+  })
+
+  it('says what went wrong: unknown node, invalid template (TPL-4), missing flags or file', async () => {
+    const server = await quickstart()
+    expect(await cli(server, ['render', '--node', 'x9999c0s0b0n0'])).toEqual({
+      code: 1,
+      out: '',
+      err: 'Error: API error (404): node x9999c0s0b0n0 not found\n',
+    })
+    const bad = { 'bad.tmpl': '#cloud-config\nx: {{ missing_value }}\n' }
+    expect(await cli(server, ['render', '--node', 'x1000c0s0b0n0', '--group', 'compute', '--template-file', 'bad.tmpl'], bad)).toEqual({
+      code: 1,
+      out: '',
+      err: 'Error: API error (400): validation failed: missing required variables: [missing_value]\n',
+    })
+    const noNode = await cli(server, ['render'])
+    expect([noNode.code, noNode.err.split('\n')[0]]).toEqual([2, 'Error: render needs --node <xname>, e.g. --node x1000c0s0b0n0'])
+    const noGroup = await cli(server, ['render', '--node', 'x1000c0s0b0n0', '--template-file', 'bad.tmpl'], bad)
+    expect([noGroup.code, noGroup.err.split('\n')[0]]).toEqual([2, 'Error: --template-file needs --group <name>: the group whose template it replaces'])
+    expect(await cli(server, ['render', '--node', 'x1000c0s0b0n0', '--group', 'compute', '--template-file', 'nope.tmpl'])).toEqual({
+      code: 1,
+      out: '',
+      err: 'Error: cannot read --template-file nope.tmpl: no such file\n',
+    })
+  })
+})
