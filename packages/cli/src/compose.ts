@@ -10,11 +10,13 @@ import {
   type Inventory,
   type Logger,
   type TokenSource,
+  type WireGuardService,
 } from '@metadata-service/core'
 import { adminAuthorizerFor } from './admin-access.js'
 import type { Config } from './config/schema.js'
 import { CliError } from './errors.js'
 import { openInventory } from './inventory.js'
+import { openWireGuard, wireGuardEndpoints } from './wireguard.js'
 import { metricsSources } from './metrics-sources.js'
 
 /** What the composition root needs besides the configuration. */
@@ -34,7 +36,8 @@ export interface RunningServer {
 }
 
 /**
- * The composition root (OPS-1): config → lock and storage → SMD client → TokenSmith init → listen → sync. The only
+ * The composition root (OPS-1): config → lock and storage → SMD client → TokenSmith init → WireGuard and peer
+ * reconcile → listen → sync. The only
  * place that wires several adapters together. On a startup failure everything already opened is closed again, so
  * the lock is released.
  */
@@ -64,7 +67,29 @@ export async function startServer(config: Config, deps: ComposeDeps): Promise<Ru
     })
 
     const resources = createResourceService({ store, clock })
-    const nocloud = createNoCloudService({ inventory, store, publicUrl: config.public_url, logger })
+    // WG-9: tunnel addresses resolve before the inventory (ID-4); the service exists once WireGuard has started.
+    const tunnel: { service?: WireGuardService } = {}
+    const nocloud = createNoCloudService({
+      inventory,
+      store,
+      publicUrl: config.public_url,
+      logger,
+      tunnelResolver: (address) => tunnel.service?.resolveTunnelAddress(address),
+    })
+    const started = await openWireGuard(config, { store, dataDir, logger, clock, resolveNode: (a) => nocloud.resolveNode(a) })
+    tunnel.service = started
+    closers.push(() => started.close())
+    const metrics = config.metrics
+      ? createServiceMetrics(
+          metricsSources({
+            inventory,
+            tokenSource,
+            store,
+            nocloud,
+            wireguard: () => ({ enabled: started.enabled(), peers: started.tunnelMap().size }),
+          }),
+        )
+      : undefined
     const app = createApp(
       {
         resources,
@@ -73,18 +98,20 @@ export async function startServer(config: Config, deps: ComposeDeps): Promise<Ru
         logger,
         authorize,
         // SVC-4 `/metrics` on the main port unless `--metrics=false`; `POST /render` is admin-guarded (SEC-6).
-        ...(config.metrics ? { metrics: createServiceMetrics(metricsSources({ inventory, tokenSource, store, nocloud })) } : {}),
+        ...(metrics === undefined ? {} : { metrics }),
         preview: nocloud,
+        wireguard: wireGuardEndpoints(started),
       },
       {
         trustedProxies: config.trusted_proxies.map(parseCidr),
         requestTimeoutMs: config.request_timeout * 1000,
         maxInflight: config.max_inflight,
+        wireguardOnly: config.wireguard_only,
       },
     )
     const http = await listen(app, { host: config.host, port: config.port })
     closers.push(() => http.close(config.shutdown_timeout * 1000))
-    logger.info('listening', { host: http.address, port: http.port, mockSmd: config.mock_smd })
+    logger.info('listening', { host: http.address, port: http.port, mockSmd: config.mock_smd, wireguard: started.enabled() })
 
     await inventory.start()
     return { port: http.port, close: closeAll }
@@ -99,9 +126,6 @@ export async function startServer(config: Config, deps: ComposeDeps): Promise<Ru
 /** Startup refusals and warnings for settings this release does not serve yet (kept honest in the README). */
 function checkSupported(config: Config, logger: Logger): void {
   if (!config.mock_smd && config.smd_url === '') throw new CliError(SMD_URL_REQUIRED_MESSAGE)
-  if (config.wireguard_server !== '') {
-    logger.warn('WireGuard is not available in this release; running without it', { wireguard_server: config.wireguard_server })
-  }
   if (config.workers !== 1) logger.warn('workers: this release serves from one process', { workers: config.workers })
 }
 
