@@ -122,15 +122,17 @@ describe('SMD sync (SMD-7, SMD-8, SMD-9)', () => {
 
   it('retries the first sync from 1 s, reports pending until then, and serves known IPs live meanwhile (SMD-8, SMD-14, AT-25)', async () => {
     const { smd, inventory } = await rig({ nodes: generateFakeNodes(3) })
-    smd.inject('interfaces', { status: 500, body: 'not yet' }, 1)
+    // Two failures: the first attempt and the retry 1 s later, so the checks below have seconds to run.
+    smd.inject('interfaces', { status: 500, body: 'not yet' }, 2)
     await inventory.start()
-    await vi.waitFor(() => expect(inventory.stats().syncFailures).toBe(1))
+    await vi.waitFor(() => expect(inventory.stats().syncFailures).toBeGreaterThanOrEqual(1))
     expect(inventory.health()).toMatchObject({ ready: false, nodes: 0 })
     // The live lookup uses the IP-filtered call, which works (SMD-11).
     expect((await inventory.resolve(fakeNodeIp(2, 'HMN')))?.xname).toBe(fakeXname(2))
     expect(inventory.stats().liveLookups).toEqual({ found: 1, not_found: 0, error: 0 })
-    await vi.waitFor(() => expect(inventory.health().ready).toBe(true), { timeout: 5_000 })
-    expect(inventory.stats()).toMatchObject({ syncSuccesses: 1, syncFailures: 1, nodes: 3 })
+    // Retries at +1 s (fails) and +3 s (succeeds): backoff from 1 s, doubling (SMD-8).
+    await vi.waitFor(() => expect(inventory.health().ready).toBe(true), { timeout: 10_000 })
+    expect(inventory.stats()).toMatchObject({ syncSuccesses: 1, syncFailures: 2, nodes: 3 })
   })
 
   it('syncs again every interval once started (SMD-8)', async () => {
