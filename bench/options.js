@@ -22,6 +22,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --mock                      serve --mock-smd (3 built-in nodes, no fake SMD): HTTP-stack figures only
   --sync-storm                also storm a second server that re-syncs every --sync-storm-interval s
   --sync-storm-interval <s>   (default 5)
+  --wait-idle <pct>           before each run pair, wait until the machine is this % idle (default 0 = never)
+  --wait-idle-max <s>         longest wait per pair (default 120)
   --keep                      keep the temp directory (data, server log, profile)
   --quick                     smoke test: 1000 nodes, 1 run of 3 s, 1 s warm-up
   -h, --help`
@@ -47,6 +49,8 @@ export const USAGE = `Usage: npm run bench -- [options]
  * @property {boolean} mock
  * @property {boolean} syncStorm
  * @property {number} syncStormIntervalS
+ * @property {number} waitIdlePct
+ * @property {number} waitIdleMaxS
  * @property {boolean} keep
  * @property {boolean} help
  */
@@ -79,6 +83,8 @@ export function parseOptions(argv) {
       mock: { type: 'boolean', default: false },
       'sync-storm': { type: 'boolean', default: false },
       'sync-storm-interval': { type: 'string', default: '5' },
+      'wait-idle': { type: 'string', default: '0' },
+      'wait-idle-max': { type: 'string', default: '120' },
       keep: { type: 'boolean', default: false },
       quick: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -113,6 +119,8 @@ export function parseOptions(argv) {
     mock: values.mock,
     syncStorm: values['sync-storm'],
     syncStormIntervalS: num('sync-storm-interval', values['sync-storm-interval'], 1),
+    waitIdlePct: num('wait-idle', values['wait-idle'], 0),
+    waitIdleMaxS: num('wait-idle-max', values['wait-idle-max'], 0),
     keep: values.keep,
     help: values.help,
   }

@@ -2,7 +2,7 @@
 // baseline, the overload phase (OPS-3) and the storm during re-syncs (OPS-7 at 100k).
 import { join } from 'node:path'
 import { createQuickStart, probe } from './fixtures.js'
-import { rssMiB, sampleRss } from './proc-stats.js'
+import { rssMiB, sampleRss, waitForIdle } from './proc-stats.js'
 import { compareMode, round } from './report.js'
 import { scrapeMetrics, startServer } from './server.js'
 import { runStorm } from './wrk.js'
@@ -106,13 +106,17 @@ export async function stormModes(ctx, server, baseline) {
     const serverRuns = []
     const baselineRuns = []
     for (let r = 1; r <= o.runs; r++) {
+      if (o.waitIdlePct > 0) {
+        const idle = await waitForIdle(o.waitIdlePct, o.waitIdleMaxS)
+        if (idle !== undefined && idle < o.waitIdlePct) ctx.say(`machine only ${idle}% idle after ${o.waitIdleMaxS} s; measuring anyway`)
+      }
       const b = await storm('baseline', baseline, mode, o.durationS)
       const s = await storm('server', server, mode, o.durationS)
       baselineRuns.push(b)
       serverRuns.push(s)
       ctx.say(
         `${mode} run ${r}/${o.runs}: server ${s.rps} req/s p99 ${s.latencyMs.p99} ms (${s.errors.status} non-2xx), ` +
-          `baseline ${b.rps} req/s p99 ${b.latencyMs.p99} ms; wrk cpu ${s.cpu.clientPct}%/${b.cpu.clientPct}%, load ${s.loadAvg}`,
+          `baseline ${b.rps} req/s p99 ${b.latencyMs.p99} ms; cpu% server ${s.cpu.targetPct} baseline ${b.cpu.targetPct} wrk ${s.cpu.clientPct}/${b.cpu.clientPct} other ${s.cpu.otherPct}/${b.cpu.otherPct}`,
       )
     }
     modes[mode] = { ...compareMode(serverRuns, baselineRuns), runs: { server: serverRuns, baseline: baselineRuns } }

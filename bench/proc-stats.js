@@ -41,6 +41,40 @@ export function cpuSeconds(pid) {
   }
 }
 
+/**
+ * Machine-wide CPU time from the first line of /proc/stat, in seconds summed over all cores.
+ * @returns {{ total: number, idle: number } | undefined}
+ */
+export function machineCpu() {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ?? []
+    // user nice system idle iowait irq softirq steal …; idle + iowait count as idle.
+    const total = fields.slice(0, 8).reduce((a, b) => a + b, 0)
+    return { total: total / TICKS, idle: ((fields[3] ?? 0) + (fields[4] ?? 0)) / TICKS }
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Waits until the machine is at least `minIdlePct` % idle over one second (other work finished), for at most
+ * `maxWaitS` seconds. Resolves with the last idle percentage seen.
+ * @param {number} minIdlePct
+ * @param {number} maxWaitS
+ * @returns {Promise<number | undefined>}
+ */
+export async function waitForIdle(minIdlePct, maxWaitS) {
+  const deadline = Date.now() + maxWaitS * 1000
+  for (;;) {
+    const a = machineCpu()
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    const b = machineCpu()
+    if (a === undefined || b === undefined) return undefined
+    const idlePct = Math.round(((b.idle - a.idle) / Math.max(1e-9, b.total - a.total)) * 1000) / 10
+    if (idlePct >= minIdlePct || Date.now() >= deadline) return idlePct
+  }
+}
+
 /** The 1-minute load average, to judge whether other work shared the machine during a run. */
 export function loadAverage() {
   try {

@@ -83,7 +83,10 @@ class SourceMaps {
   /** @param {{ functionName: string, url: string, lineNumber: number, columnNumber: number }} frame */
   locate(frame) {
     const url = frame.url
-    if (url === '') return { where: frame.functionName, area: frame.functionName.startsWith('(') ? frame.functionName : 'native' }
+    if (url === '') {
+      const name = frame.functionName || '(native, unnamed)'
+      return { where: name, area: name.startsWith('(') && name !== '(native, unnamed)' ? name : 'native' }
+    }
     if (url.startsWith('node:')) {
       const parts = url.slice(5).split('/')
       return { where: `${url}:${frame.lineNumber + 1}`, area: `node:${parts[0] === 'internal' ? parts.slice(0, 2).join('/') : parts[0]}` }

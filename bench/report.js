@@ -31,6 +31,9 @@ export function summariseRuns(runs) {
     timeouts: sum((r) => r.errors.timeout),
     clientCpuPct: median(runs.map((r) => r.cpu.clientPct)),
     targetCpuPct: median(runs.map((r) => r.cpu.targetPct)),
+    otherCpuPct: median(runs.map((r) => r.cpu.otherPct)),
+    // CPU the target spent per answered request: robust to other load on the machine, unlike req/s.
+    cpuUsPerRequest: median(runs.map((r) => (r.cpu.targetPct === undefined ? undefined : Math.round((r.cpu.targetPct * 10_000) / Math.max(1, r.rps))))),
   }
 }
 
@@ -43,11 +46,18 @@ export function summariseRuns(runs) {
 export function compareMode(serverRuns, baselineRuns) {
   const pairs = serverRuns.map((s, i) => s.rps / (baselineRuns[i]?.rps ?? Number.NaN))
   const ratio = median(pairs)
+  const server = summariseRuns(serverRuns)
+  const baseline = summariseRuns(baselineRuns)
   return {
-    server: summariseRuns(serverRuns),
-    baseline: summariseRuns(baselineRuns),
+    server,
+    baseline,
     ratio: ratio === undefined ? undefined : round(ratio, 3),
     pairRatios: pairs.map((r) => round(r, 3)),
+    // Baseline CPU per request ÷ server CPU per request: what the ratio would be if both were CPU-bound alone.
+    cpuRatio:
+      server.cpuUsPerRequest === undefined || baseline.cpuUsPerRequest === undefined
+        ? undefined
+        : round(baseline.cpuUsPerRequest / Math.max(1, server.cpuUsPerRequest), 3),
   }
 }
 

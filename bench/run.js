@@ -113,10 +113,11 @@ function render(r) {
     const rows = []
     for (const [mode, m] of Object.entries(r.modes)) {
       for (const [who, x] of [['server', m.server], ['baseline', m.baseline]]) {
-        rows.push([`${mode} ${who}`, x.rps, who === 'server' ? m.ratio : '', x.p50Ms, x.p99Ms, x.maxMs, x.non2xx, x.socketErrors, x.timeouts, x.targetCpuPct, x.clientCpuPct])
+        const server = who === 'server'
+        rows.push([`${mode} ${who}`, x.rps, server ? m.ratio : '', x.p50Ms, x.p99Ms, x.maxMs, x.non2xx, x.socketErrors, x.timeouts, x.cpuUsPerRequest, server ? m.cpuRatio : '', x.targetCpuPct, x.clientCpuPct, x.otherCpuPct])
       }
     }
-    out.push('', table(['mode / target', 'req/s', 'ratio', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx', 'sock err', 'timeouts', 'target cpu%', 'wrk cpu%'], rows))
+    out.push('', table(['mode / target', 'req/s', 'ratio', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx', 'sock err', 'timeouts', 'cpu µs/req', 'cpu ratio', 'target cpu%', 'wrk cpu%', 'other cpu%'], rows))
   }
   if (r.overload) {
     const o = r.overload

@@ -2,7 +2,8 @@
 // the CPU used by wrk itself and by the target during the run, so a client-bound run can be recognised.
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { cpuSeconds, loadAverage } from './proc-stats.js'
+import { cpus } from 'node:os'
+import { cpuSeconds, loadAverage, machineCpu } from './proc-stats.js'
 
 const STORM_LUA = fileURLToPath(new URL('./storm.lua', import.meta.url))
 
@@ -31,7 +32,8 @@ const STORM_LUA = fileURLToPath(new URL('./storm.lua', import.meta.url))
  *   wrk's counters: `status` = answers ≥ 400, `timeout` = answers later than timeoutS (or none)
  * @property {Record<string, number>} status  per status code; only with countStatus
  * @property {number} missingRetryAfter 503s without Retry-After; only with countStatus
- * @property {{ clientPct: number | undefined, targetPct: number | undefined }} cpu  % of one core
+ * @property {{ clientPct: number | undefined, targetPct: number | undefined, otherPct: number | undefined }} cpu
+ *   % of one core: wrk, the target, and everything else on the machine (other load skews the figures)
  * @property {number | undefined} loadAvg  1-minute load average at the end
  */
 
@@ -61,6 +63,7 @@ export async function runStorm(o) {
   ]
   const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] })
   const target0 = o.targetPid === undefined ? undefined : cpuSeconds(o.targetPid)
+  const machine0 = machineCpu()
   const started = process.hrtime.bigint()
   let clientCpu
   // Read wrk's own CPU just before it exits (its /proc entry vanishes after).
@@ -76,12 +79,19 @@ export async function runStorm(o) {
   clearInterval(probe)
   const wallS = Number(process.hrtime.bigint() - started) / 1e9
   const target1 = o.targetPid === undefined ? undefined : cpuSeconds(o.targetPid)
+  const machine1 = machineCpu()
   const line = stdout.split('\n').find((l) => l.startsWith('BENCH_JSON '))
   if (code !== 0 || line === undefined) throw new Error(`wrk failed (exit ${code}): ${stderr.trim() || stdout.trim()}`)
   const raw = JSON.parse(line.slice('BENCH_JSON '.length))
   const durationS = raw.duration_us / 1e6
   const ms = (us) => Math.round(us / 10) / 100
   const pct = (seconds) => (seconds === undefined ? undefined : Math.round((seconds / wallS) * 1000) / 10)
+  const clientPct = pct(clientCpu)
+  const targetPct = target0 === undefined || target1 === undefined ? undefined : pct(target1 - target0)
+  const machinePct =
+    machine0 === undefined || machine1 === undefined
+      ? undefined
+      : pct(Math.min(machine1.total - machine0.total, wallS * cpus().length) - (machine1.idle - machine0.idle))
   return {
     rps: Math.round(raw.requests / durationS),
     requests: raw.requests,
@@ -98,8 +108,10 @@ export async function runStorm(o) {
     status: raw.status ?? {},
     missingRetryAfter: raw.missing_retry_after ?? 0,
     cpu: {
-      clientPct: pct(clientCpu),
-      targetPct: target0 === undefined || target1 === undefined ? undefined : pct(target1 - target0),
+      clientPct,
+      targetPct,
+      otherPct:
+        machinePct === undefined ? undefined : Math.max(0, Math.round((machinePct - (clientPct ?? 0) - (targetPct ?? 0)) * 10) / 10),
     },
     loadAvg: loadAverage(),
   }
