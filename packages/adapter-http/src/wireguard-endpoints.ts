@@ -1,4 +1,4 @@
-import type { WgInitAccepted } from '@metadata-service/core'
+import type { PhoneHomeOptions, WgInitAccepted } from '@metadata-service/core'
 
 /**
  * The WireGuard bootstrap as the HTTP routes see it (WG-4, WG-10, WG-12). The CLI builds it from core's
@@ -12,8 +12,12 @@ export interface WireGuardEndpoints {
    * use case parses it (WG-4). `clientAddress` is the ID-1..ID-3 address (ID-5). Resolves with the 202 payload.
    */
   init(rawBody: Uint8Array, clientAddress: string): Promise<WgInitAccepted>
-  /** `POST /phone-home/{id}` (WG-10): `id` is the percent-decoded path segment. Resolves for the empty 200. */
-  phoneHome(id: string, clientAddress: string): Promise<void>
+  /**
+   * `POST /phone-home/{id}` (WG-10): `id` is the percent-decoded path segment. Resolves for the empty 200.
+   * `options.answered` settles once that answer has left (finished or the connection closed): the node phones home
+   * through its own tunnel, so its peer must stay on the device until then (core's `PhoneHomeOptions`).
+   */
+  phoneHome(id: string, clientAddress: string, options: PhoneHomeOptions): Promise<void>
   /**
    * WG-12, asked only under `--wireguard-only` (`AppOptions.wireguardOnly`): whether a NoCloud or `/phone-home`
    * request from this **socket peer** address (as Node reports it, e.g. `::ffff:10.0.0.1`; never a forwarded

@@ -108,7 +108,7 @@ export async function startWireGuardApp(options: WireGuardAppOptions = {}): Prom
   })
   const endpoints: WireGuardEndpoints = {
     init: (body, client) => service.init(body, client),
-    phoneHome: (id, client) => service.phoneHome(id, client),
+    phoneHome: (id, client, phoneHomeOptions) => service.phoneHome(id, client, phoneHomeOptions),
     allowsSocketPeer(peer) {
       gateAsked.push(peer)
       return !service.enabled() || service.isInsideTunnelNetwork(options.standIns?.[peer] ?? peer)

@@ -53,7 +53,8 @@ export async function openWireGuard(config: Config, deps: WireGuardDeps): Promis
 export function wireGuardEndpoints(service: WireGuardService): WireGuardEndpoints {
   return {
     init: (rawBody, clientAddress) => service.init(rawBody, clientAddress),
-    phoneHome: (id, clientAddress) => service.phoneHome(id, clientAddress),
+    // WG-10: the peer stays on the device until the 200 has left, since it may travel through that very peer.
+    phoneHome: (id, clientAddress, options) => service.phoneHome(id, clientAddress, options),
     // WG-12 applies only while WireGuard is on; loopback counts as inside.
     allowsSocketPeer: (socketAddress) => !service.enabled() || service.isInsideTunnelNetwork(socketAddress),
   }

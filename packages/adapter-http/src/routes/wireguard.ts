@@ -36,10 +36,21 @@ export function wireGuardRoutes(wireguard: WireGuardEndpoints, options: WireGuar
     sendJson(ctx, 202, await wireguard.init(body, ctx.state.client))
   })
   const phoneHome = async (ctx: AppContext) => {
-    await wireguard.phoneHome(ctx.params.id ?? '', ctx.state.client)
+    await wireguard.phoneHome(ctx.params.id ?? '', ctx.state.client, { answered: responseDone(ctx) })
     send(ctx, 200, PLAIN_TEXT, '')
   }
   if (options.guard === undefined) router.post('/phone-home/:id', phoneHome)
   else router.post('/phone-home/:id', options.guard, phoneHome)
   return router
+}
+
+// --- internal ---
+
+/** Settles once the response has been handed to the OS, or its connection closed first. */
+function responseDone(ctx: AppContext): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => resolve()
+    ctx.res.once('finish', done)
+    ctx.res.once('close', done)
+  })
 }

@@ -26,6 +26,12 @@ export interface Reconciler {
   barrier(): Promise<void>
   /** Resolves once the queue is empty. */
   idle(): Promise<void>
+  /**
+   * WG-10: the next delete of `uid` takes its peer off the device only once `until` settles (other device work goes
+   * on meanwhile). If a peer with that uid is stored again by then (the same key came back), it is re-applied instead.
+   * Returns a function that drops the hold (for a delete that did not happen).
+   */
+  holdRemoval(uid: string, until: Promise<unknown>): () => void
 }
 
 /**
@@ -41,6 +47,8 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
   const applied = new Map<string, string>()
   /** uid → our pending status write. */
   const ownWrites = new Map<string, { readonly version: string; readonly fingerprint: string }>()
+  /** uid → when its next delete may reach the device. */
+  const holds = new Map<string, Promise<unknown>>()
 
   const removeKey = async (uid: string, key: string) => {
     applied.delete(uid)
@@ -130,11 +138,15 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       const { uid } = change
       if (change.type === 'deleted') {
         const specKey = change.resource.spec.public_key.trim()
-        safely(async () => {
+        const remove = async () => {
           const key = applied.get(uid) ?? specKey
           if (deps.active() && key !== '') await removeKey(uid, key)
           else applied.delete(uid)
-        })
+        }
+        const hold = holds.get(uid)
+        holds.delete(uid)
+        if (hold === undefined) safely(remove)
+        else void hold.then(() => safely(async () => ((await storedAgain(uid)) ? reconcileUid(uid) : remove())))
         return
       }
       if (isOwnWrite(change)) return
@@ -147,6 +159,25 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     },
     barrier: () => queue.run(async () => undefined),
     idle: () => queue.idle(),
+    holdRemoval(uid, until) {
+      const hold = until.then(
+        () => undefined,
+        () => undefined,
+      )
+      holds.set(uid, hold)
+      return () => {
+        if (holds.get(uid) === hold) holds.delete(uid)
+      }
+    },
+  }
+
+  async function storedAgain(uid: string): Promise<boolean> {
+    try {
+      return (await store.get('WireGuardPeer', uid)) !== undefined
+    } catch {
+      // Cannot tell: removing is the safe side (a stored peer is re-applied by its next change or the next start).
+      return false
+    }
   }
 }
 

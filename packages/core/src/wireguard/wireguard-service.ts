@@ -17,6 +17,22 @@ import { parseWgInitRequest } from './wg-init-request.js'
 /** WG-1: what `/wg-init` and `/phone-home/{id}` answer (503) while WireGuard is off or failed. */
 export const WIREGUARD_DISABLED_MESSAGE = 'wireguard disabled'
 
+/** WG-10: how long a held device removal waits for the answer at most, in milliseconds. */
+const ANSWER_WAIT_MS = 5_000
+/** WG-10: time after the answer was handed to the OS before the peer leaves the device, in milliseconds. */
+const ANSWER_GRACE_MS = 1_000
+
+/** Options of {@link WireGuardService.phoneHome}. */
+export interface PhoneHomeOptions {
+  /**
+   * Settles once the answer has been handed to the network (the HTTP layer passes the response's end). A node
+   * phones home through its own tunnel (WG-12), so removing its peer first would drop the 200 on the way back: when
+   * given, the store delete (and the freed IP) happens at once, while the device removal waits for this, at most
+   * 5 s, plus 1 s for the answer to cross the tunnel; `phoneHome` then resolves without waiting for the device.
+   */
+  readonly answered?: Promise<unknown>
+}
+
 /** What {@link createWireGuardService} needs. WireGuard is on only when both `tunnel` and `server` are given. */
 export interface WireGuardServiceDeps {
   readonly store: ResourceStore
@@ -53,11 +69,12 @@ export interface WireGuardService {
   init(body: unknown, clientAddress: string): Promise<WgInitAccepted>
   /**
    * `POST /phone-home/{id}` (WG-10): deletes the peer whose uid is `id`, else the one named `id`, else the one of the
-   * caller's node, and removes it from the device. Resolves (answer 200, empty body) also when nothing matched.
+   * caller's node, and removes it from the device (once done, or after `options.answered`: see
+   * {@link PhoneHomeOptions}). Resolves (answer 200, empty body) also when nothing matched.
    * Rejects with TUNNEL_UNAVAILABLE `wireguard disabled`, or INTERNAL (500)
    * `failed to load WireGuard peer intent: <err>` / `failed to delete WireGuard peer intent: <err>`.
    */
-  phoneHome(id: string, clientAddress: string): Promise<void>
+  phoneHome(id: string, clientAddress: string, options?: PhoneHomeOptions): Promise<void>
   /** Loads the tunnel map, subscribes to the store and reconciles every peer (WG-8). Call once, after the device started. */
   start(): Promise<void>
   /** Reconciles every stored peer again and resolves when done (WG-8). */
@@ -91,6 +108,18 @@ export function createWireGuardService(deps: WireGuardServiceDeps): WireGuardSer
   const map = createTunnelMap()
   const reconciler = createReconciler({ store, tunnel, logger, active: enabled })
   const cleanups: (() => void)[] = []
+  const timers = new Set<ReturnType<typeof setTimeout>>()
+  // Timers are cleared by close(): a removal still held then is moot (the device stops) and must not delay exit.
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer)
+        resolve()
+      }, ms)
+      timers.add(timer)
+    })
+  const afterAnswer = (answered: Promise<unknown>) =>
+    Promise.race([answered.catch(() => undefined), sleep(ANSWER_WAIT_MS)]).then(() => sleep(ANSWER_GRACE_MS))
 
   const requireEnabled = (): ParsedServerAddress => {
     if (!enabled() || server === undefined) throw new MetadataError('TUNNEL_UNAVAILABLE', WIREGUARD_DISABLED_MESSAGE)
@@ -129,7 +158,7 @@ export function createWireGuardService(deps: WireGuardServiceDeps): WireGuardSer
         return accepted(created.metadata.uid, ip)
       })
     },
-    async phoneHome(id, clientAddress) {
+    async phoneHome(id, clientAddress, options = {}) {
       requireEnabled()
       await lifecycle.run(async () => {
         const peers = await listPeers('failed to load WireGuard peer intent')
@@ -138,14 +167,18 @@ export function createWireGuardService(deps: WireGuardServiceDeps): WireGuardSer
           peers.find((p) => p.metadata.name === id) ??
           (await peerOfCaller(peers, clientAddress))
         if (target === undefined) return
+        const { answered } = options
+        // Before the delete: its change reaches the reconciler synchronously.
+        const release = answered === undefined ? undefined : reconciler.holdRemoval(target.metadata.uid, afterAnswer(answered))
         try {
           await store.delete('WireGuardPeer', target.metadata.uid)
         } catch (err) {
+          release?.()
           if (!isMetadataError(err, 'NOT_FOUND')) throw storageFailed('failed to delete WireGuard peer intent', err)
         }
         logger.info('WireGuard peer phoned home', { uid: target.metadata.uid, name: target.metadata.name, id })
-        // The delete's change queued the device removal; wait for it so the answer means "gone".
-        await reconciler.barrier()
+        // The delete's change queued the device removal; without a held answer, wait for it so the answer means "gone".
+        if (answered === undefined) await reconciler.barrier()
       })
     },
     async start() {
@@ -182,6 +215,8 @@ export function createWireGuardService(deps: WireGuardServiceDeps): WireGuardSer
     },
     async close() {
       for (const cleanup of cleanups.splice(0)) cleanup()
+      for (const timer of timers) clearTimeout(timer)
+      timers.clear()
       await lifecycle.idle()
       await reconciler.idle()
       await tunnel?.stop()
