@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest'
 import { buildOpenApiDocument } from '../src/openapi/document.js'
 import * as examples from '../src/openapi/examples.js'
 import { CREATE_EXAMPLES } from '../src/openapi/resource-paths.js'
+import { documentedRoutes, servedRoutes } from './_routes.js'
 import { postJson, startHarness } from './_harness.js'
 
 // SVC-2 and the /openapi.json half of AT-50.
@@ -25,7 +26,7 @@ const operations = (): Array<{ method: string; path: string; op: Operation }> =>
   Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ method, path, op: op as Operation })))
 
 const SERVICE_IDS = ['getHealth', 'getOpenAPISpec', 'getSwaggerUI', 'getSwaggerUIAsset', 'getMetrics']
-const CLOUD_INIT_IDS = ['getMetaData', 'getUserData', 'getVendorData', 'getNetworkConfig', 'getGroupConfig']
+const CLOUD_INIT_IDS = ['getMetaData', 'getUserData', 'getVendorData', 'getNetworkConfig', 'getGroupConfig', 'renderPreview']
 const WIREGUARD_IDS = ['wgInit', 'phoneHome']
 const kindIds = (kind: string, plural: string) => [
   `list${plural}`,
@@ -67,7 +68,13 @@ describe('the OpenAPI document (SVC-2)', () => {
     expect((api as { openapi: string }).openapi).toBe('3.0.3')
   })
 
-  it('has exactly the SVC-2 operationIds (plus the /docs asset route), each once', () => {
+  it('documents exactly the routes the app serves with every optional part wired, and no other', () => {
+    const served = servedRoutes()
+    expect(documentedRoutes(doc)).toEqual(served)
+    expect(served).toEqual(expect.arrayContaining(['GET /metrics', 'POST /wg-init', 'POST /phone-home/{id}', 'POST /render']))
+  })
+
+  it('has exactly the SVC-2 operationIds (plus the /docs asset and admin /render routes), each once', () => {
     const ids = operations().map((o) => o.op.operationId)
     const expected = [
       ...SERVICE_IDS,
@@ -159,5 +166,14 @@ describe('OpenAPI examples (SPEC §14 quick start)', () => {
       }
     }
     expect(KINDS.Group.plural).toBe('Groups')
+  })
+
+  it('the /render example is accepted by the real route (200)', async () => {
+    const h = await startHarness({ preview: true })
+    expect((await postJson(h, '/groups', QUICKSTART_GROUP_COMPUTE)).status).toBe(201)
+    const render = doc.paths['/render']!.post as { requestBody: { content: { 'application/json': { example: unknown } } } }
+    const res = await postJson(h, '/render', render.requestBody.content['application/json'].example)
+    expect(res.status).toBe(200)
+    expect(((await res.json()) as { proposed: { status: number } }).proposed.status).toBe(200)
   })
 })

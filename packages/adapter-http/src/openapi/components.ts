@@ -5,6 +5,8 @@ import {
   ErrorResponseSchema,
   HealthResponseSchema,
   JsonPatchOperationSchema,
+  RenderRequestSchema,
+  RenderResponseSchema,
   UnsupportedVersionResponseSchema,
   WgInitRequestSchema,
   WgInitResponseSchema,
@@ -55,6 +57,8 @@ export function componentSchemas(): Record<string, SchemaObject> {
     WgInitResponse: toSchema(WgInitResponseSchema, 'output'),
     HealthResponse: toSchema(HealthResponseSchema, 'output'),
     JsonPatchOperation: toSchema(JsonPatchOperationSchema, 'input'),
+    RenderRequest: toSchema(RenderRequestSchema, 'input'),
+    RenderResponse: toSchema(RenderResponseSchema, 'output'),
   }
   for (const info of KIND_LIST) Object.assign(schemas, kindSchemas(info))
   return schemas

@@ -1,7 +1,7 @@
 import { KIND_LIST } from '@metadata-service/core'
 import { componentSchemas } from './components.js'
 import { resourcePaths } from './resource-paths.js'
-import { cloudInitPaths, servicePaths, wireGuardPaths } from './service-paths.js'
+import { cloudInitPaths, renderPaths, servicePaths, wireGuardPaths } from './service-paths.js'
 
 /** The parts of the SVC-2 document tests and callers look at; everything else is plain OpenAPI 3.0.3. */
 export interface OpenApiDocument {
@@ -34,7 +34,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
       { name: 'WireGuard', description: 'WireGuard tunnel bootstrap for nodes (SPEC §7).' },
       ...KIND_LIST.map((info) => ({ name: info.kind, description: `The \`/${info.collection}\` collection (SPEC §4).` })),
     ],
-    paths: { ...servicePaths(), ...cloudInitPaths(), ...wireGuardPaths(), ...resourcePaths() },
+    paths: { ...servicePaths(), ...cloudInitPaths(), ...renderPaths(), ...wireGuardPaths(), ...resourcePaths() },
     components: {
       schemas: componentSchemas(),
       securitySchemes: {

@@ -2,6 +2,7 @@ import { NOCLOUD_CONTENT_TYPES } from '@metadata-service/core'
 import { ref } from './components.js'
 import {
   EXAMPLE_COMPUTE_YAML,
+  EXAMPLE_GROUP_COMPUTE,
   EXAMPLE_META_DATA,
   EXAMPLE_NETWORK_CONFIG,
   EXAMPLE_USER_DATA,
@@ -9,7 +10,7 @@ import {
   EXAMPLE_WG_INIT_REQUEST,
   EXAMPLE_WG_INIT_RESPONSE,
 } from './examples.js'
-import { jsonResponse, overloaded, plainError, textResponse, type OperationObject } from './responses.js'
+import { jsonError, jsonResponse, overloaded, plainError, textResponse, type OperationObject } from './responses.js'
 
 /** Operations keyed by path, then by lowercase method. */
 export type PathItems = Record<string, Record<string, OperationObject>>
@@ -184,6 +185,43 @@ export function wireGuardPaths(): PathItems {
           403: plainError(403, '`--wireguard-only` and the socket peer is outside the tunnel (WG-12).', 'wireguard-only access required'),
           500: plainError(500, 'Storage failure.', 'failed to delete WireGuard peer intent: <err>'),
           503: disabled,
+        },
+      },
+    },
+  }
+}
+
+/** Admin `POST /render` (tag `CloudInit`): what a node would receive, nothing stored. Errors are JSON. */
+export function renderPaths(): PathItems {
+  return {
+    '/render': {
+      post: {
+        tags: ['CloudInit'],
+        operationId: 'renderPreview',
+        summary: 'Preview the NoCloud documents of a node (admin)',
+        description:
+          'Every document the node can fetch, each with the status and exact body its own request would get; with ' +
+          '`group`, that group only; with `template`, also the document that template would give and a unified diff. ' +
+          'The template is checked first (TPL-4). Nothing is stored. Allowed as a Group write (SEC-6).',
+        security: [{}, { bearerAuth: [] }],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: ref('RenderRequest'),
+              example: { node: 'x1000c0s0b0n0', group: 'compute', template: EXAMPLE_GROUP_COMPUTE.spec.template },
+            },
+          },
+        },
+        responses: {
+          200: jsonResponse('The documents.', ref('RenderResponse')),
+          400: jsonError(400, 'Body not JSON, a field missing or unknown, or the template invalid (TPL-4).', 'validation failed: node is required'),
+          401: jsonError(401, 'A bearer token is required (SEC-6, with auth_jwks_url).', 'bearer token required'),
+          403: jsonError(403, 'Not an admin peer, or insufficient scope (SEC-6).', 'admin access requires a peer in admin_cidrs or a bearer token (configure auth_jwks_url)'),
+          404: jsonError(404, 'No such node.', 'node x9999c0s0b0n0 not found'),
+          413: jsonError(413, 'Body larger than 1 MiB (SEC-5).', 'request body too large'),
+          415: jsonError(415, 'Not a JSON media type.', 'unsupported media type: text/plain'),
+          503: jsonError(503, 'Inventory unavailable, overloaded (OPS-3) or timed out (OPS-2).', 'node lookup unavailable'),
         },
       },
     },

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { MetadataSchema, type WgInitAccepted } from '@metadata-service/core'
+import type { RenderPreviewResponse } from '../routes/render.js'
 
 // Response and request shapes that have no domain schema in core, written once here so the OpenAPI document
 // (SVC-2) is still generated from zod. The resource specs and statuses come from core's KINDS registry.
@@ -65,3 +66,32 @@ export const JsonPatchOperationSchema = z.object({
   from: z.string().optional(),
   value: z.unknown().optional(),
 })
+
+/** Admin `POST /render`: the node to preview, and optionally one group and a template to try for it. */
+export const RenderRequestSchema = z.strictObject({
+  node: z.string().meta({ description: "The node's xname." }),
+  group: z.string().optional().meta({ description: "Only this group's document." }),
+  template: z.string().optional().meta({ description: 'A template to try for `group` instead of the stored one (needs `group`).' }),
+})
+
+/** One document of a `/render` answer, as the node's own request would get it. */
+export const RenderedDocumentSchema = z.object({
+  path: z.string(),
+  status: z.number().int(),
+  contentType: z.string(),
+  body: z.string(),
+})
+
+/** The 200 body of `POST /render`. */
+export const RenderResponseSchema = z.object({
+  node: z.string(),
+  documents: z.array(RenderedDocumentSchema),
+  proposed: RenderedDocumentSchema.extend({ diff: z.string().optional() }).optional(),
+})
+
+// Compile-time tie to the route's answer: a field added there without one here fails typecheck.
+const _sameRenderFields: Record<keyof RenderPreviewResponse, true> = { node: true, documents: true, proposed: true } satisfies Record<
+  keyof z.infer<typeof RenderResponseSchema>,
+  true
+>
+void _sameRenderFields

@@ -1,0 +1,55 @@
+import type Koa from 'koa'
+import { createNoCloudService, createResourceService } from '@metadata-service/core'
+import { createFakeInventory, createMemoryStore, createRecordingLogger } from '@metadata-service/core/testing'
+import { createApp, createServiceMetrics } from '../src/index.js'
+import { LOOPBACK_TRUSTED } from './_harness.js'
+
+/** A router's layer as @koa/router keeps it (its public `stack`). */
+interface Layer {
+  readonly path: string | RegExp
+  readonly methods: readonly string[]
+}
+
+/**
+ * `METHOD /path` of every route the app serves, sorted, read from the routers' own layer stacks (the dispatch
+ * middleware of `router.routes()` carries its router). `:name` becomes `{name}` as in OpenAPI; the HEAD the router
+ * adds to each GET is left out.
+ */
+export function servedRoutes(app: Koa = fullApp()): string[] {
+  const routes = new Set<string>()
+  for (const middleware of app.middleware as unknown as Array<{ router?: { stack: Layer[] } }>) {
+    for (const layer of middleware.router?.stack ?? []) {
+      const path = String(layer.path).replace(/:([A-Za-z0-9_]+)/g, '{$1}')
+      for (const method of layer.methods) if (method !== 'HEAD') routes.add(`${method} ${path}`)
+    }
+  }
+  return [...routes].sort()
+}
+
+/** `METHOD /path` of every operation in an OpenAPI document, sorted. */
+export function documentedRoutes(doc: { paths: Readonly<Record<string, object>> }): string[] {
+  return Object.entries(doc.paths)
+    .flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`))
+    .sort()
+}
+
+/** The app with every optional part wired, so that every route it can serve is mounted. */
+function fullApp(): Koa {
+  const store = createMemoryStore()
+  const logger = createRecordingLogger()
+  const nocloud = createNoCloudService({ inventory: createFakeInventory(), store, logger })
+  // WireGuard routes are always mounted (WG-1); /metrics and /render only with their deps.
+  return createApp(
+    {
+      resources: createResourceService({ store }),
+      nocloud,
+      health: () => ({ healthy: true }),
+      logger,
+      authorize: () => {},
+      observe: () => {},
+      metrics: createServiceMetrics(),
+      preview: nocloud,
+    },
+    { trustedProxies: LOOPBACK_TRUSTED },
+  ) as unknown as Koa
+}
