@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process'
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 import { defineConfig } from 'tsup'
 
 /** The short commit of the checkout, when git knows it (CLI-5 `version`). */
@@ -10,6 +13,20 @@ function commit(): string {
   }
 }
 
+/**
+ * SVC-3 offline: the Swagger UI files `/docs` serves (the bundle, the stylesheet, their maps and licences, the
+ * favicons) copied to `dist/swagger-ui-dist/`, where adapter-http looks first, so the packed CLI needs no
+ * node_modules at all. adapter-http checks at startup that every file it serves is there.
+ */
+function copySwaggerUi(): void {
+  const from = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'))
+  const to = join('dist', 'swagger-ui-dist')
+  mkdirSync(to, { recursive: true })
+  for (const name of readdirSync(from)) {
+    if (/^(swagger-ui-bundle\.js|swagger-ui\.css|favicon-|LICENSE)/.test(name)) copyFileSync(join(from, name), join(to, name))
+  }
+}
+
 export default defineConfig({
   entry: ['src/index.ts'],
   format: ['esm'],
@@ -17,14 +34,17 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'node20',
-  // Bundle the workspace packages from their sources (the same "@metadata-service/source" condition the tests
-  // use), so the executable never picks up a stale dist/ of a sibling. Third-party packages stay in node_modules:
-  // some of them (swagger-ui assets) locate files relative to their own install directory.
-  noExternal: [/^@metadata-service\//],
-  skipNodeModulesBundle: true,
+  // One self-contained bundle, so the packed tarball installs offline with no dependencies (deploy/README.md): the
+  // workspace packages from their sources (the "@metadata-service/source" condition the tests use, so a stale
+  // dist/ of a sibling is never picked up) and every third-party package. Swagger UI's static files are copied
+  // beside it (copySwaggerUi).
+  noExternal: [/.*/],
+  // CommonJS dependencies (koa, prom-client, …) call require() for Node built-ins; an ESM bundle needs one.
+  banner: { js: "import { createRequire as __mdsCreateRequire } from 'node:module'\nconst require = __mdsCreateRequire(import.meta.url)" },
   esbuildOptions(options) {
     options.conditions = ['@metadata-service/source']
   },
+  onSuccess: async () => copySwaggerUi(),
   define: {
     __METADATA_SERVICE_COMMIT__: JSON.stringify(commit()),
     __METADATA_SERVICE_BUILT__: JSON.stringify(new Date().toISOString()),

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 /** A static file of the Swagger UI page: where it is and how it is served. */
 export interface StaticFile {
@@ -29,12 +30,16 @@ const TYPES: Readonly<Record<string, string>> = {
 }
 
 /**
- * The served files of the installed `swagger-ui-dist`, by file name. Resolved from this module's location, so it
- * also works from the CLI bundle (swagger-ui-dist stays an external dependency). Throws when the package is not
- * installed or lacks one of the files: a broken install fails at startup, not on the first `/docs` visit.
+ * The served files of `swagger-ui-dist`, by file name: from a `swagger-ui-dist/` folder beside this module when
+ * there is one (the self-contained CLI bundle copies the files there, so an offline install needs no
+ * node_modules), else from the installed package, resolved from this module's location. Throws when neither has
+ * one of the files: a broken install fails at startup, not on the first `/docs` visit.
  */
 export function swaggerUiFiles(): ReadonlyMap<string, StaticFile> {
-  const dir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'))
+  const beside = fileURLToPath(new URL('./swagger-ui-dist/', import.meta.url))
+  const dir = existsSync(join(beside, SERVED[0] as string))
+    ? beside
+    : dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'))
   const files = new Map<string, StaticFile>()
   for (const name of SERVED) {
     const path = join(dir, name)
