@@ -3,6 +3,7 @@ import { openFileStore } from '@metadata-service/adapter-fs'
 import { createApp, createServiceMetrics, listen, type HealthReport } from '@metadata-service/adapter-http'
 import { SMD_URL_REQUIRED_MESSAGE } from '@metadata-service/adapter-smd'
 import {
+  checkWireGuardPeer,
   createNoCloudService,
   createResourceService,
   parseCidr,
@@ -66,7 +67,8 @@ export async function startServer(config: Config, deps: ComposeDeps): Promise<Ru
       onOpened: (close) => closers.push(close),
     })
 
-    const resources = createResourceService({ store, clock })
+    // WG-11: WireGuardPeers written through the resource API get the key, CIDR and address-in-use checks.
+    const resources = createResourceService({ store, clock, kindChecks: { WireGuardPeer: checkWireGuardPeer } })
     // WG-9: tunnel addresses resolve before the inventory (ID-4); the service exists once WireGuard has started.
     const tunnel: { service?: WireGuardService } = {}
     const nocloud = createNoCloudService({
