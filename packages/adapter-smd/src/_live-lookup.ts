@@ -36,6 +36,10 @@ export interface LiveLookup {
   clearOverlay(): void
 }
 
+/**
+ * The live-lookup machinery of the SMD inventory. "Not found" resolves `undefined`; any failure rejects with
+ * `MetadataError('INVENTORY_UNAVAILABLE')` (the original error as its cause), as does a lookup beyond the cap.
+ */
 export function createLiveLookup(o: LiveLookupOptions): LiveLookup {
   const overlayByIp = new ExpiringMap<InventoryNode>(o.clock)
   const overlayByXname = new ExpiringMap<InventoryNode>(o.clock)

@@ -11,6 +11,7 @@ export interface RetryPolicy {
   readonly onAttemptFailed?: (err: unknown) => void
 }
 
+/** The TOK-7 numbers. */
 export const TOK7_POLICY: Omit<RetryPolicy, 'sleep'> = { attempts: 5, firstDelayMs: 1_000, maxDelayMs: 15_000 }
 
 /** A real sleep. */
