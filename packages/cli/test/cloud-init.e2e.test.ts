@@ -16,45 +16,44 @@ import {
 import { parse as parseYaml } from 'yaml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startBuiltServer, type BuiltServer } from './cloud-init/built-server.js'
-import { createNodeNamespace, requireNamespaceSupport, type NodeNamespace } from './cloud-init/node-namespace.js'
+import { createNodeLab, requireLabSupport, type NodeLab } from './cloud-init/node-namespace.js'
 import { COMPUTE_RICH, GREEN_RICH, type DriverReport } from './cloud-init/report.js'
 
 // The issue's proof against a real client: Debian's cloud-init (22.4) reads the built server as the mock node n0
-// would at boot, from n0's own address (10.252.0.26) in a network namespace, with no forwarding headers. The Python
+// would at boot, from n0's own address (10.252.0.26) in its own network namespace, the server in another one, with
+// no forwarding headers. The Python
 // driver (cloud-init/nocloud-driver.py) runs cloud-init's own NoCloud seed reader, #include processing, part
 // merging, network-config parser and strict schema validators, and reports what they produced.
 
 const PYTHON = '/usr/bin/python3' // Debian's interpreter: cloud-init's modules live in its dist-packages
 const DRIVER = fileURLToPath(new URL('./cloud-init/nocloud-driver.py', import.meta.url))
-const HOST_IP = '10.252.0.1'
+const SERVER_IP = '10.252.0.1'
 const N0_IP = '10.252.0.26'
 const N0 = 'x1000c0s0b0n0'
 /** cloud-init 22.4 warns once about NC-2's bare `#cloud-config\n` user-data; nothing else may warn (see report). */
 const EMPTY_USER_DATA_WARNING = 'cloudinit.handlers.cloud_config: Failed at merging in cloud config part from part-001: empty cloud config'
 
-let ns: NodeNamespace | undefined
+let lab: NodeLab | undefined
 let server: BuiltServer | undefined
 let dir: string
 let seed: string
-let admin: string
 
 beforeAll(async () => {
   if (!existsSync(PYTHON)) throw new Error(`${PYTHON} is missing: install Debian's cloud-init package (.ci/run does)`)
-  await requireNamespaceSupport(HOST_IP)
+  await requireLabSupport()
   dir = await mkdtemp(join(tmpdir(), 'mds-cloud-init-'))
-  // Listening on every address: the node reaches it on the veth pair, the test writes resources over loopback
-  // (SEC-6 admin_cidrs default).
-  server = await startBuiltServer(['--mock-smd', '--host', '0.0.0.0', '--data-dir', join(dir, 'data')])
-  ns = await createNodeNamespace(HOST_IP, N0_IP)
-  seed = `http://${HOST_IP}:${server.port}/`
-  admin = `http://127.0.0.1:${server.port}`
-  const probe = await ns.exec([PYTHON, '-c', 'import cloudinit.version as v; print(v.version_string())'], 30_000)
+  lab = await createNodeLab(SERVER_IP, N0_IP)
+  // Listening on every address of its namespace: the node reaches it on the veth pair, the test writes resources
+  // over the namespace's loopback (SEC-6 admin_cidrs default).
+  server = await startBuiltServer(lab.command(lab.server, []), ['--mock-smd', '--host', '0.0.0.0', '--data-dir', join(dir, 'data')])
+  seed = `http://${SERVER_IP}:${server.port}/`
+  const probe = await lab.exec(lab.node, [PYTHON, '-c', 'import cloudinit.version as v; print(v.version_string())'], { timeoutMs: 30_000 })
   if (probe.code !== 0) throw new Error(`Debian's cloud-init is not importable by ${PYTHON} (.ci/run installs it): ${probe.stderr}`)
 }, 60_000)
 
 afterAll(async () => {
   await server?.stop()
-  await ns?.destroy()
+  await lab?.destroy()
   if (dir !== undefined) await rm(dir, { recursive: true, force: true })
 })
 
@@ -62,7 +61,7 @@ afterAll(async () => {
 async function runCloudInit(phase: string): Promise<DriverReport> {
   const work = join(dir, `cloud-init-${phase}`)
   await mkdir(work, { recursive: true })
-  const run = await ns!.exec([PYTHON, DRIVER, seed, work], 120_000)
+  const run = await lab!.exec(lab!.node, [PYTHON, DRIVER, seed, work], { timeoutMs: 120_000 })
   const last = run.stdout.trim().split('\n').pop() ?? ''
   const report = (last.startsWith('{') ? JSON.parse(last) : { error: `no report; stderr: ${run.stderr}` }) as DriverReport
   if (run.code !== 0 || report.error !== undefined) {
@@ -71,15 +70,24 @@ async function runCloudInit(phase: string): Promise<DriverReport> {
   return report
 }
 
-async function send(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(`${admin}${path}`, {
-    method,
-    headers: { 'Content-Type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+/** An admin request from the server's own namespace (loopback: SEC-6 admin_cidrs); throws unless 2xx. */
+async function admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {
+  const argv = ['curl', '-sS', '--max-time', '10', '-o', '-', '-w', '\n%{http_code}', '-X', method, '-H', 'Content-Type: application/json']
+  if (body !== undefined) argv.push('--data-binary', '@-')
+  const run = await lab!.exec(lab!.server, [...argv, `http://127.0.0.1:${server!.port}${path}`], {
+    timeoutMs: 20_000,
+    ...(body === undefined ? {} : { input: JSON.stringify(body) }),
   })
-  const text = await res.text()
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`)
-  return JSON.parse(text) as Record<string, unknown>
+  const cut = run.stdout.lastIndexOf('\n')
+  const answer = { status: Number(run.stdout.slice(cut + 1)), body: run.stdout.slice(0, Math.max(cut, 0)) }
+  if (run.code !== 0 || !(answer.status >= 200 && answer.status < 300)) {
+    throw new Error(`${method} ${path}: curl exit ${run.code}, ${answer.status} ${answer.body} ${run.stderr}`)
+  }
+  return answer
+}
+
+async function send(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  return JSON.parse((await admin(method, path, body)).body) as Record<string, unknown>
 }
 
 /** What every run must show: found, all fetched with 200 from the seed host only, the node's own identity. */
@@ -216,10 +224,7 @@ describe('cloud-init 22.4 (Debian) reads the built server as node n0, from n0 ow
   })
 
   it('the built executable serves /docs assets and /openapi.json (swagger-ui-dist resolved from the bundle)', async () => {
-    const bundle = await fetch(`${admin}/docs/assets/swagger-ui-bundle.js`)
-    expect(bundle.status).toBe(200)
-    expect((await bundle.text()).length).toBeGreaterThan(100_000)
-    const doc = (await (await fetch(`${admin}/openapi.json`)).json()) as { openapi: string }
-    expect(doc.openapi).toBe('3.0.3')
+    expect((await admin('GET', '/docs/assets/swagger-ui-bundle.js')).body.length).toBeGreaterThan(100_000)
+    expect((JSON.parse((await admin('GET', '/openapi.json')).body) as { openapi: string }).openapi).toBe('3.0.3')
   })
 })

@@ -16,13 +16,14 @@ export interface BuiltServer {
   stop(): Promise<number | null>
 }
 
-/** Starts `bin/metadata-service.js serve <args> --port 0` and resolves once it logs `listening`. */
-export async function startBuiltServer(args: readonly string[]): Promise<BuiltServer> {
+/**
+ * Starts `<wrap…> node bin/metadata-service.js serve <args> --port 0` (`wrap` places it, e.g. `ip netns exec <ns>`
+ * and a clean `env -i`) and resolves once it logs `listening`.
+ */
+export async function startBuiltServer(wrap: readonly string[], args: readonly string[]): Promise<BuiltServer> {
   if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run \`npm run build\` first (npm test does)`)
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'serve', ...args, '--port', '0'], {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const [file, ...rest] = [...wrap, process.execPath, BIN, 'serve', ...args, '--port', '0']
+  const child: ChildProcess = spawn(file!, rest, { stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => void (stdout += chunk))
