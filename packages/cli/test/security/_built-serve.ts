@@ -33,11 +33,18 @@ export interface BuiltServer {
 
 /**
  * Runs `metadata-service serve --port 0 --data-dir <dataDir> <args>` with a clean environment (no caller
- * METADATA_SERVICE_*, SMD_* or TOKENSMITH_*) and resolves once it logs `listening`; rejects if it exits first.
+ * METADATA_SERVICE_*, SMD_* or TOKENSMITH_*; `env` adds to it) and resolves once it logs `listening`; rejects if it
+ * exits first. `wrap` prefixes the command line, e.g. to run it in a network namespace.
  */
-export async function spawnServe(dataDir: string, args: readonly string[], env: Record<string, string> = {}): Promise<BuiltServer> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir, ...args], {
-    env: { PATH: process.env.PATH, HOME: dataDir, LANG: 'C.UTF-8', ...env },
+export async function spawnServe(
+  dataDir: string,
+  args: readonly string[],
+  options: { env?: Record<string, string>; wrap?: (argv: string[]) => string[] } = {},
+): Promise<BuiltServer> {
+  const argv = [process.execPath, BIN, 'serve', '--port', '0', '--data-dir', dataDir, ...args]
+  const [command, ...rest] = options.wrap?.(argv) ?? argv
+  const child = spawn(command as string, rest, {
+    env: { PATH: process.env.PATH, HOME: dataDir, LANG: 'C.UTF-8', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''

@@ -9,13 +9,15 @@ import {
 } from '@metadata-service/core/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureBuilt, spawnServe, type BuiltServer } from './_built-serve.js'
-import { createTestNamespace, type CurlAnswer, type CurlRequest, type TestNamespace } from './_netns.js'
+import { createTestNamespaces, type CurlAnswer, type CurlRequest, type TestNamespaces } from './_netns.js'
 
-// SEC-1, ID-1..ID-3, SEC-6: identity and admin access come from the TCP peer. Requests come from a network
-// namespace (a real non-loopback peer) to the built `serve` on 0.0.0.0, carrying every forwarding header that
-// could name another node or loopback. None may change who the client is unless the peer is a trusted proxy.
+// SEC-1, ID-1..ID-3, SEC-6: identity and admin access come from the TCP peer. The built `serve` runs on 0.0.0.0 in
+// one network namespace; requests come from another (a real non-loopback peer) carrying every forwarding header
+// that could name another node or loopback. None may change who the client is unless the peer is a trusted proxy.
+// Seeding goes through the server namespace's own loopback, the default admin peer.
 
-const STRANGER = '10.252.0.200' // the namespace's own address: no node
+const SERVER_IP = '10.252.0.1' // the server namespace's end of the veth pair
+const STRANGER = '10.252.0.200' // the client namespace's address: no node
 const N0 = '10.252.0.26'
 const N1 = '10.252.0.27' // mock x1000c0s0b0n1: a second source address of the namespace
 const N2 = '10.252.0.28' // mock x1000c0s1b0n0: a third one
@@ -56,7 +58,7 @@ function forgeries(ip: string): (readonly [string, string])[][] {
   ]
 }
 
-let ns: TestNamespace | undefined
+let ns: TestNamespaces | undefined
 let plain: BuiltServer | undefined
 let proxied: BuiltServer | undefined
 let dirs: string[] = []
@@ -74,24 +76,19 @@ async function seed(server: BuiltServer): Promise<void> {
     ['/groups', QUICKSTART_GROUP_COMPUTE],
     ['/groups', QUICKSTART_GROUP_GREEN],
   ] as const) {
-    const res = await fetch(`http://127.0.0.1:${server.port}${path}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    })
-    expect(res.status).toBe(201)
+    const request = { path, method: 'POST', headers: [['Content-Type', 'application/json']] as const, body: JSON.stringify(body) }
+    const [answer] = await (ns as TestNamespaces).fromServerLoopback(server.port, [request])
+    expect(answer?.status).toBe(201)
   }
 }
 
-type Sent = CurlRequest & { readonly path: string }
-
 /** curl from the namespace (one process for the batch), counting the requests that carry forged headers. */
-async function forgedAll(server: BuiltServer, requests: readonly Sent[]): Promise<CurlAnswer[]> {
+async function forgedAll(server: BuiltServer, requests: readonly CurlRequest[]): Promise<CurlAnswer[]> {
   forgeriesTried += requests.filter((r) => (r.headers ?? []).some(([name]) => name !== 'Content-Type')).length
-  return (ns as TestNamespace).curlAll(server.port, requests)
+  return (ns as TestNamespaces).fromClient(server.port, requests)
 }
 
-async function forged(server: BuiltServer, path: string, request: CurlRequest): Promise<CurlAnswer> {
+async function forged(server: BuiltServer, path: string, request: Omit<CurlRequest, 'path'>): Promise<CurlAnswer> {
   return (await forgedAll(server, [{ path, ...request }]))[0] as CurlAnswer
 }
 
@@ -99,15 +96,16 @@ const notFound = (body: string): CurlAnswer => ({ status: 404, type: 'text/plain
 
 beforeAll(async () => {
   ensureBuilt()
-  ns = await createTestNamespace([STRANGER, N1, N2])
-  plain = await spawnServe(await newDataDir(), ['--mock-smd', '--host', '0.0.0.0'])
+  ns = await createTestNamespaces(SERVER_IP, [STRANGER, N1, N2])
+  const wrap = (ns as TestNamespaces).inServer
+  plain = await spawnServe(await newDataDir(), ['--mock-smd', '--host', '0.0.0.0'], { wrap })
   proxied = await spawnServe(await newDataDir(), [
     '--mock-smd',
     '--host',
     '0.0.0.0',
     '--trusted-proxies',
     `127.0.0.0/8,::1/128,${STRANGER}/32,${PROXY_HOPS}`,
-  ])
+  ], { wrap })
   await seed(plain)
   await seed(proxied)
 }, 180_000)
@@ -170,7 +168,7 @@ describe('forged forwarding headers from an untrusted peer (SEC-1, ID-2, ID-3)',
 
   it('the resource API refuses writes and WireGuardPeer reads from the namespace even when headers name loopback (SEC-6)', async () => {
     const server = plain as BuiltServer
-    const before = await fetch(`http://127.0.0.1:${server.port}/groups`).then((r) => r.text())
+    const before = ((await (ns as TestNamespaces).fromServerLoopback(server.port, [{ path: '/groups' }]))[0] as CurlAnswer).body
     const uid = (JSON.parse(before) as { metadata: { uid: string } }[])[0]?.metadata.uid as string
     const json: [string, string] = ['Content-Type', 'application/json']
     const body = JSON.stringify({ metadata: { name: 'evil' }, spec: { template: '#cloud-config\nruncmd: [id]\n' } })
@@ -186,7 +184,7 @@ describe('forged forwarding headers from an untrusted peer (SEC-1, ID-2, ID-3)',
       ['GET', '/wireguardpeers/', undefined],
     ]
     const spoofs = [...forgeries('127.0.0.1'), ...forgeries('::1')]
-    const sent: Sent[] = [STRANGER, N1].flatMap((from) =>
+    const sent: CurlRequest[] = [STRANGER, N1].flatMap((from) =>
       writes.flatMap(([method, path, payload]) =>
         spoofs.map((spoof) => ({ from, method, path, headers: [json, ...spoof], ...(payload === undefined ? {} : { body: payload }) })),
       ),
