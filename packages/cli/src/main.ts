@@ -36,12 +36,15 @@ export function createMainCommand(ctx: CliContext): CommandDef<ArgsDef> {
  * to `io.stdout`, errors to `io.stderr` as `Error: <message>` (CLI-6). `serve` resolves only after shutdown.
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  // The command a usage error points to for help: the deepest one named before the mistake.
+  let helpPath = PROGRAM
   try {
     const { globals, rest } = hoistGlobalFlags(argv)
     const ctx: CliContext = { io, globals, exitCode: EXIT_OK }
     const main = createMainCommand(ctx)
     const { chain, stray, unknown } = await resolveCommand(main, rest)
     const target = chain.at(-1) as CommandDef<ArgsDef>
+    helpPath = String((await target.meta)?.name ?? PROGRAM)
     if (wantsHelp(rest)) {
       io.stdout(await helpText(target))
       return EXIT_OK
@@ -65,7 +68,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     await runCommand(main, { rawArgs: rest })
     return ctx.exitCode
   } catch (err) {
-    return report(err, io)
+    return report(err, io, helpPath)
   }
 }
 
@@ -119,8 +122,8 @@ async function helpText(cmd: CommandDef<ArgsDef>): Promise<string> {
   return `${usage}\n${examples.length === 0 ? '' : `\nEXAMPLES\n\n${examples.map((e) => `  ${e}`).join('\n')}\n`}`
 }
 
-function report(err: unknown, io: CliIo): number {
-  const hint = `Run '${PROGRAM} --help' for usage.\n`
+function report(err: unknown, io: CliIo, helpPath: string): number {
+  const hint = `Run '${helpPath} --help' for usage.\n`
   if (err instanceof CliError) {
     io.stderr(err.message.split('\n').map((line) => `Error: ${line}\n`).join('') + (err instanceof UsageError ? hint : ''))
     return err.exitCode

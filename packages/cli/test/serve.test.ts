@@ -71,7 +71,7 @@ describe('serve', () => {
       [
         'Error: invalid value for max_inflight: must be between 0 and 1000000, got -1 (from env METADATA_SERVICE_MAX_INFLIGHT)',
         'Error: invalid value for log_level: must be one of debug, info, warn, error, got "loud" (from flag --log-level)',
-        "Run 'metadata-service --help' for usage.",
+        "Run 'metadata-service serve --help' for usage.",
         '',
       ].join('\n'),
     )

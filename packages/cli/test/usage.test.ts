@@ -61,21 +61,23 @@ describe('usage (CLI-1, CLI-7)', () => {
   })
 
   it.each([
-    [['bogus'], 'Error: unknown command: bogus'],
-    [['group', 'frobnicate'], 'Error: unknown command: frobnicate'],
-    [['--bogus', 'group', 'list'], 'Error: unknown flag: --bogus'],
-    [['group', 'list', '--bogus'], 'Error: unknown flag: --bogus'],
-    [['group', 'list', 'extra'], 'Error: unexpected argument: extra'],
-    [['group', 'get'], 'Error: Missing required positional argument: UID'],
-    [['serve', '--prot', '1'], 'Error: unknown flag: --prot'],
-    [['serve', '--port', 'x'], 'Error: invalid value for port: must be an integer, got "x" (from flag --port)'],
-    [['group', 'list', '--server'], 'Error: flag --server requires a value'],
-    [['serve', '--mock-smd', '--server', 'http://x'], 'Error: unknown flag: --server'],
-    [['-o', 'json', 'version'], 'Error: unknown flag: --output'],
-  ])('%j → exit 2, %s', async (argv, message) => {
+    [['bogus'], 'Error: unknown command: bogus', ''],
+    [['group', 'frobnicate'], 'Error: unknown command: frobnicate', ' group'],
+    [['--bogus', 'group', 'list'], 'Error: unknown flag: --bogus', ' group list'],
+    [['group', 'list', '--bogus'], 'Error: unknown flag: --bogus', ' group list'],
+    [['group', 'list', 'extra'], 'Error: unexpected argument: extra', ' group list'],
+    [['group', 'get'], 'Error: Missing required positional argument: UID', ' group get'],
+    [['serve', '--prot', '1'], 'Error: unknown flag: --prot', ' serve'],
+    [['serve', '--port', 'x'], 'Error: invalid value for port: must be an integer, got "x" (from flag --port)', ' serve'],
+    // Global flags are read before the command is known.
+    [['group', 'list', '--server'], 'Error: flag --server requires a value', ''],
+    [['serve', '--mock-smd', '--server', 'http://x'], 'Error: unknown flag: --server', ' serve'],
+    [['-o', 'json', 'version'], 'Error: unknown flag: --output', ' version'],
+    [['render', '--group', 'compute'], 'Error: render needs --node <xname>, e.g. --node x1000c0s0b0n0', ' render'],
+  ])('%j → exit 2, %s, and points to that command\'s help', async (argv, message, command) => {
     const { code, out, err } = await run(argv)
     expect({ code, out }).toEqual({ code: 2, out: '' })
-    expect(err).toBe(`${message}\nRun 'metadata-service --help' for usage.\n`)
+    expect(err).toBe(`${message}\nRun 'metadata-service${command} --help' for usage.\n`)
   })
 
   it('shows help for the named subcommand, with examples, wherever --help is', async () => {
