@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureBuilt, spawnServe, type BuiltServer } from './_built-serve.js'
 import { createTestNamespaces, type CurlAnswer, type CurlRequest, type TestNamespaces } from './_netns.js'
 
-// SEC-1, ID-1..ID-3, SEC-6: identity and admin access come from the TCP peer. The built `serve` runs on 0.0.0.0 in
-// one network namespace; requests come from another (a real non-loopback peer) carrying every forwarding header
+// SEC-1, ID-1..ID-3, SEC-6: identity and admin access come from the TCP peer. The built `serve` runs (dual-stack,
+// and on 0.0.0.0 with trusted proxies) in one network namespace; requests come from another (a real non-loopback peer) carrying every forwarding header
 // that could name another node or loopback. None may change who the client is unless the peer is a trusted proxy.
 // Seeding goes through the server namespace's own loopback, the default admin peer.
 
@@ -98,13 +98,16 @@ beforeAll(async () => {
   ensureBuilt()
   ns = await createTestNamespaces(SERVER_IP, [STRANGER, N1, N2])
   const wrap = (ns as TestNamespaces).inServer
-  plain = await spawnServe(await newDataDir(), ['--mock-smd', '--host', '0.0.0.0'], { wrap })
+  // Dual-stack: IPv4 peers arrive as ::ffff:a.b.c.d, which ID-1 and SEC-6 must read as a.b.c.d.
+  plain = await spawnServe(await newDataDir(), ['--mock-smd', '--host', '::'], { wrap })
   proxied = await spawnServe(await newDataDir(), [
     '--mock-smd',
     '--host',
     '0.0.0.0',
     '--trusted-proxies',
     `127.0.0.0/8,::1/128,${STRANGER}/32,${PROXY_HOPS}`,
+    '--admin-cidrs',
+    `127.0.0.0/8,::1/128,${N2}/32`,
   ], { wrap })
   await seed(plain)
   await seed(proxied)
@@ -242,6 +245,15 @@ describe('a trusted proxy chain (ID-3)', () => {
       body: JSON.stringify({ metadata: { name: 'evil' }, spec: {} }),
     })
     expect({ status: write.status, body: JSON.parse(write.body) as unknown }).toEqual({ status: 403, body: ADMIN_403 })
+
+    // admin_cidrs holds N2: its own socket may write; a trusted proxy forwarding N2 (or loopback) may not (SEC-6).
+    const evil = JSON.stringify({ metadata: { name: 'admin-test' }, spec: {} })
+    const post = (from: string, headers: [string, string][]) =>
+      forged(proxied as BuiltServer, '/groups', { from, method: 'POST', headers: [['Content-Type', 'application/json'], ...headers], body: evil })
+    const relayed = await post(STRANGER, [['X-Forwarded-For', N2], ['X-Real-IP', N2], ['Forwarded', `for=${N2}`]])
+    expect({ status: relayed.status, body: JSON.parse(relayed.body) as unknown }).toEqual({ status: 403, body: ADMIN_403 })
+    const direct = await post(N2, [])
+    expect(direct.status).toBe(201)
   })
 })
 
