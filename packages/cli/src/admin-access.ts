@@ -1,4 +1,4 @@
-import { anyCidrContains, MetadataError, parseCidr, type Cidr } from '@metadata-service/core'
+import { anyCidrContains, MetadataError, normalizePeerAddress, parseCidr, type Cidr } from '@metadata-service/core'
 import { createBearerAuthorizer, type AdminAuthorizer } from '@metadata-service/adapter-http'
 import type { Config } from './config/schema.js'
 import { CliError } from './errors.js'
@@ -13,7 +13,8 @@ export const ADMIN_ACCESS_REQUIRED = 'admin access requires a peer in admin_cidr
 export function createAdminAuthorizer(adminCidrs: readonly Cidr[]): AdminAuthorizer {
   return (request) => {
     if (!request.write && request.kind !== 'WireGuardPeer') return
-    if (anyCidrContains(adminCidrs, request.peer)) return
+    // ID-1 form of the socket peer: `::ffff:a.b.c.d` as IPv4, any zone (`fe80::1%eth0`) dropped.
+    if (anyCidrContains(adminCidrs, normalizePeerAddress(request.peer) ?? '')) return
     throw new MetadataError('FORBIDDEN', ADMIN_ACCESS_REQUIRED)
   }
 }

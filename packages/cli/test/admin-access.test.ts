@@ -22,6 +22,12 @@ describe('createAdminAuthorizer (SEC-6 without auth_jwks_url)', () => {
     }
   })
 
+  it('reads the peer in its ID-1 form: a zoned link-local peer matches a link-local admin range', () => {
+    const linkLocal = createAdminAuthorizer(parseCidrList('fe80::/10'))
+    expect(() => linkLocal(request('fe80::1%eth0', 'Group', true))).not.toThrow()
+    expect(() => linkLocal(request('', 'Group', true))).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }))
+  })
+
   it('refuses writes and WireGuardPeer reads from anyone else with FORBIDDEN', () => {
     for (const [kind, write] of [['Group', true], ['WireGuardPeer', false]] as const) {
       expect(() => authorize(request('10.252.0.26', kind, write))).toThrow(

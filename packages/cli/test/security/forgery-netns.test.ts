@@ -11,10 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureBuilt, spawnServe, type BuiltServer } from './_built-serve.js'
 import { createTestNamespaces, type CurlAnswer, type CurlRequest, type TestNamespaces } from './_netns.js'
 
-// SEC-1, ID-1..ID-3, SEC-6: identity and admin access come from the TCP peer. The built `serve` runs (dual-stack,
-// and on 0.0.0.0 with trusted proxies) in one network namespace; requests come from another (a real non-loopback peer) carrying every forwarding header
-// that could name another node or loopback. None may change who the client is unless the peer is a trusted proxy.
-// Seeding goes through the server namespace's own loopback, the default admin peer.
+// SEC-1, ID-1..ID-3, SEC-6: identity and admin access come from the TCP peer. The built `serve` runs in one
+// network namespace (dual-stack, and on 0.0.0.0 with trusted proxies); requests come from another (a real
+// non-loopback peer) carrying every forwarding header that could name another node or loopback. None may change
+// who the client is unless the peer is a trusted proxy. Seeding goes through the server namespace's own loopback,
+// the default admin peer.
 
 const SERVER_IP = '10.252.0.1' // the server namespace's end of the veth pair
 const STRANGER = '10.252.0.200' // the client namespace's address: no node
