@@ -100,3 +100,24 @@ export async function probe(url, nodes) {
   const bytes = Object.fromEntries(Object.entries(sizes).map(([k, v]) => [k, Math.round(v.reduce((a, b) => a + b, 0) / v.length)]))
   return { bytes, problems }
 }
+
+let flushes = 0
+
+/**
+ * Empties the server's rendered-document cache: creating and deleting a member-less Group bumps the store
+ * generation, and the cache is keyed by it (ARCHITECTURE hot path). Rejects on an unexpected status.
+ * @param {string} url
+ */
+export async function flushDocumentCache(url) {
+  flushes += 1
+  const created = await fetch(`${url}/groups`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ metadata: { name: `bench-flush-${flushes}` }, spec: { description: 'benchmark cache flush' } }),
+  })
+  const body = await created.json()
+  if (created.status !== 201) throw new Error(`cache flush: POST /groups answered ${created.status} ${JSON.stringify(body)}`)
+  const deleted = await fetch(`${url}/groups/${body.metadata.uid}`, { method: 'DELETE' })
+  await deleted.arrayBuffer()
+  if (deleted.status !== 200) throw new Error(`cache flush: DELETE /groups/${body.metadata.uid} answered ${deleted.status}`)
+}

@@ -1,7 +1,7 @@
 // The measured phases of the benchmark: server start-up with its first sync, the storm modes against server and
 // baseline, the overload phase (OPS-3) and the storm during re-syncs (OPS-7 at 100k).
 import { join } from 'node:path'
-import { createQuickStart, probe } from './fixtures.js'
+import { createQuickStart, flushDocumentCache, probe } from './fixtures.js'
 import { rssMiB, sampleRss, waitForIdle } from './proc-stats.js'
 import { compareMode, round } from './report.js'
 import { scrapeMetrics, startServer } from './server.js'
@@ -72,7 +72,9 @@ export async function bootServer(ctx, o) {
 
 /**
  * Storms `server` and `baselineUrl` in each mode: a warm-up each, then `runs` interleaved pairs (baseline, then
- * server). Each run continues the request sequence where the previous one of the same target stopped.
+ * server). With `--cache cold` every measured server run starts with an emptied document cache and the request
+ * sequence from its start, so each document is rendered the first time it is asked for, as in a real boot storm
+ * (documents repeat only past 5·N requests, see `repeatedPct`). With `--cache warm` runs continue the sequence.
  * @param {BenchContext} ctx
  * @param {{ url: string, pid: number }} server
  * @param {{ url: string, pid: number }} baseline
@@ -80,7 +82,13 @@ export async function bootServer(ctx, o) {
 export async function stormModes(ctx, server, baseline) {
   const o = ctx.options
   const offset = { server: 0, baseline: 0 }
-  const storm = async (which, target, mode, durationS) => {
+  const distinct = 5 * ctx.nodes.length
+  const storm = async (which, target, mode, durationS, measured = true) => {
+    if (which === 'server' && measured && o.cache === 'cold') {
+      await flushDocumentCache(target.url)
+      offset.server = 0
+    }
+    const first = offset[which]
     const result = await runStorm({
       url: target.url,
       targetsFile: ctx.targetsFile,
@@ -91,17 +99,21 @@ export async function stormModes(ctx, server, baseline) {
       timeoutS: o.timeoutS,
       startOffset: offset[which],
       targetPid: target.pid,
+      // --rate: each connection pauses so that together they offer about `rate` requests per second.
+      delayMs: o.rate > 0 ? Math.round((o.connections / o.rate) * 1000) : 0,
     })
     offset[which] += result.requests
-    return result
+    // Share of this run's requests for a (node, document) pair an earlier request of the sequence already asked.
+    const repeated = Math.max(0, offset[which] - Math.max(first, distinct))
+    return { ...result, repeatedPct: round((repeated / Math.max(1, result.requests)) * 100, 1) }
   }
   /** @type {Record<string, ReturnType<typeof compareMode> & { runs: { server: object[], baseline: object[] } }>} */
   const modes = {}
   for (const mode of o.modes) {
     if (o.warmupS > 0) {
       ctx.say(`${mode}: warm-up ${o.warmupS} s each`)
-      await storm('baseline', baseline, mode, o.warmupS)
-      await storm('server', server, mode, o.warmupS)
+      await storm('baseline', baseline, mode, o.warmupS, false)
+      await storm('server', server, mode, o.warmupS, false)
     }
     const serverRuns = []
     const baselineRuns = []

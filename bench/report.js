@@ -32,6 +32,7 @@ export function summariseRuns(runs) {
     clientCpuPct: median(runs.map((r) => r.cpu.clientPct)),
     targetCpuPct: median(runs.map((r) => r.cpu.targetPct)),
     otherCpuPct: median(runs.map((r) => r.cpu.otherPct)),
+    repeatedPct: median(runs.map((r) => r.repeatedPct)),
     // CPU the target spent per answered request: robust to other load on the machine, unlike req/s.
     cpuUsPerRequest: median(runs.map((r) => (r.cpu.targetPct === undefined ? undefined : Math.round((r.cpu.targetPct * 10_000) / Math.max(1, r.rps))))),
   }

@@ -35,6 +35,7 @@ const STORM_LUA = fileURLToPath(new URL('./storm.lua', import.meta.url))
  * @property {{ clientPct: number | undefined, targetPct: number | undefined, otherPct: number | undefined }} cpu
  *   % of one core: wrk, the target, and everything else on the machine (other load skews the figures)
  * @property {number | undefined} loadAvg  1-minute load average at the end
+ * @property {number} [repeatedPct]    share of requests for documents asked before in the sequence (phases.js)
  */
 
 /**
