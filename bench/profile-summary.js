@@ -17,25 +17,32 @@ import { fileURLToPath } from 'node:url'
 /**
  * Summarises the newest `.cpuprofile` in `dir`, or returns `undefined` when there is none.
  * @param {string} dir
- * @param {number} [top]  how many functions to list; default 25
+ * @param {{ top?: number, fromUs?: number }} [o]  `top`: functions to list (default 25); `fromUs`: ignore samples
+ *   before this CLOCK_MONOTONIC time in µs (`process.hrtime.bigint() / 1000n`, the profile's clock), e.g. start-up
  * @returns {ProfileSummary | undefined}
  */
-export function summariseProfileDir(dir, top = 25) {
+export function summariseProfileDir(dir, o = {}) {
   if (!existsSync(dir)) return undefined
   const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort()
   const last = files.at(-1)
-  return last === undefined ? undefined : summariseProfile(JSON.parse(readFileSync(join(dir, last), 'utf8')), top)
+  return last === undefined ? undefined : summariseProfile(JSON.parse(readFileSync(join(dir, last), 'utf8')), o.top ?? 25, o.fromUs ?? 0)
 }
 
 /**
- * @param {{ nodes: { id: number, callFrame: { functionName: string, url: string, lineNumber: number, columnNumber: number } }[], samples: number[], timeDeltas: number[] }} profile
+ * @param {{ nodes: { id: number, callFrame: { functionName: string, url: string, lineNumber: number, columnNumber: number } }[], samples: number[], timeDeltas: number[], startTime: number }} profile
  * @param {number} top
+ * @param {number} fromUs
  * @returns {ProfileSummary}
  */
-export function summariseProfile(profile, top) {
+export function summariseProfile(profile, top, fromUs) {
   /** @type {Map<number, number>} node id → self µs */
   const self = new Map()
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)))
+  let at = profile.startTime
+  profile.samples.forEach((id, i) => {
+    const delta = profile.timeDeltas[i] ?? 0
+    at += delta
+    if (at >= fromUs) self.set(id, (self.get(id) ?? 0) + delta)
+  })
   const maps = new SourceMaps()
   /** @type {Map<string, { name: string, where: string, area: string, us: number }>} */
   const byFunction = new Map()
@@ -73,6 +80,19 @@ export function summariseProfile(profile, top) {
   }
 }
 
+/**
+ * Names a frame inside `node_modules` by package (`yaml/dist/x.js:12`, area `yaml`); `undefined` elsewhere.
+ * @param {string} path
+ * @param {number} line  0-based
+ */
+function inNodeModules(path, line) {
+  const modules = path.lastIndexOf('/node_modules/')
+  if (modules < 0) return undefined
+  const rest = path.slice(modules + 14).split('/')
+  const pkg = rest[0]?.startsWith('@') ? `${rest[0]}/${rest[1]}` : (rest[0] ?? '?')
+  return { where: `${pkg}/${rest.slice(pkg.includes('/') ? 2 : 1).join('/')}:${line + 1}`, area: pkg }
+}
+
 /** Loads each bundle's source map once and names frames by source file and area. */
 class SourceMaps {
   constructor() {
@@ -92,21 +112,18 @@ class SourceMaps {
       return { where: `${url}:${frame.lineNumber + 1}`, area: `node:${parts[0] === 'internal' ? parts.slice(0, 2).join('/') : parts[0]}` }
     }
     const path = url.startsWith('file://') ? fileURLToPath(url) : url
-    const modules = path.lastIndexOf('/node_modules/')
-    if (modules >= 0) {
-      const rest = path.slice(modules + 14).split('/')
-      const pkg = rest[0]?.startsWith('@') ? `${rest[0]}/${rest[1]}` : (rest[0] ?? '?')
-      return { where: `${pkg}/${rest.slice(pkg.includes('/') ? 2 : 1).join('/')}:${frame.lineNumber + 1}`, area: pkg }
-    }
+    const dependency = inNodeModules(path, frame.lineNumber)
+    if (dependency) return dependency
     const map = this.load(path)
     const entry = map?.findEntry(frame.lineNumber, frame.columnNumber)
     if (entry && 'originalSource' in entry && entry.originalSource) {
       // Sources are relative to the bundle (`../../core/src/x.ts`) or file URLs; name them from the repo root.
       const original = String(entry.originalSource)
       const absolute = original.startsWith('file://') ? fileURLToPath(original) : resolve(dirname(path), original)
+      const bundled = inNodeModules(absolute, entry.originalLine)
+      if (bundled) return { where: bundled.where, area: `${bundled.area} (bundled)` }
       const source = absolute.replace(/^.*?\/packages\//, 'packages/')
-      const area = /^packages\/([^/]+)/.exec(source)?.[1] ?? source
-      return { where: `${source}:${entry.originalLine + 1}`, area: area.includes('node_modules') ? 'bundled dependency' : area }
+      return { where: `${source}:${entry.originalLine + 1}`, area: /^packages\/([^/]+)/.exec(source)?.[1] ?? source }
     }
     return { where: `${path.replace(/^.*?packages\//, 'packages/')}:${frame.lineNumber + 1}`, area: /packages\/([^/]+)/.exec(path)?.[1] ?? 'other' }
   }

@@ -65,6 +65,8 @@ async function main() {
     Object.assign(results, { sync: booted.sync, documentBytes: booted.probe.bytes, probeProblems: booted.probe.problems })
 
     const rss = sampleRss(server.pid, 250)
+    // The profile summary covers the storms only, not start-up and the first sync.
+    const stormsFromUs = Number(process.hrtime.bigint() / 1000n)
     const callsBefore = totalCalls((await smdStats(ctx.smdUrl)).calls)
     if (options.overload) {
       results.overload = await overload(ctx, server)
@@ -81,7 +83,7 @@ async function main() {
     results.serverLogMiB = round(logBytes(server.logFile) / 1_048_576, 1)
     // Stopped here (not in cleanup) so the profile is written before it is read; a second stop() is harmless.
     results.serverExitCode = await server.stop()
-    if (options.profile) results.profile = summariseProfileDir(join(workDir, 'main', 'prof'))
+    if (options.profile) results.profile = summariseProfileDir(join(workDir, 'main', 'prof'), { fromUs: stormsFromUs })
 
     if (options.syncStorm) {
       const second = await bootServer(ctx, { name: 'sync-storm', syncIntervalS: options.syncStormIntervalS })
