@@ -5,55 +5,12 @@ import type { ResourceOf } from '../domain/kinds.js'
 import type { KindName } from '../domain/metadata.js'
 import type { InventoryNode } from '../ports/inventory.js'
 
-/** SPEC §14 K1: the public key of F-CD. */
-export const K1 = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITestKeyExample demo@example'
+export { K1, QUICKSTART_CLUSTER_DEFAULTS, QUICKSTART_GROUP_COMPUTE, QUICKSTART_GROUP_GREEN } from '../examples/quickstart.js'
+import type { FixtureRequest } from '../examples/quickstart.js'
+export type { FixtureRequest }
 
 /** A second public key for InstanceInfo cases (AT-3 "K2"); SPEC gives no text for it. */
 export const K2 = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAISecondKeyExample second@example'
-
-/** A create request body, `{metadata: {name}, spec}` (RES-3), as the quick start's JSON files hold it. */
-export interface FixtureRequest<S> {
-  readonly metadata: { readonly name: string }
-  readonly spec: S
-}
-
-/** F-CD: ClusterDefaults `demo-cluster`. */
-export const QUICKSTART_CLUSTER_DEFAULTS: FixtureRequest<ClusterDefaultsSpec> = {
-  metadata: { name: 'demo-cluster' },
-  spec: {
-    description: 'Local demo cluster defaults',
-    base_url: 'http://localhost:8888',
-    cloud_provider: 'OpenCHAMI',
-    region: 'lab',
-    availability_zone: 'lab-a',
-    cluster_name: 'testcluster',
-    short_name: 'tc',
-    nid_length: 4,
-    public_keys: [K1],
-  },
-}
-
-/** F-COMPUTE: Group `compute` with its Mustache template. */
-export const QUICKSTART_GROUP_COMPUTE: FixtureRequest<GroupSpec> = {
-  metadata: { name: 'compute' },
-  spec: {
-    description: 'Compute nodes',
-    metaData: { scheduler: 'slurm' },
-    template:
-      '#cloud-config\nhostname: {{ hostname }}\nwrite_files:\n  - path: /etc/node-role\n    content: |\n' +
-      '      ROLE={{ role }}\n      NID={{ nid }}\n      IP={{ ip }}\n',
-  },
-}
-
-/** F-GREEN: Group `green` with its Mustache template. */
-export const QUICKSTART_GROUP_GREEN: FixtureRequest<GroupSpec> = {
-  metadata: { name: 'green' },
-  spec: {
-    description: 'Green nodes',
-    metaData: { color: 'green' },
-    template: '#cloud-config\nwrite_files:\n  - path: /etc/node-color\n    content: |\n      COLOR={{ color }}\n',
-  },
-}
 
 /** Options of {@link storedResource}. */
 export interface StoredResourceOptions {

@@ -1,0 +1,2 @@
+export * from './quickstart.js'
+export * from './documents.js'
