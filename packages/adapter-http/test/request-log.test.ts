@@ -1,3 +1,4 @@
+import { MOCK_NODE_FIXTURES } from '@metadata-service/core/testing'
 import { describe, expect, it } from 'vitest'
 import { N0_IP, startHarness } from './_harness.js'
 
@@ -16,6 +17,17 @@ describe('request log (OPS-5)', () => {
     expect(lines[1]).not.toHaveProperty('node')
     expect(lines[2]).toMatchObject({ reqId: 'audit-3', route: '/groups', status: 200 })
     expect(lines[2]).not.toHaveProperty('document')
+  })
+
+  it('puts the request id on the NC-17 degraded line that core logs while answering', async () => {
+    const h = await startHarness()
+    h.inventory.setNodes([{ ...MOCK_NODE_FIXTURES[0]!, groups: undefined }])
+    const res = await h.fetch('/vendor-data', { as: N0_IP, headers: { 'X-Request-ID': 'degraded-1' } })
+    expect(await res.text()).toBe('#include\n')
+    expect(h.logger.entries.filter((e) => e.fields?.reqId === 'degraded-1').map((e) => [e.level, e.message])).toEqual([
+      ['warn', 'degraded response'],
+      ['info', 'request'],
+    ])
   })
 
   it('puts the request id on the failure line too', async () => {

@@ -19,15 +19,17 @@ export function nocloudRoutes(nocloud: NoCloudService, guard?: AppMiddleware): R
     // ID-4 through the client address of ID-1..ID-3; the node then goes in the request log line (OPS-5).
     const node = await nocloud.resolveNode(ctx.state.client)
     ctx.state.node = node.xname
-    // NC-14 step 4: X-Forwarded-Host/Proto count only from a trusted peer.
-    writeDocument(ctx, await build(node, requestBase(ctx.state.peerTrusted, ctx.req.headers), ctx))
+    // NC-14 step 4: X-Forwarded-Host/Proto count only from a trusted peer. The request id names the request in
+    // the lines core logs while answering it (OPS-5).
+    const request: RequestContext = { ...requestBase(ctx.state.peerTrusted, ctx.req.headers), reqId: ctx.state.reqId }
+    writeDocument(ctx, await build(node, request, ctx))
   }
 
   router.get('/meta-data', forNode((node, request) => nocloud.metaData(node, request)))
   // AT-6: user-data needs no node, so unknown clients get it too.
   router.get('/user-data', (ctx: AppContext) => writeDocument(ctx, nocloud.userData()))
   router.get('/vendor-data', forNode((node, request) => nocloud.vendorData(node, request)))
-  router.get('/network-config', forNode((node) => nocloud.networkConfig(node)))
+  router.get('/network-config', forNode((node, request) => nocloud.networkConfig(node, request)))
   router.get(
     '/:group.yaml',
     forNode((node, request, ctx) => nocloud.groupDocument(node, ctx.params.group ?? '', request)),

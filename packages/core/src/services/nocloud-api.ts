@@ -7,6 +7,8 @@ export interface RequestContext {
   readonly host?: string
   /** `X-Forwarded-Proto` from a trusted proxy, else `http`. */
   readonly proto?: string
+  /** OPS-5: the request's id, put on the lines logged while answering it (an NC-17 degraded answer). */
+  readonly reqId?: string
 }
 
 /** A rendered document: exact bytes and their media type. */
@@ -32,8 +34,8 @@ export interface NoCloudService {
   metaData(node: InventoryNode, request: RequestContext): Promise<RenderedDocument>
   /** NC-13; always succeeds for a known node (NC-17). */
   vendorData(node: InventoryNode, request: RequestContext): Promise<RenderedDocument>
-  /** NC-15; always succeeds for a known node (NC-17). */
-  networkConfig(node: InventoryNode): Promise<RenderedDocument>
+  /** NC-15; always succeeds for a known node (NC-17). `request` only names the request in the log. */
+  networkConfig(node: InventoryNode, request?: RequestContext): Promise<RenderedDocument>
   /**
    * NC-16. Rejects with NOT_A_MEMBER (`node <x> is not a member of group <g>`), MEMBERSHIP_UNAVAILABLE,
    * COMPONENT_UNAVAILABLE or RENDER_FAILED with the exact texts.

@@ -97,9 +97,16 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
   }
   const vendorDataBody = (node: InventoryNode, index: ResourceIndex, base: string | undefined): string =>
     buildVendorData(node.groups ?? [], (label) => index.group(label)?.spec, base)
-  const degrade = (route: DegradedRoute, node: InventoryNode, cause: unknown, body: string): RenderedDocument => {
+  const degrade = (
+    route: DegradedRoute,
+    node: InventoryNode,
+    cause: unknown,
+    body: string,
+    request: RequestContext | undefined,
+  ): RenderedDocument => {
     degraded[route] += 1
-    logger.warn('degraded response', { route, node: node.xname, error: describe(cause) })
+    const reqId = request?.reqId
+    logger.warn('degraded response', { ...(reqId === undefined ? {} : { reqId }), route, node: node.xname, error: describe(cause) })
     deps.onDegraded?.(route)
     return { body, contentType: route === 'vendor-data' ? NOCLOUD_CONTENT_TYPES.vendorData : NOCLOUD_CONTENT_TYPES.networkConfig }
   }
@@ -153,11 +160,11 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
         epoch.set(key, node, doc)
         return doc
       } catch (cause) {
-        return degrade('vendor-data', node, cause, MINIMAL_VENDOR_DATA)
+        return degrade('vendor-data', node, cause, MINIMAL_VENDOR_DATA, request)
       }
     },
 
-    async networkConfig(node) {
+    async networkConfig(node, request) {
       try {
         const epoch = cache.epoch()
         const key = `network-config\0${node.xname}`
@@ -171,7 +178,7 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
         epoch.set(key, node, doc)
         return doc
       } catch (cause) {
-        return degrade('network-config', node, cause, MINIMAL_NETWORK_CONFIG)
+        return degrade('network-config', node, cause, MINIMAL_NETWORK_CONFIG, request)
       }
     },
 
