@@ -17,31 +17,33 @@ import { fileURLToPath } from 'node:url'
 /**
  * Summarises the newest `.cpuprofile` in `dir`, or returns `undefined` when there is none.
  * @param {string} dir
- * @param {{ top?: number, fromUs?: number }} [o]  `top`: functions to list (default 25); `fromUs`: ignore samples
- *   before this CLOCK_MONOTONIC time in µs (`process.hrtime.bigint() / 1000n`, the profile's clock), e.g. start-up
+ * @param {{ top?: number, fromUs?: number, toUs?: number }} [o]  `top`: functions to list (default 25);
+ *   `fromUs`/`toUs`: count only samples in this CLOCK_MONOTONIC window, in µs (`process.hrtime.bigint() / 1000n`
+ *   is the profile's clock), e.g. the storms without start-up
  * @returns {ProfileSummary | undefined}
  */
 export function summariseProfileDir(dir, o = {}) {
   if (!existsSync(dir)) return undefined
   const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort()
   const last = files.at(-1)
-  return last === undefined ? undefined : summariseProfile(JSON.parse(readFileSync(join(dir, last), 'utf8')), o.top ?? 25, o.fromUs ?? 0)
+  return last === undefined ? undefined : summariseProfile(JSON.parse(readFileSync(join(dir, last), 'utf8')), o.top ?? 25, o.fromUs ?? 0, o.toUs ?? Infinity)
 }
 
 /**
  * @param {{ nodes: { id: number, callFrame: { functionName: string, url: string, lineNumber: number, columnNumber: number } }[], samples: number[], timeDeltas: number[], startTime: number }} profile
  * @param {number} top
  * @param {number} fromUs
+ * @param {number} toUs
  * @returns {ProfileSummary}
  */
-export function summariseProfile(profile, top, fromUs) {
+export function summariseProfile(profile, top, fromUs, toUs) {
   /** @type {Map<number, number>} node id → self µs */
   const self = new Map()
   let at = profile.startTime
   profile.samples.forEach((id, i) => {
     const delta = profile.timeDeltas[i] ?? 0
     at += delta
-    if (at >= fromUs) self.set(id, (self.get(id) ?? 0) + delta)
+    if (at >= fromUs && at <= toUs) self.set(id, (self.get(id) ?? 0) + delta)
   })
   const maps = new SourceMaps()
   /** @type {Map<string, { name: string, where: string, area: string, us: number }>} */

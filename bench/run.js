@@ -83,7 +83,10 @@ async function main() {
     results.serverLogMiB = round(logBytes(server.logFile) / 1_048_576, 1)
     // Stopped here (not in cleanup) so the profile is written before it is read; a second stop() is harmless.
     results.serverExitCode = await server.stop()
-    if (options.profile) results.profile = summariseProfileDir(join(workDir, 'main', 'prof'), { fromUs: stormsFromUs })
+    if (options.profile) {
+      results.profile = summariseProfileDir(join(workDir, 'main', 'prof'), { fromUs: stormsFromUs })
+      results.profileStartup = summariseProfileDir(join(workDir, 'main', 'prof'), { toUs: server.healthyAtUs, top: 15 })
+    }
 
     if (options.syncStorm) {
       const second = await bootServer(ctx, { name: 'sync-storm', syncIntervalS: options.syncStormIntervalS })
@@ -135,8 +138,14 @@ function render(r) {
   }
   out.push('', `RSS: after sync ${round(r.rss.afterSyncMiB ?? 0, 1)} MiB, peak ${r.rss.peakMiB} MiB; SMD calls during storms ${r.smd.callsDuringStorms ?? 'n/a'}; server log ${r.serverLogMiB} MiB; exit ${r.serverExitCode}`)
   if (r.probeProblems.length > 0) out.push(`probe problems: ${r.probeProblems.length} (first: ${r.probeProblems[0]})`)
+  if (r.profileStartup) {
+    const p = r.profileStartup
+    out.push('', `CPU profile of start-up and first sync (${p.totalMs} ms busy, ${p.idleMs} ms idle) by area:`)
+    out.push(table(['area', 'self ms', '%'], p.areas.slice(0, 8).map((a) => [a.area, a.selfMs, a.pct])))
+    out.push('', table(['function', 'where', 'self ms', '%'], p.topFunctions.map((f) => [f.name.slice(0, 40), f.where.slice(0, 70), f.selfMs, f.pct])))
+  }
   if (r.profile) {
-    out.push('', `CPU profile (${r.profile.totalMs} ms busy, ${r.profile.idleMs} ms idle) by area:`)
+    out.push('', `CPU profile of the storms (${r.profile.totalMs} ms busy, ${r.profile.idleMs} ms idle) by area:`)
     out.push(table(['area', 'self ms', '%'], r.profile.areas.slice(0, 12).map((a) => [a.area, a.selfMs, a.pct])))
     out.push('', table(['function', 'where', 'self ms', '%'], r.profile.topFunctions.map((f) => [f.name.slice(0, 40), f.where.slice(0, 70), f.selfMs, f.pct])))
   }

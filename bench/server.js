@@ -33,6 +33,7 @@ const DIST = join(REPO_ROOT, 'packages/cli/dist/index.js')
  * @property {number} spawnedAt        epoch ms
  * @property {number} listeningAt      epoch ms of the first answer from `/health` (any status)
  * @property {number} healthyAt        epoch ms of the first `/health` 200 (first sync done, SMD-14)
+ * @property {number} healthyAtUs      the same on CLOCK_MONOTONIC in µs (the clock of `--cpu-prof` profiles)
  * @property {() => Promise<number | string | null>} stop  SIGTERM (graceful drain, OPS-4), SIGKILL after 40 s; exit code or signal
  */
 
@@ -102,6 +103,7 @@ export async function startServer(o) {
     spawnedAt,
     listeningAt,
     healthyAt: Date.now(),
+    healthyAtUs: Number(process.hrtime.bigint() / 1000n),
     stop: () => stopChild(child, 40_000),
   }
 }
