@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { K1, MOCK_NODE_FIXTURES, QUICKSTART_CLUSTER_DEFAULTS, QUICKSTART_GROUP_COMPUTE, QUICKSTART_GROUP_GREEN, storedResource } from '@metadata-service/core/testing'
+import { GOLDEN_META_DATA, MOCK_NODE_FIXTURES, QUICKSTART_CLUSTER_DEFAULTS, QUICKSTART_GROUP_COMPUTE, QUICKSTART_GROUP_GREEN, storedResource } from '@metadata-service/core/testing'
 import { N0_IP, postJson, read, startHarness, type Harness } from './_harness.js'
 
 /** SPEC §14a step 3: the three fixtures created over the resource API. */
@@ -10,41 +10,7 @@ async function quickStart(h: Harness): Promise<void> {
   expect((await postJson(h, '/groups', QUICKSTART_GROUP_GREEN)).status).toBe(201)
 }
 
-const NC12_GOLDEN = {
-  'instance-id': 'x1000c0s0b0n0',
-  'local-hostname': 'tc1000',
-  hostname: 'tc1000',
-  'cluster-name': 'testcluster',
-  instance_data: {
-    v1: {
-      cloud_name: 'OpenCHAMI',
-      availability_zone: 'lab-a',
-      instance_id: 'x1000c0s0b0n0',
-      local_hostname: 'tc1000',
-      region: 'lab',
-      hostname: 'tc1000',
-      local_ipv4: '10.252.0.26',
-      cloud_provider: 'OpenCHAMI',
-      public_keys: [K1],
-      vendor_data: {
-        version: '1.0',
-        cloud_init_base_url: 'http://localhost:8888',
-        cluster_name: 'testcluster',
-        nid: 1000,
-        role: 'compute',
-        mac: 'b4:2e:99:be:1a:6d',
-        interfaces: [
-          { description: 'Node Management Network', enabled: true, ip: '10.252.0.26', mac: 'b4:2e:99:be:1a:6d', name: 'eth0', network: 'HMN', redfishid: '1' },
-          { description: 'High Speed Network', enabled: true, ip: '10.100.0.26', mac: 'b4:2e:99:be:1a:6e', name: 'eth1', network: 'HSN', redfishid: '2' },
-        ],
-        groups: {
-          compute: { description: 'Compute nodes', scheduler: 'slurm' },
-          green: { color: 'green', description: 'Green nodes' },
-        },
-      },
-    },
-  },
-}
+const NC12_GOLDEN: unknown = parse(GOLDEN_META_DATA)
 
 describe('NoCloud routes with the quick-start resources (SPEC §2, §14a)', () => {
   it('AT-1: /meta-data is application/x-yaml and equals the NC-12 golden, keys in order', async () => {

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse as parseYaml } from 'yaml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { GOLDEN_META_DATA } from '@metadata-service/core/testing'
 import { readQuickstart, type QuickstartStep } from './readme-quickstart.js'
 
 // The README quick start (SPEC §14a) run as written against the built executable, then restart and lock checks
@@ -21,38 +22,7 @@ const SERVE_LINE = 'npx metadata-service serve --port 8888 --mock-smd'
 const XFF = { 'X-Forwarded-For': '10.252.0.26' }
 
 /** NC-12 golden (SPEC §2), compared parsed. */
-const NC12 = {
-  'instance-id': 'x1000c0s0b0n0',
-  'local-hostname': 'tc1000',
-  hostname: 'tc1000',
-  'cluster-name': 'testcluster',
-  instance_data: {
-    v1: {
-      cloud_name: 'OpenCHAMI',
-      availability_zone: 'lab-a',
-      instance_id: 'x1000c0s0b0n0',
-      local_hostname: 'tc1000',
-      region: 'lab',
-      hostname: 'tc1000',
-      local_ipv4: '10.252.0.26',
-      cloud_provider: 'OpenCHAMI',
-      public_keys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITestKeyExample demo@example'],
-      vendor_data: {
-        version: '1.0',
-        cloud_init_base_url: 'http://localhost:8888',
-        cluster_name: 'testcluster',
-        nid: 1000,
-        role: 'compute',
-        mac: 'b4:2e:99:be:1a:6d',
-        interfaces: [
-          { description: 'Node Management Network', enabled: true, ip: '10.252.0.26', mac: 'b4:2e:99:be:1a:6d', name: 'eth0', network: 'HMN', redfishid: '1' },
-          { description: 'High Speed Network', enabled: true, ip: '10.100.0.26', mac: 'b4:2e:99:be:1a:6e', name: 'eth1', network: 'HSN', redfishid: '2' },
-        ],
-        groups: { compute: { description: 'Compute nodes', scheduler: 'slurm' }, green: { color: 'green', description: 'Green nodes' } },
-      },
-    },
-  },
-}
+const NC12: unknown = parseYaml(GOLDEN_META_DATA)
 const AT7 = '#include\nhttp://localhost:8888/compute.yaml\nhttp://localhost:8888/green.yaml\n'
 const AT11_COMPUTE =
   '#cloud-config\nhostname: tc1000\nwrite_files:\n  - path: /etc/node-role\n    content: |\n      ROLE=compute\n      NID=1000\n      IP=10.252.0.26\n'
