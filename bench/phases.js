@@ -2,7 +2,7 @@
 // baseline, the overload phase (OPS-3) and the storm during re-syncs (OPS-7 at 100k).
 import { join } from 'node:path'
 import { createQuickStart, flushDocumentCache, probe } from './fixtures.js'
-import { rssMiB, sampleRss, waitForIdle } from './proc-stats.js'
+import { cpuSeconds, rssMiB, sampleRss, waitForIdle } from './proc-stats.js'
 import { compareMode, round } from './report.js'
 import { scrapeMetrics, startServer } from './server.js'
 import { runStorm } from './wrk.js'
@@ -47,6 +47,8 @@ export async function bootServer(ctx, o) {
     cpuProfile: o.cpuProfile,
     extraArgs: ctx.options.serverArgs,
   })
+  // CPU the server used to start and sync: unlike wall time, barely affected by other load on the machine.
+  const cpuToHealthy = cpuSeconds(server.pid)
   const after = await smdStats(ctx.smdUrl)
   const bulk = after.bulk.slice(before.bulk.length)
   const firstCall = Math.min(...bulk.map((b) => b.start))
@@ -59,6 +61,7 @@ export async function bootServer(ctx, o) {
     healthySeconds: bulk.length > 0 ? round((server.healthyAt - firstCall) / 1000, 3) : undefined,
     transferSeconds: bulk.length > 0 ? round((Math.max(...bulk.map((b) => b.end)) - firstCall) / 1000, 3) : undefined,
     metricSeconds: metricSeconds === undefined ? undefined : round(metricSeconds, 3),
+    cpuSecondsToHealthy: cpuToHealthy === undefined ? undefined : round(cpuToHealthy, 2),
     snapshotNodes: metrics.metadata_service_smd_snapshot_nodes,
     payloadMiB: round(Object.values(after.payloadBytes).reduce((a, b) => a + b, 0) / 1_048_576, 1),
     rssAfterSyncMiB: rssMiB(server.pid),
@@ -211,6 +214,8 @@ export async function syncStorm(ctx, server) {
   })
   const ended = Date.now()
   const memory = rss.stop()
+  // CPU the server used to start and sync: unlike wall time, barely affected by other load on the machine.
+  const cpuToHealthy = cpuSeconds(server.pid)
   const after = await smdStats(ctx.smdUrl)
   const bulk = after.bulk.slice(before.bulk.length).filter((b) => b.start >= started && b.start <= ended)
   // One sync = the four concurrent bulk calls; group calls that start within 1 s of the previous group's first.

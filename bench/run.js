@@ -111,7 +111,7 @@ function render(r) {
   const s = r.sync
   out.push(
     `sync: startup→healthy ${s.startupSeconds} s; first SMD call→healthy ${s.healthySeconds} s; ` +
-      `smd_sync_duration_seconds ${s.metricSeconds ?? 'n/a'}; ${s.calls} SMD calls; payload ${s.payloadMiB} MiB; RSS after sync ${round(s.rssAfterSyncMiB ?? 0, 1)} MiB`,
+      `smd_sync_duration_seconds ${s.metricSeconds ?? 'n/a'}; server CPU until healthy ${s.cpuSecondsToHealthy} s; ${s.calls} SMD calls; payload ${s.payloadMiB} MiB; RSS after sync ${round(s.rssAfterSyncMiB ?? 0, 1)} MiB`,
   )
   out.push(`document bytes: ${Object.entries(r.documentBytes).map(([k, v]) => `${k} ${v}`).join(', ')}`)
   if (r.modes) {
