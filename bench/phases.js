@@ -214,8 +214,6 @@ export async function syncStorm(ctx, server) {
   })
   const ended = Date.now()
   const memory = rss.stop()
-  // CPU the server used to start and sync: unlike wall time, barely affected by other load on the machine.
-  const cpuToHealthy = cpuSeconds(server.pid)
   const after = await smdStats(ctx.smdUrl)
   const bulk = after.bulk.slice(before.bulk.length).filter((b) => b.start >= started && b.start <= ended)
   // One sync = the four concurrent bulk calls; group calls that start within 1 s of the previous group's first.
