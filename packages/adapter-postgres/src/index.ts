@@ -1,1 +1,1 @@
-export {}
+export { openPostgresStore, type PostgresStoreOptions } from './postgres-store.js'

@@ -1,0 +1,79 @@
+import type { KindName, Logger } from '@metadata-service/core'
+import pg from 'pg'
+import { CHANGES_CHANNEL } from './_schema.js'
+
+/** The NOTIFY payload: origin replica, kind, uid. Small on purpose (NOTIFY payloads stop at 8000 bytes). */
+export interface ChangeNotice {
+  o: string
+  k: KindName
+  u: string
+}
+
+interface ListenOptions {
+  connectionString: string
+  logger: Logger
+  onNotice: (notice: ChangeNotice) => void
+  /** Called after a lost LISTEN connection is back, since notices sent meanwhile are gone. */
+  onResync: () => Promise<void>
+}
+
+/** Delay before reconnecting a lost LISTEN connection, in ms. */
+const RECONNECT_MS = 500
+
+/**
+ * Keeps one dedicated connection LISTENing on the change channel, reconnecting (and resyncing) when it drops.
+ * Resolves once the first LISTEN is active; returns the function that stops it.
+ */
+export async function listenForChanges(options: ListenOptions): Promise<() => Promise<void>> {
+  const { connectionString, logger, onNotice, onResync } = options
+  let stopped = false
+  let client: pg.Client | undefined
+  let timer: NodeJS.Timeout | undefined
+
+  const connect = async () => {
+    const next = new pg.Client({ connectionString })
+    next.on('notification', (message) => {
+      if (message.channel !== CHANGES_CHANNEL || !message.payload) return
+      try {
+        onNotice(JSON.parse(message.payload) as ChangeNotice)
+      } catch (err) {
+        logger.warn('postgres change notice unreadable', { error: String(err) })
+      }
+    })
+    next.on('error', (err) => {
+      if (stopped || client !== next) return
+      logger.warn('postgres change feed lost; reconnecting', { error: err.message })
+      client = undefined
+      next.end().catch(() => {})
+      schedule()
+    })
+    try {
+      await next.connect()
+      await next.query(`LISTEN ${CHANGES_CHANNEL}`)
+    } catch (err) {
+      await next.end().catch(() => {})
+      throw err
+    }
+    client = next
+  }
+  const schedule = () => {
+    timer = setTimeout(() => {
+      if (stopped) return
+      connect()
+        .then(() => onResync())
+        .then(() => logger.info('postgres change feed restored'))
+        .catch((err: unknown) => {
+          logger.warn('postgres change feed still down', { error: String(err) })
+          schedule()
+        })
+    }, RECONNECT_MS)
+    timer.unref()
+  }
+
+  await connect()
+  return async () => {
+    stopped = true
+    clearTimeout(timer)
+    await client?.end()
+  }
+}

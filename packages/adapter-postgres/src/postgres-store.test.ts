@@ -1,0 +1,118 @@
+import { MetadataError, silentLogger, type ResourceChange, type ResourceStore } from '@metadata-service/core'
+import { describeResourceStore } from '@metadata-service/core/testing'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { openPostgresStore } from './postgres-store.js'
+import { startThrowawayPostgres, type ThrowawayPostgres } from './testing/throwaway-postgres.js'
+
+let cluster: ThrowawayPostgres
+let databases = 0
+beforeAll(async () => {
+  cluster = await startThrowawayPostgres()
+})
+afterAll(async () => {
+  await cluster?.stop()
+})
+const freshDatabase = () => cluster.createDatabase(`contract_${(databases += 1)}`)
+
+describeResourceStore('adapter-postgres', async () => {
+  const store = await openPostgresStore({ connectionString: await freshDatabase(), logger: silentLogger })
+  return { store }
+})
+
+const group = (name: string, uid: string) => ({
+  apiVersion: 'v1' as const,
+  kind: 'Group' as const,
+  metadata: { name, uid, createdAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-01-01T00:00:00.000Z', resourceVersion: '1' },
+  spec: { template: '#cloud-config\n', metaData: { color: 'red' } },
+  status: { valid: true },
+})
+
+const peer = (name: string, uid: string, ip: string) => ({
+  apiVersion: 'v1' as const,
+  kind: 'WireGuardPeer' as const,
+  metadata: { name, uid, createdAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-01-01T00:00:00.000Z', resourceVersion: '1' },
+  spec: { public_key: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=', allowed_ip: ip },
+  status: { ready: false },
+})
+
+/** Polls `check` every 20 ms for up to 1 s (the replica freshness promise). */
+async function within1s(check: () => Promise<boolean> | boolean): Promise<void> {
+  for (let i = 0; i < 50; i += 1) {
+    if (await check()) return
+    await new Promise((r) => setTimeout(r, 20))
+  }
+  throw new Error('not seen within 1 s')
+}
+
+describe('two replicas on one database', () => {
+  const open: ResourceStore[] = []
+  afterEach(async () => {
+    for (const store of open.splice(0)) await store.close()
+  })
+  const twoReplicas = async () => {
+    const url = await freshDatabase()
+    const a = await openPostgresStore({ connectionString: url, logger: silentLogger })
+    const b = await openPostgresStore({ connectionString: url, logger: silentLogger })
+    open.push(a, b)
+    return { a, b, url }
+  }
+
+  it('sees the other replica’s writes in cache, generation and change feed', async () => {
+    const { a, b } = await twoReplicas()
+    const seen: ResourceChange[] = []
+    b.subscribe((change) => seen.push(change))
+    const before = b.generation()
+    const created = await a.create(group('compute', 'group-00000001'))
+    await within1s(async () => (await b.get('Group', 'group-00000001')) !== undefined)
+    expect(await b.list('Group')).toEqual([created])
+    expect(b.generation()).toBeGreaterThan(before)
+    const updated = await a.update(group('compute', 'group-00000001'), '1')
+    await within1s(async () => (await b.get('Group', 'group-00000001'))?.metadata.resourceVersion === '2')
+    await a.delete('Group', 'group-00000001')
+    await within1s(async () => (await b.list('Group')).length === 0)
+    expect(seen.map((c) => [c.type, c.resource])).toEqual([
+      ['created', created],
+      ['updated', updated],
+      ['deleted', updated],
+    ])
+  })
+
+  it('arbitrates names, versions and tunnel addresses in the database, not in a replica cache', async () => {
+    const { a, b } = await twoReplicas()
+    await a.create(group('compute', 'group-00000001'))
+    // b may not have seen the create yet: the unique index still answers with the holder (RES-3).
+    await expect(b.create(group('compute', 'group-00000002'))).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: 'Group named compute already exists: group-00000001',
+    })
+    await a.update(group('compute', 'group-00000001'), '1')
+    await expect(b.update(group('compute', 'group-00000001'), '1')).rejects.toMatchObject({
+      code: 'PRECONDITION_FAILED',
+      message: 'precondition failed: current resourceVersion is 2',
+    })
+    await a.create(peer('n1', 'wireguardpeer-00000001', '10.87.0.2/32'))
+    await expect(b.create(peer('n2', 'wireguardpeer-00000002', '10.87.0.2/32'))).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: 'WireGuardPeer with allowed_ip 10.87.0.2/32 already exists: wireguardpeer-00000001',
+    })
+  })
+
+  it('keeps documents across a reopen, key order included', async () => {
+    const { a, url } = await twoReplicas()
+    const stored = await a.create(group('compute', 'group-00000001'))
+    const again = await openPostgresStore({ connectionString: url, logger: silentLogger })
+    open.push(again)
+    expect(JSON.stringify(await again.get('Group', 'group-00000001'))).toBe(JSON.stringify(stored))
+  })
+})
+
+describe('openPostgresStore without a database', () => {
+  it('rejects with STORAGE_FAILED naming the redacted address', async () => {
+    const url = 'postgres://u:secret@127.0.0.1:1/none'
+    const err = await openPostgresStore({ connectionString: url, logger: silentLogger }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(MetadataError)
+    expect(err).toMatchObject({ code: 'STORAGE_FAILED' })
+    expect((err as Error).message).toMatch(/^cannot open PostgreSQL store at postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/none: /)
+    expect((err as Error).message).not.toContain('secret')
+  })
+})

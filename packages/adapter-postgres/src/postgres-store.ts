@@ -1,0 +1,269 @@
+import { randomUUID } from 'node:crypto'
+import {
+  KINDS,
+  MetadataError,
+  compareResourceOrder,
+  preconditionFailed,
+  resourceNotFound,
+  type AnyResource,
+  type KindName,
+  type Logger,
+  type ResourceChange,
+  type ResourceOf,
+  type ResourceStore,
+} from '@metadata-service/core'
+import pg from 'pg'
+import { redactUrl, storageFailed } from './_errors.js'
+import { listenForChanges, type ChangeNotice } from './_listen.js'
+import { CHANGES_CHANNEL, migrate } from './_schema.js'
+import { writeConflict } from './_write-conflict.js'
+
+/** Options of {@link openPostgresStore}. */
+export interface PostgresStoreOptions {
+  /** `postgres://user:pass@host:port/db` (`database_url`); the password never appears in messages. */
+  connectionString: string
+  logger: Logger
+  /** Pool settings passed to `pg.Pool` (default: `max` 5). */
+  pool?: Omit<pg.PoolConfig, 'connectionString'>
+}
+
+/**
+ * Opens the PostgreSQL {@link ResourceStore} shared by several replicas: migrates the schema, loads every row into
+ * memory and serves reads from there. Writes run in transactions with compare-and-swap on `resource_version`
+ * (RES-5) and unique indexes on (kind, name) (RES-3) and on a WireGuardPeer's `allowed_ip` (WG-6); each commit
+ * sends a NOTIFY that the other replicas LISTEN for, so their caches, `generation()` and subscribers follow within
+ * moments. Rejects with STORAGE_FAILED when the database cannot be reached or migrated.
+ */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<ResourceStore> {
+  const { connectionString, logger } = options
+  const where = redactUrl(connectionString)
+  const pool = new pg.Pool({ max: 5, ...options.pool, connectionString })
+  // An idle client losing its connection must not crash the process; the next query reports it.
+  pool.on('error', (err) => logger.warn('postgres pool connection lost', { error: err.message }))
+  try {
+    const client = await pool.connect()
+    try {
+      await migrate(client)
+    } finally {
+      client.release()
+    }
+    const { rows } = await pool.query<{ resource: AnyResource }>('SELECT resource FROM resources')
+    const store = createPostgresStore({ pool, logger, where, rows: rows.map((r) => r.resource) })
+    await store.start(connectionString)
+    return store.api
+  } catch (err) {
+    await pool.end().catch(() => {})
+    throw storageFailed(`cannot open PostgreSQL store at ${where}`, err)
+  }
+}
+
+// --- internal ---
+
+interface Parts {
+  pool: pg.Pool
+  logger: Logger
+  where: string
+  rows: AnyResource[]
+}
+
+function createPostgresStore({ pool, logger, where, rows }: Parts) {
+  const origin = randomUUID()
+  const byKind = new Map<KindName, Map<string, AnyResource>>(Object.values(KINDS).map((k) => [k.kind, new Map()]))
+  const kindMap = (kind: KindName) => byKind.get(kind)!
+  for (const resource of rows) kindMap(resource.kind)?.set(resource.metadata.uid, resource)
+
+  let generation = 0
+  let closed = false
+  let closing: Promise<void> | undefined
+  let stopListening: (() => Promise<void>) | undefined
+  let queue: Promise<unknown> = Promise.resolve()
+  const listeners = new Set<(change: ResourceChange) => void>()
+
+  const open = () => {
+    if (closed) throw new MetadataError('STORAGE_FAILED', 'resource store is closed')
+  }
+  /** One write (or remote refresh) at a time per replica, so cache updates and publishes stay in order. */
+  const serialised = <T>(work: () => Promise<T>): Promise<T> => {
+    const result = queue.then(() => {
+      open()
+      return work()
+    })
+    queue = result.catch(() => {})
+    return result
+  }
+  const publish = (type: ResourceChange['type'], resource: AnyResource) => {
+    generation += 1
+    const change: ResourceChange = { type, kind: resource.kind, uid: resource.metadata.uid, resource, generation }
+    for (const listener of [...listeners]) {
+      try {
+        listener(structuredClone(change))
+      } catch (err) {
+        logger.error('resource change listener failed', { kind: change.kind, uid: change.uid, error: String(err) })
+      }
+    }
+  }
+  /** Runs `body` in a transaction that also NOTIFYs the other replicas about (kind, uid). */
+  const transaction = async <T>(
+    what: string,
+    key: { kind: KindName; uid: string; resource?: AnyResource },
+    body: (c: pg.PoolClient) => Promise<T>,
+  ) => {
+    const { kind, uid } = key
+    let client: pg.PoolClient
+    try {
+      client = await pool.connect()
+    } catch (err) {
+      throw storageFailed(`cannot ${what}: PostgreSQL at ${where} is unreachable`, err)
+    }
+    try {
+      await client.query('BEGIN')
+      const result = await body(client)
+      const notice: ChangeNotice = { o: origin, k: kind, u: uid }
+      await client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, JSON.stringify(notice)])
+      await client.query('COMMIT')
+      return result
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {})
+      if (err instanceof MetadataError) throw err
+      throw (key.resource && (await writeConflict(pool, err, key.resource))) ?? storageFailed(`cannot ${what} in PostgreSQL at ${where}`, err)
+    } finally {
+      client.release()
+    }
+  }
+  const currentVersion = async (c: pg.PoolClient, kind: KindName, uid: string) => {
+    const { rows: found } = await c.query<{ v: string }>(
+      'SELECT resource_version::text AS v FROM resources WHERE kind = $1 AND uid = $2',
+      [kind, uid],
+    )
+    return found[0]?.v
+  }
+  /** Brings one (kind, uid) of the cache up to the database after another replica wrote it. */
+  const refresh = async (kind: KindName, uid: string) => {
+    const { rows: found } = await pool.query<{ resource: AnyResource }>(
+      'SELECT resource FROM resources WHERE kind = $1 AND uid = $2',
+      [kind, uid],
+    )
+    const cached = kindMap(kind).get(uid)
+    const row = found[0]?.resource
+    if (!row) {
+      if (!cached) return
+      kindMap(kind).delete(uid)
+      publish('deleted', structuredClone(cached))
+      return
+    }
+    if (cached && JSON.stringify(cached) === JSON.stringify(row)) return
+    kindMap(kind).set(uid, row)
+    publish(cached ? 'updated' : 'created', structuredClone(row))
+  }
+
+  const api: ResourceStore = {
+    async list<K extends KindName>(kind: K) {
+      open()
+      return [...kindMap(kind).values()].sort(compareResourceOrder).map((r) => structuredClone(r) as ResourceOf<K>)
+    },
+    async get<K extends KindName>(kind: K, uid: string) {
+      open()
+      const found = kindMap(kind).get(uid)
+      return found && (structuredClone(found) as ResourceOf<K>)
+    },
+    create<K extends KindName>(resource: ResourceOf<K>) {
+      const next = structuredClone(resource) as AnyResource
+      const { uid, name, createdAt, resourceVersion } = next.metadata
+      return serialised(async () => {
+        await transaction(`store ${next.kind} ${uid}`, { kind: next.kind, uid, resource: next }, (c) =>
+          c.query(
+            `INSERT INTO resources (kind, uid, name, resource, resource_version, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)`,
+            [next.kind, uid, name, JSON.stringify(next), resourceVersion, createdAt],
+          ),
+        )
+        kindMap(next.kind).set(uid, next)
+        publish('created', structuredClone(next))
+        return structuredClone(next) as ResourceOf<K>
+      })
+    },
+    update<K extends KindName>(resource: ResourceOf<K>, expectedVersion: string) {
+      const next = structuredClone(resource) as AnyResource
+      const { kind } = next
+      const { uid, name } = next.metadata
+      return serialised(async () => {
+        next.metadata.resourceVersion = String(Number(expectedVersion) + 1)
+        await transaction(`update ${kind} ${uid}`, { kind, uid, resource: next }, async (c) => {
+          const { rowCount } = await c.query(
+            `UPDATE resources SET name = $3, resource = $4, resource_version = $5, created_at = $6, written_at = now()
+             WHERE kind = $1 AND uid = $2 AND resource_version::text = $7`,
+            [kind, uid, name, JSON.stringify(next), next.metadata.resourceVersion, next.metadata.createdAt, expectedVersion],
+          )
+          if (rowCount === 1) return
+          const current = await currentVersion(c, kind, uid)
+          throw current === undefined ? resourceNotFound(kind, uid) : preconditionFailed(current)
+        })
+        kindMap(kind).set(uid, next)
+        publish('updated', structuredClone(next))
+        return structuredClone(next) as ResourceOf<K>
+      })
+    },
+    delete<K extends KindName>(kind: K, uid: string, expectedVersion?: string) {
+      return serialised(async () => {
+        const deleted = await transaction(`delete ${kind} ${uid}`, { kind, uid }, async (c) => {
+          const { rows: gone } = await c.query<{ resource: AnyResource }>(
+            `DELETE FROM resources WHERE kind = $1 AND uid = $2 AND ($3::text IS NULL OR resource_version::text = $3)
+             RETURNING resource`,
+            [kind, uid, expectedVersion ?? null],
+          )
+          if (gone[0]) return gone[0].resource
+          const current = await currentVersion(c, kind, uid)
+          throw current === undefined ? resourceNotFound(kind, uid) : preconditionFailed(current)
+        })
+        kindMap(kind).delete(uid)
+        publish('deleted', structuredClone(deleted))
+        return deleted as ResourceOf<K>
+      })
+    },
+    generation: () => generation,
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => {
+        listeners.delete(listener)
+      }
+    },
+    problems: () => [],
+    // Waits for queued writes, then ends the LISTEN client and the pool. Idempotent.
+    close() {
+      closing ??= serialised(async () => {
+        closed = true
+        listeners.clear()
+        await stopListening?.().catch(() => {})
+        await pool.end().catch(() => {})
+      })
+      return closing
+    },
+  }
+
+  return {
+    api,
+    async start(connectionString: string) {
+      stopListening = await listenForChanges({
+        connectionString,
+        logger,
+        onNotice(notice) {
+          if (notice.o === origin || !(notice.k in KINDS)) return
+          serialised(() => refresh(notice.k, notice.u)).catch((err: unknown) => {
+            if (!closed) logger.warn('postgres change refresh failed', { kind: notice.k, uid: notice.u, error: String(err) })
+          })
+        },
+        onResync() {
+          // After a lost LISTEN connection, notices may have been missed: compare every row with the cache.
+          return serialised(async () => {
+            const { rows: all } = await pool.query<{ kind: KindName; uid: string }>('SELECT kind, uid FROM resources')
+            const keys = new Set(all.map((r) => `${r.kind}/${r.uid}`))
+            for (const r of all) await refresh(r.kind, r.uid)
+            for (const [kind, map] of byKind) {
+              for (const uid of [...map.keys()]) if (!keys.has(`${kind}/${uid}`)) await refresh(kind, uid)
+            }
+          })
+        },
+      })
+    },
+  }
+}

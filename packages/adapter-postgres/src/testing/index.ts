@@ -1,0 +1,1 @@
+export { POSTGRES_BIN_DIR, startThrowawayPostgres, type ThrowawayPostgres } from './throwaway-postgres.js'

@@ -1,0 +1,16 @@
+import { expect, it } from 'vitest'
+
+// A new public name is a visible diff in review (STYLE 2).
+it('exports exactly these names', async () => {
+  expect(Object.keys(await import('@metadata-service/adapter-postgres')).sort()).toMatchInlineSnapshot(`
+    [
+      "openPostgresStore",
+    ]
+  `)
+  expect(Object.keys(await import('@metadata-service/adapter-postgres/testing')).sort()).toMatchInlineSnapshot(`
+    [
+      "POSTGRES_BIN_DIR",
+      "startThrowawayPostgres",
+    ]
+  `)
+})
