@@ -107,7 +107,7 @@ async function main() {
 
 /** The human summary printed at the end. */
 function render(r) {
-  const out = [`metadata-service boot storm — ${r.config.mock ? '--mock-smd (3 nodes)' : `${r.config.nodes} nodes`}, ${r.config.cache} cache, ${r.machine.cpus} CPUs, ${r.git.commit}${r.git.dirty ? ' (dirty)' : ''}`]
+  const out = [`metadata-service boot storm — ${r.config.mock ? '--mock-smd (3 nodes)' : `${r.config.nodes} nodes`}, ${r.config.cache} cache,${r.config.rate > 0 ? ` paced at ${r.config.rate} req/s,` : ''} ${r.machine.cpus} CPUs, ${r.git.commit}${r.git.dirty ? ' (dirty)' : ''}`]
   const s = r.sync
   out.push(
     `sync: startup→healthy ${s.startupSeconds} s; first SMD call→healthy ${s.healthySeconds} s; ` +
