@@ -2,6 +2,7 @@ import type { ArgsDef, CommandDef } from 'citty'
 import { systemClock } from '@metadata-service/core'
 import { SERVE_ARGS } from '../config/flags.js'
 import { loadConfig, redactConfig } from '../config/load.js'
+import { createLineBatcher } from '../line-batcher.js'
 import { createLogger } from '../logger.js'
 import { VERSION_INFO } from '../version-info.js'
 import { leafCommand, PROGRAM, type CliContext } from './command.js'
@@ -22,10 +23,11 @@ export function serveCommand(ctx: CliContext): CommandDef<ArgsDef> {
     args: SERVE_ARGS,
     run: async (_args, rawArgs) => {
       const { config, file, warnings, sources } = loadConfig({ argv: rawArgs, env: ctx.io.env, readFile: ctx.io.readFile })
+      const output = createLineBatcher((chunk) => ctx.io.stdout(chunk))
       const logger = createLogger({
         level: config.log_level,
         format: config.log_format,
-        write: (line) => ctx.io.stdout(line),
+        write: output.write,
         clock: systemClock,
       })
       for (const warning of warnings) logger.warn(warning)
@@ -48,6 +50,7 @@ export function serveCommand(ctx: CliContext): CommandDef<ArgsDef> {
         logger.info('stopped')
       } finally {
         removeHandler()
+        output.flush()
       }
     },
   })
