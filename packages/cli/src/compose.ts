@@ -1,5 +1,4 @@
 import { resolve } from 'node:path'
-import { openFileStore } from '@metadata-service/adapter-fs'
 import { createApp, createServiceMetrics, listen, type HealthReport } from '@metadata-service/adapter-http'
 import { SMD_URL_REQUIRED_MESSAGE } from '@metadata-service/adapter-smd'
 import {
@@ -19,6 +18,7 @@ import { CliError } from './errors.js'
 import { openInventory } from './inventory.js'
 import { openWireGuard, wireGuardEndpoints } from './wireguard.js'
 import { metricsSources } from './metrics-sources.js'
+import { openStore } from './store.js'
 
 /** What the composition root needs besides the configuration. */
 export interface ComposeDeps {
@@ -49,7 +49,8 @@ export async function startServer(config: Config, deps: ComposeDeps): Promise<Ru
   const authorize = adminAuthorizerFor(config)
 
   const dataDir = resolve(config.data_dir)
-  const store = await openFileStore({ dataDir, logger })
+  // store=postgres: no data-dir lock (replicas share the database); data_dir still keeps the WireGuard key.
+  const store = await openStore(config, logger)
   // Closed in reverse order of opening, on shutdown and on a failed start.
   const closers: (() => Promise<void>)[] = [() => store.close()]
   const closeAll = async () => {
@@ -58,8 +59,6 @@ export async function startServer(config: Config, deps: ComposeDeps): Promise<Ru
     }
   }
   try {
-    logger.info('resource store opened', { dataDir, corruptFiles: store.problems().length })
-
     const { inventory, tokenSource } = await openInventory(config, {
       logger,
       clock,

@@ -26,6 +26,8 @@ describe('loadConfig defaults (CFG-4)', () => {
       port: 8080,
       host: '0.0.0.0',
       data_dir: './data',
+      store: 'file',
+      database_url: '',
       public_url: '',
       trusted_proxies: ['127.0.0.0/8', '::1/128'],
       request_timeout: 10,
@@ -329,5 +331,24 @@ describe('redactConfig (SEC-4)', () => {
     expect(shown).toMatchObject({ smd_jwt: '***', smd_token: '', tokensmith_bootstrap_token: '***', smd_url: 'http://smd:1' })
     expect(JSON.stringify(shown)).not.toContain('jwt-secret')
     expect(JSON.stringify(shown)).not.toContain('boot"')
+  })
+})
+
+describe('loadConfig store (several replicas on PostgreSQL)', () => {
+  it('reads --store postgres --database-url, and shows the URL as *** (SEC-4)', () => {
+    const url = 'postgres://mds:s3cret@db:5432/mds'
+    const { config } = load(['--store', 'postgres', '--database-url', url])
+    expect([config.store, config.database_url]).toEqual(['postgres', url])
+    expect(redactConfig(config)).toMatchObject({ store: 'postgres', database_url: '***' })
+    expect(load([], { METADATA_SERVICE_DATABASE_URL: url, METADATA_SERVICE_STORE: 'POSTGRES' }).config.database_url).toBe(url)
+  })
+
+  it('requires database_url with store postgres, and knows only file and postgres', () => {
+    expect(problemsOf(() => load(['--store', 'postgres']))).toEqual([
+      'invalid value for database_url: must be set when store is postgres (from default)',
+    ])
+    expect(problemsOf(() => load(['--store', 'sqlite']))).toEqual([
+      'invalid value for store: must be one of file, postgres, got "sqlite" (from flag --store)',
+    ])
   })
 })

@@ -103,6 +103,11 @@ export const ConfigSchema = z.object({
     .refine((s) => s.trim() !== '', { error: 'must not be empty' })
     .default('./data')
     .register(keyInfo, { description: 'Directory holding the resources and the lock file' }),
+  // Several replicas share one PostgreSQL database; data_dir then only keeps the WireGuard server key.
+  store: oneOf(['file', 'postgres']).default('file').register(keyInfo, { description: 'Resource store: file (data_dir) or postgres (database_url)' }),
+  database_url: str()
+    .default('')
+    .register(keyInfo, { description: 'postgres://user:password@host:port/db; required with store postgres', secret: true }),
   public_url: url().default('').register(keyInfo, { description: 'Base URL used in vendor-data when no resource sets one (NC-14)' }),
   trusted_proxies: cidrList()
     .default(LOOPBACK)
@@ -163,6 +168,10 @@ export const ConfigSchema = z.object({
   auth_audience: str().default('metadata-service').register(keyInfo, { description: 'Required JWT aud (SEC-6)' }),
   workers: int(0, 1024).default(1).register(keyInfo, { description: 'Server processes; 0 = one per core' }),
   metrics: bool().default(true).register(keyInfo, { description: 'Serve /metrics (SVC-4)' }),
+}).superRefine((config, ctx) => {
+  if (config.store === 'postgres' && config.database_url.trim() === '') {
+    ctx.addIssue({ code: 'custom', path: ['database_url'], message: 'must be set when store is postgres' })
+  }
 })
 
 /** The validated, frozen configuration handed to `compose` (CFG-4). */
