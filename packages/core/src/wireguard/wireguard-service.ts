@@ -21,6 +21,14 @@ export const WIREGUARD_DISABLED_MESSAGE = 'wireguard disabled'
 const ANSWER_WAIT_MS = 5_000
 /** WG-10: time after the answer was handed to the OS before the peer leaves the device, in milliseconds. */
 const ANSWER_GRACE_MS = 1_000
+/**
+ * WG-6 with several replicas on one shared store (adapter-postgres): the store's unique indexes make a create CONFLICT
+ * when another replica stored the same address, key or node meanwhile. `init` then lists again (the other write
+ * reaches this replica's cache within moments), skips the lost address and tries again, this many times at most,
+ * waiting {@link RETRY_DELAY_MS} × attempt between tries. A single replica never sees such a CONFLICT.
+ */
+const ALLOCATION_ATTEMPTS = 5
+const RETRY_DELAY_MS = 25
 
 /** Options of {@link WireGuardService.phoneHome}. */
 export interface PhoneHomeOptions {
@@ -142,20 +150,33 @@ export function createWireGuardService(deps: WireGuardServiceDeps): WireGuardSer
       const key = parseWgInitRequest(body)
       const uid = wireGuardPeerUid(key)
       return lifecycle.run(async () => {
-        const peers = await listPeers('failed to check existing peer')
-        const existing = peers.find((p) => p.metadata.uid === uid)
-        // WG-6 / SEC-7: a known key keeps its peer and address, whoever asks.
-        if (existing) return accepted(existing.metadata.uid, allowedIpHost(existing.spec.allowed_ip) ?? existing.spec.allowed_ip)
-        const requester = await deps.resolveRequester(clientAddress)
-        const previous = peers.filter((p) => p.metadata.name === requester)
-        const ip = allocatePeerAddress(
-          pool,
-          peers.filter((p) => p.metadata.name !== requester).map((p) => p.spec.allowed_ip),
-        )
-        const created = buildPeerIntent({ key, requester, ip, now: clock.now() })
-        await replacePeers(store, previous, created)
-        logger.info('WireGuard peer allocated', { uid: created.metadata.uid, requester, ip, replaced: previous.length })
-        return accepted(created.metadata.uid, ip)
+        // Addresses another replica sharing the store took after our list was read (see ALLOCATION_ATTEMPTS).
+        const lost: string[] = []
+        let requester: string | undefined
+        for (let attempt = 1; ; attempt++) {
+          const peers = await listPeers('failed to check existing peer')
+          const existing = peers.find((p) => p.metadata.uid === uid)
+          // WG-6 / SEC-7: a known key keeps its peer and address, whoever asks.
+          if (existing) return accepted(existing.metadata.uid, allowedIpHost(existing.spec.allowed_ip) ?? existing.spec.allowed_ip)
+          requester ??= await deps.resolveRequester(clientAddress)
+          const previous = peers.filter((p) => p.metadata.name === requester)
+          const ip = allocatePeerAddress(pool, [
+            ...peers.filter((p) => p.metadata.name !== requester).map((p) => p.spec.allowed_ip),
+            ...lost,
+          ])
+          const created = buildPeerIntent({ key, requester, ip, now: clock.now() })
+          try {
+            await replacePeers(store, previous, created)
+          } catch (err) {
+            if (attempt >= ALLOCATION_ATTEMPTS || !isMetadataError((err as Error).cause, 'CONFLICT')) throw err
+            lost.push(ip)
+            logger.info('WireGuard allocation lost a race; allocating again', { requester, ip, attempt })
+            await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS * attempt))
+            continue
+          }
+          logger.info('WireGuard peer allocated', { uid: created.metadata.uid, requester, ip, replaced: previous.length })
+          return accepted(created.metadata.uid, ip)
+        }
       })
     },
     async phoneHome(id, clientAddress, options = {}) {
