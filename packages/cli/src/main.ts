@@ -4,6 +4,7 @@ import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './error
 import type { CliIo } from './io.js'
 import { examplesOf, groupCommand, PROGRAM, type CliContext } from './commands/command.js'
 import { healthCommand } from './commands/health.js'
+import { migrateCommand } from './commands/migrate.js'
 import { RESOURCE_COMMANDS, resourceCommand } from './commands/resource.js'
 import { renderCommand } from './commands/render.js'
 import { serveCommand } from './commands/serve.js'
@@ -27,6 +28,7 @@ export function createMainCommand(ctx: CliContext): CommandDef<ArgsDef> {
       version: versionCommand(ctx),
       ...Object.fromEntries(Object.entries(RESOURCE_COMMANDS).map(([name, kind]) => [name, resourceCommand(name, kind, ctx)])),
       render: renderCommand(ctx),
+      migrate: migrateCommand(ctx),
     },
   })
 }

@@ -1,0 +1,149 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { openPostgresStore } from '@metadata-service/adapter-postgres'
+import { startThrowawayPostgres, type ThrowawayPostgres } from '@metadata-service/adapter-postgres/testing'
+import { silentLogger } from '@metadata-service/core'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { runCli } from '../src/main.js'
+import { fakeIo } from './helpers.js'
+
+const BIN = fileURLToPath(new URL('../bin/metadata-service.js', import.meta.url))
+const XFF = { 'X-Forwarded-For': '10.252.0.26' }
+const TEMPLATE = '#cloud-config\nwrite_files:\n  - path: /etc/node-role\n    content: |\n      IP={{ ip }}\n'
+const COMPUTE_YAML = '#cloud-config\nwrite_files:\n  - path: /etc/node-role\n    content: |\n      IP=10.252.0.26\n'
+
+let cluster: ThrowawayPostgres
+let databases = 0
+let dir: string
+beforeAll(async () => {
+  cluster = await startThrowawayPostgres()
+})
+afterAll(async () => {
+  await cluster?.stop()
+})
+
+/** A built `serve` child process on a free port and what it printed. */
+interface Replica {
+  readonly child: ChildProcess
+  readonly port: number
+  readonly exited: Promise<number | null>
+}
+
+const replicas: Replica[] = []
+afterEach(async () => {
+  for (const r of replicas.splice(0)) {
+    r.child.kill('SIGKILL')
+    await r.exited
+  }
+  await rm(dir, { recursive: true, force: true })
+})
+
+/** Starts `serve --mock-smd --store postgres` with its own data dir; resolves once it logged `listening`. */
+async function startReplica(name: string, databaseUrl: string): Promise<Replica> {
+  const args = ['serve', '--mock-smd', '--store', 'postgres', '--database-url', databaseUrl, '--port', '0', '--host', '127.0.0.1']
+  const child = spawn(process.execPath, [BIN, ...args, '--data-dir', join(dir, name)], {
+    env: { PATH: process.env.PATH, HOME: dir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  child.stdout?.on('data', (c: Buffer) => (out += c.toString('utf8')))
+  child.stderr?.on('data', (c: Buffer) => (out += c.toString('utf8')))
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  for (let i = 0; i < 300; i++) {
+    const line = out.split('\n').find((l) => l.includes('"msg":"listening"'))
+    if (line !== undefined) {
+      const replica = { child, port: (JSON.parse(line) as { port: number }).port, exited }
+      replicas.push(replica)
+      return replica
+    }
+    if (child.exitCode !== null) break
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  child.kill('SIGKILL')
+  throw new Error(`replica ${name} did not start:\n${out}`)
+}
+
+const get = (r: Replica, path: string) => fetch(`http://127.0.0.1:${r.port}${path}`, { headers: XFF })
+
+describe('two serve processes on one PostgreSQL database', () => {
+  it('serves a group created on one replica from the other within a second, and survives a SIGKILLed peer', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mds-replicas-'))
+    const url = await cluster.createDatabase(`replicas_${(databases += 1)}`)
+    const [a, b] = await Promise.all([startReplica('a', url), startReplica('b', url)])
+    // NC-16 step 4 (no stored Group), read once so b's cache holds the old answer before the write.
+    expect(await (await get(b, '/compute.yaml')).text()).toBe('#cloud-config\n')
+
+    const created = await fetch(`http://127.0.0.1:${a.port}/groups`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ metadata: { name: 'compute' }, spec: { description: 'Compute nodes', template: TEMPLATE } }),
+    })
+    expect(created.status).toBe(201)
+    let served = ''
+    for (let i = 0; i < 50 && served !== COMPUTE_YAML; i++) {
+      const res = await get(b, '/compute.yaml')
+      served = res.status === 200 ? await res.text() : ''
+      if (served !== COMPUTE_YAML) await new Promise((r) => setTimeout(r, 20))
+    }
+    expect(served).toBe(COMPUTE_YAML)
+
+    a.child.kill('SIGKILL')
+    await a.exited
+    expect(await (await get(b, '/compute.yaml')).text()).toBe(COMPUTE_YAML)
+    const health = await fetch(`http://127.0.0.1:${b.port}/health`)
+    expect(health.status).toBe(200)
+  })
+})
+
+describe('migrate --from-dir … --to postgres://…', () => {
+  it('copies a file store once; a second run changes nothing', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mds-migrate-'))
+    const dataDir = join(dir, 'data')
+    await mkdir(join(dataDir, 'groups'), { recursive: true })
+    const group = (name: string, uid: string) => ({
+      apiVersion: 'v1',
+      kind: 'Group',
+      metadata: { name, uid, createdAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-01-01T00:00:00.000Z', resourceVersion: '3' },
+      spec: { description: `${name} nodes`, template: '' },
+      status: { valid: true },
+    })
+    await writeFile(join(dataDir, 'groups', 'group-00000001.json'), JSON.stringify(group('compute', 'group-00000001')))
+    await writeFile(join(dataDir, 'groups', 'group-00000002.json'), JSON.stringify(group('io', 'group-00000002')))
+    const url = await cluster.createDatabase(`migrate_${(databases += 1)}`)
+    const migrate = async () => {
+      const io = fakeIo()
+      const code = await runCli(['migrate', '--from-dir', dataDir, '--to', url], io)
+      return { code, out: io.stdoutText(), err: io.stderrText() }
+    }
+    const counts = (group: string) =>
+      `ClusterDefaults: 0 created, 0 updated, 0 unchanged, 0 failed\n${group}\n` +
+      'InstanceInfo: 0 created, 0 updated, 0 unchanged, 0 failed\nWireGuardPeer: 0 created, 0 updated, 0 unchanged, 0 failed\n'
+    const first = await migrate()
+    expect(first).toEqual({ code: 0, out: counts('Group: 2 created, 0 updated, 0 unchanged, 0 failed'), err: '' })
+    expect(await migrate()).toEqual({ code: 0, out: counts('Group: 0 created, 0 updated, 2 unchanged, 0 failed'), err: '' })
+    const changed = { ...group('io', 'group-00000002'), spec: { description: 'I/O nodes', template: '' } }
+    await writeFile(join(dataDir, 'groups', 'group-00000002.json'), JSON.stringify(changed))
+    expect(await migrate()).toEqual({ code: 0, out: counts('Group: 0 created, 1 updated, 1 unchanged, 0 failed'), err: '' })
+
+    const store = await openPostgresStore({ connectionString: url, logger: silentLogger })
+    try {
+      // The target counts its own versions (RES-5): the update over version 3 stored version 4.
+      expect(await store.list('Group')).toEqual([
+        group('compute', 'group-00000001'),
+        { ...changed, metadata: { ...changed.metadata, resourceVersion: '4' } },
+      ])
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('requires --from-dir and --to', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mds-migrate-'))
+    const io = fakeIo()
+    expect(await runCli(['migrate', '--to', 'postgres://x@127.0.0.1:1/x'], io)).toBe(2)
+    expect(io.stderrText()).toContain('Error: migrate needs --from-dir <data_dir>\n')
+  })
+})
