@@ -3,14 +3,10 @@ import { join } from 'node:path'
 import {
   KINDS,
   MetadataError,
-  compareResourceOrder,
-  nameConflict,
-  preconditionFailed,
-  resourceNotFound,
+  createResourceTable,
   type AnyResource,
   type KindName,
   type Logger,
-  type ResourceChange,
   type ResourceOf,
   type ResourceStore,
 } from '@metadata-service/core'
@@ -64,18 +60,18 @@ interface Parts {
 }
 
 function createFileStore({ dataDir, logger, loaded, release }: Parts): ResourceStore {
-  const byKind = new Map<KindName, Map<string, AnyResource>>(Object.values(KINDS).map((k) => [k.kind, new Map()]))
-  const kindMap = (kind: KindName) => byKind.get(kind)!
   // Legacy duplicate names load as they are (RES-3); the 409 rule applies to their next write.
-  for (const resource of loaded.resources) kindMap(resource.kind).set(resource.metadata.uid, resource)
+  const table = createResourceTable({
+    seed: loaded.resources,
+    onListenerError: (err, change) =>
+      logger.error('resource change listener failed', { kind: change.kind, uid: change.uid, error: String(err) }),
+  })
   const problems = Object.freeze(loaded.problems.map((p) => Object.freeze({ ...p })))
   const corruptPaths = new Set(problems.map((p) => p.location))
 
-  let generation = 0
   let closed = false
   let closing: Promise<void> | undefined
   let queue: Promise<unknown> = Promise.resolve()
-  const listeners = new Set<(change: ResourceChange) => void>()
 
   const open = () => {
     if (closed) throw new MetadataError('STORAGE_FAILED', 'resource store is closed')
@@ -89,16 +85,6 @@ function createFileStore({ dataDir, logger, loaded, release }: Parts): ResourceS
     queue = result.catch(() => {})
     return result
   }
-  const existing = (kind: KindName, uid: string) => {
-    const current = kindMap(kind).get(uid)
-    if (!current) throw resourceNotFound(kind, uid)
-    return current
-  }
-  const assertNameFree = (resource: AnyResource) => {
-    const { name, uid } = resource.metadata
-    const holder = [...kindMap(resource.kind).values()].find((r) => r.metadata.name === name && r.metadata.uid !== uid)
-    if (holder) throw nameConflict(resource.kind, name, holder.metadata.uid)
-  }
   const dirOf = (kind: KindName) => join(dataDir, KINDS[kind].dir)
   const persist = async (resource: AnyResource) => {
     const dir = dirOf(resource.kind)
@@ -109,85 +95,57 @@ function createFileStore({ dataDir, logger, loaded, release }: Parts): ResourceS
       throw storageFailed(`cannot write ${join(dir, name)}`, err)
     }
   }
-  const publish = (type: ResourceChange['type'], resource: AnyResource) => {
-    generation += 1
-    const change: ResourceChange = { type, kind: resource.kind, uid: resource.metadata.uid, resource, generation }
-    for (const listener of [...listeners]) {
-      try {
-        listener(structuredClone(change))
-      } catch (err) {
-        logger.error('resource change listener failed', { kind: change.kind, uid: change.uid, error: String(err) })
-      }
-    }
-  }
 
   return {
     async list<K extends KindName>(kind: K) {
       open()
-      return [...kindMap(kind).values()].sort(compareResourceOrder).map((r) => structuredClone(r) as ResourceOf<K>)
+      return table.list(kind)
     },
     async get<K extends KindName>(kind: K, uid: string) {
       open()
-      const found = kindMap(kind).get(uid)
-      return found && (structuredClone(found) as ResourceOf<K>)
+      return table.get(kind, uid)
     },
     create<K extends KindName>(resource: ResourceOf<K>) {
-      const next = structuredClone(resource) as AnyResource
+      const next = structuredClone(resource)
       return serialised(async () => {
-        assertNameFree(next)
-        const sameUid = kindMap(next.kind).get(next.metadata.uid)
-        if (sameUid) throw nameConflict(next.kind, sameUid.metadata.name, next.metadata.uid)
+        table.checkCreate(next)
         const path = join(dirOf(next.kind), `${next.metadata.uid}.json`)
         // STO-4 leaves corrupt files on disk for the operator: never overwrite one with a new resource.
         if (corruptPaths.has(path)) throw new MetadataError('STORAGE_FAILED', `cannot write ${path}: a corrupt file is there`)
         await persist(next)
-        kindMap(next.kind).set(next.metadata.uid, next)
-        publish('created', structuredClone(next))
-        return structuredClone(next) as ResourceOf<K>
+        table.apply('created', next)
+        return structuredClone(next)
       })
     },
     update<K extends KindName>(resource: ResourceOf<K>, expectedVersion: string) {
-      const next = structuredClone(resource) as AnyResource
+      const proposed = structuredClone(resource)
       return serialised(async () => {
-        const current = existing(next.kind, next.metadata.uid)
-        if (current.metadata.resourceVersion !== expectedVersion) throw preconditionFailed(current.metadata.resourceVersion)
-        assertNameFree(next)
-        next.metadata.resourceVersion = String(Number(expectedVersion) + 1)
+        const next = table.checkUpdate(proposed, expectedVersion)
         await persist(next)
-        kindMap(next.kind).set(next.metadata.uid, next)
-        publish('updated', structuredClone(next))
-        return structuredClone(next) as ResourceOf<K>
+        table.apply('updated', next)
+        return structuredClone(next)
       })
     },
     delete<K extends KindName>(kind: K, uid: string, expectedVersion?: string) {
       return serialised(async () => {
-        const current = existing(kind, uid)
-        if (expectedVersion !== undefined && current.metadata.resourceVersion !== expectedVersion) {
-          throw preconditionFailed(current.metadata.resourceVersion)
-        }
+        const current = table.checkDelete(kind, uid, expectedVersion)
         try {
           await removeFileDurably(dirOf(kind), `${uid}.json`)
         } catch (err) {
           throw storageFailed(`cannot delete ${join(dirOf(kind), `${uid}.json`)}`, err)
         }
-        kindMap(kind).delete(uid)
-        publish('deleted', structuredClone(current))
-        return current as ResourceOf<K>
+        table.apply('deleted', current)
+        return structuredClone(current)
       })
     },
-    generation: () => generation,
-    subscribe(listener) {
-      listeners.add(listener)
-      return () => {
-        listeners.delete(listener)
-      }
-    },
+    generation: () => table.generation(),
+    subscribe: (listener) => table.subscribe(listener),
     problems: () => problems,
     // Waits for queued writes, then releases the lock (STO-5). Idempotent, like the memory store.
     close() {
       closing ??= serialised(async () => {
         closed = true
-        listeners.clear()
+        table.clearSubscribers()
         await release()
       })
       return closing
