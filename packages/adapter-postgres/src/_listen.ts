@@ -40,13 +40,15 @@ export async function listenForChanges(options: ListenOptions): Promise<() => Pr
         logger.warn('postgres change notice unreadable', { error: String(err) })
       }
     })
-    next.on('error', (err) => {
+    const lost = (reason: string) => {
       if (stopped || client !== next) return
-      logger.warn('postgres change feed lost; reconnecting', { error: err.message })
+      logger.warn('postgres change feed lost; reconnecting', { error: reason })
       client = undefined
       next.end().catch(() => {})
       schedule()
-    })
+    }
+    next.on('error', (err) => lost(err.message))
+    next.on('end', () => lost('connection ended'))
     try {
       await next.connect()
       await next.query(`LISTEN ${CHANGES_CHANNEL}`)

@@ -1,5 +1,5 @@
 import { MetadataError, silentLogger, type ResourceChange, type ResourceStore } from '@metadata-service/core'
-import { describeResourceStore } from '@metadata-service/core/testing'
+import { createRecordingLogger, describeResourceStore } from '@metadata-service/core/testing'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { openPostgresStore } from './postgres-store.js'
 import { startThrowawayPostgres, type ThrowawayPostgres } from './testing/throwaway-postgres.js'
@@ -95,6 +95,29 @@ describe('two replicas on one database', () => {
       code: 'CONFLICT',
       message: 'WireGuardPeer with allowed_ip 10.87.0.2/32 already exists: wireguardpeer-00000001',
     })
+  })
+
+  it('catches up after its LISTEN connection was cut, with the writes made meanwhile', async () => {
+    const { a, url } = await twoReplicas()
+    const logger = createRecordingLogger()
+    const b = await openPostgresStore({ connectionString: url, logger })
+    open.push(b)
+    const seen: string[] = []
+    b.subscribe((change) => seen.push(`${change.type} ${change.uid}`))
+    const pg = (await import('pg')).default
+    const client = new pg.Client({ connectionString: url })
+    await client.connect()
+    try {
+      await client.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN metadata_service_changes'")
+    } finally {
+      await client.end()
+    }
+    await a.create(group('compute', 'group-00000001'))
+    // Polled for up to 1 s after the 500 ms reconnect delay.
+    await new Promise((r) => setTimeout(r, 500))
+    await within1s(async () => (await b.get('Group', 'group-00000001')) !== undefined)
+    expect(seen).toEqual(['created group-00000001'])
+    expect(logger.entries.map((e) => `${e.level} ${e.message}`)).toContain('info postgres change feed restored')
   })
 
   it('keeps documents across a reopen, key order included', async () => {
