@@ -129,6 +129,32 @@ describe('two replicas on one database', () => {
   })
 })
 
+describe('a store whose database goes away', () => {
+  it('rejects writes with STORAGE_FAILED saying what failed, and keeps serving reads from memory', async () => {
+    const url = await freshDatabase()
+    const store = await openPostgresStore({ connectionString: url, logger: silentLogger })
+    const kept = await store.create(group('compute', 'group-00000001'))
+    const name = new URL(url).pathname.slice(1)
+    const pg = (await import('pg')).default
+    const admin = new pg.Client({ connectionString: url.replace(/\/[^/]+$/, '/postgres') })
+    await admin.connect()
+    try {
+      await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`)
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name])
+      const err = await store.create(group('io', 'group-00000002')).catch((e: unknown) => e)
+      expect(err).toMatchObject({ code: 'STORAGE_FAILED' })
+      expect((err as Error).message).toBe(
+        `cannot store Group group-00000002: PostgreSQL at ${url} is unreachable: database "${name}" is not currently accepting connections`,
+      )
+      expect(await store.list('Group')).toEqual([kept])
+    } finally {
+      await store.close()
+      await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`)
+      await admin.end()
+    }
+  })
+})
+
 describe('openPostgresStore without a database', () => {
   it('rejects with STORAGE_FAILED naming the redacted address', async () => {
     const url = 'postgres://u:secret@127.0.0.1:1/none'
