@@ -40,6 +40,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const pool = new pg.Pool({ max: 5, ...options.pool, connectionString })
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', (err) => logger.warn('postgres pool connection lost', { error: err.message }))
+  const store = createPostgresStore({ pool, logger, where })
   try {
     const client = await pool.connect()
     try {
@@ -47,12 +48,13 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     } finally {
       client.release()
     }
-    const { rows } = await pool.query<{ resource: AnyResource }>('SELECT resource FROM resources')
-    const store = createPostgresStore({ pool, logger, where, rows: rows.map((r) => r.resource) })
+    // LISTEN first, then load: a write by another replica in between is then seen by one or the other.
     await store.start(connectionString)
+    await store.load()
     return store.api
   } catch (err) {
-    await pool.end().catch(() => {})
+    // Ends the LISTEN client (if it started) and the pool.
+    await store.api.close().catch(() => {})
     throw storageFailed(`cannot open PostgreSQL store at ${where}`, err)
   }
 }
@@ -63,14 +65,12 @@ interface Parts {
   pool: pg.Pool
   logger: Logger
   where: string
-  rows: AnyResource[]
 }
 
-function createPostgresStore({ pool, logger, where, rows }: Parts) {
+function createPostgresStore({ pool, logger, where }: Parts) {
   const origin = randomUUID()
   const byKind = new Map<KindName, Map<string, AnyResource>>(Object.values(KINDS).map((k) => [k.kind, new Map()]))
   const kindMap = (kind: KindName) => byKind.get(kind)!
-  for (const resource of rows) kindMap(resource.kind)?.set(resource.metadata.uid, resource)
 
   let generation = 0
   let closed = false
@@ -269,6 +269,12 @@ function createPostgresStore({ pool, logger, where, rows }: Parts) {
 
   return {
     api,
+    /** Fills the cache with every row (at open, before anyone can subscribe). */
+    load: () =>
+      serialised(async () => {
+        const { rows } = await pool.query<{ resource: AnyResource }>('SELECT resource FROM resources')
+        for (const { resource } of rows) kindMap(resource.kind)?.set(resource.metadata.uid, resource)
+      }),
     async start(connectionString: string) {
       stopListening = await listenForChanges({
         connectionString,
