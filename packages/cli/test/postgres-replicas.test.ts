@@ -95,6 +95,13 @@ describe('two serve processes on one PostgreSQL database', () => {
     expect(await (await get(b, '/compute.yaml')).text()).toBe(COMPUTE_YAML)
     const health = await fetch(`http://127.0.0.1:${b.port}/health`)
     expect(health.status).toBe(200)
+    // The survivor still writes: the database holds no lock of the dead replica.
+    const green = await fetch(`http://127.0.0.1:${b.port}/groups`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ metadata: { name: 'green' }, spec: { description: 'Green nodes' } }),
+    })
+    expect(green.status).toBe(201)
   })
 })
 
