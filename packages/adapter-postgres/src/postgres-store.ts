@@ -14,9 +14,9 @@ import {
 } from '@metadata-service/core'
 import pg from 'pg'
 import { redactUrl, storageFailed } from './_errors.js'
-import { listenForChanges, type ChangeNotice } from './_listen.js'
-import { CHANGES_CHANNEL, migrate } from './_schema.js'
-import { writeConflict } from './_write-conflict.js'
+import { listenForChanges } from './_listen.js'
+import { migrate } from './_schema.js'
+import { createTransactionRunner } from './_transaction.js'
 
 /** Options of {@link openPostgresStore}. */
 export interface PostgresStoreOptions {
@@ -102,61 +102,7 @@ function createPostgresStore({ pool, logger, where }: Parts) {
       }
     }
   }
-  /** Runs `body` in a transaction that also NOTIFYs the other replicas about (kind, uid). */
-  const transaction = async <T>(
-    what: string,
-    key: { kind: KindName; uid: string; resource?: AnyResource },
-    body: (c: pg.PoolClient) => Promise<T>,
-  ) => {
-    const { kind, uid } = key
-    const client = await begin(what)
-    // A connection lost while checked out emits 'error' on the client; unhandled, that would end the process.
-    const onError = (err: Error) => logger.warn('postgres connection lost during a write', { error: err.message })
-    client.on('error', onError)
-    let broken: Error | undefined
-    try {
-      const result = await body(client)
-      const notice: ChangeNotice = { o: origin, k: kind, u: uid }
-      await client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, JSON.stringify(notice)])
-      await client.query('COMMIT')
-      return result
-    } catch (err) {
-      await client.query('ROLLBACK').catch((rollbackErr: unknown) => (broken = rollbackErr as Error))
-      if (err instanceof MetadataError) throw err
-      throw (key.resource && (await writeConflict(pool, err, key.resource))) ?? storageFailed(`cannot ${what} in PostgreSQL at ${where}`, err)
-    } finally {
-      client.off('error', onError)
-      // A client whose ROLLBACK failed is dead: destroy it rather than hand it out again.
-      client.release(broken)
-    }
-  }
-  /**
-   * A pooled client inside `BEGIN`. An idle connection may have died since its last use (server restart, failover):
-   * nothing was written then, so BEGIN is tried once more on a fresh connection before giving up.
-   */
-  const begin = async (what: string): Promise<pg.PoolClient> => {
-    let lastError: unknown
-    for (let attempt = 0; attempt < 2; attempt++) {
-      let client: pg.PoolClient
-      try {
-        client = await pool.connect()
-      } catch (err) {
-        throw storageFailed(`cannot ${what}: PostgreSQL at ${where} is unreachable`, err)
-      }
-      const onError = () => {}
-      client.on('error', onError)
-      try {
-        await client.query('BEGIN')
-        client.off('error', onError)
-        return client
-      } catch (err) {
-        lastError = err
-        client.off('error', onError)
-        client.release(err as Error)
-      }
-    }
-    throw storageFailed(`cannot ${what}: PostgreSQL at ${where} is unreachable`, lastError)
-  }
+  const transaction = createTransactionRunner({ pool, logger, where, origin })
   const currentVersion = async (c: pg.PoolClient, kind: KindName, uid: string) => {
     const { rows: found } = await c.query<{ v: string }>(
       'SELECT resource_version::text AS v FROM resources WHERE kind = $1 AND uid = $2',
