@@ -1,52 +1,16 @@
 // The quick-start resources (SPEC §14 F-CD, F-COMPUTE, F-GREEN), created through the resource API so group
 // documents render real templates, and a probe that checks a sample of storm requests before the storm.
-const K1 = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITestKeyExample demo@example'
+// One home for these bodies: core's examples (the built package, which `npm ci` builds).
+import { QUICKSTART_CLUSTER_DEFAULTS, QUICKSTART_GROUP_COMPUTE, QUICKSTART_GROUP_GREEN } from '@metadata-service/core'
 
 /**
  * The request bodies, in creation order: [collection, body].
  * @type {[string, { metadata: { name: string }, spec: Record<string, unknown> }][]}
  */
 export const QUICK_START = [
-  [
-    '/clusterdefaultss',
-    {
-      metadata: { name: 'demo-cluster' },
-      spec: {
-        description: 'Local demo cluster defaults',
-        base_url: 'http://localhost:8888',
-        cloud_provider: 'OpenCHAMI',
-        region: 'lab',
-        availability_zone: 'lab-a',
-        cluster_name: 'testcluster',
-        short_name: 'tc',
-        nid_length: 4,
-        public_keys: [K1],
-      },
-    },
-  ],
-  [
-    '/groups',
-    {
-      metadata: { name: 'compute' },
-      spec: {
-        description: 'Compute nodes',
-        metaData: { scheduler: 'slurm' },
-        template:
-          '#cloud-config\nhostname: {{ hostname }}\nwrite_files:\n  - path: /etc/node-role\n    content: |\n      ROLE={{ role }}\n      NID={{ nid }}\n      IP={{ ip }}\n',
-      },
-    },
-  ],
-  [
-    '/groups',
-    {
-      metadata: { name: 'green' },
-      spec: {
-        description: 'Green nodes',
-        metaData: { color: 'green' },
-        template: '#cloud-config\nwrite_files:\n  - path: /etc/node-color\n    content: |\n      COLOR={{ color }}\n',
-      },
-    },
-  ],
+  ['/clusterdefaultss', QUICKSTART_CLUSTER_DEFAULTS],
+  ['/groups', QUICKSTART_GROUP_COMPUTE],
+  ['/groups', QUICKSTART_GROUP_GREEN],
 ]
 
 /**
