@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto'
 import {
   KINDS,
+  KIND_LIST,
   MetadataError,
-  compareResourceOrder,
+  createResourceTable,
   preconditionFailed,
   resourceNotFound,
   type AnyResource,
   type KindName,
   type Logger,
-  type ResourceChange,
   type ResourceOf,
   type ResourceStore,
 } from '@metadata-service/core'
@@ -69,15 +69,16 @@ interface Parts {
 
 function createPostgresStore({ pool, logger, where }: Parts) {
   const origin = randomUUID()
-  const byKind = new Map<KindName, Map<string, AnyResource>>(Object.values(KINDS).map((k) => [k.kind, new Map()]))
-  const kindMap = (kind: KindName) => byKind.get(kind)!
+  // The cache, generation and change feed; the database is the arbiter of every write check.
+  const table = createResourceTable({
+    onListenerError: (err, change) =>
+      logger.error('resource change listener failed', { kind: change.kind, uid: change.uid, error: String(err) }),
+  })
 
-  let generation = 0
   let closed = false
   let closing: Promise<void> | undefined
   let stopListening: (() => Promise<void>) | undefined
   let queue: Promise<unknown> = Promise.resolve()
-  const listeners = new Set<(change: ResourceChange) => void>()
 
   const open = () => {
     if (closed) throw new MetadataError('STORAGE_FAILED', 'resource store is closed')
@@ -90,17 +91,6 @@ function createPostgresStore({ pool, logger, where }: Parts) {
     })
     queue = result.catch(() => {})
     return result
-  }
-  const publish = (type: ResourceChange['type'], resource: AnyResource) => {
-    generation += 1
-    const change: ResourceChange = { type, kind: resource.kind, uid: resource.metadata.uid, resource, generation }
-    for (const listener of [...listeners]) {
-      try {
-        listener(structuredClone(change))
-      } catch (err) {
-        logger.error('resource change listener failed', { kind: change.kind, uid: change.uid, error: String(err) })
-      }
-    }
   }
   const transaction = createTransactionRunner({ pool, logger, where, origin })
   const currentVersion = async (c: pg.PoolClient, kind: KindName, uid: string) => {
@@ -116,28 +106,24 @@ function createPostgresStore({ pool, logger, where }: Parts) {
       'SELECT resource FROM resources WHERE kind = $1 AND uid = $2',
       [kind, uid],
     )
-    const cached = kindMap(kind).get(uid)
+    const cached = table.get(kind, uid)
     const row = found[0]?.resource
     if (!row) {
-      if (!cached) return
-      kindMap(kind).delete(uid)
-      publish('deleted', structuredClone(cached))
+      if (cached) table.apply('deleted', cached)
       return
     }
     if (cached && JSON.stringify(cached) === JSON.stringify(row)) return
-    kindMap(kind).set(uid, row)
-    publish(cached ? 'updated' : 'created', structuredClone(row))
+    table.apply(cached ? 'updated' : 'created', row)
   }
 
   const api: ResourceStore = {
     async list<K extends KindName>(kind: K) {
       open()
-      return [...kindMap(kind).values()].sort(compareResourceOrder).map((r) => structuredClone(r) as ResourceOf<K>)
+      return table.list(kind)
     },
     async get<K extends KindName>(kind: K, uid: string) {
       open()
-      const found = kindMap(kind).get(uid)
-      return found && (structuredClone(found) as ResourceOf<K>)
+      return table.get(kind, uid)
     },
     create<K extends KindName>(resource: ResourceOf<K>) {
       const next = structuredClone(resource) as AnyResource
@@ -150,8 +136,7 @@ function createPostgresStore({ pool, logger, where }: Parts) {
             [next.kind, uid, name, JSON.stringify(next), resourceVersion, createdAt],
           ),
         )
-        kindMap(next.kind).set(uid, next)
-        publish('created', structuredClone(next))
+        table.apply('created', next)
         return structuredClone(next) as ResourceOf<K>
       })
     },
@@ -171,8 +156,7 @@ function createPostgresStore({ pool, logger, where }: Parts) {
           const current = await currentVersion(c, kind, uid)
           throw current === undefined ? resourceNotFound(kind, uid) : preconditionFailed(current)
         })
-        kindMap(kind).set(uid, next)
-        publish('updated', structuredClone(next))
+        table.apply('updated', next)
         return structuredClone(next) as ResourceOf<K>
       })
     },
@@ -188,24 +172,18 @@ function createPostgresStore({ pool, logger, where }: Parts) {
           const current = await currentVersion(c, kind, uid)
           throw current === undefined ? resourceNotFound(kind, uid) : preconditionFailed(current)
         })
-        kindMap(kind).delete(uid)
-        publish('deleted', structuredClone(deleted))
-        return deleted as ResourceOf<K>
+        table.apply('deleted', deleted)
+        return structuredClone(deleted) as ResourceOf<K>
       })
     },
-    generation: () => generation,
-    subscribe(listener) {
-      listeners.add(listener)
-      return () => {
-        listeners.delete(listener)
-      }
-    },
+    generation: () => table.generation(),
+    subscribe: (listener) => table.subscribe(listener),
     problems: () => [],
     // Waits for queued writes, then ends the LISTEN client and the pool. Idempotent.
     close() {
       closing ??= serialised(async () => {
         closed = true
-        listeners.clear()
+        table.clearSubscribers()
         await stopListening?.().catch(() => {})
         await pool.end().catch(() => {})
       })
@@ -219,7 +197,7 @@ function createPostgresStore({ pool, logger, where }: Parts) {
     load: () =>
       serialised(async () => {
         const { rows } = await pool.query<{ resource: AnyResource }>('SELECT resource FROM resources')
-        for (const { resource } of rows) kindMap(resource.kind)?.set(resource.metadata.uid, resource)
+        for (const { resource } of rows) if (resource.kind in KINDS) table.apply('created', resource)
       }),
     async start(connectionString: string) {
       stopListening = await listenForChanges({
@@ -237,8 +215,8 @@ function createPostgresStore({ pool, logger, where }: Parts) {
             const { rows: all } = await pool.query<{ kind: KindName; uid: string }>('SELECT kind, uid FROM resources')
             const keys = new Set(all.map((r) => `${r.kind}/${r.uid}`))
             for (const r of all) await refresh(r.kind, r.uid)
-            for (const [kind, map] of byKind) {
-              for (const uid of [...map.keys()]) if (!keys.has(`${kind}/${uid}`)) await refresh(kind, uid)
+            for (const { kind } of KIND_LIST) {
+              for (const { metadata } of table.list(kind)) if (!keys.has(`${kind}/${metadata.uid}`)) await refresh(kind, metadata.uid)
             }
           })
         },
