@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { createSocket } from 'node:dgram'
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -42,8 +44,8 @@ afterEach(async () => {
 })
 
 /** Starts `serve --mock-smd --store postgres` with its own data dir; resolves once it logged `listening`. */
-async function startReplica(name: string, databaseUrl: string): Promise<Replica> {
-  const args = ['serve', '--mock-smd', '--store', 'postgres', '--database-url', databaseUrl, '--port', '0', '--host', '127.0.0.1']
+async function startReplica(name: string, databaseUrl: string, extra: readonly string[] = []): Promise<Replica> {
+  const args = ['serve', '--mock-smd', '--store', 'postgres', '--database-url', databaseUrl, '--port', '0', '--host', '127.0.0.1', ...extra]
   const child = spawn(process.execPath, [BIN, ...args, '--data-dir', join(dir, name)], {
     env: { PATH: process.env.PATH, HOME: dir },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -102,6 +104,52 @@ describe('two serve processes on one PostgreSQL database', () => {
       body: JSON.stringify({ metadata: { name: 'green' }, spec: { description: 'Green nodes' } }),
     })
     expect(green.status).toBe(201)
+  })
+})
+
+/** A UDP port free right now (for a replica's wireguard-go listener). */
+async function freeUdpPort(): Promise<number> {
+  const socket = createSocket('udp4')
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve))
+  const { port } = socket.address()
+  await new Promise<void>((resolve) => socket.close(() => resolve()))
+  return port
+}
+
+describe('/wg-init on two serve processes with WireGuard sharing one database (issue 9, WG-6, WG-7)', () => {
+  it('never hands out one address twice when concurrent requests are spread over both replicas', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mds-wg-replicas-'))
+    const url = await cluster.createDatabase(`wg_replicas_${(databases += 1)}`)
+    const tag = randomBytes(3).toString('hex')
+    const wireguard = async (side: string) => [
+      '--wireguard-server', '100.97.0.1/16', '--wireguard-interface', `wgr${tag}${side}`,
+      '--wireguard-listen-port', String(await freeUdpPort()),
+    ]
+    const [a, b] = await Promise.all([startReplica('a', url, await wireguard('a')), startReplica('b', url, await wireguard('b'))])
+    // Each requester is a distinct non-node address (WG-6: one peer per requester), alternating replicas.
+    const answers = await Promise.all(
+      Array.from({ length: 24 }, async (_, i) => {
+        const res = await fetch(`http://127.0.0.1:${(i % 2 === 0 ? a : b).port}/wg-init`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'X-Forwarded-For': `10.253.0.${i + 1}` },
+          body: JSON.stringify({ public_key: randomBytes(32).toString('base64') }),
+        })
+        return { status: res.status, body: (await res.json()) as Record<string, string> }
+      }),
+    )
+    expect(answers.map((x) => x.status)).toEqual(Array(24).fill(202))
+    const addresses = answers.map((x) => x.body['client-vpn-ip'])
+    expect(new Set(addresses).size).toBe(24)
+    const store = await openPostgresStore({ connectionString: url, logger: silentLogger })
+    try {
+      const peers = await store.list('WireGuardPeer')
+      expect(peers.map((p) => p.spec.allowed_ip).sort()).toEqual(addresses.map((ip) => `${ip}/32`).sort())
+    } finally {
+      await store.close()
+      // SIGTERM, not the afterEach SIGKILL: a graceful stop also ends each replica's wireguard-go (OPS-4).
+      for (const r of [a, b]) r.child.kill('SIGTERM')
+      await Promise.all([a.exited, b.exited])
+    }
   })
 })
 
