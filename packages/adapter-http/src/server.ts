@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type Koa from 'koa'
+import { requestListenerOf } from './_internal/request-listener.js'
 
 /** Where to listen. */
 export interface ListenOptions {
@@ -28,9 +29,12 @@ const HEADERS_TIMEOUT_MS = 15_000
 const REQUEST_TIMEOUT_MS = 15_000
 const KEEP_ALIVE_TIMEOUT_MS = 60_000
 
-/** Serves `app` on `host:port` with the OPS-6 timeouts. Rejects when the port cannot be bound. */
+/**
+ * Serves `app` on `host:port` with the OPS-6 timeouts; an app of `createApp` is served through its NoCloud fast
+ * path (OPS-7). Rejects when the port cannot be bound.
+ */
 export async function listen(app: Pick<Koa, 'callback'>, options: ListenOptions): Promise<HttpServerHandle> {
-  const server = createServer(app.callback())
+  const server = createServer(requestListenerOf(app))
   server.headersTimeout = HEADERS_TIMEOUT_MS
   server.requestTimeout = REQUEST_TIMEOUT_MS
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS

@@ -14,7 +14,7 @@ export function deadline(timeoutMs: number, logger: Logger): AppMiddleware {
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         ctx.state.settled = true
-        reject(new MetadataError('TIMEOUT', 'request timed out'))
+        reject(deadlineError())
       }, timeoutMs)
     })
     const work = next()
@@ -22,13 +22,21 @@ export function deadline(timeoutMs: number, logger: Logger): AppMiddleware {
       await Promise.race([work, expired])
     } catch (err) {
       if (ctx.state.settled) {
-        work.catch((late: unknown) => {
-          logger.warn('request failed after its deadline', { reqId: ctx.state.reqId, error: String(late) })
-        })
+        work.catch((late: unknown) => logLateFailure(logger, ctx.state.reqId, late))
       }
       throw err
     } finally {
       clearTimeout(timer)
     }
   }
+}
+
+/** OPS-2: the error a request past its deadline is answered with (`503 request timed out`). */
+export function deadlineError(): MetadataError {
+  return new MetadataError('TIMEOUT', 'request timed out')
+}
+
+/** OPS-2: logs (warn) the failure of a handler whose request was already answered by the deadline. */
+export function logLateFailure(logger: Logger, reqId: string, late: unknown): void {
+  logger.warn('request failed after its deadline', { reqId, error: String(late) })
 }

@@ -1,5 +1,6 @@
-import { randomUUID } from 'node:crypto'
 import { clientAddress, isTrustedPeer, type Cidr, type Logger } from '@metadata-service/core'
+import { FIXED_NOCLOUD_ROUTES, GROUP_ROUTE } from '../_internal/nocloud-documents.js'
+import { requestIdOf } from '../_internal/request-id.js'
 import type { AppMiddleware } from '../_internal/state.js'
 
 /** One finished request, as logged (OPS-5) and handed to an observer (the later `/metrics`, SVC-4). */
@@ -22,16 +23,7 @@ export interface RequestRecord {
 }
 
 // NoCloud route patterns and the document each names; `/:group.yaml` names its group's file.
-const DOCUMENTS: ReadonlyMap<string, string> = new Map([
-  ['/meta-data', 'meta-data'],
-  ['/user-data', 'user-data'],
-  ['/vendor-data', 'vendor-data'],
-  ['/network-config', 'network-config'],
-])
-const GROUP_ROUTE = '/:group.yaml'
-
-// OPS-5: an incoming id is reused only when it is safe to echo and to log.
-const VALID_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/
+const DOCUMENTS: ReadonlyMap<string, string> = new Map(FIXED_NOCLOUD_ROUTES)
 
 /**
  * The outermost middleware: sets `X-Request-ID` (OPS-5) and `X-Content-Type-Options: nosniff` on every response,
@@ -48,8 +40,7 @@ export function requestContext(
   return async (ctx, next) => {
     onStart?.()
     const started = performance.now()
-    const incoming = ctx.get('X-Request-ID')
-    const reqId = VALID_REQUEST_ID.test(incoming) ? incoming : randomUUID()
+    const reqId = requestIdOf(ctx.get('X-Request-ID'))
     ctx.set('X-Request-ID', reqId)
     ctx.set('X-Content-Type-Options', 'nosniff')
     const peer = ctx.req.socket.remoteAddress ?? ''
@@ -61,23 +52,58 @@ export function requestContext(
       await next()
     } finally {
       const route = ctx._matchedRoute
-      const document = typeof route === 'string' ? (DOCUMENTS.get(route) ?? (route === GROUP_ROUTE ? `${ctx.params.group ?? ''}.yaml` : undefined)) : undefined
-      const record: RequestRecord = {
+      finishRequest(logger, observe, {
         reqId,
         method: ctx.method,
-        route: typeof route === 'string' ? route : 'unmatched',
+        route: typeof route === 'string' ? route : undefined,
+        group: route === GROUP_ROUTE ? ctx.params.group : undefined,
         status: ctx.status,
-        ms: Math.round((performance.now() - started) * 10) / 10,
+        started,
         client: ctx.state.client,
-        ...(ctx.state.node === undefined ? {} : { node: ctx.state.node }),
-        ...(document === undefined ? {} : { document }),
-        ...(ctx.state.rejected === undefined ? {} : { rejected: ctx.state.rejected }),
-      }
-      logger.info('request', { ...record })
-      observe?.(record)
+        node: ctx.state.node,
+        rejected: ctx.state.rejected,
+      })
     }
   }
 }
 
 /** Headers the error handler keeps when it clears a failed route's headers. */
 export const PRESERVED_HEADERS: ReadonlySet<string> = new Set(['x-request-id', 'x-content-type-options'])
+
+/** What {@link finishRequest} needs to know of a finished request. */
+export interface FinishedRequest {
+  readonly reqId: string
+  readonly method: string
+  /** The matched route pattern; absent: `unmatched`. */
+  readonly route: string | undefined
+  /** The `group` route parameter (only read for {@link GROUP_ROUTE}). */
+  readonly group: string | undefined
+  readonly status: number
+  /** `performance.now()` when the request entered. */
+  readonly started: number
+  readonly client: string
+  readonly node: string | undefined
+  readonly rejected: 'overload' | 'timeout' | undefined
+}
+
+/**
+ * OPS-5: logs the one `request` line of a finished request through `logger`, then hands the same record to
+ * `observe` (SVC-4). Shared by the Koa path and the NoCloud fast path so both log alike.
+ */
+export function finishRequest(logger: Logger, observe: ((record: RequestRecord) => void) | undefined, done: FinishedRequest): void {
+  const route = done.route
+  const document = route === undefined ? undefined : (DOCUMENTS.get(route) ?? (route === GROUP_ROUTE ? `${done.group ?? ''}.yaml` : undefined))
+  const record: RequestRecord = {
+    reqId: done.reqId,
+    method: done.method,
+    route: route ?? 'unmatched',
+    status: done.status,
+    ms: Math.round((performance.now() - done.started) * 10) / 10,
+    client: done.client,
+    ...(done.node === undefined ? {} : { node: done.node }),
+    ...(document === undefined ? {} : { document }),
+    ...(done.rejected === undefined ? {} : { rejected: done.rejected }),
+  }
+  logger.info('request', { ...record })
+  observe?.(record)
+}
