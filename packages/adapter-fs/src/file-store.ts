@@ -4,6 +4,7 @@ import {
   KINDS,
   MetadataError,
   createResourceTable,
+  createStoreGate,
   type AnyResource,
   type KindName,
   type Logger,
@@ -69,22 +70,9 @@ function createFileStore({ dataDir, logger, loaded, release }: Parts): ResourceS
   const problems = Object.freeze(loaded.problems.map((p) => Object.freeze({ ...p })))
   const corruptPaths = new Set(problems.map((p) => p.location))
 
-  let closed = false
-  let closing: Promise<void> | undefined
-  let queue: Promise<unknown> = Promise.resolve()
-
-  const open = () => {
-    if (closed) throw new MetadataError('STORAGE_FAILED', 'resource store is closed')
-  }
-  /** Runs writes one at a time so check-and-write is atomic (RES-5, STO-3). */
-  const serialised = <T>(write: () => Promise<T>): Promise<T> => {
-    const result = queue.then(() => {
-      open()
-      return write()
-    })
-    queue = result.catch(() => {})
-    return result
-  }
+  // Writes run one at a time so check-and-write is atomic (RES-5, STO-3).
+  const gate = createStoreGate()
+  const { assertOpen: open, serialised } = gate
   const dirOf = (kind: KindName) => join(dataDir, KINDS[kind].dir)
   const persist = async (resource: AnyResource) => {
     const dir = dirOf(resource.kind)
@@ -142,13 +130,10 @@ function createFileStore({ dataDir, logger, loaded, release }: Parts): ResourceS
     subscribe: (listener) => table.subscribe(listener),
     problems: () => problems,
     // Waits for queued writes, then releases the lock (STO-5). Idempotent, like the memory store.
-    close() {
-      closing ??= serialised(async () => {
-        closed = true
+    close: () =>
+      gate.close(async () => {
         table.clearSubscribers()
         await release()
-      })
-      return closing
-    },
+      }),
   }
 }

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto'
 import {
   KINDS,
   KIND_LIST,
-  MetadataError,
   createResourceTable,
+  createStoreGate,
   preconditionFailed,
   resourceNotFound,
   type AnyResource,
@@ -75,23 +75,10 @@ function createPostgresStore({ pool, logger, where }: Parts) {
       logger.error('resource change listener failed', { kind: change.kind, uid: change.uid, error: String(err) }),
   })
 
-  let closed = false
-  let closing: Promise<void> | undefined
   let stopListening: (() => Promise<void>) | undefined
-  let queue: Promise<unknown> = Promise.resolve()
-
-  const open = () => {
-    if (closed) throw new MetadataError('STORAGE_FAILED', 'resource store is closed')
-  }
-  /** One write (or remote refresh) at a time per replica, so cache updates and publishes stay in order. */
-  const serialised = <T>(work: () => Promise<T>): Promise<T> => {
-    const result = queue.then(() => {
-      open()
-      return work()
-    })
-    queue = result.catch(() => {})
-    return result
-  }
+  // One write (or remote refresh) at a time per replica, so cache updates and publishes stay in order.
+  const gate = createStoreGate()
+  const { assertOpen: open, serialised } = gate
   const transaction = createTransactionRunner({ pool, logger, where, origin })
   const currentVersion = async (c: pg.PoolClient, kind: KindName, uid: string) => {
     const { rows: found } = await c.query<{ v: string }>(
@@ -180,15 +167,12 @@ function createPostgresStore({ pool, logger, where }: Parts) {
     subscribe: (listener) => table.subscribe(listener),
     problems: () => [],
     // Waits for queued writes, then ends the LISTEN client and the pool. Idempotent.
-    close() {
-      closing ??= serialised(async () => {
-        closed = true
+    close: () =>
+      gate.close(async () => {
         table.clearSubscribers()
         await stopListening?.().catch(() => {})
         await pool.end().catch(() => {})
-      })
-      return closing
-    },
+      }),
   }
 
   return {
@@ -206,7 +190,7 @@ function createPostgresStore({ pool, logger, where }: Parts) {
         onNotice(notice) {
           if (notice.o === origin || !(notice.k in KINDS)) return
           serialised(() => refresh(notice.k, notice.u)).catch((err: unknown) => {
-            if (!closed) logger.warn('postgres change refresh failed', { kind: notice.k, uid: notice.u, error: String(err) })
+            if (!gate.closed) logger.warn('postgres change refresh failed', { kind: notice.k, uid: notice.u, error: String(err) })
           })
         },
         onResync() {

@@ -1,1 +1,2 @@
 export * from './resource-table.js'
+export * from './store-gate.js'

@@ -1,8 +1,8 @@
 import type { AnyResource, ResourceOf } from '../domain/kinds.js'
 import type { KindName } from '../domain/metadata.js'
-import { MetadataError } from '../errors.js'
 import type { ResourceStore } from '../ports/resource-store.js'
 import { createResourceTable } from '../store/resource-table.js'
+import { createStoreGate } from '../store/store-gate.js'
 
 /**
  * An in-memory {@link ResourceStore} for tests: the shared resource table with nothing to persist.
@@ -11,10 +11,8 @@ import { createResourceTable } from '../store/resource-table.js'
  */
 export function createMemoryStore(seed: readonly AnyResource[] = []): ResourceStore {
   const table = createResourceTable({ seed })
-  let closed = false
-  const open = () => {
-    if (closed) throw new MetadataError('STORAGE_FAILED', 'resource store is closed')
-  }
+  const gate = createStoreGate()
+  const open = gate.assertOpen
 
   return {
     async list<K extends KindName>(kind: K) {
@@ -48,9 +46,6 @@ export function createMemoryStore(seed: readonly AnyResource[] = []): ResourceSt
     subscribe: (listener) => table.subscribe(listener),
     problems: () => [],
     // Idempotent so shutdown paths can call it twice; every other call after it rejects.
-    async close() {
-      closed = true
-      table.clearSubscribers()
-    },
+    close: () => gate.close(async () => table.clearSubscribers()),
   }
 }
