@@ -4,6 +4,7 @@
 // token. Every call is counted per route; faults (status, body, delay) can be injected per route.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { createFaultBook, type FakeReply } from './_fault-book.js'
 import { fakeSmdData, type FakeNode, type FakeSmdData } from './fake-smd-data.js'
 
 /** The routes of the fake, for counters and fault injection. */
@@ -18,15 +19,7 @@ export type FakeSmdRoute =
   | 'endpoints'
   | 'endpoint'
 
-/** An injected answer. Without `status`, only the delay applies and the normal answer follows. */
-export interface FakeReply {
-  readonly status?: number
-  readonly body?: string
-  /** Default `application/json` (or `application/problem+json` for errors without a body). */
-  readonly contentType?: string
-  /** Wait this long before answering, ms. */
-  readonly delayMs?: number
-}
+export type { FakeReply }
 
 /** One request the fake received. */
 export interface FakeSmdRequest {
@@ -79,9 +72,8 @@ export async function startFakeSmd(options: FakeSmdOptions = {}): Promise<FakeSm
   let data: FakeSmdData = options.data ?? fakeSmdData(options.nodes ?? [])
   let tokens = options.tokens
   const prefix = (options.prefix ?? '').replace(/\/+$/, '')
-  const counts = new Map<FakeSmdRoute, number>()
+  const faults = createFaultBook<FakeSmdRoute>()
   const requests: FakeSmdRequest[] = []
-  let injections: Array<{ route: FakeSmdRoute | '*'; reply: FakeReply; left: number }> = []
   let bulkBodies = new Map<string, string>()
 
   const bulkBody = (key: 'components' | 'interfaces' | 'memberships' | 'endpoints'): string => {
@@ -156,10 +148,7 @@ export async function startFakeSmd(options: FakeSmdOptions = {}): Promise<FakeSm
     })
     if (match === undefined) return problem(res, 404, 'Not Found', 'not found')
     if (req.method !== 'GET') return problem(res, 405, 'Method Not Allowed', 'GET only')
-    counts.set(match.route, (counts.get(match.route) ?? 0) + 1)
-    const injected = injections.find((i) => i.left > 0 && (i.route === '*' || i.route === match.route))
-    if (injected) injected.left--
-    const reply = injected?.reply
+    const reply = faults.record(match.route)
     const go = () => {
       if (reply?.status === undefined) return answer(req, res, match.route, url, match.rest)
       if (reply.body === undefined && reply.status >= 400) return problem(res, reply.status, 'Error', 'injected fault')
@@ -175,14 +164,10 @@ export async function startFakeSmd(options: FakeSmdOptions = {}): Promise<FakeSm
 
   return {
     url: `http://127.0.0.1:${port}${prefix}`,
-    calls: (route) => (route === undefined ? [...counts.values()].reduce((a, b) => a + b, 0) : (counts.get(route) ?? 0)),
+    calls: faults.calls,
     requests,
-    inject(route, reply, times = Infinity) {
-      injections.push({ route, reply, left: times })
-    },
-    clearInjections() {
-      injections = []
-    },
+    inject: faults.inject,
+    clearInjections: faults.clearInjections,
     setNodes(nodes) {
       data = Array.isArray(nodes) ? fakeSmdData(nodes as readonly FakeNode[]) : (nodes as FakeSmdData)
       bulkBodies = new Map()

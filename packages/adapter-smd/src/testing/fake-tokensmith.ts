@@ -7,7 +7,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import type { TLSSocket } from 'node:tls'
-import type { FakeReply } from './fake-smd.js'
+import { createFaultBook, type FakeReply } from './_fault-book.js'
 
 /** The two routes of the fake. */
 export type FakeTokenSmithRoute = 'token' | 'session'
@@ -61,9 +61,8 @@ export async function startFakeTokenSmith(options: FakeTokenSmithOptions = {}): 
   let serial = 0
   const accessTokens = new Set<string>()
   const refreshTokens = new Map<string, string>() // live refresh token → prefix of its chain
-  const counts = new Map<FakeTokenSmithRoute, number>()
+  const faults = createFaultBook<FakeTokenSmithRoute>()
   const requests: FakeTokenSmithRequest[] = []
-  let injections: Array<{ route: FakeTokenSmithRoute | '*'; reply: FakeReply; left: number }> = []
 
   const issue = (res: ServerResponse, prefix: string): void => {
     serial++
@@ -91,10 +90,7 @@ export async function startFakeTokenSmith(options: FakeTokenSmithOptions = {}): 
     const clientCn = peer && typeof peer.subject?.CN === 'string' ? peer.subject.CN : undefined
     requests.push({ route: route ?? 'unknown', contentType, body, clientCn })
     if (route === undefined || req.method !== 'POST') return send(res, 404, { error: 'not_found' })
-    counts.set(route, (counts.get(route) ?? 0) + 1)
-    const injected = injections.find((i) => i.left > 0 && (i.route === '*' || i.route === route))
-    if (injected) injected.left--
-    const reply = injected?.reply
+    const reply = faults.record(route)
     const go = () => {
       if (reply?.status !== undefined) {
         res.writeHead(reply.status, { 'content-type': reply.contentType ?? 'application/json' })
@@ -143,14 +139,10 @@ export async function startFakeTokenSmith(options: FakeTokenSmithOptions = {}): 
 
   return {
     url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
-    calls: (route) => (route === undefined ? [...counts.values()].reduce((a, b) => a + b, 0) : (counts.get(route) ?? 0)),
+    calls: faults.calls,
     requests,
-    inject(route, reply, times = Infinity) {
-      injections.push({ route, reply, left: times })
-    },
-    clearInjections() {
-      injections = []
-    },
+    inject: faults.inject,
+    clearInjections: faults.clearInjections,
     setExpiresIn(next, nextRefresh) {
       expiresIn = next
       if (nextRefresh !== undefined) refreshExpiresIn = nextRefresh
