@@ -7,7 +7,7 @@ import { QUICKSTART_GROUP_COMPUTE } from '@metadata-service/core/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { runCli } from '../src/main.js'
 import { fakeIo } from './helpers.js'
-import { listening, startServe, type Running } from './serve-helpers.js'
+import { listening, SMD_TEST_NODE, startServe, type Running } from './serve-helpers.js'
 
 // OPS-5 and SEC-4 on the real startup path (fake SMD and TokenSmith on their wire contracts): structured JSON lines,
 // a request id on every request line, and no secret or token anywhere in what the service or the client prints.
@@ -19,12 +19,7 @@ const SECRETS = {
   cliToken: 'sec4-cli-token-e2d4f0',
   requestBearer: 'sec4-request-bearer-0b9f13',
 }
-const NODE = {
-  xname: 'x3000c0s1b0n0',
-  nid: 7,
-  groups: ['compute'],
-  interfaces: [{ mac: 'aa:bb:cc:00:00:01', ips: [{ ip: '10.0.0.100', network: 'HMN' }] }],
-}
+const NODE = SMD_TEST_NODE
 
 let dir: string
 let smd: FakeSmd | undefined

@@ -37,3 +37,11 @@ export async function listening(run: Running): Promise<number> {
   }
   throw new Error('serve did not start')
 }
+
+/** The one node the fake-SMD `serve` tests put in SMD (boot IP 10.0.0.100). */
+export const SMD_TEST_NODE = {
+  xname: 'x3000c0s1b0n0',
+  nid: 7,
+  groups: ['compute'],
+  interfaces: [{ mac: 'aa:bb:cc:00:00:01', ips: [{ ip: '10.0.0.100', network: 'HMN' }] }],
+}

@@ -3,17 +3,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startFakeSmd, startFakeTokenSmith, type FakeSmd } from '@metadata-service/adapter-smd/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { listening, startServe, type Running } from './serve-helpers.js'
+import { listening, SMD_TEST_NODE, startServe, type Running } from './serve-helpers.js'
 
 // `serve` against a fake SMD and TokenSmith on their real wire contracts: the non-mock startup path of OPS-1
 // (token source → SMD client → TokenSmith init → listen → sync), TOK-1 mode choice and the AT-29 bearer tokens.
 
-const NODE = {
-  xname: 'x3000c0s1b0n0',
-  nid: 7,
-  groups: ['compute'],
-  interfaces: [{ mac: 'aa:bb:cc:00:00:01', ips: [{ ip: '10.0.0.100', network: 'HMN' }] }],
-}
+const NODE = SMD_TEST_NODE
 
 let dir: string
 let smd: FakeSmd

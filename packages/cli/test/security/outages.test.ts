@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startFakeSmd, startFakeTokenSmith, type FakeSmd, type FakeTokenSmith } from '@metadata-service/adapter-smd/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { listening, startServe, type Running } from '../serve-helpers.js'
+import { listening, SMD_TEST_NODE, startServe, type Running } from '../serve-helpers.js'
 
 // Outages of what the service depends on, through the composed `serve` (SMD-7, SMD-8, TOK-9, SVC-1, ID-4):
 // SMD down for many sync intervals (answering 500, then not listening at all) keeps known nodes served from the
 // snapshot; TokenSmith down until its retries run out fails closed for good.
 
-const KNOWN = { xname: 'x3000c0s1b0n0', nid: 7, groups: ['compute'], interfaces: [{ mac: 'aa:bb:cc:00:00:01', ips: [{ ip: '10.0.0.100', network: 'HMN' }] }] }
+const KNOWN = SMD_TEST_NODE
 const UNKNOWN = '10.0.0.222'
 const HEALTHY = { service: 'metadata-service', status: 'healthy' }
 
