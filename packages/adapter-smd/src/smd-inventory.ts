@@ -167,6 +167,8 @@ export function createSmdInventory(options: SmdInventoryOptions): SmdInventory {
       return live.byXname(xname)
     },
 
+    nodes: () => snapshot.nodes.values(),
+
     generation: () => generation,
 
     health(): InventoryHealth {

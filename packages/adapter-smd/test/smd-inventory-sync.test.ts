@@ -39,6 +39,10 @@ describe('SMD sync (SMD-7, SMD-8, SMD-9)', () => {
     ])
     expect(n7?.role).toBe('Compute')
     expect(inventory.health()).toMatchObject({ ready: true, stale: false, nodes: 2_000, ips: 4_000 })
+    // nodes() lists the snapshot in SMD order, the same objects resolve hands out.
+    const listed = [...inventory.nodes()]
+    expect(listed.map((n) => n.xname)).toEqual(expected)
+    expect(listed[7]).toBe(n7)
     // Between syncs nothing reaches SMD (SMD-9, OPS-7).
     expect(smd.calls()).toBe(4)
   })

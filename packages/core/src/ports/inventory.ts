@@ -69,6 +69,11 @@ export interface Inventory {
   resolve(address: string): Promise<InventoryNode | undefined>
   /** The node with this xname, or `undefined`. Same rejections as `resolve`. */
   node(xname: string): Promise<InventoryNode | undefined>
+  /**
+   * Every node of the current snapshot, in inventory order (live-lookup results not included); empty before the
+   * first sync. Used to pre-render documents and to hand the snapshot to worker processes; never called per request.
+   */
+  nodes(): Iterable<InventoryNode>
   /** Changes whenever the snapshot (or live overlay) changes; caches key on it. */
   generation(): number
   health(): InventoryHealth

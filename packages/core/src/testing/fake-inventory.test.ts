@@ -22,6 +22,9 @@ describe('createFakeInventory', () => {
     expect(await inventory.node(MOCK_N0)).toBe(a)
     expect(a).not.toBe(MOCK_NODE_FIXTURES[0])
     expect(a).toEqual(MOCK_NODE_FIXTURES[0])
+    const listed = [...inventory.nodes()]
+    expect(listed.map((n) => n.xname)).toEqual(MOCK_NODE_FIXTURES.map((n) => n.xname))
+    expect(listed[0]).toBe(a)
   })
 
   it('resolves a component IP, first node winning a duplicate', async () => {

@@ -61,6 +61,7 @@ export function createFakeInventory(nodes: readonly InventoryNode[] = MOCK_NODE_
       failIfQueued()
       return byXname.get(xname)
     },
+    nodes: () => byXname.values(),
     generation: () => generation,
     health: (): InventoryHealth => ({ ready: true, stale: false, nodes: byXname.size, ips: byIp.size }),
     async start() {},
