@@ -1,5 +1,5 @@
 import { MetadataError, type MetadataErrorCode } from '../errors.js'
-import { parseIp } from '../ip/ip.js'
+import { addressKey, indexNodesByAddress } from '../identity/node-index.js'
 import type { Inventory, InventoryHealth, InventoryNode } from '../ports/inventory.js'
 import { MOCK_NODE_FIXTURES } from './fixtures.js'
 
@@ -29,14 +29,7 @@ export function createFakeInventory(nodes: readonly InventoryNode[] = MOCK_NODE_
   const setNodes = (next: readonly InventoryNode[]) => {
     const copies = structuredClone(next) as InventoryNode[]
     byXname = new Map(copies.map((n) => [n.xname, n]))
-    byIp = new Map()
-    for (const node of copies) {
-      const ips = [node.componentIp, ...node.interfaces.flatMap((i) => i.ipAddresses.map((a) => a.ip))]
-      for (const ip of ips) {
-        const key = ip ? canonical(ip) : undefined
-        if (key !== undefined && !byIp.has(key)) byIp.set(key, node)
-      }
-    }
+    byIp = indexNodesByAddress(copies)
     generation += 1
   }
   const failIfQueued = () => {
@@ -54,7 +47,7 @@ export function createFakeInventory(nodes: readonly InventoryNode[] = MOCK_NODE_
     async resolve(address) {
       calls.resolve += 1
       failIfQueued()
-      return byIp.get(canonical(address))
+      return byIp.get(addressKey(address))
     },
     async node(xname) {
       calls.node += 1
@@ -67,8 +60,4 @@ export function createFakeInventory(nodes: readonly InventoryNode[] = MOCK_NODE_
     async start() {},
     async close() {},
   }
-}
-
-function canonical(address: string): string {
-  return parseIp(address)?.address ?? address
 }
