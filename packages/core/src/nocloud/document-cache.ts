@@ -10,6 +10,11 @@ export interface CacheEpoch {
   get(key: string, node: InventoryNode): RenderedDocument | undefined
   /** Stores a document; ignored when the epoch has been superseded meanwhile (its inputs may be older). */
   set(key: string, node: InventoryNode, doc: RenderedDocument): void
+  /**
+   * True when storing one more new key would evict another (the cap is reached). The pre-render (OPS-7) stops
+   * there instead of churning the cache.
+   */
+  full(): boolean
 }
 
 /** A rendered-document cache invalidated by generation numbers (ARCHITECTURE hot path). */
@@ -53,6 +58,7 @@ export function createDocumentCache(generations: () => readonly number[], maxEnt
         }
         mine.set(key, { node, doc })
       },
+      full: () => mine.size >= maxEntries,
     }
   }
   return { epoch, size: () => map.size }
