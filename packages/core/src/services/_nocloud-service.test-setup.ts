@@ -4,7 +4,7 @@ import { isMetadataError, type MetadataError } from '../errors.js'
 import type { InventoryNode } from '../ports/inventory.js'
 import type { ResourceStore } from '../ports/resource-store.js'
 import { createFakeInventory } from '../testing/fake-inventory.js'
-import { QUICKSTART_CLUSTER_DEFAULTS, QUICKSTART_GROUP_COMPUTE, QUICKSTART_GROUP_GREEN, storedResource } from '../testing/fixtures.js'
+import { MOCK_NODE_FIXTURES, QUICKSTART_CLUSTER_DEFAULTS, QUICKSTART_GROUP_COMPUTE, QUICKSTART_GROUP_GREEN, storedResource } from '../testing/fixtures.js'
 import { createMemoryStore } from '../testing/memory-store.js'
 import { createRecordingLogger } from '../testing/recording-logger.js'
 import { createNoCloudService, type NoCloudServiceDeps } from './nocloud-service.js'
@@ -41,4 +41,25 @@ export async function rejection(promise: Promise<unknown>): Promise<MetadataErro
   )
   if (!isMetadataError(err)) throw new Error(`expected a MetadataError, got ${String(err)}`)
   return err
+}
+
+/**
+ * `count` distinct nodes shaped like mock n0 (HMN 10.64.x.y, HSN 10.128.x.y, NID 1 + i), members of `compute` and
+ * `green` (even i) or `blue` (odd i), as the boot-storm benchmark lays them out.
+ */
+export function clusterNodes(count: number): InventoryNode[] {
+  const template = MOCK_NODE_FIXTURES[0]!
+  return Array.from({ length: count }, (_, i) => {
+    const ip = (net: number) => `10.${net}.${Math.floor((i + 1) / 256)}.${(i + 1) % 256}`
+    const mac = (net: number) => `02:0${net}:00:${(Math.floor(i / 256) % 256).toString(16).padStart(2, '0')}:${(i % 256).toString(16).padStart(2, '0')}:00`
+    const nets = [ip(64), ip(128)]
+    return {
+      ...template,
+      xname: `x${1000 + Math.floor(i / 256)}c0s${Math.floor(i / 4) % 64}b0n${i % 4}`,
+      nid: i + 1,
+      groups: ['compute', i % 2 === 0 ? 'green' : 'blue'],
+      interfaces: template.interfaces.map((iface, n) => ({ ...iface, mac: mac(n), ipAddresses: [{ ...iface.ipAddresses[0]!, ip: nets[n]! }] })),
+      nics: template.nics.map((nic, n) => ({ ...nic, mac: mac(n), permanentMac: mac(n) })),
+    }
+  })
 }

@@ -1,18 +1,15 @@
-import { MetadataError, isMetadataError } from '../errors.js'
-import { resolveBaseUrl } from '../nocloud/base-url.js'
+import { MetadataError } from '../errors.js'
 import { createDocumentCache } from '../nocloud/document-cache.js'
+import { groupDocumentKey, metaDataKey, networkConfigKey, vendorDataKey, zeroDocumentCounts, type DocumentCounts } from '../nocloud/document-keys.js'
 import { CLOUD_CONFIG_HEADER, MINIMAL_NETWORK_CONFIG, MINIMAL_VENDOR_DATA, NOCLOUD_CONTENT_TYPES } from '../nocloud/documents.js'
-import { buildMetaData, renderMetaData } from '../nocloud/meta-data.js'
-import type { MetaDataDocument } from '../nocloud/meta-data-document.js'
-import { buildNetworkConfig } from '../nocloud/network-config.js'
 import { buildResourceIndex, type ResourceIndex } from '../nocloud/resource-index.js'
-import { buildVendorData } from '../nocloud/vendor-data.js'
 import type { Inventory, InventoryNode } from '../ports/inventory.js'
 import type { Logger } from '../ports/logger.js'
-import type { GroupSpec } from '../domain/group.js'
 import type { ResourceStore } from '../ports/resource-store.js'
-import { buildTemplateContext, renderGroupTemplate, templateKind, type TemplateContext } from '../templates/index.js'
+import { renderGroupTemplate, type TemplateContext } from '../templates/index.js'
 import type { NoCloudPreview, NoCloudService, RenderedDocument, RequestContext } from './nocloud-api.js'
+import { createNoCloudBuilders } from './_nocloud-builders.js'
+import { createPrerenderer, type PrerenderOptions, type PrerenderStats, type Prerenderer } from './nocloud-prerender.js'
 import { renderPreview } from './_render-preview.js'
 
 /** The routes NC-17 answers with a minimal body instead of an error. */
@@ -35,29 +32,32 @@ export interface NoCloudServiceDeps {
   readonly maxCachedDocuments?: number
 }
 
-/** A count per cached NoCloud document. */
-export interface DocumentCounts {
-  readonly metaData: number
-  readonly vendorData: number
-  readonly networkConfig: number
-  readonly group: number
-}
-
 /** Counters of a NoCloud service since it was created. */
 export interface NoCloudStats {
-  /** Documents built (cache misses), per document. */
+  /** Documents built for requests (cache misses), per document; the pre-render's builds are in `prerender`. */
   readonly builds: DocumentCounts
-  /** Documents answered from the cache, per document. */
+  /** Requests answered from the cache (pre-rendered documents included), per document. */
   readonly hits: DocumentCounts
   /** NC-17 degraded answers, per route. */
   readonly degraded: Readonly<Record<DegradedRoute, number>>
   /** Rendered documents currently cached. */
   readonly cachedDocuments: number
+  /** OPS-7 pre-render progress (all zero and `enabled: false` until `startPrerender`). */
+  readonly prerender: PrerenderStats
 }
 
 /** A {@link NoCloudService} that also reports its counters and previews renders. */
 export interface InstrumentedNoCloudService extends NoCloudService, NoCloudPreview {
   stats(): NoCloudStats
+  /**
+   * OPS-7: renders every node's meta-data, network-config, vendor-data and group documents (one per membership that
+   * is a stored Group) into the cache in the background, now and after every inventory snapshot or store change,
+   * in slices of a few milliseconds, so a boot storm finds them cached. vendor-data is skipped for a node whose
+   * NC-14 base would come from the request's host (no InstanceInfo `cloud_init_base_url`, ClusterDefaults
+   * `base_url` or `public_url`): counted in `prerender.lastPass.requestDependent`. Stops at `maxCachedDocuments`.
+   * Off until called; a second call returns the same handle. Call `stop()` on shutdown.
+   */
+  startPrerender(options?: PrerenderOptions): Pick<Prerenderer, 'stop'>
 }
 
 /**
@@ -71,32 +71,14 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
   const { inventory, store, logger } = deps
   const publicUrl = deps.publicUrl || undefined
   const renderGroup = deps.renderGroup ?? renderGroupTemplate
-  const cache = createDocumentCache(() => [inventory.generation(), store.generation()], deps.maxCachedDocuments)
-  const builds = { metaData: 0, vendorData: 0, networkConfig: 0, group: 0 }
-  const hits = { metaData: 0, vendorData: 0, networkConfig: 0, group: 0 }
+  const generations = () => [inventory.generation(), store.generation()]
+  const cache = createDocumentCache(generations, deps.maxCachedDocuments)
+  const builds = zeroDocumentCounts()
+  const hits = zeroDocumentCounts()
   const degraded: Record<DegradedRoute, number> = { 'vendor-data': 0, 'network-config': 0 }
   const currentIndex = indexLoader(store)
 
-  const metaDataDocument = (node: InventoryNode, index: ResourceIndex): MetaDataDocument =>
-    buildMetaData({
-      node,
-      clusterDefaults: index.clusterDefaults?.spec,
-      instanceInfo: index.instanceInfo(node.xname)?.spec,
-      groupSpec: (label) => index.group(label)?.spec,
-      publicUrl,
-    })
-  /** NC-14 base for NC-13; NC-17: unreadable memberships count as none, and as a degraded answer (throws). */
-  const vendorDataBase = (node: InventoryNode, index: ResourceIndex, request: RequestContext): string | undefined => {
-    if (node.groups === undefined) throw new Error('group memberships unavailable')
-    return resolveBaseUrl({
-      instanceInfo: index.instanceInfo(node.xname)?.spec,
-      clusterDefaults: index.clusterDefaults?.spec,
-      publicUrl,
-      request,
-    })
-  }
-  const vendorDataBody = (node: InventoryNode, index: ResourceIndex, base: string | undefined): string =>
-    buildVendorData(node.groups ?? [], (label) => index.group(label)?.spec, base)
+  const build = createNoCloudBuilders({ publicUrl, renderGroup })
   const degrade = (
     route: DegradedRoute,
     node: InventoryNode,
@@ -131,7 +113,7 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
 
     async metaData(node) {
       const epoch = cache.epoch()
-      const key = `meta-data\0${node.xname}`
+      const key = metaDataKey(node.xname)
       const hit = epoch.get(key, node)
       if (hit) {
         hits.metaData += 1
@@ -139,7 +121,7 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
       }
       const index = await currentIndex()
       builds.metaData += 1
-      const doc = { body: renderMetaData(metaDataDocument(node, index)), contentType: NOCLOUD_CONTENT_TYPES.metaData }
+      const doc = { body: build.metaData(node, index), contentType: NOCLOUD_CONTENT_TYPES.metaData }
       epoch.set(key, node, doc)
       return doc
     },
@@ -148,15 +130,15 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
       try {
         const epoch = cache.epoch()
         const index = await currentIndex()
-        const base = vendorDataBase(node, index, request)
-        const key = `vendor-data\0${node.xname}\0${base ?? ''}`
+        const base = build.vendorDataBase(node, index, request)
+        const key = vendorDataKey(node.xname, base)
         const hit = epoch.get(key, node)
         if (hit) {
           hits.vendorData += 1
           return hit
         }
         builds.vendorData += 1
-        const doc = { body: vendorDataBody(node, index, base), contentType: NOCLOUD_CONTENT_TYPES.vendorData }
+        const doc = { body: build.vendorData(node, index, base), contentType: NOCLOUD_CONTENT_TYPES.vendorData }
         epoch.set(key, node, doc)
         return doc
       } catch (cause) {
@@ -167,14 +149,14 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
     async networkConfig(node, request) {
       try {
         const epoch = cache.epoch()
-        const key = `network-config\0${node.xname}`
+        const key = networkConfigKey(node.xname)
         const hit = epoch.get(key, node)
         if (hit) {
           hits.networkConfig += 1
           return hit
         }
         builds.networkConfig += 1
-        const doc = { body: buildNetworkConfig(node), contentType: NOCLOUD_CONTENT_TYPES.networkConfig }
+        const doc = { body: build.networkConfig(node), contentType: NOCLOUD_CONTENT_TYPES.networkConfig }
         epoch.set(key, node, doc)
         return doc
       } catch (cause) {
@@ -186,7 +168,7 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
       // NC-16, first failing check answers. Step 1 (resolving the node) is the caller's.
       checkMembership(node, group)
       const epoch = cache.epoch()
-      const key = `group\0${node.xname}\0${group}`
+      const key = groupDocumentKey(node.xname, group)
       const hit = epoch.get(key, node)
       if (hit) {
         hits.group += 1
@@ -194,13 +176,20 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
       }
       const index = await currentIndex()
       builds.group += 1
-      const doc = { body: groupBody(node, index, index.group(group)?.spec), contentType: NOCLOUD_CONTENT_TYPES.group }
+      const doc = { body: build.group(node, index, index.group(group)?.spec), contentType: NOCLOUD_CONTENT_TYPES.group }
       epoch.set(key, node, doc)
       return doc
     },
 
-    stats: () => ({ builds: { ...builds }, hits: { ...hits }, degraded: { ...degraded }, cachedDocuments: cache.size() }),
+    stats: () => ({
+      builds: { ...builds },
+      hits: { ...hits },
+      degraded: { ...degraded },
+      cachedDocuments: cache.size(),
+      prerender: prerenderer?.stats() ?? IDLE_PRERENDER,
+    }),
   }
+  let prerenderer: Prerenderer | undefined
   return {
     ...service,
     // Built beside the service from the same pieces, so a preview shows the very bytes a node gets.
@@ -209,42 +198,43 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
       renderPreview(request, {
         inventory,
         loadIndex: currentIndex,
-        metaData: (node, index) => renderMetaData(metaDataDocument(node, index)),
-        vendorData: (node, index, context) => vendorDataBody(node, index, vendorDataBase(node, index, context)),
-        networkConfig: (node) => buildNetworkConfig(node),
+        metaData: build.metaData,
+        vendorData: (node, index, context) => build.vendorData(node, index, build.vendorDataBase(node, index, context)),
+        networkConfig: build.networkConfig,
         group: (node, index, group, spec) => {
           checkMembership(node, group)
-          return groupBody(node, index, spec)
+          return build.group(node, index, spec)
         },
       }),
-  }
-
-  /** NC-16 steps 4–8 for a member node, with the group's spec (`undefined`: no stored Group). */
-  function groupBody(node: InventoryNode, index: ResourceIndex, spec: GroupSpec | undefined): string {
-    if (spec === undefined) return CLOUD_CONFIG_HEADER
-    let metaData: MetaDataDocument
-    try {
-      metaData = metaDataDocument(node, index)
-    } catch (cause) {
-      throw new MetadataError('COMPONENT_UNAVAILABLE', 'component information not available', { cause })
-    }
-    switch (templateKind(spec.template)) {
-      case 'empty':
-        return CLOUD_CONFIG_HEADER
-      case 'jinja':
-        return spec.template
-      case 'mustache':
-        try {
-          return renderGroup(spec.template, buildTemplateContext(metaData, spec.metaData))
-        } catch (cause) {
-          if (isMetadataError(cause, 'RENDER_FAILED')) throw cause
-          throw new MetadataError('RENDER_FAILED', 'template rendering failed', { cause })
-        }
-    }
+    startPrerender(options) {
+      prerenderer ??= createPrerenderer(
+        {
+          cache,
+          generations,
+          nodes: () => inventory.nodes(),
+          nodeCount: () => inventory.health().nodes,
+          loadIndex: currentIndex,
+          documents: build.warmDocuments,
+          subscribe: (listener) => store.subscribe(listener),
+          logger,
+        },
+        options,
+      )
+      prerenderer.start()
+      return { stop: prerenderer.stop }
+    },
   }
 }
 
 // --- internal ---
+
+const IDLE_PRERENDER: PrerenderStats = {
+  enabled: false,
+  running: false,
+  builds: zeroDocumentCounts(),
+  passes: 0,
+  abandoned: 0,
+}
 
 /** NC-16 steps 2 and 3. */
 function checkMembership(node: InventoryNode, group: string): void {

@@ -1,0 +1,132 @@
+import type { GroupSpec } from '../domain/group.js'
+import { MetadataError, isMetadataError } from '../errors.js'
+import { resolveBaseUrl } from '../nocloud/base-url.js'
+import { CLOUD_CONFIG_HEADER, NOCLOUD_CONTENT_TYPES } from '../nocloud/documents.js'
+import { groupDocumentKey, metaDataKey, networkConfigKey, vendorDataKey } from '../nocloud/document-keys.js'
+import { buildMetaData, renderMetaData } from '../nocloud/meta-data.js'
+import type { MetaDataDocument } from '../nocloud/meta-data-document.js'
+import { buildNetworkConfig } from '../nocloud/network-config.js'
+import type { ResourceIndex } from '../nocloud/resource-index.js'
+import { buildVendorData } from '../nocloud/vendor-data.js'
+import type { InventoryNode } from '../ports/inventory.js'
+import { buildTemplateContext, templateKind, type TemplateContext } from '../templates/index.js'
+import type { RequestContext } from './nocloud-api.js'
+import type { WarmDocument } from './nocloud-prerender.js'
+
+/** What the builders need besides the node and the NC-7 index. */
+export interface BuilderOptions {
+  /** `public_url` (CFG), already `undefined` when unset. */
+  readonly publicUrl: string | undefined
+  readonly renderGroup: (template: string, context: TemplateContext) => string
+}
+
+/** The NoCloud document bodies, without cache or counters; shared by the routes, the preview and the pre-render. */
+export interface NoCloudBuilders {
+  /** NC-5 / NC-12 body. */
+  metaData(node: InventoryNode, index: ResourceIndex): string
+  /** NC-14 base for NC-13; throws when memberships are unreadable (an NC-17 degraded answer). */
+  vendorDataBase(node: InventoryNode, index: ResourceIndex, request: RequestContext): string | undefined
+  /** NC-13 body with a base already chosen. */
+  vendorData(node: InventoryNode, index: ResourceIndex, base: string | undefined): string
+  /** NC-15 body. */
+  networkConfig(node: InventoryNode): string
+  /** NC-16 steps 4–8 for a member node, with the group's spec (`undefined`: no stored Group). */
+  group(node: InventoryNode, index: ResourceIndex, spec: GroupSpec | undefined): string
+  /**
+   * The documents of `node` a pre-render may cache (OPS-7), with the very keys and bytes the routes use:
+   * meta-data, network-config, vendor-data, and one per membership that is a stored Group. Nothing for memberships
+   * when they are unreadable (those answers are never cached). vendor-data is marked request-dependent, not built,
+   * when no InstanceInfo, ClusterDefaults or `public_url` decides its base (NC-14 step 4 needs the request's host).
+   */
+  warmDocuments(node: InventoryNode, index: ResourceIndex): WarmDocument[]
+}
+
+/** Creates the {@link NoCloudBuilders}. */
+export function createNoCloudBuilders(options: BuilderOptions): NoCloudBuilders {
+  const { publicUrl, renderGroup } = options
+
+  const metaDataDocument = (node: InventoryNode, index: ResourceIndex): MetaDataDocument =>
+    buildMetaData({
+      node,
+      clusterDefaults: index.clusterDefaults?.spec,
+      instanceInfo: index.instanceInfo(node.xname)?.spec,
+      groupSpec: (label) => index.group(label)?.spec,
+      publicUrl,
+    })
+
+  const builders: NoCloudBuilders = {
+    metaData: (node, index) => renderMetaData(metaDataDocument(node, index)),
+    vendorDataBase(node, index, request) {
+      if (node.groups === undefined) throw new Error('group memberships unavailable')
+      return resolveBaseUrl({
+        instanceInfo: index.instanceInfo(node.xname)?.spec,
+        clusterDefaults: index.clusterDefaults?.spec,
+        publicUrl,
+        request,
+      })
+    },
+    vendorData: (node, index, base) => buildVendorData(node.groups ?? [], (label) => index.group(label)?.spec, base),
+    networkConfig: (node) => buildNetworkConfig(node),
+    group(node, index, spec) {
+      if (spec === undefined) return CLOUD_CONFIG_HEADER
+      let metaData: MetaDataDocument
+      try {
+        metaData = metaDataDocument(node, index)
+      } catch (cause) {
+        throw new MetadataError('COMPONENT_UNAVAILABLE', 'component information not available', { cause })
+      }
+      switch (templateKind(spec.template)) {
+        case 'empty':
+          return CLOUD_CONFIG_HEADER
+        case 'jinja':
+          return spec.template
+        case 'mustache':
+          try {
+            return renderGroup(spec.template, buildTemplateContext(metaData, spec.metaData))
+          } catch (cause) {
+            if (isMetadataError(cause, 'RENDER_FAILED')) throw cause
+            throw new MetadataError('RENDER_FAILED', 'template rendering failed', { cause })
+          }
+      }
+    },
+    warmDocuments(node, index) {
+      const { xname } = node
+      const docs: WarmDocument[] = [
+        {
+          kind: 'metaData',
+          key: metaDataKey(xname),
+          build: () => ({ body: builders.metaData(node, index), contentType: NOCLOUD_CONTENT_TYPES.metaData }),
+        },
+        {
+          kind: 'networkConfig',
+          key: networkConfigKey(xname),
+          build: () => ({ body: builders.networkConfig(node), contentType: NOCLOUD_CONTENT_TYPES.networkConfig }),
+        },
+      ]
+      const { groups } = node
+      if (groups === undefined) return docs
+      // Without a request, NC-14 stops at step 3: a base found here is the one every request gets.
+      const base = builders.vendorDataBase(node, index, {})
+      docs.push(
+        base === undefined
+          ? { kind: 'vendorData', requestDependent: true }
+          : {
+              kind: 'vendorData',
+              key: vendorDataKey(xname, base),
+              build: () => ({ body: builders.vendorData(node, index, base), contentType: NOCLOUD_CONTENT_TYPES.vendorData }),
+            },
+      )
+      for (const group of groups) {
+        const spec = index.group(group)?.spec
+        if (spec === undefined) continue
+        docs.push({
+          kind: 'group',
+          key: groupDocumentKey(xname, group),
+          build: () => ({ body: builders.group(node, index, spec), contentType: NOCLOUD_CONTENT_TYPES.group }),
+        })
+      }
+      return docs
+    },
+  }
+  return builders
+}
