@@ -128,6 +128,11 @@ describe('NoCloud pre-render (OPS-7)', () => {
         createdAt: '2025-06-01T00:00:00.000Z',
       }),
     )
+    // The write abandons the pass at once; the next pass starts when a check finds the generations held still.
+    expect(service.stats().prerender).toMatchObject({ running: false, abandoned: 1 })
+    sched.tick()
+    expect(sched.pending()).toBe(1) // only the abandoned pass's next slice, which will do nothing
+    sched.tick()
     await sched.drain()
 
     expect(service.stats().prerender).toMatchObject({ passes: 1, abandoned: 1 })
@@ -144,7 +149,9 @@ describe('NoCloud pre-render (OPS-7)', () => {
     const { service, inventory, sched } = warmed({ nodes: clusterNodes(100) })
     await sched.steps(5)
     inventory.setNodes(clusterNodes(100).map((n) => ({ ...n, nid: n.nid + 5000 })))
-    sched.tick()
+    sched.tick() // notices the swap: abandons
+    expect(service.stats().prerender).toMatchObject({ running: false, abandoned: 1 })
+    sched.tick() // unchanged since the last check: starts over
     await sched.drain()
     expect(service.stats().prerender).toMatchObject({ passes: 1, abandoned: 1 })
     const node = await inventory.node(clusterNodes(1)[0]!.xname)
@@ -152,6 +159,20 @@ describe('NoCloud pre-render (OPS-7)', () => {
     expect(service.stats().builds.metaData).toBe(0)
     sched.tick() // nothing changed: no new pass
     expect(sched.pending()).toBe(0)
+  })
+
+  it('starts no pass while writes keep coming (a /wg-init burst), and one when they stop', async () => {
+    const { service, store, sched } = warmed({ nodes: clusterNodes(20) })
+    await sched.drain()
+    for (let i = 0; i < 3; i++) {
+      await store.create(storedResource('Group', { metadata: { name: `burst${i}` }, spec: { template: '' } }, { uid: `group-0000001${i}` }))
+      sched.tick()
+      expect(sched.pending()).toBe(0)
+    }
+    sched.tick()
+    await sched.drain()
+    expect(service.stats().prerender).toMatchObject({ passes: 2, abandoned: 0 })
+    expect(service.stats().prerender.builds.metaData).toBe(40)
   })
 
   it('warms only up to maxCachedDocuments, without evicting, and says so', async () => {

@@ -30,8 +30,10 @@ export interface PrerenderOptions {
   /** Work per slice before yielding, in milliseconds (at least one node per slice). Default 4. */
   readonly sliceMs?: number
   /**
-   * How often the inventory generation is compared, in milliseconds: the Inventory port has no change event,
-   * so a snapshot swap is noticed within this delay. Store writes are noticed at once (`subscribe`). Default 1000.
+   * How often the generations are compared, in milliseconds. A new pass starts once they have held still from one
+   * check to the next, so warming begins 1–2 intervals after the last change: a burst of writes (e.g. /wg-init
+   * storing WireGuardPeers, WG-6, which also empties the cache) costs no pass per write. A store write abandons the
+   * running pass at once; the Inventory port has no change event, so a snapshot swap is noticed here. Default 500.
    */
   readonly pollMs?: number
   /** Default {@link defaultWarmScheduler}. */
@@ -71,7 +73,7 @@ export interface PrerenderStats {
   readonly builds: DocumentCounts
   /** Passes that reached their end (or the cap). */
   readonly passes: number
-  /** Passes given up because a generation changed under them, then started over. */
+  /** Passes given up because a generation changed under them (a new one starts once the generations settle). */
   readonly abandoned: number
   /** The last finished pass; absent before the first. */
   readonly lastPass?: PrerenderPass
@@ -112,29 +114,42 @@ export interface Prerenderer {
  * The OPS-7 pre-render: after start and after every inventory or store generation change, every node's documents
  * are rendered into the cache in slices of about `sliceMs`, yielding between slices, so a boot storm finds them
  * cached while requests stay fast (a request for a node not reached yet renders it as usual). A generation change
- * abandons the pass and starts over; the cache's epoch guard keeps an old generation's document from ever being
- * stored under a new one. Failures are counted, never thrown, and one info line summarises each finished pass.
+ * abandons the pass, and a new one starts once the generations settle (see `pollMs`); the cache's epoch guard keeps
+ * an old generation's document from ever being stored under a new one. Failures are counted, never thrown, and one info line summarises each finished pass.
  */
 export function createPrerenderer<I>(source: PrerenderSource<I>, options: PrerenderOptions = {}): Prerenderer {
-  const { sliceMs = 4, pollMs = 1000, scheduler = defaultWarmScheduler, clock = systemClock } = options
+  const { sliceMs = 4, pollMs = 500, scheduler = defaultWarmScheduler, clock = systemClock } = options
   const builds = zeroDocumentCounts()
   const counters = { passes: 0, abandoned: 0 }
   let lastPass: PrerenderPass | undefined
   let state: 'idle' | 'started' | 'stopped' = 'idle'
   let pass: Pass | undefined
   let doneFor: readonly number[] | undefined
+  let lastSeen: readonly number[] = []
   let teardown: (() => void)[] = []
 
-  const kick = (): void => {
-    if (state !== 'started') return
-    const generations = source.generations()
-    if (pass !== undefined) {
-      if (same(pass.generations, generations)) return
-      counters.abandoned += 1
-    } else if (doneFor !== undefined && same(doneFor, generations)) return
+  /** Drops the running pass if its generations are gone. */
+  const abandonStale = (generations: readonly number[]): void => {
+    if (pass === undefined || same(pass.generations, generations)) return
+    pass = undefined
+    counters.abandoned += 1
+  }
+  const begin = (generations: readonly number[]): void => {
+    if (pass !== undefined || (doneFor !== undefined && same(doneFor, generations))) return
     const next = newPass(generations, clock.now())
     pass = next
     scheduler.soon(() => void run(next))
+  }
+  const check = (): void => {
+    if (state !== 'started') return
+    const generations = source.generations()
+    const settled = same(lastSeen, generations)
+    lastSeen = generations
+    abandonStale(generations)
+    if (settled) begin(generations)
+  }
+  const onWrite = (): void => {
+    if (state === 'started') abandonStale(source.generations())
   }
 
   async function run(p: Pass): Promise<void> {
@@ -147,14 +162,14 @@ export function createPrerenderer<I>(source: PrerenderSource<I>, options: Preren
       index = await source.loadIndex()
     } catch (cause) {
       if (pass !== p) return
-      pass = undefined // doneFor unchanged: the next check or write tries again.
+      pass = undefined // doneFor unchanged: the next check tries again.
       source.logger.info('NoCloud pre-render failed', { error: describe(cause) })
       return
     }
     const iterator = source.nodes()[Symbol.iterator]()
     const slice = (): void => {
       if (pass !== p) return
-      if (!same(p.generations, source.generations())) return kick()
+      if (!same(p.generations, source.generations())) return abandonStale(source.generations())
       const began = clock.now()
       p.slices += 1
       try {
@@ -223,8 +238,9 @@ export function createPrerenderer<I>(source: PrerenderSource<I>, options: Preren
     start() {
       if (state !== 'idle') return
       state = 'started'
-      teardown = [source.subscribe(kick), scheduler.every(kick, pollMs)]
-      kick()
+      teardown = [source.subscribe(onWrite), scheduler.every(check, pollMs)]
+      lastSeen = source.generations()
+      begin(lastSeen)
     },
     stop() {
       if (state === 'stopped') return

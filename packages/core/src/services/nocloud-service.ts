@@ -51,11 +51,13 @@ export interface InstrumentedNoCloudService extends NoCloudService, NoCloudPrevi
   stats(): NoCloudStats
   /**
    * OPS-7: renders every node's meta-data, network-config, vendor-data and group documents (one per membership that
-   * is a stored Group) into the cache in the background, now and after every inventory snapshot or store change,
-   * in slices of a few milliseconds, so a boot storm finds them cached. vendor-data is skipped for a node whose
+   * is a stored Group) into the cache in the background, now and after every inventory snapshot or store change
+   * (once the generations settle, within about 2 × `pollMs`), in slices of a few milliseconds, so a boot storm
+   * finds them cached. vendor-data is skipped for a node whose
    * NC-14 base would come from the request's host (no InstanceInfo `cloud_init_base_url`, ClusterDefaults
    * `base_url` or `public_url`): counted in `prerender.lastPass.requestDependent`. Stops at `maxCachedDocuments`.
-   * Off until called; a second call returns the same handle. Call `stop()` on shutdown.
+   * Off until called; a later call changes nothing (its options are ignored) and returns the same `stop`. Call
+   * `stop()` on shutdown.
    */
   startPrerender(options?: PrerenderOptions): Pick<Prerenderer, 'stop'>
 }
@@ -186,7 +188,7 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
       hits: { ...hits },
       degraded: { ...degraded },
       cachedDocuments: cache.size(),
-      prerender: prerenderer?.stats() ?? IDLE_PRERENDER,
+      prerender: prerenderer?.stats() ?? idlePrerenderStats(),
     }),
   }
   let prerenderer: Prerenderer | undefined
@@ -228,12 +230,8 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
 
 // --- internal ---
 
-const IDLE_PRERENDER: PrerenderStats = {
-  enabled: false,
-  running: false,
-  builds: zeroDocumentCounts(),
-  passes: 0,
-  abandoned: 0,
+function idlePrerenderStats(): PrerenderStats {
+  return { enabled: false, running: false, builds: zeroDocumentCounts(), passes: 0, abandoned: 0 }
 }
 
 /** NC-16 steps 2 and 3. */
