@@ -29,9 +29,30 @@ export interface HttpReply {
  * `Error` whose message reads well after a prefix (`connect ECONNREFUSED …`, `timeout after 10000 ms`).
  */
 export async function send(req: HttpRequest): Promise<HttpReply> {
+  const res = await open(req)
+  const text = await res.text()
+  return { status: res.status, contentType: res.contentType, text }
+}
+
+/** An answer whose body is still to be read; every way of reading it rejects like {@link send}. */
+export interface HttpResponse {
+  readonly status: number
+  readonly contentType: string
+  /** The body as it arrives (SMD-7 bulk payloads are read in pieces, OPS-7). */
+  chunks(): AsyncIterable<Uint8Array>
+  /** The whole body as text (UTF-8, a leading BOM dropped). */
+  text(): Promise<string>
+  /** Reads and drops the body, so the connection can be reused. */
+  dump(): Promise<void>
+}
+
+/** Sends `req` and resolves once the status and headers are in; rejects like {@link send}. */
+export async function open(req: HttpRequest): Promise<HttpResponse> {
   const signal = AbortSignal.timeout(req.timeoutMs)
+  const fail = (err: unknown): Error => new Error(transportMessage(err, req.timeoutMs), { cause: err })
+  let res: Dispatcher.ResponseData
   try {
-    const res = await request(req.url, {
+    res = await request(req.url, {
       method: req.method,
       headers: req.headers,
       body: req.body ?? null,
@@ -40,11 +61,23 @@ export async function send(req: HttpRequest): Promise<HttpReply> {
       bodyTimeout: req.timeoutMs,
       ...(req.dispatcher ? { dispatcher: req.dispatcher } : {}),
     })
-    const text = await res.body.text()
-    const contentType = res.headers['content-type']
-    return { status: res.statusCode, contentType: typeof contentType === 'string' ? contentType : '', text }
   } catch (err) {
-    throw new Error(transportMessage(err, req.timeoutMs), { cause: err })
+    throw fail(err)
+  }
+  const { body } = res
+  const contentType = res.headers['content-type']
+  return {
+    status: res.statusCode,
+    contentType: typeof contentType === 'string' ? contentType : '',
+    async *chunks() {
+      try {
+        for await (const chunk of body) yield chunk as Uint8Array
+      } catch (err) {
+        throw fail(err)
+      }
+    },
+    text: () => body.text().catch((err: unknown) => Promise.reject(fail(err))),
+    dump: () => body.dump().catch((err: unknown) => Promise.reject(fail(err))),
   }
 }
 
@@ -87,15 +120,20 @@ export function smdTransportError(err: unknown, path: string): MetadataError {
 }
 
 /** Parses an SMD JSON body; an empty or blank body reads as `null`. Bad JSON rejects with INVENTORY_UNAVAILABLE. */
-export function smdJson(reply: HttpReply, path: string): unknown {
-  if (reply.text.trim() === '') return null
+export function smdJson(text: string, path: string): unknown {
+  if (text.trim() === '') return null
   try {
-    return JSON.parse(reply.text) as unknown
+    return JSON.parse(text) as unknown
   } catch (err) {
-    throw new MetadataError('INVENTORY_UNAVAILABLE', `invalid SMD response from ${path}: ${(err as Error).message}`, {
-      cause: err,
-    })
+    throw smdSyntaxError(err, path)
   }
+}
+
+/** The SMD-6 error for a body that is not JSON; `err` is JSON.parse's SyntaxError. */
+export function smdSyntaxError(err: unknown, path: string): MetadataError {
+  return new MetadataError('INVENTORY_UNAVAILABLE', `invalid SMD response from ${path}: ${(err as Error).message}`, {
+    cause: err,
+  })
 }
 
 function problemDetail(text: string): string | undefined {

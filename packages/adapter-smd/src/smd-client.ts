@@ -1,13 +1,17 @@
 import type { Dispatcher } from 'undici'
 import { MetadataError, isMetadataError, silentLogger, type Logger, type TokenSource } from '@metadata-service/core'
-import { send, smdJson, smdStatusError, smdTransportError, type HttpReply } from './_request.js'
-import { ipKey } from './snapshot.js'
+import { COMPONENTS, ENDPOINTS, INTERFACES, MEMBERSHIPS, readBulkPayload, type BulkPayload, type PayloadSink } from './_bulk-read.js'
+import { open, smdJson, smdStatusError, smdTransportError, type HttpResponse } from './_request.js'
+import { createSnapshotBuilder, ipKey, type SmdSnapshot, type SnapshotBuilder } from './snapshot.js'
 import {
   parseComponents,
   parseEndpoints,
   parseInterfaces,
   parseMemberships,
   type WireBulk,
+  type WireComponent,
+  type WireEndpoint,
+  type WireInterface,
   type WireMembership,
 } from './wire.js'
 
@@ -20,6 +24,11 @@ export interface SmdClient {
   readonly baseUrl: string
   /** The four bulk calls, concurrently (SMD-7). Rejects with INVENTORY_UNAVAILABLE or TOKEN_UNAVAILABLE. */
   bulk(): Promise<WireBulk>
+  /**
+   * The four bulk calls, concurrently, each payload indexed into the snapshot while it arrives (SMD-7, SMD-9,
+   * OPS-7): what `buildSnapshot(await bulk(), logger)` gives, without holding the payloads. Rejects as `bulk`.
+   */
+  bulkSnapshot(logger: Logger): Promise<SmdSnapshot>
   /**
    * The xname of the component owning exactly `ip` (SMD-4 live lookup). Rejects with
    * `MetadataError('NODE_NOT_FOUND', 'no component found for IP <ip>')` when none does (SMD-6), else as `bulk`.
@@ -64,45 +73,108 @@ export function createSmdClient(options: SmdClientOptions): SmdClient {
   const timeoutMs = options.timeoutMs ?? 10_000
   const userAgent = `metadata-service/${options.userAgentVersion}`
 
-  const attempt = async (path: string, token: string | undefined): Promise<HttpReply> => {
+  const attempt = async (path: string, token: string | undefined): Promise<HttpResponse> => {
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': userAgent }
     if (token !== undefined) headers.authorization = `Bearer ${token}`
     try {
-      return await send({ method: 'GET', url: baseUrl + path, headers, timeoutMs, dispatcher })
+      return await open({ method: 'GET', url: baseUrl + path, headers, timeoutMs, dispatcher })
     } catch (err) {
       throw smdTransportError(err, path)
     }
   }
 
-  /** GET with the SMD-13 rule; resolves `undefined` for a 404 when `absentOn404`. */
-  const get = async (path: string, absentOn404 = false): Promise<unknown> => {
+  /** Reads a body with `read`; a failure while reading is a transport error (SMD-6). */
+  const reading = async <T>(path: string, read: () => Promise<T>): Promise<T> => {
+    try {
+      return await read()
+    } catch (err) {
+      throw isMetadataError(err) ? err : smdTransportError(err, path)
+    }
+  }
+
+  /**
+   * GET with the SMD-13 rule. Resolves the 2xx response still unread, or `undefined` for a 404 when
+   * `absentOn404`; rejects with the SMD-6 error for any other status.
+   */
+  const respond = async (path: string, absentOn404: boolean): Promise<HttpResponse | undefined> => {
     let token = await tokenSource.token()
-    let reply = await attempt(path, token)
-    if (reply.status === 401) {
+    let res = await attempt(path, token)
+    if (res.status === 401) {
       if (tokenSource.mode === 'static') {
         logger.warn('SMD rejected the static token (401)', { path })
       } else {
         // One single-flight refresh and one retry; a second 401 fails the request (SMD-13).
+        await reading(path, () => res.dump())
         token = await tokenSource.refreshAfterRejection(token)
-        reply = await attempt(path, token)
+        res = await attempt(path, token)
       }
     }
-    if (reply.status === 404 && absentOn404) return undefined
-    if (reply.status < 200 || reply.status > 299) throw smdStatusError(reply, path)
-    return reply.status === 204 ? null : smdJson(reply, path)
+    const { status, contentType } = res
+    if (status === 404 && absentOn404) {
+      await reading(path, () => res.dump())
+      return undefined
+    }
+    if (status < 200 || status > 299) {
+      const text = await reading(path, () => res.text())
+      throw smdStatusError({ status, contentType, text }, path)
+    }
+    return res
   }
+
+  /** GET of a small payload, read whole; resolves `undefined` for a 404 when `absentOn404`. */
+  const get = async (path: string, absentOn404 = false): Promise<unknown> => {
+    const res = await respond(path, absentOn404)
+    if (res === undefined) return undefined
+    const text = await reading(path, () => res.text())
+    return res.status === 204 ? null : smdJson(text, path)
+  }
+
+  /** GET of a bulk payload into `sink`, read in cuts as it arrives (OPS-7). */
+  const stream = async <T>(payload: BulkPayload<T>, sink: PayloadSink<T>): Promise<void> => {
+    const res = await respond(payload.path, false)
+    if (res === undefined) return
+    if (res.status === 204) {
+      await reading(payload.path, () => res.dump())
+      for (const record of payload.parse(null)) sink.add(record)
+      return
+    }
+    await reading(payload.path, () => readBulkPayload(res.chunks(), payload, sink))
+  }
+
+  /** A sink into `list`. */
+  const collect = <T>(list: T[]): PayloadSink<T> => ({ add: (r) => void list.push(r), reset: () => void list.splice(0) })
+  /** A sink into one part of `builder`. */
+  const feed = <T>(builder: SnapshotBuilder, payload: BulkPayload<T>, add: (r: T) => void): PayloadSink<T> => ({
+    add,
+    reset: () => builder.reset(payload.part),
+  })
 
   const enc = encodeURIComponent
   return {
     baseUrl,
     async bulk() {
-      const [components, interfaces, memberships, endpoints] = await Promise.all([
-        get('/State/Components').then(parseComponents),
-        get('/Inventory/EthernetInterfaces').then(parseInterfaces),
-        get('/memberships').then(parseMemberships),
-        get('/Inventory/ComponentEndpoints').then(parseEndpoints),
+      const components: WireComponent[] = []
+      const interfaces: WireInterface[] = []
+      const memberships: WireMembership[] = []
+      const endpoints: WireEndpoint[] = []
+      await Promise.all([
+        stream(COMPONENTS, collect(components)),
+        stream(INTERFACES, collect(interfaces)),
+        stream(MEMBERSHIPS, collect(memberships)),
+        stream(ENDPOINTS, collect(endpoints)),
       ])
       return { components, interfaces, memberships, endpoints }
+    },
+
+    async bulkSnapshot(snapshotLogger) {
+      const builder = createSnapshotBuilder(snapshotLogger)
+      await Promise.all([
+        stream(COMPONENTS, feed(builder, COMPONENTS, (c) => builder.component(c))),
+        stream(INTERFACES, feed(builder, INTERFACES, (i) => builder.iface(i))),
+        stream(MEMBERSHIPS, feed(builder, MEMBERSHIPS, (m) => builder.membership(m))),
+        stream(ENDPOINTS, feed(builder, ENDPOINTS, (e) => builder.endpoint(e))),
+      ])
+      return builder.finishAsync()
     },
 
     async componentIdForIp(ip) {

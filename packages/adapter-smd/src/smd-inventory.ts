@@ -10,7 +10,7 @@ import {
 } from '@metadata-service/core'
 import { createLiveLookup, type LiveLookupResult } from './_live-lookup.js'
 import type { SmdClient } from './smd-client.js'
-import { EMPTY_SNAPSHOT, buildSnapshot, ipKey, type SmdSnapshot } from './snapshot.js'
+import { EMPTY_SNAPSHOT, ipKey, type SmdSnapshot } from './snapshot.js'
 
 /** One observation for the metrics (SVC-4 `smd_*`). */
 export type SmdMetricEvent =
@@ -106,7 +106,7 @@ export function createSmdInventory(options: SmdInventoryOptions): SmdInventory {
   const runSync = async (): Promise<boolean> => {
     const started = performance.now()
     try {
-      const next = buildSnapshot(await client.bulk(), logger)
+      const next = await client.bulkSnapshot(logger)
       if (closed) return false
       // All four calls succeeded: swap in one assignment, so readers see the old or the new snapshot (SMD-7).
       snapshot = next

@@ -4,6 +4,7 @@ import {
   endpointNics,
   membershipLabels,
   type WireBulk,
+  type WireComponent,
   type WireEndpoint,
   type WireInterface,
   type WireMembership,
@@ -24,37 +25,169 @@ export const EMPTY_SNAPSHOT: SmdSnapshot = Object.freeze({ nodes: new Map(), byI
 const MAX_CONFLICT_LOGS = 20
 
 /**
- * Builds the snapshot from the four parsed payloads. Interfaces, memberships and endpoints are indexed by xname
- * first, so the cost is linear in the payload size (100k nodes in well under a second).
+ * Builds the snapshot from the four parsed payloads (see {@link createSnapshotBuilder} for the rules). Interfaces,
+ * memberships and endpoints are indexed by xname first, so the cost is linear in the payload size.
+ */
+export function buildSnapshot(bulk: WireBulk, logger: Logger): SmdSnapshot {
+  const builder = createSnapshotBuilder(logger)
+  for (const c of bulk.components) builder.component(c)
+  for (const i of bulk.interfaces) builder.iface(i)
+  if (bulk.memberships) for (const m of bulk.memberships) builder.membership(m)
+  else builder.withoutMemberships()
+  for (const e of bulk.endpoints) builder.endpoint(e)
+  return builder.finish()
+}
+
+/** The four payloads of a sync, one record at a time in any interleaving, and the snapshot they make (SMD-9). */
+export interface SnapshotBuilder {
+  component(c: WireComponent): void
+  iface(i: WireInterface): void
+  membership(m: WireMembership): void
+  endpoint(e: WireEndpoint): void
+  /** Memberships could not be read: every node gets `groups: undefined` (NC-17). */
+  withoutMemberships(): void
+  /** Forgets what one payload delivered so far (its records turned out to be replaced). */
+  reset(part: SnapshotPart): void
+  /** The snapshot, at once. */
+  finish(): SmdSnapshot
+  /** The snapshot, yielding to the event loop every few thousand nodes (a 100k sync must not stall requests, OPS-7). */
+  finishAsync(): Promise<SmdSnapshot>
+}
+
+/** The payload a record comes from. */
+export type SnapshotPart = 'components' | 'interfaces' | 'memberships' | 'endpoints'
+
+const NODES_PER_SLICE = 8192
+
+/**
+ * An incremental {@link buildSnapshot}, fed while the payloads arrive so that each record can be dropped once
+ * indexed (OPS-7). The result does not depend on how the four payloads interleave:
  *
- * - Components without memberships get `groups: []`; with `bulk.memberships` undefined every node gets
- *   `groups: undefined` (memberships unreadable, NC-17).
+ * - Components without memberships get `groups: []`; after `withoutMemberships()` every node gets
+ *   `groups: undefined` (memberships unreadable, NC-17). The first record of an xname wins, in every payload.
  * - Interfaces with an empty `ComponentID` are skipped (SMD-5); interfaces of unknown components are ignored.
  * - On a duplicate IP the first owner wins (component IPs first, then each node's interfaces, nodes in SMD
  *   order) and the conflict is logged at warn level (SMD-9). Keys are canonical addresses ({@link ipKey}).
  */
-export function buildSnapshot(bulk: WireBulk, logger: Logger): SmdSnapshot {
+export function createSnapshotBuilder(logger: Logger): SnapshotBuilder {
   const intern = createInterner()
-  const interfaces = groupInterfaces(bulk.interfaces, intern)
-  const labels = bulk.memberships && groupMemberships(bulk.memberships, intern)
-  const nics = groupNics(bulk.endpoints, intern)
-  const nodes = new Map<string, InventoryNode>()
-  for (const c of bulk.components) {
-    if (nodes.has(c.ID)) continue
-    const ip = c.IP || c.IPAddress
-    const node: InventoryNode = Object.freeze({
-      xname: c.ID,
-      nid: componentNid(c),
-      role: intern(c.Role ?? ''),
-      groups: labels ? (labels.get(c.ID) ?? EMPTY) : undefined,
-      interfaces: interfaces.get(c.ID) ?? EMPTY,
-      nics: nics.get(c.ID) ?? EMPTY,
-      ...(ip ? { componentIp: ip } : {}),
-      ...(c.MAC ? { componentMac: c.MAC } : {}),
-    })
-    nodes.set(c.ID, node)
+  const shareLabels = createListSharer()
+  // Components in SMD order, as parallel columns: cheaper than one object per component until the nodes exist.
+  let ids: string[] = []
+  let nids: number[] = []
+  let roles: string[] = []
+  let ips: Array<string | undefined> = []
+  let macs: Array<string | undefined> = []
+  let interfaces = new Map<string, InventoryInterface[]>()
+  let labels: Map<string, readonly string[]> | undefined = new Map()
+  let nics = new Map<string, readonly InventoryNic[]>()
+
+  function* assemble(): Generator<undefined, SmdSnapshot> {
+    const nodes = new Map<string, InventoryNode>()
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[k]!
+      if (nodes.has(id)) continue
+      const ip = ips[k]
+      const mac = macs[k]
+      const list = interfaces.get(id)
+      const node: InventoryNode = Object.freeze({
+        xname: id,
+        nid: nids[k]!,
+        role: roles[k]!,
+        groups: labels ? (labels.get(id) ?? EMPTY) : undefined,
+        interfaces: list ? Object.freeze(list) : EMPTY,
+        nics: nics.get(id) ?? EMPTY,
+        ...(ip ? { componentIp: ip } : {}),
+        ...(mac ? { componentMac: mac } : {}),
+      })
+      nodes.set(id, node)
+      if (k % NODES_PER_SLICE === NODES_PER_SLICE - 1) yield
+    }
+    ids = []
+    nids = []
+    roles = []
+    ips = []
+    macs = []
+    interfaces = new Map()
+    nics = new Map()
+    labels = undefined
+    const byIp = yield* indexByIp(nodes, logger)
+    return Object.freeze({ nodes, byIp })
   }
-  return Object.freeze({ nodes, byIp: indexByIp(nodes, logger) })
+
+  return {
+    component(c) {
+      ids.push(c.ID)
+      nids.push(componentNid(c))
+      roles.push(intern(c.Role ?? ''))
+      ips.push(c.IP || c.IPAddress || undefined)
+      macs.push(c.MAC || undefined)
+    },
+    iface(w) {
+      const owner = w.ComponentID
+      if (!owner) return
+      const iface: InventoryInterface = Object.freeze({
+        id: w.ID ?? '',
+        description: intern(w.Description ?? ''),
+        mac: w.MACAddress ?? '',
+        type: intern(w.Type ?? ''),
+        ipAddresses: w.IPAddresses?.length
+          ? Object.freeze(w.IPAddresses.map((a) => Object.freeze({ ip: a.IPAddress ?? '', network: intern(a.Network ?? '') })))
+          : EMPTY,
+      })
+      const list = interfaces.get(owner)
+      if (list) list.push(iface)
+      else interfaces.set(owner, [iface])
+    },
+    membership(m) {
+      if (labels && !labels.has(m.id)) labels.set(m.id, shareLabels(membershipLabels(m), intern))
+    },
+    endpoint(e) {
+      if (nics.has(e.ID)) return
+      const wire = endpointNics(e)
+      if (wire.length === 0) return void nics.set(e.ID, EMPTY)
+      const list = wire.map(
+        (n): InventoryNic =>
+          Object.freeze({
+            redfishId: intern(n.RedfishId == null ? '' : String(n.RedfishId)),
+            description: intern(n.Description ?? ''),
+            mac: n.MACAddress ?? '',
+            permanentMac: n.PermanentMACAddress === n.MACAddress ? (n.MACAddress ?? '') : (n.PermanentMACAddress ?? ''),
+            enabled: n.InterfaceEnabled ?? false,
+          }),
+      )
+      nics.set(e.ID, Object.freeze(list))
+    },
+    withoutMemberships() {
+      labels = undefined
+    },
+    reset(part) {
+      if (part === 'components') {
+        ids = []
+        nids = []
+        roles = []
+        ips = []
+        macs = []
+      } else if (part === 'interfaces') interfaces = new Map()
+      else if (part === 'memberships') labels &&= new Map()
+      else nics = new Map()
+    },
+    finish() {
+      const run = assemble()
+      for (;;) {
+        const step = run.next()
+        if (step.done) return step.value
+      }
+    },
+    async finishAsync() {
+      const run = assemble()
+      for (;;) {
+        const step = run.next()
+        if (step.done) return step.value
+        await new Promise((resolve) => setImmediate(resolve))
+      }
+    },
+  }
 }
 
 const EMPTY: readonly never[] = Object.freeze([])
@@ -76,6 +209,23 @@ function createInterner(maxEntries = 10_000): Interner {
   }
 }
 
+/**
+ * Shares one frozen copy of each list of labels: most nodes of a rack have the same groups, and 100k arrays of
+ * two interned strings are ~5 MB of duplicates. Bounded like the interner.
+ */
+function createListSharer(maxEntries = 10_000): (list: readonly string[], intern: Interner) => readonly string[] {
+  const seen = new Map<string, readonly string[]>()
+  return (list, intern) => {
+    if (list.length === 0) return EMPTY
+    const key = list.join('\u0000')
+    const known = seen.get(key)
+    if (known !== undefined) return known
+    const shared = Object.freeze(list.map(intern))
+    if (seen.size < maxEntries) seen.set(key, shared)
+    return shared
+  }
+}
+
 const PLAIN_IPV4 = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/
 
 /**
@@ -86,54 +236,7 @@ export function ipKey(text: string): string {
   return PLAIN_IPV4.test(text) ? text : (parseIp(text)?.address ?? text)
 }
 
-function groupInterfaces(wire: readonly WireInterface[], intern: Interner): Map<string, InventoryInterface[]> {
-  const out = new Map<string, InventoryInterface[]>()
-  for (const w of wire) {
-    const owner = w.ComponentID
-    if (!owner) continue
-    const iface: InventoryInterface = Object.freeze({
-      id: w.ID ?? '',
-      description: intern(w.Description ?? ''),
-      mac: w.MACAddress ?? '',
-      type: intern(w.Type ?? ''),
-      ipAddresses: Object.freeze(
-        (w.IPAddresses ?? []).map((a) => Object.freeze({ ip: a.IPAddress ?? '', network: intern(a.Network ?? '') })),
-      ),
-    })
-    const list = out.get(owner)
-    if (list) list.push(iface)
-    else out.set(owner, [iface])
-  }
-  for (const list of out.values()) Object.freeze(list)
-  return out
-}
-
-function groupMemberships(wire: readonly WireMembership[], intern: Interner): Map<string, readonly string[]> {
-  const out = new Map<string, readonly string[]>()
-  for (const m of wire) if (!out.has(m.id)) out.set(m.id, Object.freeze(membershipLabels(m).map(intern)))
-  return out
-}
-
-function groupNics(wire: readonly WireEndpoint[], intern: Interner): Map<string, readonly InventoryNic[]> {
-  const out = new Map<string, readonly InventoryNic[]>()
-  for (const e of wire) {
-    if (out.has(e.ID)) continue
-    const nics = endpointNics(e).map(
-      (n): InventoryNic =>
-        Object.freeze({
-          redfishId: intern(n.RedfishId == null ? '' : String(n.RedfishId)),
-          description: intern(n.Description ?? ''),
-          mac: n.MACAddress ?? '',
-          permanentMac: n.PermanentMACAddress ?? '',
-          enabled: n.InterfaceEnabled ?? false,
-        }),
-    )
-    out.set(e.ID, Object.freeze(nics))
-  }
-  return out
-}
-
-function indexByIp(nodes: ReadonlyMap<string, InventoryNode>, logger: Logger): Map<string, InventoryNode> {
+function* indexByIp(nodes: ReadonlyMap<string, InventoryNode>, logger: Logger): Generator<undefined, Map<string, InventoryNode>> {
   const byIp = new Map<string, InventoryNode>()
   let conflicts = 0
   const add = (text: string, node: InventoryNode): void => {
@@ -150,8 +253,10 @@ function indexByIp(nodes: ReadonlyMap<string, InventoryNode>, logger: Logger): M
     }
   }
   for (const node of nodes.values()) if (node.componentIp) add(node.componentIp, node)
+  let k = 0
   for (const node of nodes.values()) {
     for (const iface of node.interfaces) for (const a of iface.ipAddresses) add(a.ip, node)
+    if (++k % NODES_PER_SLICE === 0) yield
   }
   if (conflicts > MAX_CONFLICT_LOGS) logger.warn('duplicate IPs in SMD inventory', { conflicts })
   return byIp

@@ -104,13 +104,20 @@ export function endpointNics(e: WireEndpoint): readonly WireNic[] {
 
 /**
  * Parses an SMD payload with `schema`. A payload that does not fit rejects with
- * `MetadataError('INVENTORY_UNAVAILABLE', 'invalid SMD <what> response: <path>: <first issue>')`.
+ * `MetadataError('INVENTORY_UNAVAILABLE', 'invalid SMD <what> response: <path>: <first issue>')`; `at` is the
+ * payload's own path inside the response (an element of a streamed list: `['Components', 7]`), default none.
  */
-export function decodeWire<T extends z.ZodType>(schema: T, payload: unknown, what: string): z.output<T> {
+export function decodeWire<T extends z.ZodType>(
+  schema: T,
+  payload: unknown,
+  what: string,
+  at: readonly PropertyKey[] = [],
+): z.output<T> {
   const result = schema.safeParse(payload)
   if (result.success) return result.data
   const issue = result.error.issues[0]
-  const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : ''
+  const path = issue ? [...at, ...issue.path] : at
+  const where = path.length > 0 ? `${path.map(String).join('.')}: ` : ''
   throw new MetadataError('INVENTORY_UNAVAILABLE', `invalid SMD ${what} response: ${where}${issue?.message ?? 'invalid'}`, {
     cause: result.error,
   })

@@ -74,9 +74,10 @@ export async function startFakeSmd(options: FakeSmdOptions = {}): Promise<FakeSm
   const prefix = (options.prefix ?? '').replace(/\/+$/, '')
   const faults = createFaultBook<FakeSmdRoute>()
   const requests: FakeSmdRequest[] = []
-  let bulkBodies = new Map<string, string>()
+  // Encoded once: at 100k nodes re-encoding ~140 MB of text per sync would slow the fake, not the client.
+  let bulkBodies = new Map<string, Buffer>()
 
-  const bulkBody = (key: 'components' | 'interfaces' | 'memberships' | 'endpoints'): string => {
+  const bulkBody = (key: 'components' | 'interfaces' | 'memberships' | 'endpoints'): Buffer => {
     let body = bulkBodies.get(key)
     if (body === undefined) {
       const value =
@@ -85,7 +86,7 @@ export async function startFakeSmd(options: FakeSmdOptions = {}): Promise<FakeSm
           : key === 'endpoints'
             ? { ComponentEndpoints: data.endpoints }
             : data[key]
-      body = JSON.stringify(value)
+      body = Buffer.from(JSON.stringify(value))
       bulkBodies.set(key, body)
     }
     return body
@@ -211,7 +212,7 @@ function routeOf(path: string, q: URLSearchParams): { route: FakeSmdRoute; rest:
   }
 }
 
-function json(res: ServerResponse, status: number, body: string): void {
+function json(res: ServerResponse, status: number, body: string | Buffer): void {
   res.writeHead(status, { 'content-type': 'application/json' })
   res.end(body)
 }

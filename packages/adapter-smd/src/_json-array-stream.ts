@@ -1,0 +1,240 @@
+// Reads the one big array of an SMD bulk body while it arrives (SMD-7, OPS-7): at 100k nodes a body is 30–60 MB,
+// and holding it as one string, then one parsed tree, then validated copies, cost seconds of GC and hundreds of
+// MB. Here the bytes are cut at top-level element boundaries (a small scanner that only tracks strings and
+// nesting), each cut of ~256 KB is handed to JSON.parse as `[…]`, and the elements go to `onElements` at once,
+// so only one cut is alive at a time and the event loop is never held for more than one cut.
+//
+// The outcome is the same as JSON.parse of the whole body (SMD-6): JSON.parse validates every cut, a cut that
+// parses is exactly a run of whole elements (a cut inside a string or a nested value cannot parse), and a body
+// that is not valid JSON throws the very SyntaxError JSON.parse(whole body) would (see _json-syntax-error.ts).
+// Bodies of any other shape (a single object, `null`, blank, a leading BOM, …) are read whole, as before.
+import { isAscii } from 'node:buffer'
+import { createSyntaxWitness, type SyntaxWitness } from './_json-syntax-error.js'
+
+/** How a body ended. */
+export type ArrayStreamEnd =
+  /** Every element was delivered. `later` holds what followed the array inside its envelope object, if anything. */
+  | { readonly kind: 'streamed'; readonly envelope: string | undefined; readonly later?: LaterKeys }
+  /** The body did not start like one of the expected shapes: its whole text (undici `text()` decoding). */
+  | { readonly kind: 'text'; readonly text: string }
+
+/** Keys after the streamed array in its envelope (`{"Components":[…],"ID":…}`), and the whole body parsed. */
+export interface LaterKeys {
+  readonly keys: ReadonlySet<string>
+  /** The body as JSON.parse reads it, except that the streamed array's elements are placeholders. */
+  readonly value: unknown
+}
+
+/** Options of {@link createJsonArrayStream}. */
+export interface JsonArrayStreamOptions {
+  /** The accepted shapes: `undefined` for a bare array, a key for `{"<key>":[…]}`. */
+  readonly envelopes: readonly (string | undefined)[]
+  /** Receives each cut's elements, with the index of the first one in the array and the envelope key. */
+  readonly onElements: (elements: unknown[], firstIndex: number, envelope: string | undefined) => void
+  /** Target cut size in bytes; default 256 KiB. */
+  readonly cutBytes?: number
+}
+
+/** Feed with {@link JsonArrayStream.push}, finish with {@link JsonArrayStream.end}. */
+export interface JsonArrayStream {
+  push(chunk: Uint8Array): void
+  /** Throws the SyntaxError JSON.parse(whole body) would throw. */
+  end(): ArrayStreamEnd
+}
+
+const HEAD_LIMIT = 512 // bytes to find the opening `[`; a body with more leading whitespace is read whole
+const WS = '[ \\t\\n\\r]*'
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true })
+const QUOTE = 0x22
+const BACKSLASH = 0x5c
+
+/** An incremental reader of one top-level JSON array (possibly in an envelope object). */
+export function createJsonArrayStream(options: JsonArrayStreamOptions): JsonArrayStream {
+  const cutBytes = options.cutBytes ?? 256 * 1024
+  const heads = options.envelopes.map((key) => ({
+    key,
+    pattern: new RegExp(key === undefined ? `^${WS}\\[` : `^${WS}\\{${WS}"${key}"${WS}:${WS}\\[`),
+  }))
+  let mode: 'head' | 'whole' | 'array' | 'tail' | 'broken' = 'head'
+  let envelope: string | undefined
+  let held: Buffer[] = [] // head or whole: every byte so far; array: the current cut; tail: after `]`
+  let heldBytes = 0
+  let depth = 1
+  let inString = false
+  let escaped = false
+  let index = 0
+  let sawComma = false
+  let witness: SyntaxWitness | undefined
+  let broken: { readonly text: string; readonly rest: RestCounter } | undefined
+
+  const hold = (bytes: Buffer): void => {
+    if (bytes.length === 0) return
+    held.push(bytes)
+    heldBytes += bytes.length
+  }
+
+  /** Parses the held bytes plus `last` as `[…]`; `trailingComma`: the cut ended at a `,` (consumed). */
+  const flush = (last: Buffer, trailingComma: boolean): void => {
+    const body = Buffer.allocUnsafe(heldBytes + last.length + 2)
+    body[0] = 0x5b
+    let at = 1
+    for (const part of held) at += part.copy(body, at)
+    last.copy(body, at)
+    body[body.length - 1] = 0x5d
+    held = []
+    heldBytes = 0
+    // JSON is UTF-8; an all-ASCII cut (the usual case) decodes by a plain copy.
+    const text = isAscii(body) ? body.toString('latin1') : utf8.decode(body)
+    const inner = text.slice(1, -1) + (trailingComma ? ',' : '')
+    let elements: unknown
+    try {
+      elements = JSON.parse(text)
+    } catch {
+      elements = undefined
+    }
+    // `[]` from a cut between two commas (or after the last one) hides a syntax error: `[1,,2]`, `[1,]`.
+    const empty = Array.isArray(elements) && elements.length === 0 && (trailingComma || sawComma)
+    if (!Array.isArray(elements) || empty) {
+      breakAt(inner)
+      return
+    }
+    sawComma ||= trailingComma
+    witness!.parsed(inner)
+    options.onElements(elements, index, envelope)
+    index += elements.length
+  }
+
+  const breakAt = (text: string): void => {
+    mode = 'broken'
+    broken = { text, rest: createRestCounter() }
+  }
+
+  /** Scans `chunk` from `from` in array mode; cuts when enough is held, switches to tail mode at the closing `]`. */
+  const scan = (chunk: Buffer, from: number): void => {
+    let i = from
+    let cut = -1
+    const n = chunk.length
+    while (i < n) {
+      if (inString) {
+        if (escaped) {
+          escaped = false
+          i++
+          continue
+        }
+        const q = chunk.indexOf(QUOTE, i)
+        let k = q < 0 ? n : q
+        while (k > i && chunk[k - 1] === BACKSLASH) k--
+        const run = (q < 0 ? n : q) - k
+        if (q < 0) {
+          escaped = (run & 1) === 1
+          i = n
+        } else {
+          if ((run & 1) === 0) inString = false
+          i = q + 1
+        }
+        continue
+      }
+      const c = chunk[i]
+      if (c === QUOTE) inString = true
+      else if (c === 0x2c) {
+        if (depth === 1) cut = i
+      } else if (c === 0x7b || c === 0x5b) depth++
+      else if ((c === 0x7d || c === 0x5d) && --depth === 0) {
+        flush(chunk.subarray(from, i), false)
+        if (mode === 'broken') {
+          broken!.rest.add(chunk.subarray(i))
+          return
+        }
+        mode = 'tail'
+        hold(chunk.subarray(i + 1))
+        return
+      }
+      i++
+    }
+    if (cut >= 0 && heldBytes + cut - from >= cutBytes) {
+      flush(chunk.subarray(from, cut), true)
+      if (mode === 'broken') broken!.rest.add(chunk.subarray(cut + 1))
+      else hold(chunk.subarray(cut + 1))
+    } else {
+      hold(chunk.subarray(from))
+    }
+  }
+
+  const tryHead = (final: boolean): void => {
+    const bytes = Buffer.concat(held, heldBytes)
+    const start = bytes.toString('latin1', 0, Math.min(bytes.length, HEAD_LIMIT))
+    for (const h of heads) {
+      const m = h.pattern.exec(start)
+      if (m === null) continue
+      mode = 'array'
+      envelope = h.key
+      witness = createSyntaxWitness(m[0])
+      held = []
+      heldBytes = 0
+      scan(bytes, m[0].length)
+      return
+    }
+    if (final || bytes.length >= HEAD_LIMIT) mode = 'whole'
+  }
+
+  return {
+    push(input) {
+      const chunk = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength)
+      if (mode === 'array') return scan(chunk, 0)
+      if (mode === 'broken') return broken!.rest.add(chunk)
+      hold(chunk)
+      if (mode === 'head') tryHead(false)
+    },
+
+    end() {
+      if (mode === 'head') tryHead(true)
+      if (mode === 'whole') return { kind: 'text', text: held.length === 0 ? '' : new TextDecoder().decode(Buffer.concat(held, heldBytes)) }
+      if (mode === 'array') {
+        // Truncated inside the array: JSON.parse stops at the end of what arrived.
+        return witness!.fail(utf8.decode(Buffer.concat(held, heldBytes)), 0)
+      }
+      if (mode === 'broken') return witness!.fail(broken!.text + broken!.rest.head(), broken!.rest.remaining())
+      const tail = utf8.decode(Buffer.concat(held, heldBytes))
+      if (new RegExp(envelope === undefined ? `^${WS}$` : `^${WS}\\}${WS}$`).test(tail)) return { kind: 'streamed', envelope }
+      // Something follows the array: a syntax error (the usual case), or more keys of the envelope object.
+      const value = witness!.parseWith(`]${tail}`)
+      const later = JSON.parse(`{${tail.replace(/^[ \t\n\r]*,/, '')}`) as Record<string, unknown>
+      return { kind: 'streamed', envelope, later: { keys: new Set(Object.keys(later)), value } }
+    },
+  }
+}
+
+/** Keeps the first characters of the rest of a broken body and counts the others (UTF-16 units, as JSON.parse). */
+interface RestCounter {
+  add(bytes: Uint8Array): void
+  head(): string
+  remaining(): number
+}
+
+const KEPT_REST = 64 // JSON.parse quotes at most 10 characters after the error
+
+function createRestCounter(): RestCounter {
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
+  let head = ''
+  let count = 0
+  return {
+    add(bytes) {
+      const text = decoder.decode(bytes, { stream: true })
+      if (head.length < KEPT_REST) {
+        const take = text.slice(0, KEPT_REST - head.length)
+        head += take
+        count += text.length - take.length
+      } else {
+        count += text.length
+      }
+    },
+    head: () => {
+      const text = decoder.decode()
+      const take = text.slice(0, Math.max(0, KEPT_REST - head.length))
+      head += take
+      count += text.length - take.length
+      return head
+    },
+    remaining: () => count,
+  }
+}

@@ -1,0 +1,54 @@
+// The exact JSON.parse error for a body read in cuts (SMD-6: `invalid SMD response from <path>: <JSON.parse
+// message>`). The message depends on the error's position, on the parser's state there, on up to 10 characters
+// either side and on the body's length. A stand-in body rebuilt from (a) the real opening up to `[`, (b) valid
+// placeholders of the same length for the cuts already dropped (`0,` and spaces), (c) the real text of the
+// last cuts, of the failing cut and of what follows it, puts JSON.parse in the same state at the same position
+// with the same neighbours, so it throws the same SyntaxError, message included.
+
+/** Remembers what {@link createJsonArrayStream} parsed, to replay a failure. */
+export interface SyntaxWitness {
+  /** A cut that parsed: its text between the brackets, with its trailing comma if it had one. */
+  parsed(text: string): void
+  /**
+   * Throws the SyntaxError of the body made of the cuts parsed so far, then `text`, then `unkept` characters that
+   * were not kept (they only matter through the body's length).
+   */
+  fail(text: string, unkept: number): never
+  /** JSON.parse of the cuts parsed so far followed by `text`; throws JSON.parse's SyntaxError. */
+  parseWith(text: string): unknown
+}
+
+// Characters of real text kept before a failing cut: JSON.parse quotes at most 10 before the error.
+const KEPT_BEFORE = 32
+
+/** A witness for a body whose array opens with `head` (e.g. `{"Components":[`). */
+export function createSyntaxWitness(head: string): SyntaxWitness {
+  const recent: string[] = []
+  let recentChars = 0
+  let dropped = 0
+
+  const body = (text: string): string => {
+    // Dropped cuts each ended with a comma, so `dropped` ≥ 2 whenever it is not 0: `0,` and padding stand in.
+    const filler = dropped === 0 ? '' : `0,${' '.repeat(dropped - 2)}`
+    return head + filler + recent.join('') + text
+  }
+
+  return {
+    parsed(text) {
+      recent.push(text)
+      recentChars += text.length
+      while (recent.length > 1 && recentChars - recent[0]!.length >= KEPT_BEFORE) {
+        const first = recent.shift()!
+        recentChars -= first.length
+        dropped += first.length
+      }
+    },
+    fail(text, unkept) {
+      // Past the ~74 kept characters after the break, only "is the error within 10 of the end" matters.
+      JSON.parse(body(text) + ' '.repeat(Math.min(unkept, 32)))
+      // Unreachable for a body the cuts could not parse; kept as the truncation message, never as success.
+      throw new SyntaxError('Unexpected end of JSON input')
+    },
+    parseWith: (text) => JSON.parse(body(text)) as unknown,
+  }
+}
