@@ -56,6 +56,10 @@ export function createDocumentCache(generations: () => readonly number[], maxEnt
           const oldest = mine.keys().next()
           if (!oldest.done) mine.delete(oldest.value)
         }
+        // V8 keeps a body built by concatenation as a rope of every piece (about 9x its length measured on a
+        // meta-data-sized text); reading a char flattens it in place, so a cached document costs its bytes (OPS-7
+        // RSS at 100,000 nodes, where the cap is reached).
+        doc.body.charCodeAt(0)
         mine.set(key, { node, doc })
       },
       full: () => mine.size >= maxEntries,
