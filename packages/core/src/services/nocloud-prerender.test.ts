@@ -2,10 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import type { Clock } from '../ports/clock.js'
 import type { InventoryNode } from '../ports/inventory.js'
+import { MetadataError } from '../errors.js'
+import type { ResourceStore } from '../ports/resource-store.js'
 import { storedResource } from '../testing/fixtures.js'
+import { createMemoryStore } from '../testing/memory-store.js'
 import { renderGroupTemplate } from '../templates/index.js'
 import type { WarmScheduler } from './nocloud-prerender.js'
-import { COMPUTE, GREEN, REQUEST, clusterNodes, rejection, setup, type SetupOptions } from './_nocloud-service.test-setup.js'
+import { COMPUTE, DEFAULT_SETUP, GREEN, REQUEST, clusterNodes, rejection, setup, type SetupOptions } from './_nocloud-service.test-setup.js'
 
 /** A scheduler driven by the test: tasks wait in a queue, intervals fire on `tick()`. */
 function manualScheduler() {
@@ -211,6 +214,25 @@ describe('NoCloud pre-render (OPS-7)', () => {
     expect(service.stats().builds.group).toBe(1)
     await service.metaData(unreadable, REQUEST)
     expect(service.stats().builds.metaData).toBe(0)
+  })
+
+  it('retries an index load that failed at each check, logging the failure once', async () => {
+    const inner = createMemoryStore(DEFAULT_SETUP)
+    let failing = true
+    const store: ResourceStore = {
+      ...inner,
+      list: (kind) => (failing ? Promise.reject(new MetadataError('STORAGE_FAILED', 'store down')) : inner.list(kind)),
+    }
+    const { service, sched, logger } = warmed({ store, nodes: clusterNodes(10) })
+    await sched.drain()
+    sched.tick()
+    await sched.drain()
+    expect(service.stats().prerender).toMatchObject({ running: false, passes: 0 })
+    expect(logger.entries).toEqual([{ level: 'info', message: 'NoCloud pre-render failed', fields: { error: 'store down' } }])
+    failing = false
+    sched.tick()
+    await sched.drain()
+    expect(service.stats().prerender).toMatchObject({ passes: 1, lastPass: { nodes: 10, documents: 45 } })
   })
 
   it('stop cancels the pass, future slices and checks', async () => {

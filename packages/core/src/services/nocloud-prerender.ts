@@ -4,6 +4,7 @@ import { systemClock, type Clock } from '../ports/clock.js'
 import type { InventoryNode } from '../ports/inventory.js'
 import type { Logger } from '../ports/logger.js'
 import type { RenderedDocument } from './nocloud-api.js'
+import { errorText } from './_error-text.js'
 
 /** How the pre-render yields the event loop between slices and waits between generation checks. */
 export interface WarmScheduler {
@@ -115,7 +116,8 @@ export interface Prerenderer {
  * are rendered into the cache in slices of about `sliceMs`, yielding between slices, so a boot storm finds them
  * cached while requests stay fast (a request for a node not reached yet renders it as usual). A generation change
  * abandons the pass, and a new one starts once the generations settle (see `pollMs`); the cache's epoch guard keeps
- * an old generation's document from ever being stored under a new one. Failures are counted, never thrown, and one info line summarises each finished pass.
+ * an old generation's document from ever being stored under a new one. Failures are counted, never thrown, and
+ * one info line summarises each finished pass.
  */
 export function createPrerenderer<I>(source: PrerenderSource<I>, options: PrerenderOptions = {}): Prerenderer {
   const { sliceMs = 4, pollMs = 500, scheduler = defaultWarmScheduler, clock = systemClock } = options
@@ -126,6 +128,7 @@ export function createPrerenderer<I>(source: PrerenderSource<I>, options: Preren
   let pass: Pass | undefined
   let doneFor: readonly number[] | undefined
   let lastSeen: readonly number[] = []
+  let failedFor: readonly number[] = []
   let teardown: (() => void)[] = []
 
   /** Drops the running pass if its generations are gone. */
@@ -162,8 +165,9 @@ export function createPrerenderer<I>(source: PrerenderSource<I>, options: Preren
       index = await source.loadIndex()
     } catch (cause) {
       if (pass !== p) return
-      pass = undefined // doneFor unchanged: the next check tries again.
-      source.logger.info('NoCloud pre-render failed', { error: describe(cause) })
+      pass = undefined // doneFor unchanged: the next check tries again, logging only the first failure.
+      if (!same(failedFor, p.generations)) source.logger.info('NoCloud pre-render failed', { error: errorText(cause) })
+      failedFor = p.generations
       return
     }
     const iterator = source.nodes()[Symbol.iterator]()
@@ -182,7 +186,7 @@ export function createPrerenderer<I>(source: PrerenderSource<I>, options: Preren
         }
       } catch (cause) {
         // A bug, not a render failure (those are caught per document): end the pass rather than crash the process.
-        source.logger.warn('NoCloud pre-render stopped', { error: describe(cause) })
+        source.logger.warn('NoCloud pre-render stopped', { error: errorText(cause) })
         return finish(p, false, began)
       }
       p.busyMs += clock.now() - began
@@ -278,8 +282,4 @@ function newPass(generations: readonly number[], startedAt: number): Pass {
 
 function same(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((g, i) => g === b[i])
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
 }

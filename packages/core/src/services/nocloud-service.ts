@@ -11,6 +11,7 @@ import type { NoCloudPreview, NoCloudService, RenderedDocument, RequestContext }
 import { createNoCloudBuilders } from './_nocloud-builders.js'
 import { createPrerenderer, type PrerenderOptions, type PrerenderStats, type Prerenderer } from './nocloud-prerender.js'
 import { renderPreview } from './_render-preview.js'
+import { errorText } from './_error-text.js'
 
 /** The routes NC-17 answers with a minimal body instead of an error. */
 export type DegradedRoute = 'vendor-data' | 'network-config'
@@ -90,7 +91,7 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
   ): RenderedDocument => {
     degraded[route] += 1
     const reqId = request?.reqId
-    logger.warn('degraded response', { ...(reqId === undefined ? {} : { reqId }), route, node: node.xname, error: describe(cause) })
+    logger.warn('degraded response', { ...(reqId === undefined ? {} : { reqId }), route, node: node.xname, error: errorText(cause) })
     deps.onDegraded?.(route)
     return { body, contentType: route === 'vendor-data' ? NOCLOUD_CONTENT_TYPES.vendorData : NOCLOUD_CONTENT_TYPES.networkConfig }
   }
@@ -265,8 +266,4 @@ function indexLoader(store: ResourceStore): () => Promise<ResourceIndex> {
     pending = { generation, promise }
     return promise
   }
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
 }
