@@ -6,7 +6,7 @@ export { createBearerAuthorizer, READ_SCOPE, WRITE_SCOPE, type BearerAuthorizerO
 export type { HealthReport } from './routes/health.js'
 export type { RequestRecord } from './middleware/request-context.js'
 export type { WireGuardEndpoints } from './wireguard-endpoints.js'
-export { createServiceMetrics, type ServiceMetrics } from './metrics/service-metrics.js'
+export { createServiceMetrics, type MetricsSnapshot, type ServiceMetrics, type ServiceMetricsOptions } from './metrics/service-metrics.js'
 export type { MetricsSources, SmdMetricsView, TokenMetricsView, WireGuardMetricsView } from './metrics/state-metrics.js'
 export type { RequestObserver } from './metrics/request-metrics.js'
 export type { RenderPreviewResponse, RenderedPreviewDocument } from './routes/render.js'

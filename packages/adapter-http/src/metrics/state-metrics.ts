@@ -1,4 +1,4 @@
-import { Counter, Gauge, type Registry } from 'prom-client'
+import { Counter, Gauge, type Aggregator, type Registry } from 'prom-client'
 import type { NoCloudStats, StoreProblem, TokenHealth, TokenMode } from '@metadata-service/core'
 import { METRIC_PREFIX } from './request-metrics.js'
 
@@ -61,10 +61,12 @@ const DOCUMENT_LABEL: Readonly<Record<(typeof DOCUMENTS)[number], string>> = {
  */
 export function registerStateMetrics(registry: Registry, sources: MetricsSources): void {
   const registers = [registry]
-  const gauge = (name: string, help: string, read: () => number) =>
-    new Gauge({ name: METRIC_PREFIX + name, help, registers, collect() { this.set(read()) } })
+  // With `--workers`, every worker mirrors the one primary's SMD, token, WireGuard and storage state: merging the
+  // workers' scrapes keeps one copy of those ('first'); per-worker NoCloud counters add up ('sum').
+  const gauge = (name: string, help: string, read: () => number, aggregator: Aggregator = 'first') =>
+    new Gauge({ name: METRIC_PREFIX + name, help, registers, aggregator, collect() { this.set(read()) } })
   const counter = (name: string, help: string, read: () => number) =>
-    new Counter({ name: METRIC_PREFIX + name, help, registers, collect() { this.reset(); this.inc(read()) } })
+    new Counter({ name: METRIC_PREFIX + name, help, registers, aggregator: 'first', collect() { this.reset(); this.inc(read()) } })
   const smd = () => sources.smd?.()
 
   gauge('smd_sync_age_seconds', 'Seconds since the last successful SMD sync (+Inf before one)', () => {
@@ -85,6 +87,7 @@ export function registerStateMetrics(registry: Registry, sources: MetricsSources
     help: 'Live SMD lookups on a snapshot miss (SMD-11), by result',
     labelNames: ['result'],
     registers,
+    aggregator: 'first',
     collect() {
       this.reset()
       const lookups = smd()?.liveLookups
@@ -97,6 +100,7 @@ export function registerStateMetrics(registry: Registry, sources: MetricsSources
     help: 'Whether SMD tokens can be obtained (TOK-9), by mode; always 1 in static mode',
     labelNames: ['mode'],
     registers,
+    aggregator: 'first',
     collect() {
       this.reset()
       const token = sources.token?.()
@@ -113,6 +117,7 @@ export function registerStateMetrics(registry: Registry, sources: MetricsSources
     help: 'Corrupt resource files excluded at startup (STO-4), by kind',
     labelNames: ['kind'],
     registers,
+    aggregator: 'first',
     collect() {
       this.reset()
       const perKind = new Map<string, number>()
@@ -148,5 +153,5 @@ export function registerStateMetrics(registry: Registry, sources: MetricsSources
     })
   perDocument('render_cache_hits_total', 'NoCloud documents answered from the rendered-document cache', (s) => s.hits)
   perDocument('render_cache_misses_total', 'NoCloud documents built because the cache had none', (s) => s.builds)
-  gauge('render_cache_documents', 'Rendered documents currently cached', () => nocloud()?.cachedDocuments ?? 0)
+  gauge('render_cache_documents', 'Rendered documents currently cached', () => nocloud()?.cachedDocuments ?? 0, 'sum')
 }
