@@ -1,23 +1,16 @@
+import cluster from 'node:cluster'
+import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
-import { createApp, createServiceMetrics, listen, type HealthReport } from '@metadata-service/adapter-http'
 import { SMD_URL_REQUIRED_MESSAGE } from '@metadata-service/adapter-smd'
-import {
-  checkWireGuardPeer,
-  createNoCloudService,
-  createResourceService,
-  parseCidr,
-  type Clock,
-  type Inventory,
-  type Logger,
-  type TokenSource,
-  type WireGuardService,
-} from '@metadata-service/core'
+import type { Clock, Logger, WireGuardService } from '@metadata-service/core'
 import { adminAuthorizerFor } from './admin-access.js'
+import { superviseWorkers } from './cluster/primary.js'
+import { startWorker } from './cluster/worker.js'
 import type { Config } from './config/schema.js'
 import { CliError } from './errors.js'
 import { openInventory } from './inventory.js'
-import { openWireGuard, wireGuardEndpoints } from './wireguard.js'
-import { metricsSources } from './metrics-sources.js'
+import { noCloudFor, serveHttp } from './serve-http.js'
+import { openWireGuard } from './wireguard.js'
 import { openStore } from './store.js'
 
 /** What the composition root needs besides the configuration. */
@@ -34,30 +27,41 @@ export interface RunningServer {
   readonly port: number
   /** Stops accepting, drains for up to `shutdown_timeout`, stops background work and releases the lock (OPS-4). */
   close(): Promise<void>
+  /** A worker of `--workers`: resolves when the primary asks it to stop (or is gone). Absent otherwise. */
+  readonly stopRequested?: Promise<string>
+}
+
+/** The server processes `workers` asks for: 0 means one per core (CFG). */
+export function workerProcesses(config: Config): number {
+  return config.workers === 0 ? availableParallelism() : config.workers
+}
+
+/** In a worker process of `--workers`, its id (1, 2, …; a replacement gets the next); else undefined. */
+export function clusterWorkerId(): number | undefined {
+  return cluster.worker?.id
 }
 
 /**
  * The composition root (OPS-1): config → lock and storage → SMD client → TokenSmith init → WireGuard and peer
- * reconcile → listen → sync. The only
- * place that wires several adapters together. On a startup failure everything already opened is closed again, so
- * the lock is released.
+ * reconcile → listen → sync. The only place that wires several adapters together. On a startup failure everything
+ * already opened is closed again, so the lock is released. With `workers` above 1 this process becomes the primary
+ * (or, forked by it, a worker) of a node:cluster group.
  */
 export async function startServer(config: Config, deps: ComposeDeps): Promise<RunningServer> {
   const { logger, clock } = deps
-  checkSupported(config, logger)
+  checkSupported(config)
   // SEC-6 is settled before the data directory is touched: a bad auth setting fails startup without a lock.
   const authorize = adminAuthorizerFor(config)
+  const processes = workerProcesses(config)
+  if (processes > 1) return cluster.isPrimary ? startPrimary(config, deps, processes) : startClusterWorker(config, deps)
 
   const dataDir = resolve(config.data_dir)
   // store=postgres: no data-dir lock (replicas share the database); data_dir still keeps the WireGuard key.
   const store = await openStore(config, logger)
   // Closed in reverse order of opening, on shutdown and on a failed start.
-  const closers: (() => Promise<void>)[] = [() => store.close()]
-  const closeAll = async () => {
-    for (const close of closers.splice(0).reverse()) {
-      await close().catch((err: unknown) => logger.error('shutdown step failed', { err }))
-    }
-  }
+  const closers = closerList(logger)
+  closers.push(() => store.close())
+  const closeAll = () => closers.closeAll()
   try {
     const { inventory, tokenSource } = await openInventory(config, {
       logger,
@@ -66,51 +70,13 @@ export async function startServer(config: Config, deps: ComposeDeps): Promise<Ru
       onOpened: (close) => closers.push(close),
     })
 
-    // WG-11: WireGuardPeers written through the resource API get the key, CIDR and address-in-use checks.
-    const resources = createResourceService({ store, clock, kindChecks: { WireGuardPeer: checkWireGuardPeer } })
     // WG-9: tunnel addresses resolve before the inventory (ID-4); the service exists once WireGuard has started.
     const tunnel: { service?: WireGuardService } = {}
-    const nocloud = createNoCloudService({
-      inventory,
-      store,
-      publicUrl: config.public_url,
-      logger,
-      tunnelResolver: (address) => tunnel.service?.resolveTunnelAddress(address),
-    })
+    const nocloud = noCloudFor(config, { inventory, store, logger }, tunnel)
     const started = await openWireGuard(config, { store, dataDir, logger, clock, resolveNode: (a) => nocloud.resolveNode(a) })
     tunnel.service = started
     closers.push(() => started.close())
-    const metrics = config.metrics
-      ? createServiceMetrics(
-          metricsSources({
-            inventory,
-            tokenSource,
-            store,
-            nocloud,
-            wireguard: () => ({ enabled: started.enabled(), peers: started.tunnelMap().size }),
-          }),
-        )
-      : undefined
-    const app = createApp(
-      {
-        resources,
-        nocloud,
-        health: () => health(inventory, tokenSource),
-        logger,
-        authorize,
-        // SVC-4 `/metrics` on the main port unless `--metrics=false`; `POST /render` is admin-guarded (SEC-6).
-        ...(metrics === undefined ? {} : { metrics }),
-        preview: nocloud,
-        wireguard: wireGuardEndpoints(started),
-      },
-      {
-        trustedProxies: config.trusted_proxies.map(parseCidr),
-        requestTimeoutMs: config.request_timeout * 1000,
-        maxInflight: config.max_inflight,
-        wireguardOnly: config.wireguard_only,
-      },
-    )
-    const http = await listen(app, { host: config.host, port: config.port })
+    const { http } = await serveHttp(config, { store, inventory, tokenSource, nocloud, wireguard: started }, { logger, clock, authorize })
     closers.push(() => http.close(config.shutdown_timeout * 1000))
     logger.info('listening', { host: http.address, port: http.port, mockSmd: config.mock_smd, wireguard: started.enabled() })
 
@@ -124,15 +90,63 @@ export async function startServer(config: Config, deps: ComposeDeps): Promise<Ru
 
 // --- internal ---
 
-/** Startup refusals and warnings for settings this release does not serve yet (kept honest in the README). */
-function checkSupported(config: Config, logger: Logger): void {
+/** Startup refusals for settings this release cannot serve (kept honest in the README). */
+function checkSupported(config: Config): void {
   if (!config.mock_smd && config.smd_url === '') throw new CliError(SMD_URL_REQUIRED_MESSAGE)
-  if (config.workers !== 1) logger.warn('workers: this release serves from one process', { workers: config.workers })
+  if (workerProcesses(config) > 1 && config.wireguard_server !== '') {
+    // wireguard-go is one device with one key owned by one process; its peers cannot be split across workers.
+    throw new CliError('workers: WireGuard bootstrap (wireguard_server) runs in one process; set workers to 1 to use it')
+  }
 }
 
-/** SVC-1: unhealthy while dynamic auth is (TOK-9), else until the first sync (SMD-14). A stale snapshot stays 200. */
-function health(inventory: Inventory, tokenSource: TokenSource | undefined): HealthReport {
-  const token = tokenSource?.health()
-  if (token !== undefined && !token.healthy) return { healthy: false, reason: token.reason ?? 'dynamic TokenSmith auth unhealthy' }
-  return inventory.health().ready ? { healthy: true } : { healthy: false, reason: 'smd initial refresh pending' }
+/** Closers run in reverse order of registration, each failure logged and skipped. */
+function closerList(logger: Logger): { push(close: () => Promise<void>): void; closeAll(): Promise<void> } {
+  const closers: (() => Promise<void>)[] = []
+  return {
+    push: (close) => void closers.push(close),
+    async closeAll() {
+      for (const close of closers.splice(0).reverse()) {
+        await close().catch((err: unknown) => logger.error('shutdown step failed', { err }))
+      }
+    },
+  }
+}
+
+/**
+ * The primary of `--workers N` (OPS-1 order without WireGuard): lock and store, SMD client, TokenSmith, then the
+ * workers listen on the shared port and the one SMD sync starts. It serves no HTTP itself.
+ */
+async function startPrimary(config: Config, deps: ComposeDeps, count: number): Promise<RunningServer> {
+  const logger = deps.logger.child({ process: 'primary' })
+  const store = await openStore(config, logger)
+  const closers = closerList(logger)
+  closers.push(() => store.close())
+  try {
+    const { inventory, tokenSource } = await openInventory(config, {
+      logger,
+      clock: deps.clock,
+      version: deps.version,
+      onOpened: (close) => closers.push(close),
+    })
+    // Structured clone keeps what JSON would lose (undefined memberships, Infinity in metrics).
+    cluster.setupPrimary({ serialization: 'advanced' })
+    const workers = superviseWorkers({ store, inventory, tokenSource, logger, forker: cluster, count })
+    // The workers drain first (OPS-4), then the inventory and the store close.
+    closers.push(() => workers.stop(config.shutdown_timeout * 1000 + 5_000))
+    const port = await workers.ready
+    logger.info('listening', { host: config.host, port, workers: count, mockSmd: config.mock_smd, wireguard: false })
+    await inventory.start()
+    return { port, close: () => closers.closeAll() }
+  } catch (err) {
+    await closers.closeAll()
+    throw err
+  }
+}
+
+/** A worker of `--workers N`: every route, from the primary's store and snapshot (see `cluster/worker.ts`). */
+async function startClusterWorker(config: Config, deps: ComposeDeps): Promise<RunningServer> {
+  const channel = cluster.worker
+  if (channel === undefined) throw new Error('not a cluster worker')
+  const running = await startWorker(config, { logger: deps.logger, clock: deps.clock, channel })
+  return { port: running.port, stopRequested: running.stopRequested, close: () => running.close() }
 }

@@ -9,8 +9,13 @@ export interface LineBatcher {
 /**
  * Batches log lines so a boot storm does not pay one stdout write (a synchronous syscall for files and pipes) per
  * request (OPS-5, OPS-7): lines queued during one turn of the event loop go out together on the next
- * `setImmediate`, or at once when `maxBytes` (default 64 KiB) is reached. Callers flush on shutdown.
+ * `setImmediate`, or as soon as `maxBytes` (UTF-8 bytes, default 64 KiB) would be exceeded. A chunk is never longer
+ * than `maxBytes` unless a single line is: worker processes sharing one stdout pipe pass `PIPE_BUF` (4096), the
+ * size up to which the kernel never interleaves two writers' chunks. Callers flush on shutdown.
  */
+/** The largest write the kernel keeps whole on a pipe shared by several processes (Linux `PIPE_BUF`). */
+export const PIPE_ATOMIC_BYTES = 4096
+
 export function createLineBatcher(sink: (chunk: string) => void, maxBytes = 64 * 1024): LineBatcher {
   let lines: string[] = []
   let bytes = 0
@@ -25,8 +30,10 @@ export function createLineBatcher(sink: (chunk: string) => void, maxBytes = 64 *
   }
   return {
     write(line) {
+      const size = Buffer.byteLength(line)
+      if (bytes > 0 && bytes + size > maxBytes) flush()
       lines.push(line)
-      bytes += line.length
+      bytes += size
       if (bytes >= maxBytes) flush()
       else if (!scheduled) {
         scheduled = true

@@ -34,13 +34,20 @@ describe('serve', () => {
     expect(run.io.stdoutText()).not.toContain('super-secret-jwt')
   })
 
-  it('logs unknown config-file keys and the settings this release does not serve', async () => {
-    const run = serve(['--workers', '2'], {}, { './config.yaml': 'mock_smd: true\nbogus_key: 1\n' })
+  it('logs unknown config-file keys', async () => {
+    const run = serve([], {}, { './config.yaml': 'mock_smd: true\nbogus_key: 1\n' })
     await listening(run)
     run.signal('SIGINT')
     expect(await run.exit).toBe(0)
     const warnings = run.logs().filter((l) => l.level === 'warn').map((l) => l.msg)
-    expect(warnings).toEqual(['unknown config key bogus_key in ./config.yaml', 'workers: this release serves from one process'])
+    expect(warnings).toEqual(['unknown config key bogus_key in ./config.yaml'])
+  })
+
+  it('refuses WireGuard with several workers before touching the data directory', async () => {
+    const run = serve(['--mock-smd', '--workers', '2', '--wireguard-server', '100.97.0.1/24'])
+    expect(await run.exit).toBe(1)
+    expect(run.io.stderrText()).toBe('Error: workers: WireGuard bootstrap (wireguard_server) runs in one process; set workers to 1 to use it\n')
+    expect(existsSync(join(dir, 'data'))).toBe(false)
   })
 
   it('refuses auth_jwks_url with an empty auth_audience (SEC-6), without touching the data directory', async () => {

@@ -2,7 +2,7 @@ import type { ArgsDef, CommandDef } from 'citty'
 import { systemClock } from '@metadata-service/core'
 import { SERVE_ARGS } from '../config/flags.js'
 import { loadConfig, redactConfig } from '../config/load.js'
-import { createLineBatcher } from '../line-batcher.js'
+import { createLineBatcher, PIPE_ATOMIC_BYTES } from '../line-batcher.js'
 import { createLogger } from '../logger.js'
 import { VERSION_INFO } from '../version-info.js'
 import { leafCommand, PROGRAM, type CliContext } from './command.js'
@@ -23,28 +23,34 @@ export function serveCommand(ctx: CliContext): CommandDef<ArgsDef> {
     args: SERVE_ARGS,
     run: async (_args, rawArgs) => {
       const { config, file, warnings, sources } = loadConfig({ argv: rawArgs, env: ctx.io.env, readFile: ctx.io.readFile })
-      const output = createLineBatcher((chunk) => ctx.io.stdout(chunk))
-      const logger = createLogger({
+      // Loaded here so the client commands do not pay for the server's modules at startup.
+      const { clusterWorkerId, startServer } = await import('../compose.js')
+      const worker = clusterWorkerId()
+      // Workers of `--workers` share the primary's stdout: chunks up to PIPE_BUF never interleave.
+      const output = createLineBatcher((chunk) => ctx.io.stdout(chunk), worker === undefined ? undefined : PIPE_ATOMIC_BYTES)
+      const base = createLogger({
         level: config.log_level,
         format: config.log_format,
         write: output.write,
         clock: systemClock,
       })
-      for (const warning of warnings) logger.warn(warning)
-      logger.info('starting metadata-service', { version: VERSION_INFO.version, configFile: file ?? null })
-      // SEC-4: the effective configuration, secrets as `***`; where each value came from only at debug (CFG-1).
-      logger.info('configuration', { config: redactConfig(config) })
-      logger.debug('configuration sources', { sources })
+      // Every line of a worker names it, so an operator can tell the processes apart.
+      const logger = worker === undefined ? base : base.child({ worker })
+      if (worker === undefined) {
+        for (const warning of warnings) logger.warn(warning)
+        logger.info('starting metadata-service', { version: VERSION_INFO.version, configFile: file ?? null })
+        // SEC-4: the effective configuration, secrets as `***`; where each value came from only at debug (CFG-1).
+        logger.info('configuration', { config: redactConfig(config) })
+        logger.debug('configuration sources', { sources })
+      }
 
       // Register before starting, so a signal during startup still shuts down cleanly once started.
       let signalled: (signal: string) => void = () => {}
       const stop = new Promise<string>((resolve) => (signalled = resolve))
       const removeHandler = ctx.io.onShutdownSignal((signal) => signalled(signal))
       try {
-        // Loaded here so the client commands do not pay for the server's modules at startup.
-        const { startServer } = await import('../compose.js')
         const server = await startServer(config, { logger, clock: systemClock, version: VERSION_INFO.version })
-        const signal = await stop
+        const signal = await (server.stopRequested === undefined ? stop : Promise.race([stop, server.stopRequested]))
         logger.info('shutting down', { signal, drainSeconds: config.shutdown_timeout })
         await server.close()
         logger.info('stopped')

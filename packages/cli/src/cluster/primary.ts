@@ -1,0 +1,117 @@
+import type { Worker } from 'node:cluster'
+import type { MetricsSnapshot } from '@metadata-service/adapter-http'
+import type { Inventory, Logger, ResourceStore, TokenSource } from '@metadata-service/core'
+import { publishInventory, replicaInventoryHandlers } from './replica-inventory.js'
+import { publishStoreChanges, replicaStoreHandlers } from './replica-store.js'
+import { connectRpc, type RpcPeer } from './rpc.js'
+import { SHUTDOWN_EVENT } from './worker.js'
+
+/** Forks worker processes (node:cluster in production, a stand-in in tests). */
+export interface WorkerForker {
+  fork(): Worker
+}
+
+/** What {@link superviseWorkers} serves to its workers and how it reports. */
+export interface SupervisorDeps {
+  readonly store: ResourceStore
+  readonly inventory: Inventory
+  readonly tokenSource: TokenSource | undefined
+  readonly logger: Logger
+  readonly forker: WorkerForker
+  /** How many workers to keep running. */
+  readonly count: number
+  /** How often the primary checks for a new SMD snapshot and refreshes the workers' status, ms. Default 250. */
+  readonly pollMs?: number
+}
+
+/** The running workers of the primary. */
+export interface WorkerSupervisor {
+  /** Resolves with the bound port once every first worker listens; rejects when one exits before it does. */
+  readonly ready: Promise<number>
+  /** OPS-4: asks every worker to drain and exit; kills what is left after `graceMs`. No worker is forked again. */
+  stop(graceMs: number): Promise<void>
+}
+
+/**
+ * The primary of `--workers N`: keeps N workers running (a worker that dies is replaced and logged), answers their
+ * store writes on the one store, their snapshot misses on the one inventory (so SMD load does not grow with N,
+ * OPS-7), and copies each new SMD snapshot and every store change to all of them.
+ */
+export function superviseWorkers(deps: SupervisorDeps): WorkerSupervisor {
+  const { store, inventory, logger } = deps
+  const peers = new Map<Worker, RpcPeer>()
+  // Workers that finished starting: only they have connected their end of the RPC channel.
+  const started = new Set<Worker>()
+  let stopping = false
+  const broadcast = (event: string, data: unknown) => {
+    for (const peer of peers.values()) peer.emit(event, data)
+  }
+  const handlers = {
+    ...replicaStoreHandlers(store),
+    ...replicaInventoryHandlers(inventory, deps.tokenSource),
+    // A worker that dies meanwhile is left out rather than failing the scrape.
+    'metrics.gather': async () => {
+      const asked = [...started].map((worker) => peers.get(worker)?.call<MetricsSnapshot>('metrics.snapshot'))
+      const settled = await Promise.allSettled(asked)
+      return settled.flatMap((result) => (result.status === 'fulfilled' && result.value !== undefined ? [result.value] : []))
+    },
+  }
+  const unsubscribe = publishStoreChanges(store, broadcast)
+
+  const stopPublishing = publishInventory(inventory, deps.tokenSource, broadcast, deps.pollMs)
+
+  let firstListening = 0
+  let settleReady: { resolve(port: number): void; reject(err: Error): void } = { resolve() {}, reject() {} }
+  const ready = new Promise<number>((resolve, reject) => (settleReady = { resolve, reject }))
+  const exited = new Set<Promise<void>>()
+
+  const start = (first: boolean): void => {
+    const worker = deps.forker.fork()
+    peers.set(worker, connectRpc(worker, handlers))
+    let listening = false
+    worker.once('listening', (address) => {
+      listening = true
+      started.add(worker)
+      if (first && ++firstListening === deps.count) settleReady.resolve(address.port)
+    })
+    const done = new Promise<void>((resolve) => {
+      worker.once('exit', (code, signal) => {
+        peers.get(worker)?.close('worker exited')
+        peers.delete(worker)
+        started.delete(worker)
+        exited.delete(done)
+        resolve()
+        if (stopping) return
+        if (!listening && first) {
+          settleReady.reject(new Error(`worker ${worker.id} exited during startup (${signal ?? `code ${code}`}); see its log above`))
+          return
+        }
+        logger.error('worker exited; starting a new one', { worker: worker.id, code, signal })
+        start(false)
+      })
+    })
+    exited.add(done)
+  }
+  for (let i = 0; i < deps.count; i++) start(true)
+
+  return {
+    ready,
+    async stop(graceMs) {
+      stopping = true
+      stopPublishing()
+      unsubscribe()
+      // A worker still starting has not connected its end yet and would miss the event; it has no requests yet
+      // either, so a signal ends it.
+      for (const [worker, peer] of peers) {
+        if (started.has(worker)) peer.emit(SHUTDOWN_EVENT, null)
+        else worker.process.kill('SIGTERM')
+      }
+      const all = Promise.all(exited)
+      const timer = setTimeout(() => {
+        for (const worker of peers.keys()) worker.process.kill('SIGKILL')
+      }, graceMs)
+      await all
+      clearTimeout(timer)
+    },
+  }
+}

@@ -1,0 +1,141 @@
+import type { SmdMetricsView, TokenMetricsView } from '@metadata-service/adapter-http'
+import {
+  addressKey,
+  indexNodesByAddress,
+  type Inventory,
+  type InventoryHealth,
+  type InventoryNode,
+  type TokenSource,
+} from '@metadata-service/core'
+import type { RpcPeer } from './rpc.js'
+
+/** The primary's inventory and token state a worker mirrors for `/health` and `/metrics` (SVC-1, SVC-4). */
+export interface PrimaryStatus {
+  readonly inventory: InventoryHealth
+  /** Absent when the primary's inventory has no SMD counters. */
+  readonly smd?: SmdMetricsView
+  readonly token: TokenMetricsView
+}
+
+/** A snapshot as the primary sends it: every node of its current SMD snapshot, in SMD order. */
+export interface SnapshotMessage {
+  readonly nodes: readonly InventoryNode[]
+  readonly status: PrimaryStatus
+}
+
+// Events the primary sends about its inventory: a new snapshot after each sync, else its status.
+const INVENTORY_SNAPSHOT_EVENT = 'inventory.snapshot'
+const PRIMARY_STATUS_EVENT = 'primary.status'
+
+/** A worker's inventory: {@link Inventory} plus the primary's status it mirrors. */
+export interface ReplicaInventory extends Inventory {
+  /** The SMD counters of the primary's inventory, as of its last status (the name `metricsSources` looks for). */
+  stats(): SmdMetricsView
+  /** The primary's last status. */
+  status(): PrimaryStatus
+}
+
+/**
+ * A worker's {@link Inventory}: the primary's SMD snapshot, copied to the worker after each sync, so a boot
+ * storm is answered without leaving the worker. Addresses and xnames the snapshot does not hold are asked of the
+ * primary, which runs the one live lookup (SMD-11, with its single-flight and negative cache), so SMD sees the
+ * same calls however many workers there are (OPS-7).
+ */
+export function createReplicaInventory(peer: RpcPeer, seed: SnapshotMessage): ReplicaInventory {
+  let byXname = new Map<string, InventoryNode>()
+  let byAddress = new Map<string, InventoryNode>()
+  let generation = 0
+  let status = seed.status
+  const replace = ({ nodes, status: next }: SnapshotMessage): void => {
+    byXname = new Map(nodes.map((node) => [node.xname, node]))
+    byAddress = indexNodesByAddress(nodes)
+    status = next
+    generation++
+  }
+  replace(seed)
+  peer.onEvent(INVENTORY_SNAPSHOT_EVENT, (data) => replace(data as SnapshotMessage))
+  peer.onEvent(PRIMARY_STATUS_EVENT, (data) => {
+    status = data as PrimaryStatus
+  })
+
+  return {
+    async resolve(address) {
+      return byAddress.get(addressKey(address)) ?? peer.call<InventoryNode | undefined>('inventory.resolve', address)
+    },
+    async node(xname) {
+      return byXname.get(xname) ?? peer.call<InventoryNode | undefined>('inventory.node', xname)
+    },
+    nodes: () => byXname.values(),
+    generation: () => generation,
+    health: () => status.inventory,
+    stats: () => status.smd ?? emptySmdStats(status.inventory),
+    status: () => status,
+    async start() {},
+    async close() {},
+  }
+}
+
+function emptySmdStats(health: InventoryHealth): SmdMetricsView {
+  return {
+    syncFailures: 0,
+    lastSyncDurationMs: undefined,
+    lastSuccessAt: health.lastSuccessAt,
+    syncAgeSec: undefined,
+    stale: health.stale,
+    nodes: health.nodes,
+    ips: health.ips,
+    liveLookups: { found: 0, not_found: 0, error: 0 },
+  }
+}
+
+/** The primary's side of {@link createReplicaInventory}: the first snapshot and the lookups of snapshot misses. */
+export function replicaInventoryHandlers(inventory: Inventory, tokenSource: TokenSource | undefined) {
+  return {
+    'inventory.init': (): SnapshotMessage => snapshotMessage(inventory, tokenSource),
+    'inventory.resolve': (address: string) => inventory.resolve(address),
+    'inventory.node': (xname: string) => inventory.node(xname),
+  }
+}
+
+/**
+ * The primary's side of {@link createReplicaInventory}: every `pollMs` (default 250) sends the whole snapshot when
+ * a sync has succeeded since the last look, else just the status (health, SMD and token state). Returns a stop
+ * function.
+ */
+export function publishInventory(
+  inventory: Inventory,
+  tokenSource: TokenSource | undefined,
+  broadcast: (event: string, data: unknown) => void,
+  pollMs = 250,
+): () => void {
+  let lastSync = inventory.health().lastSuccessAt
+  const timer = setInterval(() => {
+    const at = inventory.health().lastSuccessAt
+    if (at === lastSync) return broadcast(PRIMARY_STATUS_EVENT, primaryStatus(inventory, tokenSource))
+    lastSync = at
+    broadcast(INVENTORY_SNAPSHOT_EVENT, snapshotMessage(inventory, tokenSource))
+  }, pollMs)
+  timer.unref()
+  return () => clearInterval(timer)
+}
+
+// --- internal ---
+
+function snapshotMessage(inventory: Inventory, tokenSource: TokenSource | undefined): SnapshotMessage {
+  return { nodes: [...inventory.nodes()], status: primaryStatus(inventory, tokenSource) }
+}
+
+/** The state a worker mirrors for `/health` and `/metrics`. */
+function primaryStatus(inventory: Inventory, tokenSource: TokenSource | undefined): PrimaryStatus {
+  const smd = (inventory as Partial<{ stats(): SmdMetricsView }>).stats?.()
+  const tokenStats = (tokenSource as Partial<{ stats(): { refreshFailures: number } }> | undefined)?.stats?.()
+  return {
+    inventory: inventory.health(),
+    ...(smd === undefined ? {} : { smd }),
+    token: {
+      mode: tokenSource?.mode ?? 'static',
+      health: tokenSource?.health() ?? { healthy: true },
+      refreshFailures: tokenStats?.refreshFailures ?? 0,
+    },
+  }
+}

@@ -1,0 +1,73 @@
+import { createFakeInventory, createFakeTokenSource, MOCK_NODE_FIXTURES } from '@metadata-service/core/testing'
+import { describe, expect, it } from 'vitest'
+import { createReplicaInventory, publishInventory, replicaInventoryHandlers, type SnapshotMessage } from '../../src/cluster/replica-inventory.js'
+import { connectRpc } from '../../src/cluster/rpc.js'
+import { ipcPair } from './_ipc-pair.js'
+
+const [n0, n1, n2] = MOCK_NODE_FIXTURES as [(typeof MOCK_NODE_FIXTURES)[number], (typeof MOCK_NODE_FIXTURES)[number], (typeof MOCK_NODE_FIXTURES)[number]]
+const settle = () => new Promise((resolve) => setTimeout(resolve, 30))
+
+/** A primary inventory with `lastSuccessAt` we control, published to one worker replica over an IPC stand-in. */
+async function rig() {
+  const primary = createFakeInventory([n0, n1])
+  let lastSuccessAt = 1_000
+  const withSync = Object.assign(primary, { health: () => ({ ...createFakeInventory([]).health(), lastSuccessAt, nodes: [...primary.nodes()].length }) })
+  const [primaryEnd, workerEnd] = ipcPair()
+  const primaryPeer = connectRpc(primaryEnd, replicaInventoryHandlers(withSync, undefined))
+  const stop = publishInventory(withSync, undefined, (event, data) => primaryPeer.emit(event, data), 5)
+  const worker = connectRpc(workerEnd, {})
+  const replica = createReplicaInventory(worker, await worker.call<SnapshotMessage>('inventory.init'))
+  const sync = (nodes: typeof MOCK_NODE_FIXTURES) => {
+    primary.setNodes(nodes)
+    lastSuccessAt += 60_000
+  }
+  return { primary, replica, sync, stop }
+}
+
+describe('replica inventory of --workers (OPS-7: one SMD sync however many workers)', () => {
+  it('answers snapshot nodes without asking the primary, and asks it about anything else', async () => {
+    const { primary, replica, stop } = await rig()
+    expect((await replica.resolve('10.252.0.26'))?.xname).toBe(n0.xname)
+    expect((await replica.node(n1.xname))?.nid).toBe(n1.nid)
+    expect([...replica.nodes()].map((n) => n.xname)).toEqual([n0.xname, n1.xname])
+    expect(primary.calls).toEqual({ resolve: 0, node: 0 })
+    // A miss is the primary's to look up (SMD-11 live lookup, negative cache): here it knows nothing more.
+    expect(await replica.resolve('10.252.0.99')).toBeUndefined()
+    expect(await replica.node('x9')).toBeUndefined()
+    expect(primary.calls).toEqual({ resolve: 1, node: 1 })
+    // Its failures keep their code: an outage is still a 503, never "not found" (ID-4).
+    primary.failNext('INVENTORY_UNAVAILABLE')
+    await expect(replica.resolve('10.252.0.98')).rejects.toMatchObject({ code: 'INVENTORY_UNAVAILABLE' })
+    stop()
+  })
+
+  it('takes the next snapshot after a sync and bumps its generation; status alone leaves it', async () => {
+    const { replica, sync, stop } = await rig()
+    const before = replica.generation()
+    await settle()
+    expect(replica.generation()).toBe(before)
+    expect(replica.health().lastSuccessAt).toBe(1_000)
+    sync([n2])
+    await settle()
+    expect(replica.generation()).toBe(before + 1)
+    expect((await replica.resolve('10.252.0.28'))?.xname).toBe(n2.xname)
+    expect([...replica.nodes()].map((n) => n.xname)).toEqual([n2.xname])
+    expect(replica.health()).toMatchObject({ lastSuccessAt: 61_000, nodes: 1 })
+    stop()
+  })
+
+  it('mirrors the token state of the primary for /health (TOK-9)', async () => {
+    const tokens = createFakeTokenSource({ mode: 'mtls' })
+    const inventory = createFakeInventory([n0])
+    const [primaryEnd, workerEnd] = ipcPair()
+    const primaryPeer = connectRpc(primaryEnd, replicaInventoryHandlers(inventory, tokens))
+    const stop = publishInventory(inventory, tokens, (event, data) => primaryPeer.emit(event, data), 5)
+    const worker = connectRpc(workerEnd, {})
+    const replica = createReplicaInventory(worker, await worker.call<SnapshotMessage>('inventory.init'))
+    expect(replica.status().token).toEqual({ mode: 'mtls', health: { healthy: true }, refreshFailures: 0 })
+    tokens.setUnhealthy('TokenSmith unreachable')
+    await settle()
+    expect(replica.status().token.health).toEqual({ healthy: false, reason: 'dynamic TokenSmith auth unhealthy: TokenSmith unreachable' })
+    stop()
+  })
+})

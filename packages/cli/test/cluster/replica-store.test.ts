@@ -1,0 +1,60 @@
+import { isMetadataError, type ResourceChange, type ResourceOf } from '@metadata-service/core'
+import { createMemoryStore, describeResourceStore } from '@metadata-service/core/testing'
+import { groupResource } from '../helpers.js'
+import { describe, expect, it } from 'vitest'
+import { createReplicaStore, publishStoreChanges, replicaStoreHandlers, type StoreSeed } from '../../src/cluster/replica-store.js'
+import { connectRpc } from '../../src/cluster/rpc.js'
+import { ipcPair } from './_ipc-pair.js'
+
+const group = (name: string, uid: string) => groupResource(uid, name) as ResourceOf<'Group'>
+
+/** A primary with a memory store and `workers` replicas connected to it over IPC stand-ins. */
+async function cluster(workers: number, primaryStore = createMemoryStore()) {
+  const replicas = []
+  const peers: ReturnType<typeof connectRpc>[] = []
+  publishStoreChanges(primaryStore, (event, data) => peers.forEach((peer) => peer.emit(event, data)))
+  for (let i = 0; i < workers; i++) {
+    const [primaryEnd, workerEnd] = ipcPair()
+    peers.push(connectRpc(primaryEnd, replicaStoreHandlers(primaryStore)))
+    const worker = connectRpc(workerEnd, {})
+    replicas.push(createReplicaStore(worker, await worker.call<StoreSeed>('store.init')))
+  }
+  return { primaryStore, replicas }
+}
+
+// The same contract as the memory, file and PostgreSQL stores (STYLE 6): a worker sees exactly a store.
+describeResourceStore('worker replica over IPC', async () => {
+  const { replicas } = await cluster(1)
+  return { store: replicas[0]! }
+})
+
+describe('replica stores of --workers (ARCHITECTURE processes)', () => {
+  it('starts from the primary store and shows a write made through one worker on the other', async () => {
+    const seeded = createMemoryStore([group('compute', 'g-1')])
+    const { replicas } = await cluster(2, seeded)
+    const [a, b] = replicas as [(typeof replicas)[number], (typeof replicas)[number]]
+    expect((await b.list('Group')).map((g) => g.metadata.name)).toEqual(['compute'])
+    const seen: ResourceChange[] = []
+    b.subscribe((change) => seen.push(change))
+    const created = await a.create(group('green', 'g-2'))
+    // Read-your-writes on the writer: the change arrived before the reply.
+    expect((await a.get('Group', 'g-2'))?.metadata.name).toBe('green')
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(await b.get('Group', 'g-2')).toEqual(created)
+    expect(seen.map((c) => [c.type, c.resource.metadata.name])).toEqual([['created', 'green']])
+    expect(b.generation()).toBe(1)
+  })
+
+  it('keeps the primary store the one judge: compare-and-swap and name conflicts come back with their codes', async () => {
+    const { replicas } = await cluster(2)
+    const [a, b] = replicas as [(typeof replicas)[number], (typeof replicas)[number]]
+    const created = await a.create(group('compute', 'g-1'))
+    await new Promise((resolve) => setImmediate(resolve))
+    await b.update({ ...created, spec: { ...created.spec, description: 'b' } }, '1')
+    const stale = await a.update({ ...created, spec: { ...created.spec, description: 'a' } }, '1').catch((err: unknown) => err)
+    expect(isMetadataError(stale, 'PRECONDITION_FAILED')).toBe(true)
+    const twin = await b.create(group('compute', 'g-9')).catch((err: unknown) => err)
+    expect(isMetadataError(twin, 'CONFLICT')).toBe(true)
+    expect((await a.get('Group', 'g-1'))?.spec.description).toBe('b')
+  })
+})
