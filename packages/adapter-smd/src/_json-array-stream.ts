@@ -1,7 +1,7 @@
 // Reads the one big array of an SMD bulk body while it arrives (SMD-7, OPS-7): at 100k nodes a body is 30–60 MB,
 // and holding it as one string, then one parsed tree, then validated copies, cost seconds of GC and hundreds of
 // MB. Here the bytes are cut at top-level element boundaries (a small scanner that only tracks strings and
-// nesting), each cut of ~256 KB is handed to JSON.parse as `[…]`, and the elements go to `onElements` at once,
+// nesting), each cut of ~64 KB is handed to JSON.parse as `[…]`, and the elements go to `onElements` at once,
 // so only one cut is alive at a time and the event loop is never held for more than one cut.
 //
 // The outcome is the same as JSON.parse of the whole body (SMD-6): JSON.parse validates every cut, a cut that
@@ -31,7 +31,7 @@ export interface JsonArrayStreamOptions {
   readonly envelopes: readonly (string | undefined)[]
   /** Receives each cut's elements, with the index of the first one in the array and the envelope key. */
   readonly onElements: (elements: unknown[], firstIndex: number, envelope: string | undefined) => void
-  /** Target cut size in bytes; default 256 KiB. */
+  /** Cut size in bytes (a cut ends at the first element boundary past it); default 64 KiB, which keeps each cut's text out of V8's large-object space (> 128 KiB), many times slower to allocate. */
   readonly cutBytes?: number
 }
 
@@ -47,10 +47,11 @@ const WS = '[ \\t\\n\\r]*'
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true })
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
+const COMMA = 0x2c
 
 /** An incremental reader of one top-level JSON array (possibly in an envelope object). */
 export function createJsonArrayStream(options: JsonArrayStreamOptions): JsonArrayStream {
-  const cutBytes = options.cutBytes ?? 256 * 1024
+  const cutBytes = options.cutBytes ?? 64 * 1024
   const heads = options.envelopes.map((key) => ({
     key,
     pattern: new RegExp(key === undefined ? `^${WS}\\[` : `^${WS}\\{${WS}"${key}"${WS}:${WS}\\[`),
@@ -66,6 +67,7 @@ export function createJsonArrayStream(options: JsonArrayStreamOptions): JsonArra
   let sawComma = false
   let witness: SyntaxWitness | undefined
   let broken: { readonly text: string; readonly rest: RestCounter } | undefined
+  let scratch = Buffer.allocUnsafe(0)
 
   const hold = (bytes: Buffer): void => {
     if (bytes.length === 0) return
@@ -75,16 +77,18 @@ export function createJsonArrayStream(options: JsonArrayStreamOptions): JsonArra
 
   /** Parses the held bytes plus `last` as `[…]`; `trailingComma`: the cut ended at a `,` (consumed). */
   const flush = (last: Buffer, trailingComma: boolean): void => {
-    const body = Buffer.allocUnsafe(heldBytes + last.length + 2)
-    body[0] = 0x5b
+    const size = heldBytes + last.length + 2
+    if (scratch.length < size) scratch = Buffer.allocUnsafe(Math.max(size, 2 * scratch.length))
+    scratch[0] = 0x5b
     let at = 1
-    for (const part of held) at += part.copy(body, at)
-    last.copy(body, at)
-    body[body.length - 1] = 0x5d
+    for (const part of held) at += part.copy(scratch, at)
+    last.copy(scratch, at)
+    scratch[size - 1] = 0x5d
     held = []
     heldBytes = 0
     // JSON is UTF-8; an all-ASCII cut (the usual case) decodes by a plain copy.
-    const text = isAscii(body) ? body.toString('latin1') : utf8.decode(body)
+    const bytes = scratch.subarray(0, size)
+    const text = isAscii(bytes) ? bytes.toString('latin1') : utf8.decode(bytes)
     const inner = text.slice(1, -1) + (trailingComma ? ',' : '')
     let elements: unknown
     try {
@@ -109,55 +113,67 @@ export function createJsonArrayStream(options: JsonArrayStreamOptions): JsonArra
     broken = { text, rest: createRestCounter() }
   }
 
-  /** Scans `chunk` from `from` in array mode; cuts when enough is held, switches to tail mode at the closing `]`. */
+  /**
+   * Scans `chunk` from `from` in array mode, cutting at the first top-level comma past `cutBytes`, and switches to
+   * tail mode at the closing `]`. Only strings and nesting are tracked; JSON.parse judges the rest.
+   */
   const scan = (chunk: Buffer, from: number): void => {
-    let i = from
-    let cut = -1
     const n = chunk.length
+    let start = from
+    let i = from
+    let d = depth
+    let str = inString
+    if (escaped && i < n) {
+      escaped = false
+      i++
+    }
     while (i < n) {
-      if (inString) {
-        if (escaped) {
-          escaped = false
-          i++
-          continue
-        }
-        const q = chunk.indexOf(QUOTE, i)
-        let k = q < 0 ? n : q
-        while (k > i && chunk[k - 1] === BACKSLASH) k--
-        const run = (q < 0 ? n : q) - k
-        if (q < 0) {
-          escaped = (run & 1) === 1
-          i = n
-        } else {
-          if ((run & 1) === 0) inString = false
-          i = q + 1
+      if (str) {
+        // A plain loop beats indexOf here: SMD strings are short (xnames, MACs, IPs).
+        while (i < n) {
+          const c = chunk[i]!
+          if (c === QUOTE) {
+            str = false
+            i++
+            break
+          }
+          if (c === BACKSLASH) {
+            if (i + 1 < n) i += 2
+            else {
+              escaped = true
+              i++
+            }
+          } else i++
         }
         continue
       }
-      const c = chunk[i]
-      if (c === QUOTE) inString = true
-      else if (c === 0x2c) {
-        if (depth === 1) cut = i
-      } else if (c === 0x7b || c === 0x5b) depth++
-      else if ((c === 0x7d || c === 0x5d) && --depth === 0) {
-        flush(chunk.subarray(from, i), false)
+      const c = chunk[i++]!
+      if (c === QUOTE) str = true
+      else if (c === COMMA) {
+        if (d === 1 && heldBytes + (i - 1 - start) >= cutBytes) {
+          flush(chunk.subarray(start, i - 1), true)
+          start = i
+          if (mode === 'broken') {
+            broken!.rest.add(chunk.subarray(start))
+            return
+          }
+        }
+      } else if (c === 0x7b || c === 0x5b) d++
+      else if ((c === 0x7d || c === 0x5d) && --d === 0) {
+        depth = 0
+        flush(chunk.subarray(start, i - 1), false)
         if (mode === 'broken') {
-          broken!.rest.add(chunk.subarray(i))
+          broken!.rest.add(chunk.subarray(i - 1))
           return
         }
         mode = 'tail'
-        hold(chunk.subarray(i + 1))
+        hold(chunk.subarray(i))
         return
       }
-      i++
     }
-    if (cut >= 0 && heldBytes + cut - from >= cutBytes) {
-      flush(chunk.subarray(from, cut), true)
-      if (mode === 'broken') broken!.rest.add(chunk.subarray(cut + 1))
-      else hold(chunk.subarray(cut + 1))
-    } else {
-      hold(chunk.subarray(from))
-    }
+    depth = d
+    inString = str
+    hold(chunk.subarray(start))
   }
 
   const tryHead = (final: boolean): void => {
