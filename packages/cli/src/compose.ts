@@ -76,8 +76,9 @@ export async function startServer(config: Config, deps: ComposeDeps): Promise<Ru
     const started = await openWireGuard(config, { store, dataDir, logger, clock, resolveNode: (a) => nocloud.resolveNode(a) })
     tunnel.service = started
     closers.push(() => started.close())
-    const { http } = await serveHttp(config, { store, inventory, tokenSource, nocloud, wireguard: started }, { logger, clock, authorize })
-    closers.push(() => http.close(config.shutdown_timeout * 1000))
+    const served = await serveHttp(config, { store, inventory, tokenSource, nocloud, wireguard: started }, { logger, clock, authorize })
+    const { http } = served
+    closers.push(() => served.close(config.shutdown_timeout * 1000))
     logger.info('listening', { host: http.address, port: http.port, mockSmd: config.mock_smd, wireguard: started.enabled() })
 
     await inventory.start()

@@ -50,6 +50,8 @@ export interface ServedHttp {
   readonly http: HttpServerHandle
   /** Absent with `--metrics=false`. */
   readonly metrics: ServiceMetrics | undefined
+  /** OPS-4: stops the background pre-render, then drains for up to `drainMs` milliseconds. */
+  close(drainMs: number): Promise<void>
 }
 
 /**
@@ -72,7 +74,7 @@ export function noCloudFor(
 
 /**
  * OPS-1 "listen": the resource service, `/metrics` (unless `--metrics=false`), the app with every route, bound to
- * `host:port`. Rejects when the port cannot be bound.
+ * `host:port`, and the NoCloud pre-render started. Rejects when the port cannot be bound.
  */
 export async function serveHttp(config: Config, parts: ServedParts, deps: ServeHttpDeps): Promise<ServedHttp> {
   const { store, inventory, tokenSource, nocloud, wireguard } = parts
@@ -110,7 +112,16 @@ export async function serveHttp(config: Config, parts: ServedParts, deps: ServeH
     },
   )
   const http = await listen(app, { host: config.host, port: config.port })
-  return { http, metrics }
+  // OPS-7: every document of every node is rendered ahead of the storm, again after each snapshot or store change.
+  const prerender = nocloud.startPrerender()
+  return {
+    http,
+    metrics,
+    close: async (drainMs) => {
+      prerender.stop()
+      await http.close(drainMs)
+    },
+  }
 }
 
 /** SVC-1: unhealthy while dynamic auth is (TOK-9), else until the first sync (SMD-14). A stale snapshot stays 200. */

@@ -44,6 +44,13 @@ describe('/metrics from serve (SVC-4)', () => {
     await writeFile(join(dir, 'data', 'groups', 'group-0badf11e.json'), '{ not json')
     const server = await serve([])
     const asN0 = { headers: { 'X-Forwarded-For': '10.252.0.26' } }
+    // OPS-7: the documents are rendered ahead of the first request once the service is up.
+    let passes = 0
+    for (let i = 0; i < 200 && passes === 0; i++) {
+      passes = sample(await (await fetch(`${server}/metrics`)).text(), 'metadata_service_prerender_passes_total') ?? 0
+      if (passes === 0) await new Promise((r) => setTimeout(r, 25))
+    }
+    expect(passes).toBe(1)
     for (let i = 0; i < 3; i++) expect((await fetch(`${server}/meta-data`, asN0)).status).toBe(200)
     expect((await fetch(`${server}/groups/group-deadbeef`)).status).toBe(404)
     const text = await (await fetch(`${server}/metrics`)).text()
@@ -54,8 +61,10 @@ describe('/metrics from serve (SVC-4)', () => {
     expect(sample(text, 'metadata_service_smd_snapshot_stale')).toBe(0)
     expect(sample(text, 'metadata_service_tokensmith_healthy{mode="static"}')).toBe(1)
     expect(sample(text, 'metadata_service_wireguard_enabled')).toBe(0)
-    expect(sample(text, 'metadata_service_render_cache_misses_total{document="meta-data"}')).toBe(1)
-    expect(sample(text, 'metadata_service_render_cache_hits_total{document="meta-data"}')).toBe(2)
+    expect(sample(text, 'metadata_service_render_cache_misses_total{document="meta-data"}')).toBe(0)
+    expect(sample(text, 'metadata_service_render_cache_hits_total{document="meta-data"}')).toBe(3)
+    // Three nodes: meta-data and network-config each; vendor-data's base comes from the request here (NC-14).
+    expect(sample(text, 'metadata_service_prerender_last_pass_documents')).toBe(6)
   })
 
   it('--metrics=false removes the route', async () => {

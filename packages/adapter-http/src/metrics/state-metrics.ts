@@ -154,4 +154,13 @@ export function registerStateMetrics(registry: Registry, sources: MetricsSources
   perDocument('render_cache_hits_total', 'NoCloud documents answered from the rendered-document cache', (s) => s.hits)
   perDocument('render_cache_misses_total', 'NoCloud documents built because the cache had none', (s) => s.builds)
   gauge('render_cache_documents', 'Rendered documents currently cached', () => nocloud()?.cachedDocuments ?? 0, 'sum')
+  // OPS-7 pre-render (per serving process; summed over workers, the last pass's duration as the slowest one's).
+  const prerender = () => nocloud()?.prerender
+  const summed = (name: string, help: string, read: () => number) =>
+    new Counter({ name: METRIC_PREFIX + name, help, registers, aggregator: 'sum', collect() { this.reset(); this.inc(read()) } })
+  summed('prerender_passes_total', 'Pre-render passes that cached every node (or reached the cache cap)', () => prerender()?.passes ?? 0)
+  summed('prerender_abandoned_total', 'Pre-render passes given up because the inventory or store changed', () => prerender()?.abandoned ?? 0)
+  gauge('prerender_running', 'Serving processes with a pre-render pass under way', () => (prerender()?.running ? 1 : 0), 'sum')
+  gauge('prerender_last_pass_documents', 'Documents the last pre-render pass left cached', () => prerender()?.lastPass?.documents ?? 0, 'sum')
+  gauge('prerender_last_pass_seconds', 'Wall time of the last pre-render pass', () => (prerender()?.lastPass?.durationMs ?? 0) / 1000, 'max')
 }

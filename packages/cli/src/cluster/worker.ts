@@ -73,7 +73,7 @@ export async function startWorker(config: Config, deps: WorkerDeps): Promise<Run
     port: served.http.port,
     stopRequested,
     async close() {
-      await served.http.close(config.shutdown_timeout * 1000)
+      await served.close(config.shutdown_timeout * 1000)
       peer.close('worker stopped')
       channel.disconnect()
     },
