@@ -12,7 +12,11 @@ export const USAGE = `Usage: npm run bench -- [options]
   --modes <list>              close,keepalive (default both; close = a new connection per request)
   --rate <req/s>              pace the storm to about this many requests per second in total (default 0 =
                               as fast as possible); p99 then means latency at that load, not under saturation
-  --cache <cold|warm>         cold (default): empty the document cache before each measured server run
+  --cache <mode>              prerendered (default): before each measured server run, change the store (which
+                              empties the document cache) and wait until the server has pre-rendered every
+                              document again, as it does between a change and a storm; cold: the same change,
+                              then storm at once (the storm races the pre-render); warm: no change between runs
+  --workers <n>               serve --workers (default 1: one process)
   --timeout <s>               wrk per-request timeout; later answers count as timeouts (default 5)
   --profile                   run the server under node --cpu-prof and summarise the top frames
   --log-level <level>         server --log-level (default: the server's own, info = one line per request)
@@ -41,7 +45,8 @@ export const USAGE = `Usage: npm run bench -- [options]
  * @property {number} threads
  * @property {('close' | 'keepalive')[]} modes
  * @property {number} timeoutS
- * @property {'cold' | 'warm'} cache
+ * @property {'prerendered' | 'cold' | 'warm'} cache
+ * @property {number} workers
  * @property {number} rate
  * @property {boolean} profile
  * @property {string | undefined} logLevel
@@ -77,7 +82,8 @@ export function parseOptions(argv) {
       threads: { type: 'string', default: '1' },
       modes: { type: 'string', default: 'close,keepalive' },
       timeout: { type: 'string', default: '5' },
-      cache: { type: 'string', default: 'cold' },
+      cache: { type: 'string', default: 'prerendered' },
+      workers: { type: 'string', default: '1' },
       rate: { type: 'string', default: '0' },
       profile: { type: 'boolean', default: false },
       'log-level': { type: 'string' },
@@ -105,7 +111,9 @@ export function parseOptions(argv) {
   const quick = values.quick
   const modes = values.modes.split(',').map((m) => m.trim())
   for (const m of modes) if (m !== 'close' && m !== 'keepalive') throw new Error(`--modes accepts close and keepalive, got ${JSON.stringify(m)}`)
-  if (values.cache !== 'cold' && values.cache !== 'warm') throw new Error(`--cache accepts cold and warm, got ${JSON.stringify(values.cache)}`)
+  if (!['prerendered', 'cold', 'warm'].includes(values.cache)) {
+    throw new Error(`--cache accepts prerendered, cold and warm, got ${JSON.stringify(values.cache)}`)
+  }
   if (values.mock && values['sync-storm']) throw new Error('--sync-storm needs the fake SMD; drop --mock')
   return {
     nodes: num('nodes', values.nodes ?? (quick ? '1000' : '10000'), 4),
@@ -116,7 +124,8 @@ export function parseOptions(argv) {
     threads: num('threads', values.threads, 1),
     modes: /** @type {('close' | 'keepalive')[]} */ (modes),
     timeoutS: num('timeout', values.timeout, 1),
-    cache: /** @type {'cold' | 'warm'} */ (values.cache),
+    cache: /** @type {'prerendered' | 'cold' | 'warm'} */ (values.cache),
+    workers: num('workers', values.workers, 1),
     rate: num('rate', values.rate, 0),
     profile: values.profile,
     logLevel: values['log-level'],

@@ -45,7 +45,7 @@ export async function bootServer(ctx, o) {
     maxInflight: o.maxInflight,
     logLevel: ctx.options.logLevel,
     cpuProfile: o.cpuProfile,
-    extraArgs: ctx.options.serverArgs,
+    extraArgs: [...(ctx.options.workers > 1 ? [`--workers=${ctx.options.workers}`] : []), ...ctx.options.serverArgs],
   })
   // CPU the server used to start and sync: unlike wall time, barely affected by other load on the machine.
   const cpuToHealthy = cpuSeconds(server.pid)
@@ -85,11 +85,15 @@ export async function bootServer(ctx, o) {
 export async function stormModes(ctx, server, baseline) {
   const o = ctx.options
   const offset = { server: 0, baseline: 0 }
+  /** Seconds from each flush until every serving process had pre-rendered again. */
+  const prerenderWaits = []
   const distinct = 5 * ctx.nodes.length
   const storm = async (which, target, mode, durationS, measured = true) => {
-    if (which === 'server' && measured && o.cache === 'cold') {
+    if (which === 'server' && measured && o.cache !== 'warm') {
+      const passes = await prerenderPasses(target.url)
       await flushDocumentCache(target.url)
       offset.server = 0
+      if (o.cache === 'prerendered') prerenderWaits.push(await awaitPrerender(target.url, passes + o.workers))
     }
     const first = offset[which]
     const result = await runStorm({
@@ -134,7 +138,7 @@ export async function stormModes(ctx, server, baseline) {
           `baseline ${b.rps} req/s p99 ${b.latencyMs.p99} ms; cpu% server ${s.cpu.targetPct} baseline ${b.cpu.targetPct} wrk ${s.cpu.clientPct}/${b.cpu.clientPct} other ${s.cpu.otherPct}/${b.cpu.otherPct}`,
       )
     }
-    modes[mode] = { ...compareMode(serverRuns, baselineRuns), runs: { server: serverRuns, baseline: baselineRuns } }
+    modes[mode] = { ...compareMode(serverRuns, baselineRuns), prerenderWaitS: prerenderWaits.splice(0), runs: { server: serverRuns, baseline: baselineRuns } }
   }
   return modes
 }
@@ -233,4 +237,29 @@ export async function syncStorm(ctx, server) {
     storm,
     rss: { peakMiB: memory.peakMiB },
   }
+}
+
+/**
+ * Pre-render passes completed so far, summed over the serving processes (`metadata_service_prerender_passes_total`).
+ * @param {string} url
+ */
+async function prerenderPasses(url) {
+  return (await scrapeMetrics(url, 'prerender_passes_total')).metadata_service_prerender_passes_total ?? 0
+}
+
+/**
+ * Waits until `passes` pre-render passes are complete and none is running (polled every 100 ms, at most 300 s);
+ * resolves with the seconds waited.
+ * @param {string} url
+ * @param {number} passes
+ */
+async function awaitPrerender(url, passes) {
+  const started = Date.now()
+  for (;;) {
+    const m = await scrapeMetrics(url, 'prerender_')
+    if ((m.metadata_service_prerender_passes_total ?? 0) >= passes && (m.metadata_service_prerender_running ?? 0) === 0) break
+    if (Date.now() - started > 300_000) throw new Error(`pre-render did not finish ${passes} passes within 300 s`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  return round((Date.now() - started) / 1000, 2)
 }

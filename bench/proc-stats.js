@@ -1,5 +1,5 @@
 // Process figures from /proc (Linux): resident memory and CPU time, sampled while the storm runs.
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
 
 /** Clock ticks per second of /proc/<pid>/stat times (usually 100). */
@@ -12,33 +12,62 @@ const TICKS = (() => {
 })()
 
 /**
- * `VmRSS` of `pid` in MiB, or `undefined` when the process is gone.
+ * `pid` and its descendants (the workers of `serve --workers`), from /proc/<pid>/task/<tid>/children.
+ * @param {number} pid
+ * @returns {number[]}
+ */
+function processTree(pid) {
+  const out = [pid]
+  for (let i = 0; i < out.length; i++) {
+    try {
+      for (const task of readdirSync(`/proc/${out[i]}/task`)) {
+        const children = readFileSync(`/proc/${out[i]}/task/${task}/children`, 'utf8').trim()
+        if (children !== '') out.push(...children.split(' ').map(Number))
+      }
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out
+}
+
+/**
+ * `VmRSS` of `pid` plus its descendants in MiB (pages shared between workers count once per process), or
+ * `undefined` when the process is gone.
  * @param {number} pid
  * @returns {number | undefined}
  */
 export function rssMiB(pid) {
-  try {
-    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-    return match ? Number(match[1]) / 1024 : undefined
-  } catch {
-    return undefined
+  let kb
+  for (const each of processTree(pid)) {
+    try {
+      const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${each}/status`, 'utf8'))
+      if (match) kb = (kb ?? 0) + Number(match[1])
+    } catch {
+      // gone meanwhile
+    }
   }
+  return kb === undefined ? undefined : kb / 1024
 }
 
 /**
- * User plus system CPU time of `pid` in seconds, or `undefined` when the process is gone.
+ * User plus system CPU time of `pid` and its live descendants in seconds, or `undefined` when the process is gone.
  * @param {number} pid
  * @returns {number | undefined}
  */
 export function cpuSeconds(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    // Fields after the parenthesised command name; utime and stime are fields 14 and 15 (1-based).
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return (Number(fields[11]) + Number(fields[12])) / TICKS
-  } catch {
-    return undefined
+  let ticks
+  for (const each of processTree(pid)) {
+    try {
+      const stat = readFileSync(`/proc/${each}/stat`, 'utf8')
+      // Fields after the parenthesised command name; utime and stime are fields 14 and 15 (1-based).
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      ticks = (ticks ?? 0) + Number(fields[11]) + Number(fields[12])
+    } catch {
+      // gone meanwhile
+    }
   }
+  return ticks === undefined ? undefined : ticks / TICKS
 }
 
 /**

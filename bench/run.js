@@ -107,7 +107,7 @@ async function main() {
 
 /** The human summary printed at the end. */
 function render(r) {
-  const out = [`metadata-service boot storm — ${r.config.mock ? '--mock-smd (3 nodes)' : `${r.config.nodes} nodes`}, ${r.config.cache} cache,${r.config.rate > 0 ? ` paced at ${r.config.rate} req/s,` : ''} ${r.machine.cpus} CPUs, ${r.git.commit}${r.git.dirty ? ' (dirty)' : ''}`]
+  const out = [`metadata-service boot storm — ${r.config.mock ? '--mock-smd (3 nodes)' : `${r.config.nodes} nodes`}, ${r.config.cache} cache, ${r.config.workers} worker${r.config.workers === 1 ? '' : 's'},${r.config.rate > 0 ? ` paced at ${r.config.rate} req/s,` : ''} ${r.machine.cpus} CPUs, ${r.git.commit}${r.git.dirty ? ' (dirty)' : ''}`]
   const s = r.sync
   out.push(
     `sync: startup→healthy ${s.startupSeconds} s; first SMD call→healthy ${s.healthySeconds} s; ` +
@@ -122,6 +122,8 @@ function render(r) {
         rows.push([`${mode} ${who}`, x.rps, server ? m.ratio : '', x.p50Ms, x.p99Ms, x.maxMs, x.non2xx, x.socketErrors, x.timeouts, x.cpuUsPerRequest, server ? m.cpuRatio : '', x.targetCpuPct, x.clientCpuPct, x.otherCpuPct, server ? x.repeatedPct : ''])
       }
     }
+    const waits = Object.entries(r.modes).flatMap(([mode, m]) => (m.prerenderWaitS?.length ? [`${mode} ${m.prerenderWaitS.join(', ')} s`] : []))
+    if (waits.length > 0) out.push(`pre-render after each change (before each measured run): ${waits.join('; ')}`)
     out.push('', table(['mode / target', 'req/s', 'ratio', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx', 'sock err', 'timeouts', 'cpu µs/req', 'cpu ratio', 'target cpu%', 'wrk cpu%', 'other cpu%', 'repeat %'], rows))
   }
   if (r.overload) {
