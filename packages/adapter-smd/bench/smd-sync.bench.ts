@@ -66,6 +66,7 @@ function wholeBodyClient(url: string, client: SmdClient): SmdClient {
   return {
     ...client,
     async bulkSnapshot(logger) {
+      // Before OPS-7 nothing was shared with the previous snapshot.
       const [components, interfaces, memberships, endpoints] = await Promise.all([
         get('/State/Components').then(parseComponents),
         get('/Inventory/EthernetInterfaces').then(parseInterfaces),

@@ -161,7 +161,12 @@ export function createJsonArrayStream(options: JsonArrayStreamOptions): JsonArra
       } else if (c === 0x7b || c === 0x5b) d++
       else if ((c === 0x7d || c === 0x5d) && --d === 0) {
         depth = 0
-        flush(chunk.subarray(start, i - 1), false)
+        if (c === 0x7d) {
+          // `}` closing the array: JSON.parse of the whole body fails right there.
+          breakAt(utf8.decode(Buffer.concat([...held, chunk.subarray(start, i - 1)])))
+          held = []
+          heldBytes = 0
+        } else flush(chunk.subarray(start, i - 1), false)
         if (mode === 'broken') {
           broken!.rest.add(chunk.subarray(i - 1))
           return

@@ -30,7 +30,7 @@ export function createMockSmdClient(): SmdClient {
   return {
     baseUrl: 'mock:',
     bulk: async () => mockBulk(),
-    bulkSnapshot: async (logger) => buildSnapshot(mockBulk(), logger),
+    bulkSnapshot: async (logger, previous) => buildSnapshot(mockBulk(), logger, previous),
     async componentIdForIp(ip) {
       const owner = mockBulk().interfaces.find((i) => i.IPAddresses?.some((a) => a.IPAddress === ip))
       if (owner === undefined) throw new MetadataError('NODE_NOT_FOUND', `no component found for IP ${ip}`)

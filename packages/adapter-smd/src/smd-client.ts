@@ -26,9 +26,10 @@ export interface SmdClient {
   bulk(): Promise<WireBulk>
   /**
    * The four bulk calls, concurrently, each payload indexed into the snapshot while it arrives (SMD-7, SMD-9,
-   * OPS-7): what `buildSnapshot(await bulk(), logger)` gives, without holding the payloads. Rejects as `bulk`.
+   * OPS-7): what `buildSnapshot(await bulk(), logger, previous)` gives, without holding the payloads. Objects
+   * equal to those of `previous` (the snapshot being served) are shared with it. Rejects as `bulk`.
    */
-  bulkSnapshot(logger: Logger): Promise<SmdSnapshot>
+  bulkSnapshot(logger: Logger, previous?: SmdSnapshot): Promise<SmdSnapshot>
   /**
    * The xname of the component owning exactly `ip` (SMD-4 live lookup). Rejects with
    * `MetadataError('NODE_NOT_FOUND', 'no component found for IP <ip>')` when none does (SMD-6), else as `bulk`.
@@ -166,8 +167,8 @@ export function createSmdClient(options: SmdClientOptions): SmdClient {
       return { components, interfaces, memberships, endpoints }
     },
 
-    async bulkSnapshot(snapshotLogger) {
-      const builder = createSnapshotBuilder(snapshotLogger)
+    async bulkSnapshot(snapshotLogger, previous) {
+      const builder = createSnapshotBuilder(snapshotLogger, previous)
       await Promise.all([
         stream(COMPONENTS, feed(builder, COMPONENTS, (c) => builder.component(c))),
         stream(INTERFACES, feed(builder, INTERFACES, (i) => builder.iface(i))),

@@ -106,7 +106,8 @@ export function createSmdInventory(options: SmdInventoryOptions): SmdInventory {
   const runSync = async (): Promise<boolean> => {
     const started = performance.now()
     try {
-      const next = await client.bulkSnapshot(logger)
+      // Records SMD did not change keep the served snapshot's objects (OPS-7: one copy in memory, not two).
+      const next = await client.bulkSnapshot(logger, snapshot)
       if (closed) return false
       // All four calls succeeded: swap in one assignment, so readers see the old or the new snapshot (SMD-7).
       snapshot = next

@@ -1,4 +1,5 @@
 import { createInterning } from './_intern.js'
+import { interfaceMatches, nicsMatch, nodeMatches, sameItems, sameLabels, type NodeFields } from './_snapshot-reuse.js'
 import { parseIp, type InventoryInterface, type InventoryNic, type InventoryNode, type Logger } from '@metadata-service/core'
 import {
   componentNid,
@@ -29,8 +30,8 @@ const MAX_CONFLICT_LOGS = 20
  * Builds the snapshot from the four parsed payloads (see {@link createSnapshotBuilder} for the rules). Interfaces,
  * memberships and endpoints are indexed by xname first, so the cost is linear in the payload size.
  */
-export function buildSnapshot(bulk: WireBulk, logger: Logger): SmdSnapshot {
-  const builder = createSnapshotBuilder(logger)
+export function buildSnapshot(bulk: WireBulk, logger: Logger, previous?: SmdSnapshot): SmdSnapshot {
+  const builder = createSnapshotBuilder(logger, previous)
   for (const c of bulk.components) builder.component(c)
   for (const i of bulk.interfaces) builder.iface(i)
   if (bulk.memberships) for (const m of bulk.memberships) builder.membership(m)
@@ -60,6 +61,14 @@ export type SnapshotPart = 'components' | 'interfaces' | 'memberships' | 'endpoi
 
 const NODES_PER_SLICE = 8192
 
+function newNode(xname: string, f: NodeFields): InventoryNode {
+  const node: InventoryNode = { xname, nid: f.nid, role: f.role, groups: f.groups, interfaces: f.interfaces, nics: f.nics }
+  // Set only when present (fixtures and the mock): an object literal with spreads cost ~0.1 s at 100k nodes.
+  if (f.componentIp) (node as { componentIp?: string }).componentIp = f.componentIp
+  if (f.componentMac) (node as { componentMac?: string }).componentMac = f.componentMac
+  return Object.freeze(node)
+}
+
 /**
  * An incremental {@link buildSnapshot}, fed while the payloads arrive so that each record can be dropped once
  * indexed (OPS-7). The result does not depend on how the four payloads interleave:
@@ -69,8 +78,11 @@ const NODES_PER_SLICE = 8192
  * - Interfaces with an empty `ComponentID` are skipped (SMD-5); interfaces of unknown components are ignored.
  * - On a duplicate IP the first owner wins (component IPs first, then each node's interfaces, nodes in SMD
  *   order) and the conflict is logged at warn level (SMD-9). Keys are canonical addresses ({@link ipKey}).
+ * - Nodes, interfaces, NIC and group lists equal to those of `previous` (the snapshot being served) are taken
+ *   from it rather than rebuilt, so two syncs in a row share what SMD did not change (OPS-7).
  */
-export function createSnapshotBuilder(logger: Logger): SnapshotBuilder {
+export function createSnapshotBuilder(logger: Logger, previous?: SmdSnapshot): SnapshotBuilder {
+  const before = previous?.nodes
   const interning = createInterning()
   const role = interning.field()
   const description = interning.field()
@@ -94,22 +106,19 @@ export function createSnapshotBuilder(logger: Logger): SnapshotBuilder {
     for (let k = 0; k < ids.length; k++) {
       const id = ids[k]!
       if (nodes.has(id)) continue
-      const ip = ips[k]
-      const mac = macs[k]
-      const list = interfaces.get(id)
-      const node: InventoryNode = {
-        xname: id,
+      const prev = before?.get(id)
+      const list = interfaces.get(id) ?? EMPTY
+      const groups = labels ? (labels.get(id) ?? EMPTY) : undefined
+      const fields: NodeFields = {
         nid: nids[k]!,
         role: roles[k]!,
-        groups: labels ? (labels.get(id) ?? EMPTY) : undefined,
-        interfaces: list ? Object.freeze(list) : EMPTY,
+        groups: prev && sameLabels(prev.groups, groups) ? prev.groups : groups,
+        interfaces: sameItems(prev?.interfaces, list) ? prev!.interfaces : Object.freeze(list),
         nics: nics.get(id) ?? EMPTY,
+        componentIp: ips[k],
+        componentMac: macs[k],
       }
-      // Set only when present (fixtures and the mock): an object literal with spreads cost ~0.1 s at 100k nodes.
-      if (ip) (node as { componentIp?: string }).componentIp = ip
-      if (mac) (node as { componentMac?: string }).componentMac = mac
-      Object.freeze(node)
-      nodes.set(id, node)
+      nodes.set(id, prev && nodeMatches(prev, fields) ? prev : newNode(id, fields))
       if (k % NODES_PER_SLICE === NODES_PER_SLICE - 1) yield
     }
     ids = []
@@ -135,7 +144,9 @@ export function createSnapshotBuilder(logger: Logger): SnapshotBuilder {
     iface(w) {
       const owner = w.ComponentID
       if (!owner) return
-      const iface: InventoryInterface = Object.freeze({
+      const list = interfaces.get(owner)
+      const prev = before?.get(owner)?.interfaces[list ? list.length : 0]
+      const iface: InventoryInterface = prev && interfaceMatches(prev, w) ? prev : Object.freeze({
         id: w.ID ?? '',
         description: description(w.Description ?? ''),
         mac: w.MACAddress ?? '',
@@ -144,7 +155,6 @@ export function createSnapshotBuilder(logger: Logger): SnapshotBuilder {
           ? Object.freeze(w.IPAddresses.map((a) => Object.freeze({ ip: a.IPAddress ?? '', network: network(a.Network ?? '') })))
           : EMPTY,
       })
-      const list = interfaces.get(owner)
       if (list) list.push(iface)
       else interfaces.set(owner, [iface])
     },
@@ -155,6 +165,8 @@ export function createSnapshotBuilder(logger: Logger): SnapshotBuilder {
       if (nics.has(e.ID)) return
       const wire = endpointNics(e)
       if (wire.length === 0) return void nics.set(e.ID, EMPTY)
+      const prev = before?.get(e.ID)?.nics
+      if (prev && nicsMatch(prev, wire)) return void nics.set(e.ID, prev)
       const list = wire.map(
         (n): InventoryNic =>
           Object.freeze({
