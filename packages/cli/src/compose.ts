@@ -129,6 +129,10 @@ async function startPrimary(config: Config, deps: ComposeDeps, count: number): P
       version: deps.version,
       onOpened: (close) => closers.push(close),
     })
+    // Workers accept from the shared socket themselves: with round-robin the primary would accept every connection
+    // and pass it over IPC, a cost per connection that a storm of one-request connections cannot afford (OPS-7).
+    // Set before setupPrimary, which freezes it.
+    cluster.schedulingPolicy = cluster.SCHED_NONE
     // Structured clone keeps what JSON would lose (undefined memberships, Infinity in metrics).
     cluster.setupPrimary({ serialization: 'advanced' })
     const workers = superviseWorkers({ store, inventory, tokenSource, logger, forker: cluster, count })
