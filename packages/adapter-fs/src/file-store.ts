@@ -5,6 +5,7 @@ import {
   MetadataError,
   createResourceTable,
   createStoreGate,
+  tableReads,
   type AnyResource,
   type KindName,
   type Logger,
@@ -72,7 +73,7 @@ function createFileStore({ dataDir, logger, loaded, release }: Parts): ResourceS
 
   // Writes run one at a time so check-and-write is atomic (RES-5, STO-3).
   const gate = createStoreGate()
-  const { assertOpen: open, serialised } = gate
+  const { serialised } = gate
   const dirOf = (kind: KindName) => join(dataDir, KINDS[kind].dir)
   const persist = async (resource: AnyResource) => {
     const dir = dirOf(resource.kind)
@@ -85,14 +86,7 @@ function createFileStore({ dataDir, logger, loaded, release }: Parts): ResourceS
   }
 
   return {
-    async list<K extends KindName>(kind: K) {
-      open()
-      return table.list(kind)
-    },
-    async get<K extends KindName>(kind: K, uid: string) {
-      open()
-      return table.get(kind, uid)
-    },
+    ...tableReads(table, gate),
     create<K extends KindName>(resource: ResourceOf<K>) {
       const next = structuredClone(resource)
       return serialised(async () => {
@@ -126,8 +120,6 @@ function createFileStore({ dataDir, logger, loaded, release }: Parts): ResourceS
         return structuredClone(current)
       })
     },
-    generation: () => table.generation(),
-    subscribe: (listener) => table.subscribe(listener),
     problems: () => problems,
     // Waits for queued writes, then releases the lock (STO-5). Idempotent, like the memory store.
     close: () =>

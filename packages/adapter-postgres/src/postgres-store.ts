@@ -4,6 +4,7 @@ import {
   KIND_LIST,
   createResourceTable,
   createStoreGate,
+  tableReads,
   preconditionFailed,
   resourceNotFound,
   type AnyResource,
@@ -78,7 +79,7 @@ function createPostgresStore({ pool, logger, where }: Parts) {
   let stopListening: (() => Promise<void>) | undefined
   // One write (or remote refresh) at a time per replica, so cache updates and publishes stay in order.
   const gate = createStoreGate()
-  const { assertOpen: open, serialised } = gate
+  const { serialised } = gate
   const transaction = createTransactionRunner({ pool, logger, where, origin })
   const currentVersion = async (c: pg.PoolClient, kind: KindName, uid: string) => {
     const { rows: found } = await c.query<{ v: string }>(
@@ -104,14 +105,7 @@ function createPostgresStore({ pool, logger, where }: Parts) {
   }
 
   const api: ResourceStore = {
-    async list<K extends KindName>(kind: K) {
-      open()
-      return table.list(kind)
-    },
-    async get<K extends KindName>(kind: K, uid: string) {
-      open()
-      return table.get(kind, uid)
-    },
+    ...tableReads(table, gate),
     create<K extends KindName>(resource: ResourceOf<K>) {
       const next = structuredClone(resource) as AnyResource
       const { uid, name, createdAt, resourceVersion } = next.metadata
@@ -163,8 +157,6 @@ function createPostgresStore({ pool, logger, where }: Parts) {
         return structuredClone(deleted) as ResourceOf<K>
       })
     },
-    generation: () => table.generation(),
-    subscribe: (listener) => table.subscribe(listener),
     problems: () => [],
     // Waits for queued writes, then ends the LISTEN client and the pool. Idempotent.
     close: () =>

@@ -1,6 +1,7 @@
 import {
   createResourceTable,
   createStoreGate,
+  tableReads,
   KIND_NAMES,
   type AnyResource,
   type KindName,
@@ -36,14 +37,7 @@ export function createReplicaStore(peer: RpcPeer, seed: StoreSeed): ResourceStor
   })
 
   return {
-    async list<K extends KindName>(kind: K) {
-      open()
-      return table.list(kind)
-    },
-    async get<K extends KindName>(kind: K, uid: string) {
-      open()
-      return table.get(kind, uid)
-    },
+    ...tableReads(table, gate),
     async create<K extends KindName>(resource: ResourceOf<K>) {
       open()
       return peer.call<ResourceOf<K>>('store.create', resource)
@@ -56,8 +50,6 @@ export function createReplicaStore(peer: RpcPeer, seed: StoreSeed): ResourceStor
       open()
       return peer.call<ResourceOf<K>>('store.delete', kind, uid, expectedVersion)
     },
-    generation: () => table.generation(),
-    subscribe: (listener) => table.subscribe(listener),
     problems: () => seed.problems,
     close: () => gate.close(async () => table.clearSubscribers()),
   }

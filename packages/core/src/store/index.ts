@@ -1,2 +1,3 @@
 export * from './resource-table.js'
 export * from './store-gate.js'
+export * from './table-reads.js'

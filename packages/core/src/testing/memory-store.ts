@@ -3,6 +3,7 @@ import type { KindName } from '../domain/metadata.js'
 import type { ResourceStore } from '../ports/resource-store.js'
 import { createResourceTable } from '../store/resource-table.js'
 import { createStoreGate } from '../store/store-gate.js'
+import { tableReads } from '../store/table-reads.js'
 
 /**
  * An in-memory {@link ResourceStore} for tests: the shared resource table with nothing to persist.
@@ -15,14 +16,7 @@ export function createMemoryStore(seed: readonly AnyResource[] = []): ResourceSt
   const open = gate.assertOpen
 
   return {
-    async list<K extends KindName>(kind: K) {
-      open()
-      return table.list(kind)
-    },
-    async get<K extends KindName>(kind: K, uid: string) {
-      open()
-      return table.get(kind, uid)
-    },
+    ...tableReads(table, gate),
     async create<K extends KindName>(resource: ResourceOf<K>) {
       open()
       table.checkCreate(resource)
@@ -42,8 +36,6 @@ export function createMemoryStore(seed: readonly AnyResource[] = []): ResourceSt
       table.apply('deleted', current)
       return structuredClone(current)
     },
-    generation: () => table.generation(),
-    subscribe: (listener) => table.subscribe(listener),
     problems: () => [],
     // Idempotent so shutdown paths can call it twice; every other call after it rejects.
     close: () => gate.close(async () => table.clearSubscribers()),
