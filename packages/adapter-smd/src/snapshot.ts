@@ -59,7 +59,7 @@ export interface SnapshotBuilder {
 /** The payload a record comes from. */
 export type SnapshotPart = 'components' | 'interfaces' | 'memberships' | 'endpoints'
 
-const NODES_PER_SLICE = 8192
+const NODES_PER_SLICE = 2048 // ~5 ms of work per slice at 100k nodes (p99 ≤ 50 ms during a sync, OPS-7)
 
 function newNode(xname: string, f: NodeFields): InventoryNode {
   const node: InventoryNode = { xname, nid: f.nid, role: f.role, groups: f.groups, interfaces: f.interfaces, nics: f.nics }
@@ -113,7 +113,8 @@ export function createSnapshotBuilder(logger: Logger, previous?: SmdSnapshot): S
         nid: nids[k]!,
         role: roles[k]!,
         groups: prev && sameLabels(prev.groups, groups) ? prev.groups : groups,
-        interfaces: sameItems(prev?.interfaces, list) ? prev!.interfaces : Object.freeze(list),
+        // slice(): a pushed-to array keeps spare capacity (17 slots after the 2nd push); the copy is exact.
+        interfaces: sameItems(prev?.interfaces, list) ? prev!.interfaces : Object.freeze(list.length > 1 ? list.slice() : list),
         nics: nics.get(id) ?? EMPTY,
         componentIp: ips[k],
         componentMac: macs[k],
