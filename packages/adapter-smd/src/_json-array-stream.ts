@@ -68,6 +68,10 @@ export function createJsonArrayStream(options: JsonArrayStreamOptions): JsonArra
   let witness: SyntaxWitness | undefined
   let broken: { readonly text: string; readonly rest: RestCounter } | undefined
   let scratch = Buffer.allocUnsafe(0)
+  // Guessing: the held bytes start at an element boundary and are not scanned yet (see guess()).
+  let guessing = true
+  let boundary: Buffer | undefined
+  let misses = 0
 
   const hold = (bytes: Buffer): void => {
     if (bytes.length === 0) return
@@ -86,26 +90,65 @@ export function createJsonArrayStream(options: JsonArrayStreamOptions): JsonArra
     scratch[size - 1] = 0x5d
     held = []
     heldBytes = 0
+    if (!parseCut(scratch.subarray(0, size), trailingComma)) {
+      const bytes = scratch.subarray(1, size - 1)
+      breakAt(utf8.decode(bytes) + (trailingComma ? ',' : ''))
+    }
+  }
+
+  /**
+   * JSON.parse of one cut, `[…]` in `bytes`; delivers its elements and returns true, or returns false when the
+   * cut is not a run of whole elements (its text is then the place of a syntax error, or a wrong guess).
+   */
+  const parseCut = (bytes: Buffer, trailingComma: boolean): boolean => {
     // JSON is UTF-8; an all-ASCII cut (the usual case) decodes by a plain copy.
-    const bytes = scratch.subarray(0, size)
     const text = isAscii(bytes) ? bytes.toString('latin1') : utf8.decode(bytes)
-    const inner = text.slice(1, -1) + (trailingComma ? ',' : '')
     let elements: unknown
     try {
       elements = JSON.parse(text)
     } catch {
-      elements = undefined
+      return false
     }
     // `[]` from a cut between two commas (or after the last one) hides a syntax error: `[1,,2]`, `[1,]`.
-    const empty = Array.isArray(elements) && elements.length === 0 && (trailingComma || sawComma)
-    if (!Array.isArray(elements) || empty) {
-      breakAt(inner)
-      return
-    }
+    if (!Array.isArray(elements) || (elements.length === 0 && (trailingComma || sawComma))) return false
     sawComma ||= trailingComma
-    witness!.parsed(inner)
+    witness!.parsed(text.slice(1, -1) + (trailingComma ? ',' : ''))
     options.onElements(elements, index, envelope)
     index += elements.length
+    return true
+  }
+
+  /**
+   * Cuts without scanning: SMD sends compact JSON whose elements all start with the same key (`{"ID":`), so the
+   * last `},{"ID":` in the held bytes is very likely a boundary. JSON.parse of `[…]` up to it confirms the guess
+   * (a cut inside a string or a nested value cannot parse); a wrong guess, or none, hands the bytes to scan().
+   * This skips the byte-by-byte scan of nearly every cut (~0.4 s of CPU per 100k-node sync).
+   */
+  const guess = (): void => {
+    const size = heldBytes + 1
+    if (scratch.length < size + 1) scratch = Buffer.allocUnsafe(Math.max(size + 1, 2 * scratch.length))
+    scratch[0] = 0x5b
+    let at = 1
+    for (const part of held) at += part.copy(scratch, at)
+    boundary ??= learnBoundary(scratch.subarray(1, size))
+    const comma = boundary.length > 0 ? scratch.subarray(0, size).lastIndexOf(boundary) + 1 : 0
+    if (comma > 1) {
+      scratch[comma] = 0x5d
+      const rest = Buffer.from(scratch.subarray(comma + 1, size))
+      if (parseCut(scratch.subarray(0, comma + 1), true)) {
+        held = [rest]
+        heldBytes = rest.length
+        return
+      }
+      scratch[comma] = COMMA
+    }
+    // No boundary, or a wrong one: scan these bytes (a copy: scratch is reused).
+    if (comma > 1 && ++misses >= 2) boundary = Buffer.alloc(0)
+    guessing = false
+    const bytes = Buffer.from(scratch.subarray(1, size))
+    held = []
+    heldBytes = 0
+    scan(bytes, 0)
   }
 
   const breakAt = (text: string): void => {
@@ -152,9 +195,15 @@ export function createJsonArrayStream(options: JsonArrayStreamOptions): JsonArra
       else if (c === COMMA) {
         if (d === 1 && heldBytes + (i - 1 - start) >= cutBytes) {
           flush(chunk.subarray(start, i - 1), true)
+          if (mode === 'broken') return broken!.rest.add(chunk.subarray(i))
           start = i
-          if (mode === 'broken') {
-            broken!.rest.add(chunk.subarray(start))
+          if (boundary === undefined || boundary.length > 0) {
+            // At a known boundary again: back to guessing for what follows.
+            depth = 1
+            inString = false
+            guessing = true
+            hold(chunk.subarray(i))
+            if (heldBytes >= cutBytes) guess()
             return
           }
         }
@@ -192,7 +241,8 @@ export function createJsonArrayStream(options: JsonArrayStreamOptions): JsonArra
       witness = createSyntaxWitness(m[0])
       held = []
       heldBytes = 0
-      scan(bytes, m[0].length)
+      hold(bytes.subarray(m[0].length))
+      if (heldBytes >= cutBytes) guess()
       return
     }
     if (final || bytes.length >= HEAD_LIMIT) mode = 'whole'
@@ -201,7 +251,12 @@ export function createJsonArrayStream(options: JsonArrayStreamOptions): JsonArra
   return {
     push(input) {
       const chunk = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength)
-      if (mode === 'array') return scan(chunk, 0)
+      if (mode === 'array' && !guessing) return scan(chunk, 0)
+      if (mode === 'array') {
+        hold(chunk)
+        if (heldBytes >= cutBytes) guess()
+        return
+      }
       if (mode === 'broken') return broken!.rest.add(chunk)
       hold(chunk)
       if (mode === 'head') tryHead(false)
@@ -209,6 +264,14 @@ export function createJsonArrayStream(options: JsonArrayStreamOptions): JsonArra
 
     end() {
       if (mode === 'head') tryHead(true)
+      if (mode === 'array' && guessing) {
+        // The last cut, the closing bracket and what follows are still unscanned.
+        guessing = false
+        const bytes = Buffer.concat(held, heldBytes)
+        held = []
+        heldBytes = 0
+        scan(bytes, 0)
+      }
       if (mode === 'whole') return { kind: 'text', text: held.length === 0 ? '' : new TextDecoder().decode(Buffer.concat(held, heldBytes)) }
       if (mode === 'array') {
         // Truncated inside the array: JSON.parse stops at the end of what arrived.
@@ -258,4 +321,10 @@ function createRestCounter(): RestCounter {
     },
     remaining: () => count,
   }
+}
+
+/** `},{"<key>":` from the first element of an array of objects in compact JSON, or an empty pattern (no guessing). */
+function learnBoundary(first: Buffer): Buffer {
+  const m = /^[ \t\n\r]*\{"([A-Za-z0-9_@.-]{1,64})":/.exec(first.toString('latin1', 0, 80))
+  return m ? Buffer.from(`},{"${m[1]}":`) : Buffer.alloc(0)
 }

@@ -1,6 +1,7 @@
 import { createInterning } from './_intern.js'
 import { interfaceMatches, nicsMatch, nodeMatches, sameItems, sameLabels, type NodeFields } from './_snapshot-reuse.js'
-import { parseIp, type InventoryInterface, type InventoryNic, type InventoryNode, type Logger } from '@metadata-service/core'
+import { NODES_PER_SLICE, indexByIp, replayConflicts, setConflicts } from './_ip-index.js'
+import type { InventoryInterface, InventoryNic, InventoryNode, Logger } from '@metadata-service/core'
 import {
   componentNid,
   endpointNics,
@@ -20,11 +21,10 @@ export interface SmdSnapshot {
   readonly byIp: ReadonlyMap<string, InventoryNode>
 }
 
+export { ipKey } from './_ip-index.js'
+
 /** The snapshot before the first successful sync: nothing known. */
 export const EMPTY_SNAPSHOT: SmdSnapshot = Object.freeze({ nodes: new Map(), byIp: new Map() })
-
-// Past this many duplicate IPs, only a summary line is logged: a broken SMD must not flood the log every sync.
-const MAX_CONFLICT_LOGS = 20
 
 /**
  * Builds the snapshot from the four parsed payloads (see {@link createSnapshotBuilder} for the rules). Interfaces,
@@ -59,7 +59,6 @@ export interface SnapshotBuilder {
 /** The payload a record comes from. */
 export type SnapshotPart = 'components' | 'interfaces' | 'memberships' | 'endpoints'
 
-const NODES_PER_SLICE = 2048 // ~5 ms of work per slice at 100k nodes (p99 ≤ 50 ms during a sync, OPS-7)
 
 function newNode(xname: string, f: NodeFields): InventoryNode {
   const node: InventoryNode = { xname, nid: f.nid, role: f.role, groups: f.groups, interfaces: f.interfaces, nics: f.nics }
@@ -103,6 +102,9 @@ export function createSnapshotBuilder(logger: Logger, previous?: SmdSnapshot): S
 
   function* assemble(): Generator<undefined, SmdSnapshot> {
     const nodes = new Map<string, InventoryNode>()
+    // Whether every node so far is `previous`'s node at the same place: then its IP index is this one's too.
+    const walk = before?.values()
+    let unchanged = walk !== undefined
     for (let k = 0; k < ids.length; k++) {
       const id = ids[k]!
       if (nodes.has(id)) continue
@@ -119,7 +121,9 @@ export function createSnapshotBuilder(logger: Logger, previous?: SmdSnapshot): S
         componentIp: ips[k],
         componentMac: macs[k],
       }
-      nodes.set(id, prev && nodeMatches(prev, fields) ? prev : newNode(id, fields))
+      const node = prev && nodeMatches(prev, fields) ? prev : newNode(id, fields)
+      nodes.set(id, node)
+      unchanged &&= walk!.next().value === node
       if (k % NODES_PER_SLICE === NODES_PER_SLICE - 1) yield
     }
     ids = []
@@ -130,8 +134,16 @@ export function createSnapshotBuilder(logger: Logger, previous?: SmdSnapshot): S
     interfaces = new Map()
     nics = new Map()
     labels = undefined
+    if (unchanged && previous && nodes.size === previous.nodes.size) {
+      // SMD changed nothing: serve on with the same snapshot (no second 200k-entry index), logging its
+      // duplicate IPs again as a rebuild would (SMD-9).
+      replayConflicts(previous, logger)
+      return previous
+    }
     const byIp = yield* indexByIp(nodes, logger)
-    return Object.freeze({ nodes, byIp })
+    const next: SmdSnapshot = Object.freeze({ nodes, byIp: byIp.index })
+    setConflicts(next, byIp.conflicts)
+    return next
   }
 
   return {
@@ -213,62 +225,3 @@ export function createSnapshotBuilder(logger: Logger, previous?: SmdSnapshot): S
 }
 
 const EMPTY: readonly never[] = Object.freeze([])
-
-/**
- * The index key of an address: its canonical text (`::FFFF:A` and `::ffff:a` meet), so SMD's spelling and the
- * client address of ID-1 agree. Plain dotted IPv4, the common case, is already canonical and skips the parser.
- */
-export function ipKey(text: string): string {
-  return isPlainIpv4(text) ? text : (parseIp(text)?.address ?? text)
-}
-
-/** `a.b.c.d`, each 0–255 without leading zeros; by hand, as a regex test cost ~0.1 s per 100k-node sync. */
-function isPlainIpv4(text: string): boolean {
-  const n = text.length
-  if (n < 7 || n > 15) return false
-  let octets = 0
-  let i = 0
-  while (i <= n) {
-    let value = 0
-    const start = i
-    while (i < n) {
-      const c = text.charCodeAt(i)
-      if (c < 48 || c > 57) break
-      value = value * 10 + (c - 48)
-      i++
-    }
-    const digits = i - start
-    if (digits === 0 || digits > 3 || value > 255 || (digits > 1 && text.charCodeAt(start) === 48)) return false
-    octets++
-    if (i === n) return octets === 4
-    if (text.charCodeAt(i) !== 46 || octets === 4) return false
-    i++
-  }
-  return false
-}
-
-function* indexByIp(nodes: ReadonlyMap<string, InventoryNode>, logger: Logger): Generator<undefined, Map<string, InventoryNode>> {
-  const byIp = new Map<string, InventoryNode>()
-  let conflicts = 0
-  const add = (text: string, node: InventoryNode): void => {
-    if (text === '') return
-    const ip = ipKey(text)
-    const owner = byIp.get(ip)
-    if (owner === undefined) {
-      byIp.set(ip, node)
-    } else if (owner !== node) {
-      conflicts++
-      if (conflicts <= MAX_CONFLICT_LOGS) {
-        logger.warn('duplicate IP in SMD inventory; the first owner wins', { ip, kept: owner.xname, ignored: node.xname })
-      }
-    }
-  }
-  for (const node of nodes.values()) if (node.componentIp) add(node.componentIp, node)
-  let k = 0
-  for (const node of nodes.values()) {
-    for (const iface of node.interfaces) for (const a of iface.ipAddresses) add(a.ip, node)
-    if (++k % NODES_PER_SLICE === 0) yield
-  }
-  if (conflicts > MAX_CONFLICT_LOGS) logger.warn('duplicate IPs in SMD inventory', { conflicts })
-  return byIp
-}

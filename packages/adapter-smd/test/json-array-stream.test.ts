@@ -79,6 +79,8 @@ const text = fc.string({ unit: fc.constantFrom('a', 'é', '€', '😀', '"', '\
 const element = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
   fc.record({ ID: text, IPAddresses: fc.array(fc.record({ IPAddress: text, Network: fc.jsonValue({ maxDepth: 1 }) }), { maxLength: 3 }) }),
+  // Nested objects that start with the elements' first key: the reader's guessed boundaries must be refuted.
+  fc.record({ ID: fc.integer(), Sub: fc.array(fc.record({ ID: text }), { maxLength: 3 }) }),
 )
 const spacing = fc.constantFrom(undefined, 1, '\t')
 const body = fc.oneof(

@@ -68,6 +68,24 @@ describe('buildSnapshot (SMD-9)', () => {
     ])
   })
 
+  it('keeps the very snapshot when SMD changed nothing, and logs its conflicts again (SMD-9, OPS-7)', () => {
+    const logger = createRecordingLogger()
+    const interfaces = parseInterfaces(
+      Array.from({ length: 25 }, (_, i) => [ifaceWire('x1', `aa:${i}`, `10.1.0.${i}`, 'HMN'), ifaceWire('x2', `bb:${i}`, `10.1.0.${i}`, 'HMN')]).flat(),
+    )
+    const first = buildSnapshot(bulk({ interfaces }), logger)
+    const logged = [...logger.entries]
+    expect(logged).toHaveLength(21)
+    const again = buildSnapshot(bulk({ interfaces }), logger, first)
+    expect(again).toBe(first)
+    expect(logger.entries).toEqual([...logged, ...logged])
+    const changed = buildSnapshot(bulk({ interfaces, memberships: [{ id: 'x1', groupLabels: ['compute'] }] }), logger, first)
+    expect(changed).not.toBe(first)
+    expect(changed.nodes.get('x1')?.groups).toEqual(['compute'])
+    expect(changed.nodes.get('x2')).toBe(first.nodes.get('x2'))
+    expect(changed.byIp.get('10.1.0.3')).toBe(changed.nodes.get('x1'))
+  })
+
   it('logs at most 20 conflicts one by one, then a summary', () => {
     const logger = createRecordingLogger()
     const interfaces = parseInterfaces(
