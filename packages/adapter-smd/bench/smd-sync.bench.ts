@@ -5,10 +5,11 @@
 //   stream — the inventory as shipped: bulk payloads read in cuts into the snapshot builder (client.bulkSnapshot);
 //   whole  — the pipeline before OPS-7 work, for comparison in the same run: each body read as one text,
 //            JSON.parse, zod-parsed by wire.ts, then buildSnapshot.
-// Per pipeline: one cold sync, then SYNCS syncs while the previous snapshot is alive (as in service); medians of
-// wall and CPU time, the longest event-loop stall (perf_hooks histogram) and p99/max lateness of a 2 ms
-// request-like timer during the syncs, peak RSS (sampled every 5 ms) and RSS/heap after a sync.
-//   npm run bench -w @metadata-service/adapter-smd [-- --nodes 100000 --syncs 5]
+// Per pipeline: a first sync, then SYNCS full syncs (each into a new inventory while the previous one keeps its
+// snapshot alive, as when SMD changed everything) and SYNCS periodic syncs with SMD unchanged; medians of wall and
+// CPU time, the longest event-loop stall (perf_hooks histogram) and p99/max lateness of a 2 ms request-like timer
+// over all those syncs, peak RSS (sampled every 5 ms) and RSS/heap at the end.
+//   npm run bench -w @metadata-service/adapter-smd [-- --nodes 100000 --syncs 5 --rounds 3]
 import { fork } from 'node:child_process'
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
@@ -32,8 +33,12 @@ type Pipeline = 'stream' | 'whole'
 interface Figures {
   pipeline: Pipeline
   coldMs: number
+  /** Medians of the full syncs. */
   wallMs: number
   cpuMs: number
+  /** Medians of the periodic syncs (SMD unchanged). */
+  periodicWallMs: number
+  periodicCpuMs: number
   stallMs: number
   p99Ms: number
   lateMaxMs: number
@@ -78,52 +83,73 @@ function wholeBodyClient(url: string, client: SmdClient): SmdClient {
   }
 }
 
-/** In a child process: `syncs` syncs with `pipeline`, measured. */
+/** Wall and CPU ms, longest stall and request-probe lateness of one sync. */
+interface SyncRun {
+  wall: number
+  cpu: number
+  stall: number
+  late: number[]
+}
+
+/** Runs `sync` while a request-like probe (every 2 ms, one resolve) and the event-loop delay histogram watch. */
+async function watched(sync: () => Promise<boolean>, probeInventory: Inventory, count: number): Promise<SyncRun> {
+  const gc = (globalThis as { gc?: () => void }).gc ?? (() => {})
+  gc()
+  const late: number[] = []
+  let expected = performance.now() + 2
+  const probe = setInterval(() => {
+    const now = performance.now()
+    late.push(Math.max(0, now - expected))
+    expected = now + 2
+    void probeInventory.resolve(fakeNodeIp(late.length % count, 'HMN'))
+  }, 2)
+  const stall = monitorEventLoopDelay({ resolution: 1 })
+  stall.enable()
+  const cpu0 = process.cpuUsage()
+  const w0 = performance.now()
+  if (!(await sync())) throw new Error('sync failed')
+  const wall = performance.now() - w0
+  const cpu = process.cpuUsage(cpu0)
+  stall.disable()
+  clearInterval(probe)
+  return { wall, cpu: (cpu.user + cpu.system) / 1000, stall: stall.max / 1e6, late }
+}
+
+/**
+ * In a child process: `syncs` full syncs (a new inventory each, while the previous one keeps serving its
+ * snapshot, as when SMD changed everything) and `syncs` periodic syncs of one inventory with SMD unchanged.
+ */
 async function measure(pipeline: Pipeline, url: string, count: number, syncs: number): Promise<Figures> {
   const gc = (globalThis as { gc?: () => void }).gc ?? (() => {})
   let peakRss = 0
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 5)
   const http = createSmdClient({ baseUrl: url, tokenSource: createStaticTokenSource(), userAgentVersion: 'bench', timeoutMs: 120_000 })
   const client = pipeline === 'stream' ? http : wholeBodyClient(url, http)
-  const inventory = createSmdInventory({ client, logger: silentLogger })
+  let serving = createSmdInventory({ client, logger: silentLogger })
   const t0 = performance.now()
-  if (!(await inventory.syncNow())) throw new Error('cold sync failed')
+  if (!(await serving.syncNow())) throw new Error('cold sync failed')
   const coldMs = performance.now() - t0
 
-  const walls: number[] = []
-  const cpus: number[] = []
-  const late: number[] = []
-  const stall = monitorEventLoopDelay({ resolution: 1 })
+  const full: SyncRun[] = []
   for (let k = 0; k < syncs; k++) {
-    gc()
-    // A request-like probe every 2 ms: how late does it run while the sync works?
-    let expected = performance.now() + 2
-    const probe = setInterval(() => {
-      const now = performance.now()
-      late.push(Math.max(0, now - expected))
-      expected = now + 2
-      void inventory.resolve(fakeNodeIp(late.length % count, 'HMN'))
-    }, 2)
-    stall.enable()
-    const cpu0 = process.cpuUsage()
-    const w0 = performance.now()
-    if (!(await inventory.syncNow())) throw new Error('sync failed')
-    walls.push(performance.now() - w0)
-    const cpu = process.cpuUsage(cpu0)
-    stall.disable()
-    clearInterval(probe)
-    cpus.push((cpu.user + cpu.system) / 1000)
+    const next = createSmdInventory({ client, logger: silentLogger })
+    full.push(await watched(() => next.syncNow(), serving, count))
+    serving = next
   }
+  const periodic: SyncRun[] = []
+  for (let k = 0; k < syncs; k++) periodic.push(await watched(() => serving.syncNow(), serving, count))
   clearInterval(sampler)
   gc()
-  const found = await countFound(inventory, count)
-  late.sort((a, b) => a - b)
+  const found = await countFound(serving, count)
+  const late = [...full, ...periodic].flatMap((r) => r.late).sort((a, b) => a - b)
   return {
     pipeline,
     coldMs,
-    wallMs: median(walls),
-    cpuMs: median(cpus),
-    stallMs: stall.max / 1e6,
+    wallMs: median(full.map((r) => r.wall)),
+    cpuMs: median(full.map((r) => r.cpu)),
+    periodicWallMs: median(periodic.map((r) => r.wall)),
+    periodicCpuMs: median(periodic.map((r) => r.cpu)),
+    stallMs: Math.max(...full.map((r) => r.stall), ...periodic.map((r) => r.stall)),
     p99Ms: late[Math.floor(late.length * 0.99)] ?? NaN,
     lateMaxMs: late[late.length - 1] ?? NaN,
     peakRssMb: mb(peakRss),
@@ -140,7 +166,8 @@ async function countFound(inventory: Inventory, count: number): Promise<number> 
 }
 
 const row = (f: Figures): string =>
-  `${f.pipeline.padEnd(6)} sync ${f.wallMs.toFixed(0).padStart(5)} ms wall / ${f.cpuMs.toFixed(0).padStart(5)} ms cpu (cold ${f.coldMs.toFixed(0)} ms); ` +
+  `${f.pipeline.padEnd(6)} full sync ${f.wallMs.toFixed(0).padStart(5)} ms wall / ${f.cpuMs.toFixed(0).padStart(5)} ms cpu (first ${f.coldMs.toFixed(0)} ms), ` +
+  `unchanged ${f.periodicWallMs.toFixed(0)}/${f.periodicCpuMs.toFixed(0)} ms; ` +
   `longest stall ${f.stallMs.toFixed(0)} ms, probe p99 ${f.p99Ms.toFixed(0)} ms / max ${f.lateMaxMs.toFixed(0)} ms; ` +
   `rss peak ${f.peakRssMb.toFixed(0)} MB, after ${f.rssAfterMb.toFixed(0)} MB (heap ${f.heapAfterMb.toFixed(0)} MB); ${f.found} nodes resolved by both IPs`
 
@@ -158,10 +185,22 @@ if (process.argv[2] === '--serve') {
   for (const count of counts) {
     const smd = await child<string>(['--serve', String(count)])
     console.log(`${count} nodes (${syncs} syncs per process, ${rounds} round(s); medians):`)
+    const runs: Figures[] = []
     for (let r = 0; r < rounds; r++) {
       for (const pipeline of ['whole', 'stream'] as const) {
         const run = await child<Figures>(['--measure', pipeline, smd.value, String(count), String(syncs)], ['--expose-gc'])
+        runs.push(run.value)
         console.log(`  ${row(run.value)}`)
+      }
+    }
+    if (rounds > 1) {
+      console.log(`  medians of the ${rounds} rounds — before (whole bodies) and after (cuts):`)
+      for (const pipeline of ['whole', 'stream'] as const) {
+        const mine = runs.filter((f) => f.pipeline === pipeline)
+        const m = (key: keyof Figures) => median(mine.map((f) => f[key] as number))
+        console.log(
+          `  ${row({ pipeline, coldMs: m('coldMs'), wallMs: m('wallMs'), cpuMs: m('cpuMs'), periodicWallMs: m('periodicWallMs'), periodicCpuMs: m('periodicCpuMs'), stallMs: m('stallMs'), p99Ms: m('p99Ms'), lateMaxMs: m('lateMaxMs'), peakRssMb: m('peakRssMb'), rssAfterMb: m('rssAfterMb'), heapAfterMb: m('heapAfterMb'), found: m('found') })}`,
+        )
       }
     }
     smd.kill()
