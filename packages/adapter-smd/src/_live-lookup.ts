@@ -32,8 +32,11 @@ export interface LiveLookup {
   byIp(ip: string): Promise<InventoryNode | undefined>
   /** Overlay, then negative cache, then the four per-node calls for `xname`. */
   byXname(xname: string): Promise<InventoryNode | undefined>
-  /** Forgets found nodes (after a successful sync); the negative cache stays. */
-  clearOverlay(): void
+  /**
+   * Forgets found nodes (after a successful sync); the negative cache stays. Returns whether there were any
+   * (expired entries may count), i.e. whether what `byIp`/`byXname` answer may have changed.
+   */
+  clearOverlay(): boolean
 }
 
 /**
@@ -120,8 +123,10 @@ export function createLiveLookup(o: LiveLookupOptions): LiveLookup {
       })
     },
     clearOverlay() {
+      const had = overlayByIp.size > 0 || overlayByXname.size > 0
       overlayByIp.clear()
       overlayByXname.clear()
+      return had
     },
   }
 }

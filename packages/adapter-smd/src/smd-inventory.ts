@@ -110,9 +110,12 @@ export function createSmdInventory(options: SmdInventoryOptions): SmdInventory {
       const next = await client.bulkSnapshot(logger, snapshot)
       if (closed) return false
       // All four calls succeeded: swap in one assignment, so readers see the old or the new snapshot (SMD-7).
+      // When SMD changed nothing the builder hands back the very snapshot being served; the generation then
+      // stays, so the documents rendered and cached for it stay valid (OPS-7: a periodic sync of 100k nodes
+      // must not invalidate every cached document).
+      const changed = next !== snapshot
       snapshot = next
-      live.clearOverlay()
-      generation++
+      if (live.clearOverlay() || changed) generation++
       lastSuccessAt = clock.now()
       lastError = undefined
       syncSuccesses++

@@ -47,6 +47,23 @@ describe('SMD sync (SMD-7, SMD-8, SMD-9)', () => {
     expect(smd.calls()).toBe(4)
   })
 
+  it('keeps the generation and the node objects when SMD changed nothing, bumps it when it did (SMD-9, OPS-7)', async () => {
+    const { smd, inventory } = await rig({ nodes: generateFakeNodes(50) })
+    expect(await inventory.syncNow()).toBe(true)
+    const gen = inventory.generation()
+    const nodes = [...inventory.nodes()]
+    expect(await inventory.syncNow()).toBe(true)
+    expect(inventory.generation()).toBe(gen)
+    expect([...inventory.nodes()]).toEqual(nodes)
+    expect([...inventory.nodes()].every((n, i) => n === nodes[i])).toBe(true)
+    expect(inventory.stats()).toMatchObject({ syncSuccesses: 2, nodes: 50 })
+    smd.setNodes(generateFakeNodes(51))
+    expect(await inventory.syncNow()).toBe(true)
+    expect(inventory.generation()).toBeGreaterThan(gen)
+    expect([...inventory.nodes()][0]).toBe(nodes[0])
+    expect((await inventory.resolve(fakeNodeIp(50, 'HSN')))?.xname).toBe(fakeXname(50))
+  })
+
   it('makes 1 call per sync path and none for 100 lookups (AT-22)', async () => {
     const { smd, inventory } = await rig({ nodes: generateFakeNodes(3) })
     await inventory.syncNow()
