@@ -99,8 +99,8 @@ export function replicaInventoryHandlers(inventory: Inventory, tokenSource: Toke
 
 /**
  * The primary's side of {@link createReplicaInventory}: every `pollMs` (default 250) sends the whole snapshot when
- * a sync has succeeded since the last look, else just the status (health, SMD and token state). Returns a stop
- * function.
+ * a sync has succeeded since the last look and changed the inventory generation, else just the status (health, SMD
+ * and token state). Returns a stop function.
  */
 export function publishInventory(
   inventory: Inventory,
@@ -109,11 +109,19 @@ export function publishInventory(
   pollMs = 250,
 ): () => void {
   let lastSync = inventory.health().lastSuccessAt
+  let lastGeneration = inventory.generation()
   const timer = setInterval(() => {
     const at = inventory.health().lastSuccessAt
-    if (at === lastSync) return broadcast(PRIMARY_STATUS_EVENT, primaryStatus(inventory, tokenSource))
+    const generation = inventory.generation()
+    // A sync that found SMD unchanged keeps the generation: the workers keep their snapshot and rendered documents.
+    // A generation change without a sync is the primary's live-lookup overlay, which workers ask for anyway.
+    if (at !== lastSync && generation !== lastGeneration) {
+      lastSync = at
+      lastGeneration = generation
+      return broadcast(INVENTORY_SNAPSHOT_EVENT, snapshotMessage(inventory, tokenSource))
+    }
     lastSync = at
-    broadcast(INVENTORY_SNAPSHOT_EVENT, snapshotMessage(inventory, tokenSource))
+    broadcast(PRIMARY_STATUS_EVENT, primaryStatus(inventory, tokenSource))
   }, pollMs)
   timer.unref()
   return () => clearInterval(timer)

@@ -1,3 +1,4 @@
+import type { Inventory } from '@metadata-service/core'
 import { createFakeInventory, createFakeTokenSource, MOCK_NODE_FIXTURES } from '@metadata-service/core/testing'
 import { describe, expect, it } from 'vitest'
 import { createReplicaInventory, publishInventory, replicaInventoryHandlers, type SnapshotMessage } from '../../src/cluster/replica-inventory.js'
@@ -7,18 +8,28 @@ import { ipcPair } from './_ipc-pair.js'
 const [n0, n1, n2] = MOCK_NODE_FIXTURES as [(typeof MOCK_NODE_FIXTURES)[number], (typeof MOCK_NODE_FIXTURES)[number], (typeof MOCK_NODE_FIXTURES)[number]]
 const settle = () => new Promise((resolve) => setTimeout(resolve, 30))
 
-/** A primary inventory with `lastSuccessAt` we control, published to one worker replica over an IPC stand-in. */
+/**
+ * A primary inventory whose syncs we play (`sync(nodes, changed)`: a new `lastSuccessAt`, and a new generation only
+ * when SMD changed, as adapter-smd does), published to one worker replica over an IPC stand-in.
+ */
 async function rig() {
-  const primary = createFakeInventory([n0, n1])
+  const fake = createFakeInventory([n0, n1])
   let lastSuccessAt = 1_000
-  const withSync = Object.assign(primary, { health: () => ({ ...createFakeInventory([]).health(), lastSuccessAt, nodes: [...primary.nodes()].length }) })
+  let generation = 1
+  const primary: Inventory & { calls: typeof fake.calls; failNext: typeof fake.failNext } = Object.assign(Object.create(fake) as typeof fake, {
+    health: () => ({ ...fake.health(), lastSuccessAt }),
+    generation: () => generation,
+  })
   const [primaryEnd, workerEnd] = ipcPair()
-  const primaryPeer = connectRpc(primaryEnd, replicaInventoryHandlers(withSync, undefined))
-  const stop = publishInventory(withSync, undefined, (event, data) => primaryPeer.emit(event, data), 5)
+  const primaryPeer = connectRpc(primaryEnd, replicaInventoryHandlers(primary, undefined))
+  const stop = publishInventory(primary, undefined, (event, data) => primaryPeer.emit(event, data), 5)
   const worker = connectRpc(workerEnd, {})
   const replica = createReplicaInventory(worker, await worker.call<SnapshotMessage>('inventory.init'))
-  const sync = (nodes: typeof MOCK_NODE_FIXTURES) => {
-    primary.setNodes(nodes)
+  const sync = (nodes: typeof MOCK_NODE_FIXTURES, changed: boolean) => {
+    if (changed) {
+      fake.setNodes(nodes)
+      generation++
+    }
     lastSuccessAt += 60_000
   }
   return { primary, replica, sync, stop }
@@ -41,18 +52,23 @@ describe('replica inventory of --workers (OPS-7: one SMD sync however many worke
     stop()
   })
 
-  it('takes the next snapshot after a sync and bumps its generation; status alone leaves it', async () => {
+  it('takes the next snapshot after a sync that changed the inventory, and only then bumps its generation', async () => {
     const { replica, sync, stop } = await rig()
     const before = replica.generation()
     await settle()
     expect(replica.generation()).toBe(before)
     expect(replica.health().lastSuccessAt).toBe(1_000)
-    sync([n2])
+    // SMD unchanged: adapter-smd keeps its generation, and the worker keeps its snapshot and rendered documents.
+    sync([n0, n1], false)
+    await settle()
+    expect(replica.generation()).toBe(before)
+    expect(replica.health().lastSuccessAt).toBe(61_000)
+    sync([n2], true)
     await settle()
     expect(replica.generation()).toBe(before + 1)
     expect((await replica.resolve('10.252.0.28'))?.xname).toBe(n2.xname)
     expect([...replica.nodes()].map((n) => n.xname)).toEqual([n2.xname])
-    expect(replica.health()).toMatchObject({ lastSuccessAt: 61_000, nodes: 1 })
+    expect(replica.health()).toMatchObject({ lastSuccessAt: 121_000, nodes: 1 })
     stop()
   })
 
