@@ -1,15 +1,16 @@
 // Reads the one big array of an SMD bulk body while it arrives (SMD-7, OPS-7): at 100k nodes a body is 30–60 MB,
 // and holding it as one string, then one parsed tree, then validated copies, cost seconds of GC and hundreds of
-// MB. Here the bytes are cut at top-level element boundaries (a small scanner that only tracks strings and
-// nesting), each cut of ~64 KB is handed to JSON.parse as `[…]`, and the elements go to `onElements` at once,
-// so only one cut is alive at a time and the event loop is never held for more than one cut.
+// MB. Here the bytes are cut at top-level element boundaries (guessed, see guess(), else found by a small
+// scanner that only tracks strings and nesting), each cut of ~64 KB is handed to JSON.parse as `[…]`, and the
+// elements go to `onElements` at once, so only one cut is alive at a time and the event loop is never held for
+// more than one cut.
 //
 // The outcome is the same as JSON.parse of the whole body (SMD-6): JSON.parse validates every cut, a cut that
 // parses is exactly a run of whole elements (a cut inside a string or a nested value cannot parse), and a body
 // that is not valid JSON throws the very SyntaxError JSON.parse(whole body) would (see _json-syntax-error.ts).
 // Bodies of any other shape (a single object, `null`, blank, a leading BOM, …) are read whole, as before.
 import { isAscii } from 'node:buffer'
-import { createSyntaxWitness, type SyntaxWitness } from './_json-syntax-error.js'
+import { createRestCounter, createSyntaxWitness, type RestCounter, type SyntaxWitness } from './_json-syntax-error.js'
 
 /** How a body ended. */
 export type ArrayStreamEnd =
@@ -285,41 +286,6 @@ export function createJsonArrayStream(options: JsonArrayStreamOptions): JsonArra
       const later = JSON.parse(`{${tail.replace(/^[ \t\n\r]*,/, '')}`) as Record<string, unknown>
       return { kind: 'streamed', envelope, later: { keys: new Set(Object.keys(later)), value } }
     },
-  }
-}
-
-/** Keeps the first characters of the rest of a broken body and counts the others (UTF-16 units, as JSON.parse). */
-interface RestCounter {
-  add(bytes: Uint8Array): void
-  head(): string
-  remaining(): number
-}
-
-const KEPT_REST = 64 // JSON.parse quotes at most 10 characters after the error
-
-function createRestCounter(): RestCounter {
-  const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
-  let head = ''
-  let count = 0
-  return {
-    add(bytes) {
-      const text = decoder.decode(bytes, { stream: true })
-      if (head.length < KEPT_REST) {
-        const take = text.slice(0, KEPT_REST - head.length)
-        head += take
-        count += text.length - take.length
-      } else {
-        count += text.length
-      }
-    },
-    head: () => {
-      const text = decoder.decode()
-      const take = text.slice(0, Math.max(0, KEPT_REST - head.length))
-      head += take
-      count += text.length - take.length
-      return head
-    },
-    remaining: () => count,
   }
 }
 

@@ -52,3 +52,39 @@ export function createSyntaxWitness(head: string): SyntaxWitness {
     parseWith: (text) => JSON.parse(body(text)) as unknown,
   }
 }
+
+/** Keeps the first characters of the rest of a broken body and counts the others (UTF-16 units, as JSON.parse). */
+export interface RestCounter {
+  add(bytes: Uint8Array): void
+  head(): string
+  remaining(): number
+}
+
+const KEPT_REST = 64 // JSON.parse quotes at most 10 characters after the error
+
+/** A counter for the rest of a body after the place where it broke. */
+export function createRestCounter(): RestCounter {
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
+  let head = ''
+  let count = 0
+  return {
+    add(bytes) {
+      const text = decoder.decode(bytes, { stream: true })
+      if (head.length < KEPT_REST) {
+        const take = text.slice(0, KEPT_REST - head.length)
+        head += take
+        count += text.length - take.length
+      } else {
+        count += text.length
+      }
+    },
+    head: () => {
+      const text = decoder.decode()
+      const take = text.slice(0, Math.max(0, KEPT_REST - head.length))
+      head += take
+      count += text.length - take.length
+      return head
+    },
+    remaining: () => count,
+  }
+}
