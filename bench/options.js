@@ -20,7 +20,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --timeout <s>               wrk per-request timeout; later answers count as timeouts (default 5)
   --profile                   run the server under node --cpu-prof and summarise the top frames
   --log-level <level>         server --log-level (default: the server's own, info = one line per request)
-  --server-arg <flag>         extra serve flag, repeatable (e.g. --server-arg=--workers=2)
+  --server-arg <flag>         extra serve flag, repeatable (e.g. --server-arg=--log-level=warn)
+  --node-arg <flag>           extra flag for the server's node, repeatable (e.g. --node-arg=--max-old-space-size=320)
   --overload                  only the overload phase (OPS-3): paced storm at --overload-factor × capacity
   --overload-factor <x>       offered load as a multiple of the measured capacity (default 2)
   --overload-connections <n>  wrk connections in the overload phase (default 1000)
@@ -51,6 +52,7 @@ export const USAGE = `Usage: npm run bench -- [options]
  * @property {boolean} profile
  * @property {string | undefined} logLevel
  * @property {string[]} serverArgs
+ * @property {string[]} nodeArgs
  * @property {boolean} overload
  * @property {number} overloadFactor
  * @property {number} overloadConnections
@@ -88,6 +90,7 @@ export function parseOptions(argv) {
       profile: { type: 'boolean', default: false },
       'log-level': { type: 'string' },
       'server-arg': { type: 'string', multiple: true, default: [] },
+      'node-arg': { type: 'string', multiple: true, default: [] },
       overload: { type: 'boolean', default: false },
       'overload-factor': { type: 'string', default: '2' },
       'overload-connections': { type: 'string', default: '1000' },
@@ -130,6 +133,7 @@ export function parseOptions(argv) {
     profile: values.profile,
     logLevel: values['log-level'],
     serverArgs: values['server-arg'],
+    nodeArgs: values['node-arg'],
     overload: values.overload,
     overloadFactor: num('overload-factor', values['overload-factor'], 0.1),
     overloadConnections: num('overload-connections', values['overload-connections'], 1),

@@ -45,6 +45,7 @@ export async function bootServer(ctx, o) {
     maxInflight: o.maxInflight,
     logLevel: ctx.options.logLevel,
     cpuProfile: o.cpuProfile,
+    nodeArgs: ctx.options.nodeArgs,
     extraArgs: [...(ctx.options.workers > 1 ? [`--workers=${ctx.options.workers}`] : []), ...ctx.options.serverArgs],
   })
   // CPU the server used to start and sync: unlike wall time, barely affected by other load on the machine.

@@ -21,6 +21,7 @@ const DIST = join(REPO_ROOT, 'packages/cli/dist/index.js')
  * @property {string} [logLevel]       `--log-level`; absent = the server default (info: one line per request)
  * @property {boolean} [cpuProfile]    run under `node --cpu-prof` (written to `<workDir>/prof` on exit)
  * @property {string[]} [extraArgs]    more `serve` flags
+ * @property {string[]} [nodeArgs]     more flags for the server's node
  * @property {number} [readyTimeoutMs] how long to wait for `/health` 200; default 300 s
  */
 
@@ -53,7 +54,7 @@ export async function startServer(o) {
   mkdirSync(o.workDir, { recursive: true })
   const logFile = join(o.workDir, 'server.log')
   const log = openSync(logFile, 'a')
-  const nodeArgs = o.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${join(o.workDir, 'prof')}`] : []
+  const nodeArgs = [...(o.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${join(o.workDir, 'prof')}`] : []), ...(o.nodeArgs ?? [])]
   const args = [
     ...nodeArgs,
     BIN,
