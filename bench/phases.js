@@ -213,6 +213,8 @@ export async function syncStorm(ctx, server) {
     mode: 'close',
     threads: o.threads,
     connections: o.connections,
+    // --rate paces it as in the storms above: p99 at that load rather than under saturation.
+    delayMs: o.rate > 0 ? Math.round((o.connections / o.rate) * 1000) : 0,
     durationS,
     timeoutS: o.timeoutS,
     targetPid: server.pid,
