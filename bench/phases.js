@@ -154,6 +154,8 @@ export async function stormModes(ctx, server, baseline) {
 export async function overload(ctx, server) {
   const o = ctx.options
   const base = { url: server.url, targetsFile: ctx.targetsFile, mode: /** @type {const} */ ('close'), threads: o.threads, targetPid: server.pid, countStatus: true }
+  // Capacity with the documents rendered, as in the storms: a probe racing the first pre-render would understate it.
+  if (o.cache === 'prerendered') await awaitPrerender(server.url, o.workers)
   ctx.say(`overload: measuring capacity (${o.connections} connections, 5 s)`)
   const probeRun = await runStorm({ ...base, connections: o.connections, durationS: 5, timeoutS: o.timeoutS })
   const capacity = Math.max(1, Math.round((probeRun.status['200'] ?? 0) / probeRun.durationS))

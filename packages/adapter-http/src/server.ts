@@ -28,6 +28,10 @@ export interface HttpServerHandle {
 const HEADERS_TIMEOUT_MS = 15_000
 const REQUEST_TIMEOUT_MS = 15_000
 const KEEP_ALIVE_TIMEOUT_MS = 60_000
+// OPS-3 under a storm of new connections: Node's default backlog (511) overflows when thousands of nodes connect at
+// once, and a dropped SYN comes back only after 1, 3, 7 s of client retransmits, which looks like a hang. The
+// kernel caps this at net.core.somaxconn (4096 on current kernels).
+const LISTEN_BACKLOG = 4096
 
 /**
  * Serves `app` on `host:port` with the OPS-6 timeouts; an app of `createApp` is served through its NoCloud fast
@@ -40,7 +44,7 @@ export async function listen(app: Pick<Koa, 'callback'>, options: ListenOptions)
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(options.port, options.host, () => {
+    server.listen({ port: options.port, host: options.host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', reject)
       resolve()
     })
