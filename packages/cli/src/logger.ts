@@ -37,12 +37,19 @@ const SECRET_FIELDS: ReadonlySet<string> = new Set([
  */
 export function createLogger(options: LoggerOptions, bound: LogFields = {}): Logger {
   const threshold = LOG_LEVELS.indexOf(options.level)
-  const emit = (level: LogLevel, msg: string, fields?: LogFields) => {
-    if (LOG_LEVELS.indexOf(level) < threshold) return
-    const entry: Record<string, unknown> = { time: new Date(options.clock.now()).toISOString(), level, msg }
-    for (const [key, value] of Object.entries({ ...bound, ...fields })) {
+  const time = isoTime(options.clock)
+  // Runs once per request (OPS-5) in a boot storm: plain loops, no merged copies of the fields (OPS-7).
+  const copy = (entry: Record<string, unknown>, fields: LogFields) => {
+    for (const key in fields) {
+      const value = fields[key]
       entry[key] = SECRET_FIELDS.has(key) && value !== '' && value !== undefined ? '***' : plain(value, options.level)
     }
+  }
+  const emit = (level: LogLevel, msg: string, fields?: LogFields) => {
+    if (LOG_LEVELS.indexOf(level) < threshold) return
+    const entry: Record<string, unknown> = { time: time(), level, msg }
+    copy(entry, bound)
+    if (fields !== undefined) copy(entry, fields)
     options.write(options.format === 'json' ? `${JSON.stringify(entry)}\n` : pretty(entry))
   }
   return {
@@ -55,6 +62,20 @@ export function createLogger(options: LoggerOptions, bound: LogFields = {}): Log
 }
 
 // --- internal ---
+
+/** ISO-8601 time of `clock`, formatted once per millisecond (many lines share one in a storm). */
+function isoTime(clock: Clock): () => string {
+  let last = Number.NaN
+  let text = ''
+  return () => {
+    const now = clock.now()
+    if (now !== last) {
+      last = now
+      text = new Date(now).toISOString()
+    }
+    return text
+  }
+}
 
 function plain(value: unknown, level: LogLevel): unknown {
   if (!(value instanceof Error)) return value

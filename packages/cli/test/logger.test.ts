@@ -15,6 +15,24 @@ describe('createLogger', () => {
     expect(lines).toEqual(['{"time":"2025-01-02T03:04:05.006Z","level":"info","msg":"listening","port":8888}\n'])
   })
 
+  it('stamps each line with the clock of its own millisecond', () => {
+    let now = Date.UTC(2025, 0, 2, 3, 4, 5, 6)
+    const lines: string[] = []
+    const logger = createLogger({ level: 'info', format: 'json', clock: { now: () => now }, write: (line) => lines.push(line) })
+    logger.info('a')
+    logger.info('b')
+    now += 1
+    logger.info('c')
+    now += 60_000
+    logger.info('d')
+    expect(lines.map((l) => (JSON.parse(l) as { time: string }).time)).toEqual([
+      '2025-01-02T03:04:05.006Z',
+      '2025-01-02T03:04:05.006Z',
+      '2025-01-02T03:04:05.007Z',
+      '2025-01-02T03:05:05.007Z',
+    ])
+  })
+
   it('drops entries below the level', () => {
     const { lines, logger } = capture('warn')
     logger.debug('a')
