@@ -37,14 +37,19 @@ export interface DocumentCache {
 export function createDocumentCache(generations: () => readonly number[], maxEntries = DEFAULT_MAX_CACHED_DOCUMENTS): DocumentCache {
   let map = new Map<string, { node: InventoryNode; doc: RenderedDocument }>()
   let seen: readonly number[] = []
+  // One epoch object per generation: `epoch()` runs on every request (OPS-7).
+  let current: CacheEpoch | undefined
 
   const epoch = (): CacheEpoch => {
     const now = generations()
     if (now.length !== seen.length || now.some((g, i) => g !== seen[i])) {
       map = new Map()
       seen = [...now]
+      current = undefined
     }
-    const mine = map
+    return (current ??= epochOf(map))
+  }
+  const epochOf = (mine: Map<string, { node: InventoryNode; doc: RenderedDocument }>): CacheEpoch => {
     return {
       get(key, node) {
         const hit = mine.get(key)
