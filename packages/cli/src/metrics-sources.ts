@@ -1,4 +1,4 @@
-import type { MetricsSources, SmdMetricsView, WireGuardMetricsView } from '@metadata-service/adapter-http'
+import type { MetricsSources, SmdMetricsView, TokenMetricsView, WireGuardMetricsView } from '@metadata-service/adapter-http'
 import type { SmdInventory, TokenSmithSource } from '@metadata-service/adapter-smd'
 import type { InstrumentedNoCloudService, Inventory, ResourceStore, TokenSource } from '@metadata-service/core'
 
@@ -20,18 +20,26 @@ export interface MetricsParts {
  */
 export function metricsSources(parts: MetricsParts): MetricsSources {
   const smd = statsOf<SmdInventory>(parts.inventory)
-  const tokenSmith = statsOf<TokenSmithSource>(parts.tokenSource)
-  const token = parts.tokenSource
   return {
     ...(smd === undefined ? {} : { smd: (): SmdMetricsView => smd.stats() }),
-    token: () => ({
-      mode: token?.mode ?? 'static',
-      health: token?.health() ?? { healthy: true },
-      refreshFailures: tokenSmith?.stats().refreshFailures ?? 0,
-    }),
+    token: () => tokenMetricsView(parts.tokenSource),
     wireguard: parts.wireguard ?? (() => ({ enabled: false, peers: 0 })),
     storageProblems: () => parts.store.problems(),
     nocloud: () => parts.nocloud.stats(),
+  }
+}
+
+/** The SMD inventory's counters, when `inventory` is one of adapter-smd's (real or mock); else undefined. */
+export function smdMetricsViewOf(inventory: Inventory): SmdMetricsView | undefined {
+  return statsOf<SmdInventory>(inventory)?.stats()
+}
+
+/** TOK-9 state of `tokenSource` for `/metrics` and worker mirrors; absent (`--mock-smd`) reads as healthy static. */
+export function tokenMetricsView(tokenSource: TokenSource | undefined): TokenMetricsView {
+  return {
+    mode: tokenSource?.mode ?? 'static',
+    health: tokenSource?.health() ?? { healthy: true },
+    refreshFailures: statsOf<TokenSmithSource>(tokenSource)?.stats().refreshFailures ?? 0,
   }
 }
 

@@ -7,6 +7,7 @@ import {
   type InventoryNode,
   type TokenSource,
 } from '@metadata-service/core'
+import { smdMetricsViewOf, tokenMetricsView } from '../metrics-sources.js'
 import type { RpcPeer } from './rpc.js'
 
 /** The primary's inventory and token state a worker mirrors for `/health` and `/metrics` (SVC-1, SVC-4). */
@@ -135,15 +136,6 @@ function snapshotMessage(inventory: Inventory, tokenSource: TokenSource | undefi
 
 /** The state a worker mirrors for `/health` and `/metrics`. */
 function primaryStatus(inventory: Inventory, tokenSource: TokenSource | undefined): PrimaryStatus {
-  const smd = (inventory as Partial<{ stats(): SmdMetricsView }>).stats?.()
-  const tokenStats = (tokenSource as Partial<{ stats(): { refreshFailures: number } }> | undefined)?.stats?.()
-  return {
-    inventory: inventory.health(),
-    ...(smd === undefined ? {} : { smd }),
-    token: {
-      mode: tokenSource?.mode ?? 'static',
-      health: tokenSource?.health() ?? { healthy: true },
-      refreshFailures: tokenStats?.refreshFailures ?? 0,
-    },
-  }
+  const smd = smdMetricsViewOf(inventory)
+  return { inventory: inventory.health(), ...(smd === undefined ? {} : { smd }), token: tokenMetricsView(tokenSource) }
 }
