@@ -1,18 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { createSocket } from 'node:dgram'
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { openPostgresStore } from '@metadata-service/adapter-postgres'
 import { startThrowawayPostgres, type ThrowawayPostgres } from '@metadata-service/adapter-postgres/testing'
 import { silentLogger } from '@metadata-service/core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../src/main.js'
 import { fakeIo } from './helpers.js'
+import { loggedLine, spawnServe, type SpawnedServe } from './spawned-serve.js'
 
-const BIN = fileURLToPath(new URL('../bin/metadata-service.js', import.meta.url))
 const XFF = { 'X-Forwarded-For': '10.252.0.26' }
 const TEMPLATE = '#cloud-config\nwrite_files:\n  - path: /etc/node-role\n    content: |\n      IP={{ ip }}\n'
 const COMPUTE_YAML = '#cloud-config\nwrite_files:\n  - path: /etc/node-role\n    content: |\n      IP=10.252.0.26\n'
@@ -27,11 +25,9 @@ afterAll(async () => {
   await cluster?.stop()
 })
 
-/** A built `serve` child process on a free port and what it printed. */
-interface Replica {
-  readonly child: ChildProcess
+/** A built `serve` child process on a free port. */
+interface Replica extends SpawnedServe {
   readonly port: number
-  readonly exited: Promise<number | null>
 }
 
 const replicas: Replica[] = []
@@ -45,27 +41,16 @@ afterEach(async () => {
 
 /** Starts `serve --mock-smd --store postgres` with its own data dir; resolves once it logged `listening`. */
 async function startReplica(name: string, databaseUrl: string, extra: readonly string[] = []): Promise<Replica> {
-  const args = ['serve', '--mock-smd', '--store', 'postgres', '--database-url', databaseUrl, '--port', '0', '--host', '127.0.0.1', ...extra]
-  const child = spawn(process.execPath, [BIN, ...args, '--data-dir', join(dir, name)], {
-    env: { PATH: process.env.PATH, HOME: dir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let out = ''
-  child.stdout?.on('data', (c: Buffer) => (out += c.toString('utf8')))
-  child.stderr?.on('data', (c: Buffer) => (out += c.toString('utf8')))
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  for (let i = 0; i < 300; i++) {
-    const line = out.split('\n').find((l) => l.includes('"msg":"listening"'))
-    if (line !== undefined) {
-      const replica = { child, port: (JSON.parse(line) as { port: number }).port, exited }
-      replicas.push(replica)
-      return replica
-    }
-    if (child.exitCode !== null) break
-    await new Promise((r) => setTimeout(r, 50))
+  const args = ['--mock-smd', '--store', 'postgres', '--database-url', databaseUrl, '--port', '0', '--host', '127.0.0.1', ...extra]
+  const served = spawnServe([...args, '--data-dir', join(dir, name)], { HOME: dir })
+  try {
+    const replica = { ...served, port: (await loggedLine(served, 'listening')).port as number }
+    replicas.push(replica)
+    return replica
+  } catch (err) {
+    served.child.kill('SIGKILL')
+    throw new Error(`replica ${name} did not start: ${(err as Error).message}`)
   }
-  child.kill('SIGKILL')
-  throw new Error(`replica ${name} did not start:\n${out}`)
 }
 
 const get = (r: Replica, path: string) => fetch(`http://127.0.0.1:${r.port}${path}`, { headers: XFF })

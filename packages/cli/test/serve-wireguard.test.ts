@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { listening, startServe, type Running } from './serve-helpers.js'
+import { deviceExists } from './spawned-serve.js'
 
 // `serve --wireguard-server` wired end to end on a real wireguard-go device (WG-1..WG-10, OPS-1): the mock node
 // bootstraps a peer, it is reconciled onto the device, phone-home removes it, and shutdown takes the device down.
@@ -31,14 +32,6 @@ async function post(port: number, path: string, body: string): Promise<{ status:
   return { status: res.status, text: await res.text() }
 }
 
-function deviceExists(iface: string): boolean {
-  try {
-    execFileSync('ip', ['link', 'show', iface], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-}
 
 describe('serve with WireGuard', () => {
   it('bootstraps, reconciles and removes a peer on a real device, and takes the device down on shutdown (AT-36, AT-39)', async () => {

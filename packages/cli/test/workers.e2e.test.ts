@@ -1,30 +1,22 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer, request as httpRequest, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { fakeNodeIp, fakeXname, generateFakeNodes, startFakeSmd, type FakeSmd } from '@metadata-service/adapter-smd/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { loggedLine, spawnServe, type SpawnedServe } from './spawned-serve.js'
 
 // `serve --workers 2` as operators run it: the built executable, node:cluster, one port, a fake SMD on the real wire
 // contract. Every request goes on a new connection (the OPS-7 storm), so the kernel spreads them over the workers.
 
-const BIN = fileURLToPath(new URL('../bin/metadata-service.js', import.meta.url))
 const NODES = 40
 const TEMPLATE = '#cloud-config\nwrite_files:\n  - path: /etc/node-role\n    content: |\n      IP={{ ip }}\n'
 
-interface Served {
-  readonly child: ChildProcess
-  readonly exited: Promise<number | null>
-  output(): string
-  lines(): Record<string, unknown>[]
-}
-
 let dir: string
 let smd: FakeSmd
-const children: Served[] = []
+const children: SpawnedServe[] = []
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mds-workers-'))
@@ -43,38 +35,11 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-function serve(extra: readonly string[]): Served {
-  const args = ['serve', '--workers', '2', '--host', '127.0.0.1', '--data-dir', join(dir, 'data'), '--smd-sync-interval', '86400', ...extra]
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: { PATH: process.env.PATH, HOME: dir, SMD_URL: smd.url },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let out = ''
-  child.stdout?.on('data', (c: Buffer) => (out += c.toString('utf8')))
-  child.stderr?.on('data', (c: Buffer) => (out += c.toString('utf8')))
-  const served: Served = {
-    child,
-    exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))),
-    output: () => out,
-    lines: () =>
-      out
-        .split('\n')
-        .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as Record<string, unknown>),
-  }
+function serve(extra: readonly string[]): SpawnedServe {
+  const args = ['--workers', '2', '--host', '127.0.0.1', '--data-dir', join(dir, 'data'), '--smd-sync-interval', '86400', ...extra]
+  const served = spawnServe(args, { HOME: dir, SMD_URL: smd.url })
   children.push(served)
   return served
-}
-
-/** Resolves once a line with `msg` is logged (returning it), or throws with the output when the process exits. */
-async function logged(served: Served, msg: string, times = 1): Promise<Record<string, unknown>> {
-  for (let i = 0; i < 600; i++) {
-    const found = served.lines().filter((l) => l.msg === msg)
-    if (found.length >= times) return found[times - 1] as Record<string, unknown>
-    if (served.child.exitCode !== null) break
-    await new Promise((r) => setTimeout(r, 25))
-  }
-  throw new Error(`no "${msg}" line:\n${served.output()}`)
 }
 
 /** One request on a connection of its own. */
@@ -105,8 +70,8 @@ function childPids(pid: number | undefined): number[] {
 describe('serve --workers 2 (OPS-7, ARCHITECTURE processes)', { timeout: 60_000 }, () => {
   it('answers from both workers with one SMD sync, writes through the primary, one /metrics, and stops together', async () => {
     const served = serve(['--port', '0'])
-    const port = (await logged(served, 'listening')).port as number
-    expect((await logged(served, 'listening')).workers).toBe(2)
+    const port = (await loggedLine(served, 'listening')).port as number
+    expect((await loggedLine(served, 'listening')).workers).toBe(2)
     for (let i = 0; i < 200 && (await fresh(port, '/health')).status !== 200; i++) await new Promise((r) => setTimeout(r, 25))
 
     // The kernel hands each new connection to one of the workers (SCHED_NONE): ask until both have answered.
@@ -158,11 +123,11 @@ describe('serve --workers 2 (OPS-7, ARCHITECTURE processes)', { timeout: 60_000 
 
   it('replaces a worker that dies and keeps serving', async () => {
     const served = serve(['--port', '0', '--mock-smd'])
-    const port = (await logged(served, 'listening')).port as number
+    const port = (await loggedLine(served, 'listening')).port as number
     const [victim] = childPids(served.child.pid)
     expect(victim).toBeDefined()
     process.kill(victim as number, 'SIGKILL')
-    expect(await logged(served, 'worker exited; starting a new one')).toMatchObject({ level: 'error', signal: 'SIGKILL' })
+    expect(await loggedLine(served, 'worker exited; starting a new one')).toMatchObject({ level: 'error', signal: 'SIGKILL' })
     for (let i = 0; i < 200 && childPids(served.child.pid).length < 2; i++) await new Promise((r) => setTimeout(r, 25))
     expect(childPids(served.child.pid)).toHaveLength(2)
     const statuses = []
