@@ -1,9 +1,9 @@
 // Live lookups on a snapshot miss (SMD-11), the overlay that keeps their results, and the negative cache
 // (SMD-12). Single-flight per key; at most `maxConcurrent` in flight, beyond which callers get a 503 at once.
-import { MetadataError, isMetadataError, type Clock, type InventoryNode, type Logger } from '@metadata-service/core'
+import { addressKey, MetadataError, isMetadataError, type Clock, type InventoryNode, type Logger } from '@metadata-service/core'
 import { ExpiringMap } from './_expiring-map.js'
 import type { SmdClient } from './smd-client.js'
-import { buildSnapshot, ipKey } from './snapshot.js'
+import { buildSnapshot } from './snapshot.js'
 
 /** Outcome of one live lookup, for `smd_live_lookups_total{result}`. */
 export type LiveLookupResult = 'found' | 'not_found' | 'error'
@@ -28,7 +28,7 @@ export interface LiveLookupOptions {
 type Negative = { readonly kind: 'not_found' } | { readonly kind: 'error'; readonly error: MetadataError }
 
 export interface LiveLookup {
-  /** Overlay, then negative cache, then one live lookup of `ip` (a canonical address, see `ipKey`). */
+  /** Overlay, then negative cache, then one live lookup of `ip` (a canonical address, see core's `addressKey`). */
   byIp(ip: string): Promise<InventoryNode | undefined>
   /** Overlay, then negative cache, then the four per-node calls for `xname`. */
   byXname(xname: string): Promise<InventoryNode | undefined>
@@ -54,7 +54,7 @@ export function createLiveLookup(o: LiveLookupOptions): LiveLookup {
     const ips = node.interfaces.flatMap((i) => i.ipAddresses.map((a) => a.ip))
     if (node.componentIp) ips.push(node.componentIp)
     if (extraIp !== undefined) ips.push(extraIp)
-    for (const ip of ips) if (ip !== '') overlayByIp.set(ipKey(ip), node, o.overlayTtlMs)
+    for (const ip of ips) if (ip !== '') overlayByIp.set(addressKey(ip), node, o.overlayTtlMs)
     o.onChange()
   }
 

@@ -1,8 +1,8 @@
 import type { Dispatcher } from 'undici'
-import { MetadataError, isMetadataError, silentLogger, type Logger, type TokenSource } from '@metadata-service/core'
+import { addressKey, MetadataError, isMetadataError, silentLogger, type Logger, type TokenSource } from '@metadata-service/core'
 import { COMPONENTS, ENDPOINTS, INTERFACES, MEMBERSHIPS, readBulkPayload, type BulkPayload, type PayloadSink } from './_bulk-read.js'
 import { open, smdJson, smdStatusError, smdTransportError, type HttpResponse } from './_request.js'
-import { createSnapshotBuilder, ipKey, type SmdSnapshot, type SnapshotBuilder } from './snapshot.js'
+import { createSnapshotBuilder, type SmdSnapshot, type SnapshotBuilder } from './snapshot.js'
 import {
   parseComponents,
   parseEndpoints,
@@ -182,8 +182,8 @@ export function createSmdClient(options: SmdClientOptions): SmdClient {
       // `IPAddress` is the name real SMD filters on; it may still be ignored (older or fake servers return every
       // interface), so only an entry holding exactly this IP counts (SMD-6).
       const interfaces = parseInterfaces(await get(`/Inventory/EthernetInterfaces?IPAddress=${enc(ip)}`))
-      const key = ipKey(ip)
-      const owner = interfaces.find((i) => !!i.ComponentID && !!i.IPAddresses?.some((a) => !!a.IPAddress && ipKey(a.IPAddress) === key))
+      const key = addressKey(ip)
+      const owner = interfaces.find((i) => !!i.ComponentID && !!i.IPAddresses?.some((a) => !!a.IPAddress && addressKey(a.IPAddress) === key))
       if (owner === undefined) throw new MetadataError('NODE_NOT_FOUND', `no component found for IP ${ip}`)
       return owner.ComponentID as string
     },

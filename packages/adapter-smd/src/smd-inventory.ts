@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks'
 import {
+  addressKey,
   silentLogger,
   systemClock,
   type Clock,
@@ -10,7 +11,7 @@ import {
 } from '@metadata-service/core'
 import { createLiveLookup, type LiveLookupResult } from './_live-lookup.js'
 import type { SmdClient } from './smd-client.js'
-import { EMPTY_SNAPSHOT, ipKey, type SmdSnapshot } from './snapshot.js'
+import { EMPTY_SNAPSHOT, type SmdSnapshot } from './snapshot.js'
 
 /** One observation for the metrics (SVC-4 `smd_*`). */
 export type SmdMetricEvent =
@@ -157,7 +158,7 @@ export function createSmdInventory(options: SmdInventoryOptions): SmdInventory {
 
   return {
     async resolve(address) {
-      const key = ipKey(address)
+      const key = addressKey(address)
       const hit = snapshot.byIp.get(key)
       if (hit) return hit
       return live.byIp(key)

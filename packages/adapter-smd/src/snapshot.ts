@@ -21,7 +21,6 @@ export interface SmdSnapshot {
   readonly byIp: ReadonlyMap<string, InventoryNode>
 }
 
-export { ipKey } from './_ip-index.js'
 
 /** The snapshot before the first successful sync: nothing known. */
 export const EMPTY_SNAPSHOT: SmdSnapshot = Object.freeze({ nodes: new Map(), byIp: new Map() })
@@ -76,7 +75,7 @@ function newNode(xname: string, f: NodeFields): InventoryNode {
  *   `groups: undefined` (memberships unreadable, NC-17). The first record of an xname wins, in every payload.
  * - Interfaces with an empty `ComponentID` are skipped (SMD-5); interfaces of unknown components are ignored.
  * - On a duplicate IP the first owner wins (component IPs first, then each node's interfaces, nodes in SMD
- *   order) and the conflict is logged at warn level (SMD-9). Keys are canonical addresses ({@link ipKey}).
+ *   order) and the conflict is logged at warn level (SMD-9). Keys are canonical addresses (`addressKey` of core).
  * - Nodes, interfaces, NIC and group lists equal to those of `previous` (the snapshot being served) are taken
  *   from it rather than rebuilt, so two syncs in a row share what SMD did not change (OPS-7).
  */

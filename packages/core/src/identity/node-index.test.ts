@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { MOCK_NODE_FIXTURES } from '../testing/fixtures.js'
-import { addressKey, indexNodesByAddress } from './node-index.js'
+import { indexNodesByAddress } from './node-index.js'
 
 describe('indexNodesByAddress (SMD-9)', () => {
   const [n0, n1] = MOCK_NODE_FIXTURES as [(typeof MOCK_NODE_FIXTURES)[number], (typeof MOCK_NODE_FIXTURES)[number]]
@@ -14,11 +14,5 @@ describe('indexNodesByAddress (SMD-9)', () => {
     expect(index.get('fd00::2')?.xname).toBe(n1.xname)
     expect(index.get('10.252.0.26')?.xname).toBe(n0.xname)
     expect(index.get('10.252.0.27')).toBeUndefined()
-  })
-
-  it('keys unparseable text as itself, matching nothing real', () => {
-    expect(addressKey('not-an-ip')).toBe('not-an-ip')
-    expect(addressKey('FD00:0:0::1')).toBe('fd00::1')
-    expect(addressKey('10.0.0.1')).toBe('10.0.0.1')
   })
 })

@@ -1,13 +1,5 @@
-import { parseIp } from '../ip/ip.js'
+import { addressKey } from '../ip/address-key.js'
 import type { InventoryNode } from '../ports/inventory.js'
-
-/**
- * The canonical form of an address for lookups (`FD00:0::1` and `fd00::1` alike); text that is not an IP
- * is returned unchanged, so it simply matches nothing.
- */
-export function addressKey(address: string): string {
-  return parseIp(address)?.address ?? address
-}
 
 /**
  * Indexes nodes by every address they own (component IP first, then each interface's IPs, nodes in the given

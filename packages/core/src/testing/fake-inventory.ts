@@ -1,5 +1,6 @@
 import { MetadataError, type MetadataErrorCode } from '../errors.js'
-import { addressKey, indexNodesByAddress } from '../identity/node-index.js'
+import { indexNodesByAddress } from '../identity/node-index.js'
+import { addressKey } from '../ip/address-key.js'
 import type { Inventory, InventoryHealth, InventoryNode } from '../ports/inventory.js'
 import { MOCK_NODE_FIXTURES } from './fixtures.js'
 
