@@ -1,8 +1,8 @@
 import type { Worker } from 'node:cluster'
 import type { MetricsSnapshot } from '@metadata-service/adapter-http'
 import type { Inventory, Logger, ResourceStore, TokenSource } from '@metadata-service/core'
-import { publishInventory, replicaInventoryHandlers } from './replica-inventory.js'
-import { publishStoreChanges, replicaStoreHandlers } from './replica-store.js'
+import { serveReplicaInventory } from './replica-inventory.js'
+import { serveReplicaStore } from './replica-store.js'
 import { connectRpc, type RpcPeer } from './rpc.js'
 import { SHUTDOWN_EVENT } from './worker.js'
 
@@ -46,9 +46,11 @@ export function superviseWorkers(deps: SupervisorDeps): WorkerSupervisor {
   const broadcast = (event: string, data: unknown) => {
     for (const peer of peers.values()) peer.emit(event, data)
   }
+  const replicaStore = serveReplicaStore(store, broadcast)
+  const replicaInventory = serveReplicaInventory(inventory, deps.tokenSource, broadcast, deps.pollMs)
   const handlers = {
-    ...replicaStoreHandlers(store),
-    ...replicaInventoryHandlers(inventory, deps.tokenSource),
+    ...replicaStore.handlers,
+    ...replicaInventory.handlers,
     // A worker that dies meanwhile is left out rather than failing the scrape.
     'metrics.gather': async () => {
       const asked = [...started].map((worker) => peers.get(worker)?.call<MetricsSnapshot>('metrics.snapshot'))
@@ -56,9 +58,6 @@ export function superviseWorkers(deps: SupervisorDeps): WorkerSupervisor {
       return settled.flatMap((result) => (result.status === 'fulfilled' && result.value !== undefined ? [result.value] : []))
     },
   }
-  const unsubscribe = publishStoreChanges(store, broadcast)
-
-  const stopPublishing = publishInventory(inventory, deps.tokenSource, broadcast, deps.pollMs)
 
   let firstListening = 0
   let settleReady: { resolve(port: number): void; reject(err: Error): void } = { resolve() {}, reject() {} }
@@ -68,9 +67,7 @@ export function superviseWorkers(deps: SupervisorDeps): WorkerSupervisor {
   const start = (first: boolean): void => {
     const worker = deps.forker.fork()
     peers.set(worker, connectRpc(worker, handlers))
-    let listening = false
     worker.once('listening', (address) => {
-      listening = true
       started.add(worker)
       if (first && ++firstListening === deps.count) settleReady.resolve(address.port)
     })
@@ -78,11 +75,11 @@ export function superviseWorkers(deps: SupervisorDeps): WorkerSupervisor {
       worker.once('exit', (code, signal) => {
         peers.get(worker)?.close('worker exited')
         peers.delete(worker)
-        started.delete(worker)
+        const listened = started.delete(worker)
         exited.delete(done)
         resolve()
         if (stopping) return
-        if (!listening && first) {
+        if (!listened && first) {
           settleReady.reject(new Error(`worker ${worker.id} exited during startup (${signal ?? `code ${code}`}); see its log above`))
           return
         }
@@ -98,8 +95,8 @@ export function superviseWorkers(deps: SupervisorDeps): WorkerSupervisor {
     ready,
     async stop(graceMs) {
       stopping = true
-      stopPublishing()
-      unsubscribe()
+      replicaInventory.stop()
+      replicaStore.stop()
       // A worker still starting has not connected its end yet and would miss the event; it has no requests yet
       // either, so a signal ends it.
       for (const [worker, peer] of peers) {

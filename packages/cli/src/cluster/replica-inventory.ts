@@ -19,9 +19,11 @@ export interface PrimaryStatus {
 }
 
 /** A snapshot as the primary sends it: every node of its current SMD snapshot, in SMD order. */
-export interface SnapshotMessage {
+interface SnapshotMessage {
   readonly nodes: readonly InventoryNode[]
   readonly status: PrimaryStatus
+  /** The number of the last snapshot broadcast when this one was taken; a broadcast snapshot has its own number. */
+  readonly seq: number
 }
 
 // Events the primary sends about its inventory: a new snapshot after each sync, else its status.
@@ -37,27 +39,39 @@ export interface ReplicaInventory extends Inventory {
 }
 
 /**
- * A worker's {@link Inventory}: the primary's SMD snapshot, copied to the worker after each sync, so a boot
+ * Opens a worker's {@link Inventory}: the primary's SMD snapshot, copied to the worker after each sync, so a boot
  * storm is answered without leaving the worker. Addresses and xnames the snapshot does not hold are asked of the
  * primary, which runs the one live lookup (SMD-11, with its single-flight and negative cache), so SMD sees the
  * same calls however many workers there are (OPS-7).
  */
-export function createReplicaInventory(peer: RpcPeer, seed: SnapshotMessage): ReplicaInventory {
+export async function openReplicaInventory(peer: RpcPeer): Promise<ReplicaInventory> {
   let byXname = new Map<string, InventoryNode>()
   let byAddress = new Map<string, InventoryNode>()
   let generation = 0
-  let status = seed.status
-  const replace = ({ nodes, status: next }: SnapshotMessage): void => {
-    byXname = new Map(nodes.map((node) => [node.xname, node]))
-    byAddress = indexNodesByAddress(nodes)
-    status = next
+  let applied = -1
+  // Listening before asking for the first snapshot: one sent around the reply (one IPC read can carry both) is
+  // kept and taken if it is newer than the reply's; status lines before the first snapshot are simply dropped.
+  let early: SnapshotMessage | undefined
+  let status: PrimaryStatus | undefined
+  const replace = (message: SnapshotMessage): void => {
+    if (message.seq <= applied) return
+    byXname = new Map(message.nodes.map((node) => [node.xname, node]))
+    byAddress = indexNodesByAddress(message.nodes)
+    status = message.status
+    applied = message.seq
     generation++
   }
-  replace(seed)
-  peer.onEvent(INVENTORY_SNAPSHOT_EVENT, (data) => replace(data as SnapshotMessage))
-  peer.onEvent(PRIMARY_STATUS_EVENT, (data) => {
-    status = data as PrimaryStatus
+  peer.onEvent(INVENTORY_SNAPSHOT_EVENT, (data) => {
+    const message = data as SnapshotMessage
+    if (status === undefined) early = early === undefined || message.seq > early.seq ? message : early
+    else replace(message)
   })
+  peer.onEvent(PRIMARY_STATUS_EVENT, (data) => {
+    if (status !== undefined) status = data as PrimaryStatus
+  })
+  replace(await peer.call<SnapshotMessage>('inventory.init'))
+  if (early !== undefined) replace(early)
+  const current = (): PrimaryStatus => status as PrimaryStatus
 
   return {
     async resolve(address) {
@@ -68,9 +82,9 @@ export function createReplicaInventory(peer: RpcPeer, seed: SnapshotMessage): Re
     },
     nodes: () => byXname.values(),
     generation: () => generation,
-    health: () => status.inventory,
-    stats: () => status.smd ?? emptySmdStats(status.inventory),
-    status: () => status,
+    health: () => current().inventory,
+    stats: () => current().smd ?? emptySmdStats(current().inventory),
+    status: current,
     async start() {},
     async close() {},
   }
@@ -89,26 +103,19 @@ function emptySmdStats(health: InventoryHealth): SmdMetricsView {
   }
 }
 
-/** The primary's side of {@link createReplicaInventory}: the first snapshot and the lookups of snapshot misses. */
-export function replicaInventoryHandlers(inventory: Inventory, tokenSource: TokenSource | undefined) {
-  return {
-    'inventory.init': (): SnapshotMessage => snapshotMessage(inventory, tokenSource),
-    'inventory.resolve': (address: string) => inventory.resolve(address),
-    'inventory.node': (xname: string) => inventory.node(xname),
-  }
-}
-
 /**
- * The primary's side of {@link createReplicaInventory}: every `pollMs` (default 250) sends the whole snapshot when
- * a sync has succeeded since the last look and changed the inventory generation, else just the status (health, SMD
- * and token state). Returns a stop function.
+ * The primary's side of {@link openReplicaInventory}: the first snapshot and the lookups of snapshot misses, and
+ * every `pollMs` (default 250) the whole snapshot, numbered, when a sync has succeeded since the last look and changed
+ * the inventory generation, else just the status (health, SMD and token state). `stop` ends the broadcasting.
  */
-export function publishInventory(
+export function serveReplicaInventory(
   inventory: Inventory,
   tokenSource: TokenSource | undefined,
   broadcast: (event: string, data: unknown) => void,
   pollMs = 250,
-): () => void {
+) {
+  let seq = 0
+  const snapshot = (number: number): SnapshotMessage => ({ nodes: [...inventory.nodes()], status: primaryStatus(inventory, tokenSource), seq: number })
   let lastSync = inventory.health().lastSuccessAt
   let lastGeneration = inventory.generation()
   const timer = setInterval(() => {
@@ -119,20 +126,21 @@ export function publishInventory(
     if (at !== lastSync && generation !== lastGeneration) {
       lastSync = at
       lastGeneration = generation
-      return broadcast(INVENTORY_SNAPSHOT_EVENT, snapshotMessage(inventory, tokenSource))
+      return broadcast(INVENTORY_SNAPSHOT_EVENT, snapshot(++seq))
     }
     lastSync = at
     broadcast(PRIMARY_STATUS_EVENT, primaryStatus(inventory, tokenSource))
   }, pollMs)
   timer.unref()
-  return () => clearInterval(timer)
+  const handlers = {
+    'inventory.init': (): SnapshotMessage => snapshot(seq),
+    'inventory.resolve': (address: string) => inventory.resolve(address),
+    'inventory.node': (xname: string) => inventory.node(xname),
+  }
+  return { handlers, stop: () => clearInterval(timer) }
 }
 
 // --- internal ---
-
-function snapshotMessage(inventory: Inventory, tokenSource: TokenSource | undefined): SnapshotMessage {
-  return { nodes: [...inventory.nodes()], status: primaryStatus(inventory, tokenSource) }
-}
 
 /** The state a worker mirrors for `/health` and `/metrics`. */
 function primaryStatus(inventory: Inventory, tokenSource: TokenSource | undefined): PrimaryStatus {

@@ -3,8 +3,8 @@ import { MetadataError, type Clock, type Logger, type TokenSource } from '@metad
 import { adminAuthorizerFor } from '../admin-access.js'
 import type { Config } from '../config/schema.js'
 import { noCloudFor, serveHttp, type ServedHttp } from '../serve-http.js'
-import { createReplicaInventory, type ReplicaInventory, type SnapshotMessage } from './replica-inventory.js'
-import { createReplicaStore, type StoreSeed } from './replica-store.js'
+import { openReplicaInventory, type ReplicaInventory } from './replica-inventory.js'
+import { openReplicaStore } from './replica-store.js'
 import { connectRpc, type IpcChannel } from './rpc.js'
 
 /** The primary asks its workers to drain and exit (OPS-4) with this event. */
@@ -47,9 +47,7 @@ export async function startWorker(config: Config, deps: WorkerDeps): Promise<Run
 
   let served: ServedHttp
   try {
-    const [storeSeed, snapshot] = await Promise.all([peer.call<StoreSeed>('store.init'), peer.call<SnapshotMessage>('inventory.init')])
-    const store = createReplicaStore(peer, storeSeed)
-    const inventory = createReplicaInventory(peer, snapshot)
+    const [store, inventory] = await Promise.all([openReplicaStore(peer), openReplicaInventory(peer)])
     const nocloud = noCloudFor(config, { inventory, store, logger })
     served = await serveHttp(
       config,

@@ -1,12 +1,21 @@
-import type { Inventory } from '@metadata-service/core'
+import type { Inventory, TokenSource } from '@metadata-service/core'
 import { createFakeInventory, createFakeTokenSource, MOCK_NODE_FIXTURES } from '@metadata-service/core/testing'
 import { describe, expect, it } from 'vitest'
-import { createReplicaInventory, publishInventory, replicaInventoryHandlers, type SnapshotMessage } from '../../src/cluster/replica-inventory.js'
+import { openReplicaInventory, serveReplicaInventory } from '../../src/cluster/replica-inventory.js'
 import { connectRpc } from '../../src/cluster/rpc.js'
 import { ipcPair } from './_ipc-pair.js'
 
 const [n0, n1, n2] = MOCK_NODE_FIXTURES as [(typeof MOCK_NODE_FIXTURES)[number], (typeof MOCK_NODE_FIXTURES)[number], (typeof MOCK_NODE_FIXTURES)[number]]
 const settle = () => new Promise((resolve) => setTimeout(resolve, 30))
+
+/** `inventory` served by a primary (polling every 5 ms) to one worker replica over an IPC stand-in. */
+async function replicate(inventory: Inventory, tokens: TokenSource | undefined) {
+  const [primaryEnd, workerEnd] = ipcPair()
+  const peers: ReturnType<typeof connectRpc>[] = []
+  const served = serveReplicaInventory(inventory, tokens, (event, data) => peers.forEach((peer) => peer.emit(event, data)), 5)
+  peers.push(connectRpc(primaryEnd, served.handlers))
+  return { replica: await openReplicaInventory(connectRpc(workerEnd, {})), stop: served.stop }
+}
 
 /**
  * A primary inventory whose syncs we play (`sync(nodes, changed)`: a new `lastSuccessAt`, and a new generation only
@@ -20,11 +29,7 @@ async function rig() {
     health: () => ({ ...fake.health(), lastSuccessAt }),
     generation: () => generation,
   })
-  const [primaryEnd, workerEnd] = ipcPair()
-  const primaryPeer = connectRpc(primaryEnd, replicaInventoryHandlers(primary, undefined))
-  const stop = publishInventory(primary, undefined, (event, data) => primaryPeer.emit(event, data), 5)
-  const worker = connectRpc(workerEnd, {})
-  const replica = createReplicaInventory(worker, await worker.call<SnapshotMessage>('inventory.init'))
+  const { replica, stop } = await replicate(primary, undefined)
   const sync = (nodes: typeof MOCK_NODE_FIXTURES, changed: boolean) => {
     if (changed) {
       fake.setNodes(nodes)
@@ -75,15 +80,34 @@ describe('replica inventory of --workers (OPS-7: one SMD sync however many worke
   it('mirrors the token state of the primary for /health (TOK-9)', async () => {
     const tokens = createFakeTokenSource({ mode: 'mtls' })
     const inventory = createFakeInventory([n0])
-    const [primaryEnd, workerEnd] = ipcPair()
-    const primaryPeer = connectRpc(primaryEnd, replicaInventoryHandlers(inventory, tokens))
-    const stop = publishInventory(inventory, tokens, (event, data) => primaryPeer.emit(event, data), 5)
-    const worker = connectRpc(workerEnd, {})
-    const replica = createReplicaInventory(worker, await worker.call<SnapshotMessage>('inventory.init'))
+    const { replica, stop } = await replicate(inventory, tokens)
     expect(replica.status().token).toEqual({ mode: 'mtls', health: { healthy: true }, refreshFailures: 0 })
     tokens.setUnhealthy('TokenSmith unreachable')
     await settle()
     expect(replica.status().token.health).toEqual({ healthy: false, reason: 'dynamic TokenSmith auth unhealthy: TokenSmith unreachable' })
+    stop()
+  })
+
+  it('takes a snapshot broadcast while its first one was on the way, and not the older reply over it', async () => {
+    const { primary, sync, stop } = await rig()
+    const [primaryEnd, workerEnd] = ipcPair()
+    const peers: ReturnType<typeof connectRpc>[] = []
+    const served = serveReplicaInventory(primary, undefined, (event, data) => peers.forEach((peer) => peer.emit(event, data)), 5)
+    peers.push(
+      connectRpc(primaryEnd, {
+        ...served.handlers,
+        // The reply is taken, then a sync changes SMD and is broadcast before the reply leaves.
+        'inventory.init': async () => {
+          const first = served.handlers['inventory.init']()
+          sync([n2], true)
+          await settle()
+          return first
+        },
+      }),
+    )
+    const replica = await openReplicaInventory(connectRpc(workerEnd, {}))
+    expect([...replica.nodes()].map((n) => n.xname)).toEqual([n2.xname])
+    served.stop()
     stop()
   })
 })

@@ -2,7 +2,7 @@ import { isMetadataError, type ResourceChange, type ResourceOf } from '@metadata
 import { createMemoryStore, describeResourceStore } from '@metadata-service/core/testing'
 import { groupResource } from '../helpers.js'
 import { describe, expect, it } from 'vitest'
-import { createReplicaStore, publishStoreChanges, replicaStoreHandlers, type StoreSeed } from '../../src/cluster/replica-store.js'
+import { openReplicaStore, serveReplicaStore } from '../../src/cluster/replica-store.js'
 import { connectRpc } from '../../src/cluster/rpc.js'
 import { ipcPair } from './_ipc-pair.js'
 
@@ -12,12 +12,11 @@ const group = (name: string, uid: string) => groupResource(uid, name) as Resourc
 async function cluster(workers: number, primaryStore = createMemoryStore()) {
   const replicas = []
   const peers: ReturnType<typeof connectRpc>[] = []
-  publishStoreChanges(primaryStore, (event, data) => peers.forEach((peer) => peer.emit(event, data)))
+  const served = serveReplicaStore(primaryStore, (event, data) => peers.forEach((peer) => peer.emit(event, data)))
   for (let i = 0; i < workers; i++) {
     const [primaryEnd, workerEnd] = ipcPair()
-    peers.push(connectRpc(primaryEnd, replicaStoreHandlers(primaryStore)))
-    const worker = connectRpc(workerEnd, {})
-    replicas.push(createReplicaStore(worker, await worker.call<StoreSeed>('store.init')))
+    peers.push(connectRpc(primaryEnd, served.handlers))
+    replicas.push(await openReplicaStore(connectRpc(workerEnd, {})))
   }
   return { primaryStore, replicas }
 }
@@ -56,5 +55,28 @@ describe('replica stores of --workers (ARCHITECTURE processes)', () => {
     const twin = await b.create(group('compute', 'g-9')).catch((err: unknown) => err)
     expect(isMetadataError(twin, 'CONFLICT')).toBe(true)
     expect((await a.get('Group', 'g-1'))?.spec.description).toBe('b')
+  })
+
+  it('keeps a change published in the same IPC read as its seed, whichever comes first (no change lost at start)', async () => {
+    for (const after of [false, true]) {
+      const primaryStore = createMemoryStore([group('compute', 'g-1')])
+      const [primaryEnd, workerEnd] = ipcPair()
+      const peers: ReturnType<typeof connectRpc>[] = []
+      const served = serveReplicaStore(primaryStore, (event, data) => peers.forEach((peer) => peer.emit(event, data)))
+      // The write lands while the seed is read: its event goes out in the same turn as the reply.
+      peers.push(
+        connectRpc(primaryEnd, {
+          ...served.handlers,
+          'store.init': async () => {
+            if (!after) await primaryStore.create(group('green', 'g-2'))
+            const seed = await served.handlers['store.init']()
+            if (after) await primaryStore.create(group('green', 'g-2'))
+            return seed
+          },
+        }),
+      )
+      const replica = await openReplicaStore(connectRpc(workerEnd, {}))
+      expect((await replica.list('Group')).map((g) => g.metadata.name).sort()).toEqual(['compute', 'green'])
+    }
   })
 })
