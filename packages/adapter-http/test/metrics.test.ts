@@ -1,6 +1,6 @@
 import { register as globalRegistry } from 'prom-client'
 import { MOCK_NODE_FIXTURES } from '@metadata-service/core/testing'
-import type { NoCloudService } from '@metadata-service/core'
+import type { InventoryStats, NoCloudService } from '@metadata-service/core'
 import { describe, expect, it } from 'vitest'
 import { createServiceMetrics, type MetricsSources } from '../src/index.js'
 import { gate, N0_IP, read, startHarness } from './_harness.js'
@@ -26,7 +26,8 @@ async function scrape(h: { fetch: (path: string) => Promise<Response> }): Promis
   return samples(await res.text())
 }
 
-const SMD_STATS = {
+const SMD_STATS: InventoryStats = {
+  syncSuccesses: 7,
   syncFailures: 2,
   lastSyncDurationMs: 250,
   lastSuccessAt: 1_700_000_000_000,

@@ -1,12 +1,17 @@
 // Live lookups on a snapshot miss (SMD-11), the overlay that keeps their results, and the negative cache
 // (SMD-12). Single-flight per key; at most `maxConcurrent` in flight, beyond which callers get a 503 at once.
-import { addressKey, MetadataError, isMetadataError, type Clock, type InventoryNode, type Logger } from '@metadata-service/core'
+import {
+  addressKey,
+  MetadataError,
+  isMetadataError,
+  type Clock,
+  type InventoryLookupResult,
+  type InventoryNode,
+  type Logger,
+} from '@metadata-service/core'
 import { ExpiringMap } from './_expiring-map.js'
 import type { SmdClient } from './smd-client.js'
 import { buildSnapshot } from './snapshot.js'
-
-/** Outcome of one live lookup, for `smd_live_lookups_total{result}`. */
-export type LiveLookupResult = 'found' | 'not_found' | 'error'
 
 export interface LiveLookupOptions {
   readonly client: SmdClient
@@ -20,7 +25,7 @@ export interface LiveLookupOptions {
   readonly overlayTtlMs: number
   /** SMD-11: 8. */
   readonly maxConcurrent: number
-  readonly onResult: (result: LiveLookupResult) => void
+  readonly onResult: (result: InventoryLookupResult) => void
   /** The overlay changed: bump the inventory generation. */
   readonly onChange: () => void
 }

@@ -9,10 +9,8 @@ export {
   createSmdInventory,
   type SmdInventory,
   type SmdInventoryOptions,
-  type SmdInventoryStats,
   type SmdMetricEvent,
 } from './smd-inventory.js'
-export type { LiveLookupResult } from './_live-lookup.js'
 export {
   createStaticTokenSource,
   parseTokenSmithScopes,

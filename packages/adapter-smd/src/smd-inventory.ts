@@ -6,37 +6,22 @@ import {
   type Clock,
   type Inventory,
   type InventoryHealth,
+  type InventoryLookupResult,
   type InventoryNode,
+  type InventoryStats,
   type Logger,
 } from '@metadata-service/core'
-import { createLiveLookup, type LiveLookupResult } from './_live-lookup.js'
+import { createLiveLookup } from './_live-lookup.js'
 import type { SmdClient } from './smd-client.js'
 import { EMPTY_SNAPSHOT, type SmdSnapshot } from './snapshot.js'
 
 /** One observation for the metrics (SVC-4 `smd_*`). */
 export type SmdMetricEvent =
   | { readonly type: 'sync'; readonly ok: boolean; readonly durationMs: number }
-  | { readonly type: 'live_lookup'; readonly result: LiveLookupResult }
+  | { readonly type: 'live_lookup'; readonly result: InventoryLookupResult }
 
-/** Counters of an SMD inventory, read by `/metrics`. */
-export interface SmdInventoryStats {
-  readonly syncSuccesses: number
-  readonly syncFailures: number
-  /** Wall time of the last sync attempt, ms. */
-  readonly lastSyncDurationMs: number | undefined
-  /** Unix ms of the last successful sync. */
-  readonly lastSuccessAt: number | undefined
-  /** Seconds since the last successful sync; `undefined` before one. */
-  readonly syncAgeSec: number | undefined
-  readonly stale: boolean
-  readonly nodes: number
-  readonly ips: number
-  readonly liveLookups: Readonly<Record<LiveLookupResult, number>>
-}
-
-/** An {@link Inventory} backed by SMD, plus what metrics and tests need. */
+/** An {@link Inventory} backed by SMD, plus what tests need. */
 export interface SmdInventory extends Inventory {
-  stats(): SmdInventoryStats
   /** Runs one sync now (joining one in flight); resolves `true` when it succeeded. Never rejects. */
   syncNow(): Promise<boolean>
 }
@@ -82,7 +67,7 @@ export function createSmdInventory(options: SmdInventoryOptions): SmdInventory {
   let lastSyncDurationMs: number | undefined
   let syncSuccesses = options.seed ? 1 : 0
   let syncFailures = 0
-  const liveLookups: Record<LiveLookupResult, number> = { found: 0, not_found: 0, error: 0 }
+  const liveLookups: Record<InventoryLookupResult, number> = { found: 0, not_found: 0, error: 0 }
   let syncing: Promise<boolean> | undefined
   let timer: NodeJS.Timeout | undefined
   let closed = false
@@ -187,7 +172,7 @@ export function createSmdInventory(options: SmdInventoryOptions): SmdInventory {
       }
     },
 
-    stats(): SmdInventoryStats {
+    stats(): InventoryStats {
       return {
         syncSuccesses,
         syncFailures,

@@ -17,7 +17,8 @@ export interface StaticTokenOptions {
 
 /**
  * TOK-2: `SMD_JWT`, else `SMD_TOKEN`, trimmed; no token (no `Authorization` header) when both are empty.
- * Always healthy; a 401 is not retried (SMD-13), so `refreshAfterRejection` resolves `undefined`.
+ * Always healthy, with no refreshes to count; a 401 is not retried (SMD-13), so `refreshAfterRejection` resolves
+ * `undefined`.
  */
 export function createStaticTokenSource(options: StaticTokenOptions = {}): TokenSource {
   const token = options.jwt?.trim() || options.token?.trim() || undefined
@@ -27,6 +28,7 @@ export function createStaticTokenSource(options: StaticTokenOptions = {}): Token
     token: async () => token,
     refreshAfterRejection: async () => undefined,
     health: () => ({ healthy: true }),
+    stats: () => ({ refreshes: 0, refreshFailures: 0 }),
     close: async () => {},
   }
 }

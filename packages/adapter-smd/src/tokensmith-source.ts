@@ -51,8 +51,6 @@ export interface TokenSmithSource extends TokenSource {
    * <n> attempts: <last error>')`.
    */
   init(): Promise<void>
-  /** Successful renewals and failed TokenSmith attempts (`tokensmith_refresh_failures_total`). */
-  stats(): { readonly refreshes: number; readonly refreshFailures: number }
 }
 
 /**

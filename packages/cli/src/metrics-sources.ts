@@ -1,5 +1,4 @@
-import type { MetricsSources, SmdMetricsView, TokenMetricsView, WireGuardMetricsView } from '@metadata-service/adapter-http'
-import type { SmdInventory, TokenSmithSource } from '@metadata-service/adapter-smd'
+import type { MetricsSources, TokenMetricsView, WireGuardMetricsView } from '@metadata-service/adapter-http'
 import type { InstrumentedNoCloudService, Inventory, ResourceStore, TokenSource } from '@metadata-service/core'
 
 /** The running components whose state `/metrics` mirrors (SVC-4). */
@@ -15,13 +14,11 @@ export interface MetricsParts {
 
 /**
  * Maps the components to the scrape-time sources of adapter-http's metrics. Each source is read on a scrape only,
- * never per request. The SMD inventories (real and mock) and the TokenSmith source report counters through
- * `stats()`; other implementations of the ports simply have none.
+ * never per request, through the ports' own `stats()` (SVC-4).
  */
 export function metricsSources(parts: MetricsParts): MetricsSources {
-  const smd = statsOf<SmdInventory>(parts.inventory)
   return {
-    ...(smd === undefined ? {} : { smd: (): SmdMetricsView => smd.stats() }),
+    smd: () => parts.inventory.stats(),
     token: () => tokenMetricsView(parts.tokenSource),
     wireguard: parts.wireguard ?? (() => ({ enabled: false, peers: 0 })),
     storageProblems: () => parts.store.problems(),
@@ -29,23 +26,13 @@ export function metricsSources(parts: MetricsParts): MetricsSources {
   }
 }
 
-/** The SMD inventory's counters, when `inventory` is one of adapter-smd's (real or mock); else undefined. */
-export function smdMetricsViewOf(inventory: Inventory): SmdMetricsView | undefined {
-  return statsOf<SmdInventory>(inventory)?.stats()
-}
+// --- internal ---
 
-/** TOK-9 state of `tokenSource` for `/metrics` and worker mirrors; absent (`--mock-smd`) reads as healthy static. */
-export function tokenMetricsView(tokenSource: TokenSource | undefined): TokenMetricsView {
+/** TOK-9 state of `tokenSource` for `/metrics`; absent (`--mock-smd`) reads as healthy static. */
+function tokenMetricsView(tokenSource: TokenSource | undefined): TokenMetricsView {
   return {
     mode: tokenSource?.mode ?? 'static',
     health: tokenSource?.health() ?? { healthy: true },
-    refreshFailures: statsOf<TokenSmithSource>(tokenSource)?.stats().refreshFailures ?? 0,
+    refreshFailures: tokenSource?.stats().refreshFailures ?? 0,
   }
-}
-
-// --- internal ---
-
-/** `value` when it has a `stats()` method (adapter-smd's inventories and TokenSmith source), else undefined. */
-function statsOf<T extends { stats(): unknown }>(value: object | undefined): T | undefined {
-  return value !== undefined && typeof (value as Partial<T>).stats === 'function' ? (value as T) : undefined
 }

@@ -1,21 +1,6 @@
 import { Counter, Gauge, type Aggregator, type Registry } from 'prom-client'
-import type { NoCloudStats, StoreProblem, TokenHealth, TokenMode } from '@metadata-service/core'
+import type { InventoryStats, NoCloudStats, StoreProblem, TokenHealth, TokenMode } from '@metadata-service/core'
 import { METRIC_PREFIX } from './request-metrics.js'
-
-/** The SMD inventory's counters (adapter-smd `SmdInventoryStats` has this shape). */
-export interface SmdMetricsView {
-  readonly syncFailures: number
-  /** Wall time of the last sync attempt, ms; `undefined` before one. */
-  readonly lastSyncDurationMs: number | undefined
-  /** Unix ms of the last successful sync; `undefined` before one. */
-  readonly lastSuccessAt: number | undefined
-  /** Seconds since the last successful sync; `undefined` before one. */
-  readonly syncAgeSec: number | undefined
-  readonly stale: boolean
-  readonly nodes: number
-  readonly ips: number
-  readonly liveLookups: { readonly found: number; readonly not_found: number; readonly error: number }
-}
 
 /** The token source's state (TOK-9) and its failed TokenSmith attempts. */
 export interface TokenMetricsView {
@@ -37,7 +22,8 @@ export interface WireGuardMetricsView {
  * its families at their neutral values (0, or no series for labelled ones).
  */
 export interface MetricsSources {
-  readonly smd?: () => SmdMetricsView
+  /** The inventory's counters (`Inventory.stats()`). */
+  readonly smd?: () => InventoryStats
   readonly token?: () => TokenMetricsView
   readonly wireguard?: () => WireGuardMetricsView
   /** STO-4 corrupt files (`ResourceStore.problems()`). */

@@ -1,21 +1,30 @@
-import type { SmdMetricsView, TokenMetricsView } from '@metadata-service/adapter-http'
 import {
   addressKey,
   indexNodesByAddress,
   type Inventory,
   type InventoryHealth,
   type InventoryNode,
+  type InventoryStats,
+  type TokenHealth,
+  type TokenMode,
   type TokenSource,
+  type TokenStats,
 } from '@metadata-service/core'
-import { smdMetricsViewOf, tokenMetricsView } from '../metrics-sources.js'
 import type { RpcPeer } from './rpc.js'
+
+/** The primary's token source as a worker mirrors it (TOK-9 health, SVC-4 counters). */
+export interface TokenStatus {
+  readonly mode: TokenMode
+  readonly health: TokenHealth
+  readonly stats: TokenStats
+}
 
 /** The primary's inventory and token state a worker mirrors for `/health` and `/metrics` (SVC-1, SVC-4). */
 export interface PrimaryStatus {
   readonly inventory: InventoryHealth
-  /** Absent when the primary's inventory has no SMD counters. */
-  readonly smd?: SmdMetricsView
-  readonly token: TokenMetricsView
+  readonly stats: InventoryStats
+  /** Absent when the primary has no token source (`--mock-smd`). */
+  readonly token?: TokenStatus
 }
 
 /** A snapshot as the primary sends it: every node of its current SMD snapshot, in SMD order. */
@@ -30,10 +39,11 @@ interface SnapshotMessage {
 const INVENTORY_SNAPSHOT_EVENT = 'inventory.snapshot'
 const PRIMARY_STATUS_EVENT = 'primary.status'
 
-/** A worker's inventory: {@link Inventory} plus the primary's status it mirrors. */
+/**
+ * A worker's inventory: {@link Inventory} plus the primary's status it mirrors. Its `health()` and `stats()` are the
+ * primary inventory's, as of the primary's last status.
+ */
 export interface ReplicaInventory extends Inventory {
-  /** The SMD counters of the primary's inventory, as of its last status (the name `metricsSources` looks for). */
-  stats(): SmdMetricsView
   /** The primary's last status. */
   status(): PrimaryStatus
 }
@@ -83,23 +93,10 @@ export async function openReplicaInventory(peer: RpcPeer): Promise<ReplicaInvent
     nodes: () => byXname.values(),
     generation: () => generation,
     health: () => current().inventory,
-    stats: () => current().smd ?? emptySmdStats(current().inventory),
+    stats: () => current().stats,
     status: current,
     async start() {},
     async close() {},
-  }
-}
-
-function emptySmdStats(health: InventoryHealth): SmdMetricsView {
-  return {
-    syncFailures: 0,
-    lastSyncDurationMs: undefined,
-    lastSuccessAt: health.lastSuccessAt,
-    syncAgeSec: undefined,
-    stale: health.stale,
-    nodes: health.nodes,
-    ips: health.ips,
-    liveLookups: { found: 0, not_found: 0, error: 0 },
   }
 }
 
@@ -144,6 +141,7 @@ export function serveReplicaInventory(
 
 /** The state a worker mirrors for `/health` and `/metrics`. */
 function primaryStatus(inventory: Inventory, tokenSource: TokenSource | undefined): PrimaryStatus {
-  const smd = smdMetricsViewOf(inventory)
-  return { inventory: inventory.health(), ...(smd === undefined ? {} : { smd }), token: tokenMetricsView(tokenSource) }
+  const status = { inventory: inventory.health(), stats: inventory.stats() }
+  if (tokenSource === undefined) return status
+  return { ...status, token: { mode: tokenSource.mode, health: tokenSource.health(), stats: tokenSource.stats() } }
 }

@@ -79,21 +79,24 @@ export async function startWorker(config: Config, deps: WorkerDeps): Promise<Run
 }
 
 /**
- * The primary's token state for this worker's `/health` (TOK-9) and `/metrics`. A worker never calls SMD, so it
- * never needs a token itself.
+ * The primary's token state for this worker's `/health` (TOK-9) and `/metrics`, or `undefined` when the primary has
+ * no token source (`--mock-smd`; fixed for its lifetime). A worker never calls SMD, so it never needs a token itself.
  */
-function mirroredTokenSource(inventory: ReplicaInventory): TokenSource & { stats(): { refreshFailures: number } } {
+function mirroredTokenSource(inventory: ReplicaInventory): TokenSource | undefined {
+  const first = inventory.status().token
+  if (first === undefined) return undefined
+  const token = () => inventory.status().token ?? first
   const unavailable = async (): Promise<never> => {
     throw new MetadataError('TOKEN_UNAVAILABLE', 'worker processes do not call SMD')
   }
   return {
     get mode() {
-      return inventory.status().token.mode
+      return token().mode
     },
     token: unavailable,
     refreshAfterRejection: unavailable,
-    health: () => inventory.status().token.health,
-    stats: () => ({ refreshFailures: inventory.status().token.refreshFailures }),
+    health: () => token().health,
+    stats: () => token().stats,
     async close() {},
   }
 }

@@ -81,10 +81,10 @@ describe('replica inventory of --workers (OPS-7: one SMD sync however many worke
     const tokens = createFakeTokenSource({ mode: 'mtls' })
     const inventory = createFakeInventory([n0])
     const { replica, stop } = await replicate(inventory, tokens)
-    expect(replica.status().token).toEqual({ mode: 'mtls', health: { healthy: true }, refreshFailures: 0 })
+    expect(replica.status().token).toEqual({ mode: 'mtls', health: { healthy: true }, stats: { refreshes: 0, refreshFailures: 0 } })
     tokens.setUnhealthy('TokenSmith unreachable')
     await settle()
-    expect(replica.status().token.health).toEqual({ healthy: false, reason: 'dynamic TokenSmith auth unhealthy: TokenSmith unreachable' })
+    expect(replica.status().token?.health).toEqual({ healthy: false, reason: 'dynamic TokenSmith auth unhealthy: TokenSmith unreachable' })
     stop()
   })
 

@@ -57,6 +57,33 @@ export interface InventoryHealth {
   readonly ips: number
 }
 
+/** The result of one live lookup on a snapshot miss (SMD-11): the node, none (SMD-12 negative cache), or a failure. */
+export type InventoryLookupResult = 'found' | 'not_found' | 'error'
+
+/**
+ * An inventory's counters for `/metrics` (SVC-4 `metadata_service_smd_*`), read on a scrape only. An inventory
+ * without a sync (a static one) reports no syncs: zero counts, `undefined` times, never stale.
+ */
+export interface InventoryStats {
+  /** Successful syncs; a seeded first snapshot (the mock, SMD-15) counts as one. */
+  readonly syncSuccesses: number
+  /** Failed syncs (SMD-7). */
+  readonly syncFailures: number
+  /** Wall time of the last sync attempt, ms; `undefined` before one. */
+  readonly lastSyncDurationMs: number | undefined
+  /** Unix ms of the last successful sync; `undefined` before one. */
+  readonly lastSuccessAt: number | undefined
+  /** Seconds since the last successful sync; `undefined` before one. */
+  readonly syncAgeSec: number | undefined
+  /** As {@link InventoryHealth.stale}. */
+  readonly stale: boolean
+  /** Nodes and addresses in the snapshot, as {@link InventoryHealth}. */
+  readonly nodes: number
+  readonly ips: number
+  /** Live lookups so far (SMD-11), by result. */
+  readonly liveLookups: Readonly<Record<InventoryLookupResult, number>>
+}
+
 /**
  * The cluster inventory (SMD or the mock), answered from an in-memory snapshot. Implemented by
  * `@metadata-service/adapter-smd`; `createFakeInventory()` in `@metadata-service/core/testing` for tests.
@@ -77,6 +104,12 @@ export interface Inventory {
   /** Changes whenever the snapshot (or live overlay) changes; caches key on it. */
   generation(): number
   health(): InventoryHealth
+  /**
+   * Counters for `/metrics`, read on a scrape only (never per request). Required of every implementation, so
+   * metrics never have to guess what an inventory can report; a static one reports no syncs (see
+   * {@link InventoryStats}).
+   */
+  stats(): InventoryStats
   /** Starts syncing (no-op for static inventories). Resolves once started, not when the first sync is done. */
   start(): Promise<void>
   /** Stops background work. */

@@ -10,6 +10,14 @@ export interface TokenHealth {
   readonly expiresAt?: number
 }
 
+/** A token source's counters for `/metrics` (SVC-4 `metadata_service_tokensmith_*`), read on a scrape only. */
+export interface TokenStats {
+  /** Successful TokenSmith renewals; always 0 in static mode. */
+  readonly refreshes: number
+  /** Failed TokenSmith attempts (TOK-7); always 0 in static mode. */
+  readonly refreshFailures: number
+}
+
 /**
  * Supplies the bearer token for SMD requests. Implemented by `@metadata-service/adapter-smd` (static and
  * TokenSmith); `createFakeTokenSource()` in `@metadata-service/core/testing` for tests.
@@ -27,6 +35,8 @@ export interface TokenSource {
    */
   refreshAfterRejection(rejected: string | undefined): Promise<string | undefined>
   health(): TokenHealth
+  /** Counters for `/metrics`, read on a scrape only; required of every implementation (static: zeros). */
+  stats(): TokenStats
   /** Stops background refresh. */
   close(): Promise<void>
 }

@@ -1,7 +1,7 @@
 import { MetadataError, type MetadataErrorCode } from '../errors.js'
 import { indexNodesByAddress } from '../identity/node-index.js'
 import { addressKey } from '../ip/address-key.js'
-import type { Inventory, InventoryHealth, InventoryNode } from '../ports/inventory.js'
+import type { Inventory, InventoryHealth, InventoryNode, InventoryStats } from '../ports/inventory.js'
 import { MOCK_NODE_FIXTURES } from './fixtures.js'
 
 /** An {@link Inventory} for tests, with call counters and injectable failures. */
@@ -58,6 +58,18 @@ export function createFakeInventory(nodes: readonly InventoryNode[] = MOCK_NODE_
     nodes: () => byXname.values(),
     generation: () => generation,
     health: (): InventoryHealth => ({ ready: true, stale: false, nodes: byXname.size, ips: byIp.size }),
+    // Static: no syncs and no live lookups to count.
+    stats: (): InventoryStats => ({
+      syncSuccesses: 0,
+      syncFailures: 0,
+      lastSyncDurationMs: undefined,
+      lastSuccessAt: undefined,
+      syncAgeSec: undefined,
+      stale: false,
+      nodes: byXname.size,
+      ips: byIp.size,
+      liveLookups: { found: 0, not_found: 0, error: 0 },
+    }),
     async start() {},
     async close() {},
   }

@@ -9,6 +9,7 @@ describe('createFakeTokenSource', () => {
     expect(await source.refreshAfterRejection('a')).toBe('b')
     expect(await source.refreshAfterRejection('b')).toBe('b')
     expect(source.calls).toEqual({ token: 1, refreshAfterRejection: 2 })
+    expect(source.stats()).toEqual({ refreshes: 2, refreshFailures: 0 })
   })
 
   it('never refreshes in static mode; no tokens means no header', async () => {
@@ -16,6 +17,7 @@ describe('createFakeTokenSource', () => {
     expect(await source.token()).toBeUndefined()
     expect(await source.refreshAfterRejection(undefined)).toBeUndefined()
     expect(source.health()).toEqual({ healthy: true })
+    expect(source.stats()).toEqual({ refreshes: 0, refreshFailures: 0 })
   })
 
   it('fails closed once unhealthy (TOK-9)', async () => {
@@ -24,5 +26,7 @@ describe('createFakeTokenSource', () => {
     await expect(source.token()).rejects.toSatisfy((e) => isMetadataError(e, 'TOKEN_UNAVAILABLE'))
     await expect(source.token()).rejects.toThrow('dynamic TokenSmith auth unhealthy: boom')
     expect(source.health()).toEqual({ healthy: false, reason: 'dynamic TokenSmith auth unhealthy: boom' })
+    await expect(source.refreshAfterRejection('fake-token')).rejects.toThrow('unhealthy')
+    expect(source.stats()).toEqual({ refreshes: 0, refreshFailures: 1 })
   })
 })

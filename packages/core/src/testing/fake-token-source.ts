@@ -1,5 +1,5 @@
 import { MetadataError } from '../errors.js'
-import type { TokenHealth, TokenMode, TokenSource } from '../ports/token-source.js'
+import type { TokenHealth, TokenMode, TokenSource, TokenStats } from '../ports/token-source.js'
 
 /** Options of {@link createFakeTokenSource}. */
 export interface FakeTokenSourceOptions {
@@ -21,7 +21,8 @@ export interface FakeTokenSource extends TokenSource {
 
 /**
  * An in-memory token source. In `static` mode `refreshAfterRejection` resolves `undefined` and changes nothing
- * (SMD-13); in dynamic modes it moves to the next token.
+ * (SMD-13); in dynamic modes it moves to the next token, counted in `stats().refreshes` (or, while unhealthy, in
+ * `refreshFailures`).
  */
 export function createFakeTokenSource(options: FakeTokenSourceOptions = {}): FakeTokenSource {
   const mode = options.mode ?? 'static'
@@ -29,6 +30,9 @@ export function createFakeTokenSource(options: FakeTokenSourceOptions = {}): Fak
   const calls = { token: 0, refreshAfterRejection: 0 }
   let index = 0
   let reason: string | undefined
+  // Dynamic modes: refreshes after a rejection that moved on, and those refused while unhealthy.
+  let refreshes = 0
+  let refreshFailures = 0
 
   const current = (): string | undefined => tokens[Math.min(index, tokens.length - 1)]
   const check = (): void => {
@@ -45,14 +49,17 @@ export function createFakeTokenSource(options: FakeTokenSourceOptions = {}): Fak
     },
     async refreshAfterRejection() {
       calls.refreshAfterRejection += 1
+      if (reason !== undefined && mode !== 'static') refreshFailures += 1
       check()
       if (mode === 'static') return undefined
       index += 1
+      refreshes += 1
       return current()
     },
     health(): TokenHealth {
       return reason === undefined ? { healthy: true } : { healthy: false, reason: `dynamic TokenSmith auth unhealthy: ${reason}` }
     },
+    stats: (): TokenStats => ({ refreshes, refreshFailures }),
     setUnhealthy(next) {
       reason = next
     },
