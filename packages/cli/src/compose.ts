@@ -1,11 +1,11 @@
 import cluster from 'node:cluster'
 import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
+import { superviseWorkers } from '@metadata-service/adapter-cluster'
 import { SMD_URL_REQUIRED_MESSAGE } from '@metadata-service/adapter-smd'
 import type { Clock, Logger, WireGuardService } from '@metadata-service/core'
 import { adminAuthorizerFor } from './admin-access.js'
-import { superviseWorkers } from './cluster/primary.js'
-import { startWorker } from './cluster/worker.js'
+import { startWorker } from './cluster-worker.js'
 import type { Config } from './config/schema.js'
 import { CliError } from './errors.js'
 import { openInventory } from './inventory.js'
@@ -148,7 +148,7 @@ async function startPrimary(config: Config, deps: ComposeDeps, count: number): P
   }
 }
 
-/** A worker of `--workers N`: every route, from the primary's store and snapshot (see `cluster/worker.ts`). */
+/** A worker of `--workers N`: every route, from the primary's store and snapshot (see `cluster-worker.ts`). */
 async function startClusterWorker(config: Config, deps: ComposeDeps): Promise<RunningServer> {
   const channel = cluster.worker
   if (channel === undefined) throw new Error('not a cluster worker')

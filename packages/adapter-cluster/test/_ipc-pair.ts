@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events'
-import type { IpcChannel } from '../../src/cluster/rpc.js'
+import type { IpcChannel } from '../src/rpc.js'
 
 /**
  * Two connected IPC channels in one process, standing in for a primary and a worker: each message is

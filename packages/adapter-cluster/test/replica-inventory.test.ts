@@ -1,8 +1,9 @@
 import type { Inventory, TokenSource } from '@metadata-service/core'
 import { createFakeInventory, createFakeTokenSource, MOCK_NODE_FIXTURES } from '@metadata-service/core/testing'
 import { describe, expect, it } from 'vitest'
-import { openReplicaInventory, serveReplicaInventory } from '../../src/cluster/replica-inventory.js'
-import { connectRpc } from '../../src/cluster/rpc.js'
+import { mirroredTokenSource } from '../src/mirrored-token-source.js'
+import { openReplicaInventory, serveReplicaInventory } from '../src/replica-inventory.js'
+import { connectRpc } from '../src/rpc.js'
 import { ipcPair } from './_ipc-pair.js'
 
 const [n0, n1, n2] = MOCK_NODE_FIXTURES as [(typeof MOCK_NODE_FIXTURES)[number], (typeof MOCK_NODE_FIXTURES)[number], (typeof MOCK_NODE_FIXTURES)[number]]
@@ -77,14 +78,37 @@ describe('replica inventory of --workers (OPS-7: one SMD sync however many worke
     stop()
   })
 
-  it('mirrors the token state of the primary for /health (TOK-9)', async () => {
+  it('mirrors the token state of the primary for /health (TOK-9) and /metrics, and never hands out a token', async () => {
     const tokens = createFakeTokenSource({ mode: 'mtls' })
     const inventory = createFakeInventory([n0])
     const { replica, stop } = await replicate(inventory, tokens)
     expect(replica.status().token).toEqual({ mode: 'mtls', health: { healthy: true }, stats: { refreshes: 0, refreshFailures: 0 } })
+    const mirrored = mirroredTokenSource(replica)
+    expect(mirrored?.mode).toBe('mtls')
     tokens.setUnhealthy('TokenSmith unreachable')
+    await tokens.refreshAfterRejection('fake-token').catch(() => {})
     await settle()
-    expect(replica.status().token?.health).toEqual({ healthy: false, reason: 'dynamic TokenSmith auth unhealthy: TokenSmith unreachable' })
+    const unhealthy = { healthy: false, reason: 'dynamic TokenSmith auth unhealthy: TokenSmith unreachable' }
+    expect(replica.status().token?.health).toEqual(unhealthy)
+    expect(mirrored?.health()).toEqual(unhealthy)
+    expect(mirrored?.stats()).toEqual({ refreshes: 0, refreshFailures: 1 })
+    // A worker never calls SMD itself.
+    await expect(mirrored?.token()).rejects.toMatchObject({ code: 'TOKEN_UNAVAILABLE' })
+    await expect(mirrored?.refreshAfterRejection(undefined)).rejects.toMatchObject({ code: 'TOKEN_UNAVAILABLE' })
+    stop()
+  })
+
+  it('mirrors no token source when the primary has none (--mock-smd)', async () => {
+    const { replica, stop } = await replicate(createFakeInventory([n0]), undefined)
+    expect(replica.status().token).toBeUndefined()
+    expect(mirroredTokenSource(replica)).toBeUndefined()
+    stop()
+  })
+
+  it("reports the primary inventory's counters as its own stats (SVC-4)", async () => {
+    const inventory = createFakeInventory([n0, n1])
+    const { replica, stop } = await replicate(inventory, undefined)
+    expect(replica.stats()).toEqual(inventory.stats())
     stop()
   })
 

@@ -1,10 +1,9 @@
 import type { Worker } from 'node:cluster'
-import type { MetricsSnapshot } from '@metadata-service/adapter-http'
 import type { Inventory, Logger, ResourceStore, TokenSource } from '@metadata-service/core'
+import { GATHER_METRICS_CALL, METRICS_SNAPSHOT_CALL, SHUTDOWN_EVENT } from './_protocol.js'
 import { serveReplicaInventory } from './replica-inventory.js'
 import { serveReplicaStore } from './replica-store.js'
 import { connectRpc, type RpcPeer } from './rpc.js'
-import { SHUTDOWN_EVENT } from './worker.js'
 
 /** Forks worker processes (node:cluster in production, a stand-in in tests). */
 export interface WorkerForker {
@@ -35,7 +34,8 @@ export interface WorkerSupervisor {
 /**
  * The primary of `--workers N`: keeps N workers running (a worker that dies is replaced and logged), answers their
  * store writes on the one store, their snapshot misses on the one inventory (so SMD load does not grow with N,
- * OPS-7), and copies each new SMD snapshot and every store change to all of them.
+ * OPS-7), copies each new SMD snapshot and every store change to all of them, and gathers every worker's metrics
+ * snapshot for whichever worker is scraped. Each worker runs `connectToPrimary` at its end.
  */
 export function superviseWorkers(deps: SupervisorDeps): WorkerSupervisor {
   const { store, inventory, logger } = deps
@@ -52,8 +52,8 @@ export function superviseWorkers(deps: SupervisorDeps): WorkerSupervisor {
     ...replicaStore.handlers,
     ...replicaInventory.handlers,
     // A worker that dies meanwhile is left out rather than failing the scrape.
-    'metrics.gather': async () => {
-      const asked = [...started].map((worker) => peers.get(worker)?.call<MetricsSnapshot>('metrics.snapshot'))
+    [GATHER_METRICS_CALL]: async () => {
+      const asked = [...started].map((worker) => peers.get(worker)?.call<unknown>(METRICS_SNAPSHOT_CALL))
       const settled = await Promise.allSettled(asked)
       return settled.flatMap((result) => (result.status === 'fulfilled' && result.value !== undefined ? [result.value] : []))
     },

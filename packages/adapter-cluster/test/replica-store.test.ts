@@ -1,12 +1,11 @@
-import { isMetadataError, type ResourceChange, type ResourceOf } from '@metadata-service/core'
-import { createMemoryStore, describeResourceStore } from '@metadata-service/core/testing'
-import { groupResource } from '../helpers.js'
+import { isMetadataError, type ResourceChange } from '@metadata-service/core'
+import { createMemoryStore, describeResourceStore, storedResource } from '@metadata-service/core/testing'
 import { describe, expect, it } from 'vitest'
-import { openReplicaStore, serveReplicaStore } from '../../src/cluster/replica-store.js'
-import { connectRpc } from '../../src/cluster/rpc.js'
+import { openReplicaStore, serveReplicaStore } from '../src/replica-store.js'
+import { connectRpc } from '../src/rpc.js'
 import { ipcPair } from './_ipc-pair.js'
 
-const group = (name: string, uid: string) => groupResource(uid, name) as ResourceOf<'Group'>
+const group = (name: string, uid: string) => storedResource('Group', { metadata: { name }, spec: { description: `${name} nodes`, template: '' } }, { uid })
 
 /** A primary with a memory store and `workers` replicas connected to it over IPC stand-ins. */
 async function cluster(workers: number, primaryStore = createMemoryStore()) {
