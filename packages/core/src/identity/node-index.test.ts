@@ -15,4 +15,10 @@ describe('indexNodesByAddress (SMD-9)', () => {
     expect(index.get('10.252.0.26')?.xname).toBe(n0.xname)
     expect(index.get('10.252.0.27')).toBeUndefined()
   })
+
+  it("gives an address that is one node's interface IP and a later node's component IP to the latter, as the SMD snapshot does", () => {
+    const index = indexNodesByAddress([n0, { ...n1, componentIp: '10.252.0.26' }])
+    expect(index.get('10.252.0.26')?.xname).toBe(n1.xname)
+    expect(index.get('10.100.0.26')?.xname).toBe(n0.xname)
+  })
 })

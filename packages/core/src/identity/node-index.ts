@@ -2,9 +2,10 @@ import { addressKey } from '../ip/address-key.js'
 import type { InventoryNode } from '../ports/inventory.js'
 
 /**
- * Indexes nodes by every address they own (component IP first, then each interface's IPs, nodes in the given
- * order), keyed by {@link addressKey}; the first owner of a duplicate address wins (SMD-9). For inventories built
- * from a node list (worker replicas, test fakes); the SMD snapshot builds its own index while parsing.
+ * Indexes nodes by every address they own, keyed by {@link addressKey}; the first owner of a duplicate address wins
+ * (SMD-9), in the SMD snapshot's order: every node's component IP first, then every node's interface IPs, nodes in
+ * the given order each time. For inventories built from a node list (worker replicas, test fakes), which must give
+ * an address to the same node as the SMD snapshot they copy; that one builds its own index while parsing.
  */
 export function indexNodesByAddress(nodes: Iterable<InventoryNode>): Map<string, InventoryNode> {
   const byAddress = new Map<string, InventoryNode>()
@@ -13,9 +14,8 @@ export function indexNodesByAddress(nodes: Iterable<InventoryNode>): Map<string,
     const key = addressKey(ip)
     if (!byAddress.has(key)) byAddress.set(key, node)
   }
-  for (const node of nodes) {
-    add(node.componentIp, node)
-    for (const iface of node.interfaces) for (const address of iface.ipAddresses) add(address.ip, node)
-  }
+  const list = Array.isArray(nodes) ? (nodes as readonly InventoryNode[]) : [...nodes]
+  for (const node of list) add(node.componentIp, node)
+  for (const node of list) for (const iface of node.interfaces) for (const address of iface.ipAddresses) add(address.ip, node)
   return byAddress
 }
