@@ -1,5 +1,5 @@
 import type { Inventory, TokenSource } from '@metadata-service/core'
-import { createFakeInventory, createFakeTokenSource, MOCK_NODE_FIXTURES } from '@metadata-service/core/testing'
+import { createFakeInventory, createFakeTokenSource, describeInventory, inventoryNodeOf, MOCK_NODE_FIXTURES } from '@metadata-service/core/testing'
 import { describe, expect, it } from 'vitest'
 import { mirroredTokenSource } from '../src/mirrored-token-source.js'
 import { openReplicaInventory, serveReplicaInventory } from '../src/replica-inventory.js'
@@ -17,6 +17,14 @@ async function replicate(inventory: Inventory, tokens: TokenSource | undefined) 
   peers.push(connectRpc(primaryEnd, served.handlers))
   return { replica: await openReplicaInventory(connectRpc(workerEnd, {})), stop: served.stop }
 }
+
+// The same contract as core's fake and adapter-smd's inventories (STYLE 6): a worker sees exactly its primary's
+// inventory, here the fake holding the seed, whose misses and failures the replica forwards.
+describeInventory('worker replica over IPC', async (seed) => {
+  const primary = createFakeInventory(seed.map(inventoryNodeOf))
+  const { replica, stop } = await replicate(primary, undefined)
+  return { inventory: replica, breakLookups: () => primary.failNext('INVENTORY_UNAVAILABLE'), cleanup: async () => stop() }
+})
 
 /**
  * A primary inventory whose syncs we play (`sync(nodes, changed)`: a new `lastSuccessAt`, and a new generation only

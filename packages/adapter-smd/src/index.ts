@@ -1,4 +1,5 @@
 export { createMockInventory, createMockSmdClient, type MockInventoryOptions } from './mock-inventory.js'
+export type { MockAddress, MockInterface, MockNode } from './_mock-payloads.js'
 export {
   createSmdClient,
   normalizeSmdBaseUrl,

@@ -1,5 +1,5 @@
 import { MetadataError, silentLogger, type Logger } from '@metadata-service/core'
-import { mockBulkPayloads } from './_mock-payloads.js'
+import { MOCK_NODES, mockBulkPayloads, type MockNode } from './_mock-payloads.js'
 import type { SmdClient } from './smd-client.js'
 import { createSmdInventory, type SmdInventory } from './smd-inventory.js'
 import { buildSnapshot } from './snapshot.js'
@@ -9,11 +9,13 @@ import { parseComponents, parseEndpoints, parseInterfaces, parseMemberships, typ
 export interface MockInventoryOptions {
   /** Receives the pipeline's logs; default silent. */
   readonly logger?: Logger
+  /** The nodes to serve instead of the three SMD-15 ones (tests: the Inventory contract suite). */
+  readonly nodes?: readonly MockNode[]
 }
 
-/** The mock's four bulk payloads, parsed by the real wire schemas. */
-function mockBulk(): WireBulk {
-  const raw = mockBulkPayloads()
+/** The mock's four bulk payloads for `nodes`, parsed by the real wire schemas. */
+function mockBulkOf(nodes: readonly MockNode[]): WireBulk {
+  const raw = mockBulkPayloads(nodes)
   return {
     components: parseComponents(raw.components),
     interfaces: parseInterfaces(raw.interfaces),
@@ -23,10 +25,11 @@ function mockBulk(): WireBulk {
 }
 
 /**
- * An {@link SmdClient} answering from the SMD-15 payloads in memory: no network, same calls (bulk and live)
- * and the same parsing as the HTTP client.
+ * An {@link SmdClient} answering from the SMD-15 payloads (or those of `nodes`) in memory: no network, same calls
+ * (bulk and live) and the same parsing as the HTTP client.
  */
-export function createMockSmdClient(): SmdClient {
+export function createMockSmdClient(nodes: readonly MockNode[] = MOCK_NODES): SmdClient {
+  const mockBulk = () => mockBulkOf(nodes)
   return {
     baseUrl: 'mock:',
     bulk: async () => mockBulk(),
@@ -58,9 +61,10 @@ export function createMockSmdClient(): SmdClient {
  */
 export function createMockInventory(options: MockInventoryOptions = {}): SmdInventory {
   const logger = options.logger ?? silentLogger
+  const nodes = options.nodes ?? MOCK_NODES
   return createSmdInventory({
-    client: createMockSmdClient(),
-    seed: buildSnapshot(mockBulk(), logger),
+    client: createMockSmdClient(nodes),
+    seed: buildSnapshot(mockBulkOf(nodes), logger),
     logger,
   })
 }

@@ -32,6 +32,9 @@ export interface FakeNode {
   readonly omitInterfaceEnabled?: boolean
   /** Where the membership labels go; default `groupLabels`. */
   readonly membershipField?: 'groupLabels' | 'Groups' | 'GroupLabels'
+  /** Component-level `IP` and `MAC`, which fixtures carry and real SMD does not (SMD-5); default none. */
+  readonly componentIp?: string
+  readonly componentMac?: string
 }
 
 /** Raw SMD records; each array holds the JSON objects SMD would send, in SMD order. */
@@ -57,6 +60,8 @@ export function fakeSmdData(nodes: readonly FakeNode[]): FakeSmdData {
       NetType: 'Sling',
       Arch: 'X86',
       Class: 'River',
+      ...(n.componentIp !== undefined ? { IP: n.componentIp } : {}),
+      ...(n.componentMac !== undefined ? { MAC: n.componentMac } : {}),
     })
     const ifaces = n.interfaces ?? []
     const described = ifaces.map((i) => ({

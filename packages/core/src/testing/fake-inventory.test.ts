@@ -2,6 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { isMetadataError } from '../errors.js'
 import { createFakeInventory } from './fake-inventory.js'
 import { MOCK_N0, MOCK_N1, MOCK_NODE_FIXTURES, MOCK_STORAGE } from './fixtures.js'
+import { describeInventory } from './inventory.contract.js'
+import { inventoryNodeOf } from './inventory-seed.js'
+
+describeInventory('core fake', async (seed) => {
+  const inventory = createFakeInventory(seed.map(inventoryNodeOf))
+  return { inventory, breakLookups: () => inventory.failNext('INVENTORY_UNAVAILABLE') }
+})
 
 describe('createFakeInventory', () => {
   it('resolves the SMD-15 nodes by any interface IP and counts calls', async () => {
