@@ -86,12 +86,16 @@ export interface InventoryStats {
 
 /**
  * The cluster inventory (SMD or the mock), answered from an in-memory snapshot. Implemented by
- * `@metadata-service/adapter-smd`; `createFakeInventory()` in `@metadata-service/core/testing` for tests.
+ * `@metadata-service/adapter-smd` (SMD and the mock) and `@metadata-service/adapter-cluster` (a worker's replica of
+ * its primary's); `createFakeInventory()` in `@metadata-service/core/testing` for tests. Every implementation passes
+ * `describeInventory` of `@metadata-service/core/testing`.
  */
 export interface Inventory {
   /**
-   * The node owning `address` (any of its component or interface IPs), or `undefined` when none does.
-   * Rejects with `MetadataError('INVENTORY_UNAVAILABLE')` when the inventory cannot answer (ID-4).
+   * The node owning `address` (any of its component or interface IPs, compared in canonical form), or `undefined`
+   * when none does. A duplicate address belongs to its first owner: component IPs before interface IPs, nodes in
+   * inventory order (SMD-9). Rejects with `MetadataError('INVENTORY_UNAVAILABLE')` when the inventory cannot answer
+   * (ID-4).
    */
   resolve(address: string): Promise<InventoryNode | undefined>
   /** The node with this xname, or `undefined`. Same rejections as `resolve`. */
