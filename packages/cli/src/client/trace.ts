@@ -43,12 +43,9 @@ export function traceExchange(
       const ms = Math.round(performance.now() - started)
       const requestId = answerHeaders['x-request-id']
       const from = peer === undefined ? target.host : peer
-      log.info(
-        `< ${status} ${STATUS_CODES[status] ?? ''} from ${from} in ${ms} ms${requestId === undefined ? '' : ` (request id ${requestId})`}`.replace(
-          '  ',
-          ' ',
-        ),
-      )
+      const line = ['<', String(status), STATUS_CODES[status], 'from', from, 'in', String(ms), 'ms']
+      if (requestId !== undefined) line.push(`(request id ${requestId})`)
+      log.info(line.filter((part) => part !== undefined).join(' '))
       for (const [name, value] of Object.entries(answerHeaders)) log.debug(`< ${name}: ${value}`)
     },
     failed: stop,
