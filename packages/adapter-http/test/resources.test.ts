@@ -56,9 +56,9 @@ describe('create and read (RES-1..RES-3)', () => {
     const h = await startHarness()
     const cases: Array<[object, string]> = [
       [{}, 'validation failed: base_url is required; cluster_name is required'],
-      [{ ...CD_REQUEST.spec, nid_length: 11 }, 'validation failed: nid_length failed validation (lte)'],
+      [{ ...CD_REQUEST.spec, nid_length: 11 }, 'validation failed: nid_length must be at most 10'],
       [{ ...CD_REQUEST.spec, foo: 1 }, 'validation failed: unknown fields in spec: [foo]'],
-      [{ ...CD_REQUEST.spec, description: 'd'.repeat(201) }, 'validation failed: description must be at most 200'],
+      [{ ...CD_REQUEST.spec, description: 'd'.repeat(201) }, 'validation failed: description must be at most 200 characters'],
     ]
     for (const [spec, error] of cases) {
       expect(await json(await postJson(h, '/clusterdefaultss', { metadata: { name: 'c' }, spec }))).toEqual({

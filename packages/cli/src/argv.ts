@@ -14,8 +14,9 @@ export interface StrictArgs {
  *
  * Forms: `--name value`, `--name=value`, `-x value`, `-xvalue`, `-x=value`; booleans as `--name`, `--name=<v>` and
  * `--no-name` (values are returned as given, `true` for a bare flag and `false` for `--no-`). `--` ends the flags.
+ * With `variadic`, any number of positionals is accepted (`delete a b c`); else at most one per positional def.
  */
-export function parseStrict(rawArgs: readonly string[], defs: ArgsDef): StrictArgs {
+export function parseStrict(rawArgs: readonly string[], defs: ArgsDef, options: { variadic?: boolean } = {}): StrictArgs {
   const { names, positionalCount } = indexDefs(defs)
   const flags = new Map<string, string[]>()
   const positionals: string[] = []
@@ -62,7 +63,7 @@ export function parseStrict(rawArgs: readonly string[], defs: ArgsDef): StrictAr
     }
     add(def.name, inline)
   }
-  if (positionals.length > positionalCount) {
+  if (options.variadic !== true && positionals.length > positionalCount) {
     throw new UsageError(`unexpected argument: ${positionals[positionalCount]}`)
   }
   return { flags, positionals }

@@ -8,6 +8,7 @@ const io: CliIo = {
   env: process.env,
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
+  stdoutIsTty: process.stdout.isTTY === true,
   stdinIsTty: process.stdin.isTTY === true,
   readStdin: async () => {
     const chunks: Buffer[] = []

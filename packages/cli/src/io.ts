@@ -9,6 +9,8 @@ export interface CliIo {
   stdout(text: string): void
   /** Writes to standard error (`Error: …` lines). */
   stderr(text: string): void
+  /** True when standard output is a terminal: client commands then print tables, else JSON (SPEC §16 CLI). */
+  readonly stdoutIsTty: boolean
   /** True when standard input is a terminal; then `--spec` is not read from it (CLI-3). */
   readonly stdinIsTty: boolean
   /** All of standard input as UTF-8. Only called when `stdinIsTty` is false. */

@@ -1,14 +1,16 @@
-import { renderUsage, runCommand, type ArgsDef, type CommandDef } from 'citty'
+import { runCommand, type ArgsDef, type CommandDef } from 'citty'
 import { GLOBAL_ARGS, hoistGlobalFlags } from './config/client.js'
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './errors.js'
 import type { CliIo } from './io.js'
-import { examplesOf, groupCommand, PROGRAM, type CliContext } from './commands/command.js'
+import { groupCommand, PROGRAM, type CliContext } from './commands/command.js'
+import { completionCommand } from './commands/completion.js'
 import { healthCommand } from './commands/health.js'
 import { migrateCommand } from './commands/migrate.js'
 import { RESOURCE_COMMANDS, resourceCommand } from './commands/resource.js'
 import { renderCommand } from './commands/render.js'
 import { serveCommand } from './commands/serve.js'
 import { versionCommand } from './commands/version.js'
+import { renderHelp } from './help.js'
 import { formatVersion, VERSION_INFO } from './version-info.js'
 
 /** The command tree (CLI-1), bound to one invocation's context. */
@@ -29,6 +31,7 @@ export function createMainCommand(ctx: CliContext): CommandDef<ArgsDef> {
       ...Object.fromEntries(Object.entries(RESOURCE_COMMANDS).map(([name, kind]) => [name, resourceCommand(name, kind, ctx)])),
       render: renderCommand(ctx),
       migrate: migrateCommand(ctx),
+      completion: completionCommand(() => createMainCommand(ctx), ctx),
     },
   })
 }
@@ -48,7 +51,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const target = chain.at(-1) as CommandDef<ArgsDef>
     helpPath = String((await target.meta)?.name ?? PROGRAM)
     if (wantsHelp(rest)) {
-      io.stdout(await helpText(target))
+      io.stdout(await renderHelp(target))
       return EXIT_OK
     }
     if (rest.length === 1 && (rest[0] === '--version' || rest[0] === '-v')) {
@@ -56,15 +59,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return EXIT_OK
     }
     if (stray !== undefined) throw new UsageError(`unknown flag: ${stray}`)
-    const misplaced = Object.keys(globals)[0]
-    if (misplaced !== undefined && (target === (await subCommand(main, 'serve')) || target === (await subCommand(main, 'version')))) {
-      // The client flags mean nothing to these commands; saying so beats ignoring them.
-      throw new UsageError(`unknown flag: --${misplaced}`)
-    }
     if (unknown !== undefined) throw new UsageError(`unknown command: ${unknown}`)
     if ((await target.subCommands) !== undefined) {
       // A command with subcommands but none named (CLI-1): usage, exit 2.
-      io.stderr(await helpText(target))
+      io.stderr(await renderHelp(target))
       return EXIT_USAGE
     }
     await runCommand(main, { rawArgs: rest })
@@ -79,10 +77,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 function wantsHelp(args: readonly string[]): boolean {
   const end = args.indexOf('--')
   return (end === -1 ? args : args.slice(0, end)).some((arg) => arg === '--help' || arg === '-h')
-}
-
-async function subCommand(cmd: CommandDef<ArgsDef>, name: string): Promise<CommandDef<ArgsDef> | undefined> {
-  return ((await cmd.subCommands) as Record<string, CommandDef<ArgsDef>> | undefined)?.[name]
 }
 
 /**
@@ -112,16 +106,6 @@ async function resolveCommand(
     chain.push(next)
   }
   return { chain, stray, unknown }
-}
-
-/** citty's usage text plus an EXAMPLES section, without colours (it goes to pipes and snapshots). */
-async function helpText(cmd: CommandDef<ArgsDef>): Promise<string> {
-  const examples = examplesOf(cmd)
-  const usage = stripAnsi(await renderUsage(cmd))
-    .split('\n')
-    .map((line) => line.trimEnd())
-    .join('\n')
-  return `${usage}\n${examples.length === 0 ? '' : `\nEXAMPLES\n\n${examples.map((e) => `  ${e}`).join('\n')}\n`}`
 }
 
 function report(err: unknown, io: CliIo, helpPath: string): number {

@@ -60,11 +60,11 @@ describe('global flags before or after the subcommand (CLI-2, AT-47)', () => {
 
   it.each([
     [['-o', 'xml'], 'Error: invalid value for --output: "xml" (expected json, yaml or table)'],
-    [['--timeout', '0'], 'Error: invalid value for --timeout: "0" (expected seconds > 0)'],
-    [['--timeout', 'soon'], 'Error: invalid value for --timeout: "soon" (expected seconds > 0)'],
+    [['--timeout', '0'], 'Error: invalid value for --timeout: "0" (expected seconds > 0, or a duration such as 30s or 2m)'],
+    [['--timeout', 'soon'], 'Error: invalid value for --timeout: "soon" (expected seconds > 0, or a duration such as 30s or 2m)'],
     [['--server', 'localhost:8080'], 'Error: invalid value for --server: "localhost:8080" (expected an http or https URL)'],
   ])('rejects %j with exit 2', async (flags, message) => {
-    const { code, err } = await run(['group', 'list', ...flags])
+    const { code, err } = await run(['group', 'list', '--server', stub.url, ...flags])
     expect(code).toBe(2)
     expect(err.split('\n')[0]).toBe(message)
     expect(stub.requests).toEqual([])
@@ -72,8 +72,8 @@ describe('global flags before or after the subcommand (CLI-2, AT-47)', () => {
 })
 
 describe('output formats (CLI-4)', () => {
-  it('prints a UID NAME UPDATED table by default', async () => {
-    const { out } = await run(['group', 'list', '--server', stub.url])
+  it('prints a UID NAME UPDATED table by default on a terminal', async () => {
+    const { out } = await run(['group', 'list', '--server', stub.url], { tty: true })
     expect(out).toBe(
       [
         'UID              NAME          UPDATED',
@@ -86,7 +86,7 @@ describe('output formats (CLI-4)', () => {
 
   it('prints only the header for an empty list', async () => {
     answer = () => ({ status: 200, body: [] })
-    expect((await run(['group', 'list', '--server', stub.url])).out).toBe('UID   NAME   UPDATED\n')
+    expect((await run(['group', 'list', '--server', stub.url], { tty: true })).out).toBe('UID   NAME   UPDATED\n')
   })
 
   it('prints JSON with a 2-space indent', async () => {
@@ -135,7 +135,7 @@ describe('resource actions (CLI-3)', () => {
   it('create --spec posts the full request object as JSON', async () => {
     answer = () => ({ status: 201, body: G1 })
     const spec = '{"metadata":{"name":"compute"},"spec":{"description":"Compute nodes"}}'
-    const { code, out } = await run(['--server', stub.url, 'group', 'create', '--spec', spec])
+    const { code, out } = await run(['--server', stub.url, 'group', 'create', '--spec', spec], { tty: true })
     expect(code).toBe(0)
     expect(out).toBe('UID              NAME      UPDATED\ngroup-0000000a   compute   2025-01-02T03:04:05.000Z\n')
     const req = stub.requests[0]
@@ -153,7 +153,7 @@ describe('resource actions (CLI-3)', () => {
   it('create without --spec on a terminal is a usage error', async () => {
     const { code, err } = await run(['group', 'create', '--server', stub.url])
     expect(code).toBe(2)
-    expect(err.split('\n')[0]).toBe("Error: missing --spec: pass the JSON as --spec '<json>' or on stdin")
+    expect(err.split('\n')[0]).toBe("Error: missing --spec: pass the request as --spec '<json>', --spec @file, or on stdin")
     expect(stub.requests).toEqual([])
   })
 
@@ -219,7 +219,7 @@ describe('resource actions (CLI-3)', () => {
 
   it('delete prints "<Kind> <uid> deleted", or the answer with -o json', async () => {
     answer = () => ({ status: 200, body: { message: 'Group deleted successfully', uid: 'group-0000000a' } })
-    const table = await run(['group', 'delete', 'group-0000000a', '--if-match', '1', '--server', stub.url])
+    const table = await run(['group', 'delete', 'group-0000000a', '--if-match', '1', '--server', stub.url], { tty: true })
     expect(table).toEqual({ code: 0, out: 'Group group-0000000a deleted\n', err: '' })
     expect(stub.requests[0]?.headers['if-match']).toBe('1')
     const json = await run(['group', 'delete', 'group-0000000a', '--server', stub.url, '-o', 'json'])
@@ -255,7 +255,7 @@ describe('health and version (CLI-5)', () => {
     answer = () => ({ status: 200, body: { service: 'metadata-service', status: 'healthy' } })
     expect(await run(['health', '--server', stub.url])).toEqual({
       code: 0,
-      out: '{"service":"metadata-service","status":"healthy"}\n',
+      out: '{\n  "service": "metadata-service",\n  "status": "healthy"\n}\n',
       err: '',
     })
     expect(stub.requests[0]?.url).toBe('/health')
@@ -264,7 +264,7 @@ describe('health and version (CLI-5)', () => {
   it('health prints the body and exits 1 otherwise', async () => {
     const body = { reason: 'smd initial refresh pending', service: 'metadata-service', status: 'unhealthy' }
     answer = () => ({ status: 503, body })
-    expect(await run(['--server', stub.url, 'health'])).toEqual({ code: 1, out: `${JSON.stringify(body)}\n`, err: '' })
+    expect(await run(['--server', stub.url, 'health'])).toEqual({ code: 1, out: `${JSON.stringify(body, null, 2)}\n`, err: '' })
   })
 
   it('version prints metadata-service version <v> (no commit when run from source)', async () => {

@@ -10,8 +10,13 @@ export interface FakeIo extends CliIo {
   stderrText(): string
 }
 
-/** In-memory CliIo; `stdin` undefined means stdin is a terminal. */
-export function fakeIo(options: { env?: Record<string, string>; stdin?: string; files?: Record<string, string> } = {}): FakeIo {
+/**
+ * In-memory CliIo; `stdin` undefined means stdin is a terminal. Standard output is a pipe (client commands print
+ * JSON) unless `tty` is true (they print tables).
+ */
+export function fakeIo(
+  options: { env?: Record<string, string>; stdin?: string; files?: Record<string, string>; tty?: boolean } = {},
+): FakeIo {
   const out: string[] = []
   const err: string[] = []
   return {
@@ -22,6 +27,7 @@ export function fakeIo(options: { env?: Record<string, string>; stdin?: string; 
     stderr: (text) => void err.push(text),
     stdoutText: () => out.join(''),
     stderrText: () => err.join(''),
+    stdoutIsTty: options.tty === true,
     stdinIsTty: options.stdin === undefined,
     readStdin: async () => options.stdin ?? '',
     readFile: (path) => options.files?.[path],

@@ -26,9 +26,9 @@ async function serve(argv: string[]): Promise<string> {
   return `http://127.0.0.1:${await listening(running)}`
 }
 
-/** Runs a client command against `server`; `files` are what `--template-file` may read. */
+/** Runs a client command against `server` on a terminal; `files` are what `--template-file` may read. */
 async function cli(server: string, argv: string[], files: Record<string, string> = {}) {
-  const io = fakeIo({ files })
+  const io = fakeIo({ files, tty: true })
   const code = await runCli(['--server', server, ...argv], io)
   return { code, out: io.stdoutText(), err: io.stderrText() }
 }
@@ -121,6 +121,19 @@ describe('render (admin preview over POST /render)', () => {
     expect((await cli(server, ['render', '--node', 'x1000c0s0b0n0', '--group', 'compute', '--template-file', 'same.tmpl'], files)).out).toBe(
       '/compute.yaml: the proposed template gives x1000c0s0b0n0 the same document\n',
     )
+  })
+
+  it('exits 1 when a document is not 200, naming it on stderr, in every output format (issue 17)', async () => {
+    const server = await quickstart()
+    const table = await cli(server, ['render', '--node', 'x1000c0s0b0n0', '--group', 'storage'])
+    expect(table).toEqual({
+      code: 1,
+      out: '==> /storage.yaml (404 text/plain; charset=utf-8) <==\nnode x1000c0s0b0n0 is not a member of group storage\n',
+      err: 'Error: /storage.yaml answered 404: node x1000c0s0b0n0 is not a member of group storage\n',
+    })
+    const json = await cli(server, ['render', '--node', 'x1000c0s0b0n0', '--group', 'storage', '-o', 'json'])
+    expect([json.code, JSON.parse(json.out).documents[0].status, json.err]).toEqual([1, 404, table.err])
+    expect((await cli(server, ['render', '--node', 'x1000c0s0b0n0', '-o', 'yaml'])).code).toBe(0)
   })
 
   it('says what went wrong: unknown node, invalid template (TPL-4), missing flags or file', async () => {

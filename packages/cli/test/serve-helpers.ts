@@ -1,3 +1,5 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runCli } from '../src/main.js'
 import { fakeIo, type FakeIo } from './helpers.js'
@@ -44,4 +46,22 @@ export const SMD_TEST_NODE = {
   nid: 7,
   groups: ['compute'],
   interfaces: [{ mac: 'aa:bb:cc:00:00:01', ips: [{ ip: '10.0.0.100', network: 'HMN' }] }],
+}
+
+/**
+ * `serve --mock-smd` on a fresh temp data dir, for client tests: its base URL, and `stop` (SIGTERM, wait, remove
+ * the dir).
+ */
+export async function startMockServer(prefix: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), prefix))
+  const running = startServe(dir, ['--mock-smd'])
+  const url = `http://127.0.0.1:${await listening(running)}`
+  return {
+    url,
+    stop: async () => {
+      running.signal('SIGTERM')
+      await running.exit
+      await rm(dir, { recursive: true, force: true })
+    },
+  }
 }

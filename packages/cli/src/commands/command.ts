@@ -1,6 +1,6 @@
 import { defineCommand, type ArgsDef, type CommandDef } from 'citty'
 import { parseStrict, type StrictArgs } from '../argv.js'
-import type { GlobalFlags } from '../config/client.js'
+import type { GlobalFlags } from '../config/client-flags.js'
 import type { CliIo } from '../io.js'
 
 /** What every command receives: the injected I/O, the hoisted global flags (CLI-2) and the exit code to report. */
@@ -16,10 +16,17 @@ export const PROGRAM = 'metadata-service'
 
 /** Help examples per command, shown under EXAMPLES in `--help` (citty has no such section). */
 const EXAMPLES = new WeakMap<CommandDef<ArgsDef>, readonly string[]>()
+/** How a command's positionals read in the USAGE line, e.g. `<name|uid>...`, when not derived from its args. */
+const USAGE = new WeakMap<CommandDef<ArgsDef>, string>()
 
 /** The examples registered for `cmd`, or `[]`. */
 export function examplesOf(cmd: CommandDef<ArgsDef>): readonly string[] {
   return EXAMPLES.get(cmd) ?? []
+}
+
+/** The positional part of `cmd`'s USAGE line, when it was given. */
+export function usageOf(cmd: CommandDef<ArgsDef>): string | undefined {
+  return USAGE.get(cmd)
 }
 
 /** A command that has subcommands: description, examples and children. */
@@ -50,14 +57,19 @@ export function leafCommand(spec: {
   readonly description: string
   readonly examples: readonly string[]
   readonly args: ArgsDef
+  /** Accept any number of positionals (e.g. `delete a b c`). */
+  readonly variadic?: boolean
+  /** The positionals as the USAGE line shows them, e.g. `<name|uid>...`. */
+  readonly usage?: string
   /** Receives the strictly parsed arguments and the raw ones (after the command name). */
   readonly run: (args: StrictArgs, rawArgs: readonly string[]) => Promise<void>
 }): CommandDef<ArgsDef> {
   const cmd = defineCommand({
     meta: { name: spec.path, description: spec.description },
     args: spec.args,
-    run: ({ rawArgs }) => spec.run(parseStrict(rawArgs, spec.args), rawArgs),
+    run: ({ rawArgs }) => spec.run(parseStrict(rawArgs, spec.args, { variadic: spec.variadic === true }), rawArgs),
   })
   EXAMPLES.set(cmd as CommandDef<ArgsDef>, spec.examples)
+  if (spec.usage !== undefined) USAGE.set(cmd as CommandDef<ArgsDef>, spec.usage)
   return cmd as CommandDef<ArgsDef>
 }

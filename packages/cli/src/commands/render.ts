@@ -1,20 +1,21 @@
 import type { ArgsDef, CommandDef } from 'citty'
 import { lastFlag } from '../argv.js'
-import { createApiClient } from '../client/api-client.js'
-import { GLOBAL_ARGS, resolveClientOptions } from '../config/client.js'
-import { CliError, UsageError } from '../errors.js'
-import { formatRenderPreview } from '../output/render-format.js'
+import { GLOBAL_ARGS } from '../config/client-flags.js'
+import { CliError, EXIT_FAILURE, UsageError } from '../errors.js'
+import { failedDocuments, formatRenderPreview } from '../output/render-format.js'
+import { apiClient, clientSettings } from './client-context.js'
 import { leafCommand, PROGRAM, type CliContext } from './command.js'
 
 /**
  * `render` (admin, SEC-6): asks the server's `POST /render` what a node would receive — every document, or one
  * group's with `--group` — and, with `--template-file`, the group document rendered with that file's template as a
- * unified diff from today's. The server validates the template with the TPL-4 texts; nothing is stored.
+ * unified diff from today's. The server validates the template with the TPL-4 texts; nothing is stored. Exits 1
+ * when any document did not answer 200 (issue 17), naming each on stderr.
  */
 export function renderCommand(ctx: CliContext): CommandDef<ArgsDef> {
   return leafCommand({
     path: `${PROGRAM} render`,
-    description: 'Preview what a node receives (admin): its documents, or a group template change as a diff',
+    description: 'Show what a node would receive: its documents, or a template change as a diff',
     examples: [
       `${PROGRAM} --server http://localhost:8888 render --node x1000c0s0b0n0`,
       `${PROGRAM} render --node x1000c0s0b0n0 --group compute`,
@@ -26,7 +27,7 @@ export function renderCommand(ctx: CliContext): CommandDef<ArgsDef> {
       group: { type: 'string', description: "Only this group's document (/<group>.yaml)", valueHint: 'name' },
       'template-file': {
         type: 'string',
-        description: 'Render the group with the template in this file and show the diff from today (needs --group)',
+        description: "Render the group with this file's template; show the diff from today's (needs --group)",
         valueHint: 'path',
       },
       ...GLOBAL_ARGS,
@@ -40,13 +41,16 @@ export function renderCommand(ctx: CliContext): CommandDef<ArgsDef> {
         throw new UsageError('--template-file needs --group <name>: the group whose template it replaces')
       }
       const template = templateFile === undefined ? undefined : readTemplate(ctx, templateFile)
-      const settings = resolveClientOptions(ctx.globals, ctx.io.env)
-      const answer = await createApiClient(settings).call({
+      const answer = await apiClient(ctx).call({
         method: 'POST',
         path: '/render',
         body: { node, ...(group === undefined ? {} : { group }), ...(template === undefined ? {} : { template }) },
       })
-      ctx.io.stdout(formatRenderPreview(answer, settings.output))
+      ctx.io.stdout(formatRenderPreview(answer, clientSettings(ctx).output))
+      for (const failure of failedDocuments(answer)) {
+        ctx.io.stderr(`Error: ${failure}\n`)
+        ctx.exitCode = EXIT_FAILURE
+      }
     },
   })
 }

@@ -1,5 +1,5 @@
-import { stringify as toYaml } from 'yaml'
 import type { OutputFormat } from '../config/client.js'
+import { formatData } from './format.js'
 
 /** One document of a `POST /render` answer (adapter-http `RenderedPreviewDocument`). */
 interface PreviewDocument {
@@ -16,8 +16,23 @@ interface PreviewDocument {
  * template's diff (or a line saying it changes nothing).
  */
 export function formatRenderPreview(answer: unknown, format: OutputFormat): string {
-  if (format === 'json') return `${JSON.stringify(answer, null, 2)}\n`
-  if (format === 'yaml') return toYaml(answer, { lineWidth: 0 })
+  return formatData(answer, format, () => previewTable(answer))
+}
+
+/**
+ * The documents of a `POST /render` answer that did not answer 200 (the current ones, then the proposed one), as
+ * `<path> answered <status>: <first line of the body>`; `render` exits 1 when there is any (issue 17).
+ */
+export function failedDocuments(answer: unknown): string[] {
+  const { documents = [], proposed } = answer as { documents?: PreviewDocument[]; proposed?: PreviewDocument }
+  return [...documents, ...(proposed === undefined ? [] : [{ ...proposed, path: `${proposed.path} (proposed)` }])]
+    .filter((doc) => doc.status !== 200)
+    .map((doc) => `${doc.path} answered ${doc.status}: ${doc.body.trim().split('\n')[0] ?? ''}`.trimEnd())
+}
+
+// --- internal ---
+
+function previewTable(answer: unknown): string {
   const { node, documents = [], proposed } = answer as { node?: string; documents?: PreviewDocument[]; proposed?: PreviewDocument }
   if (proposed !== undefined) {
     const current = documents[0]

@@ -62,7 +62,8 @@ export function parseWriteRequest<K extends KindName>(
   const givenName = typeof name === 'string' && name !== '' ? name : undefined
   if (mode === 'create' && (name === undefined || name === '')) envelope.rules.push('metadata.name is required')
   if (kind === 'Group' && givenName !== undefined && !GROUP_NAME_PATTERN.test(givenName)) {
-    envelope.rules.push(`metadata.name must match ${GROUP_NAME_PATTERN.source}`)
+    // Issue 17: the rule in words (it is GROUP_NAME_PATTERN); a Group name becomes the document path /<name>.yaml.
+    envelope.rules.push("metadata.name of a Group may hold only letters, digits, '-', ':', '.' and '_'")
   }
   throwIfProblems({
     types: [...problems.types, ...envelope.types],

@@ -24,14 +24,14 @@ describe('validateSpec (RES-9)', () => {
 
   it('answers the AT-42 cases with the exact texts', () => {
     expect(messageOf('ClusterDefaults', { ...CD, nid_length: 11 })).toBe(
-      'validation failed: nid_length failed validation (lte)',
+      'validation failed: nid_length must be at most 10',
     )
     expect(messageOf('ClusterDefaults', { ...CD, nid_length: -1 })).toBe(
-      'validation failed: nid_length failed validation (gte)',
+      'validation failed: nid_length must be at least 0',
     )
     expect(messageOf('ClusterDefaults', { ...CD, foo: 1 })).toBe('validation failed: unknown fields in spec: [foo]')
     expect(messageOf('ClusterDefaults', { ...CD, description: 'x'.repeat(201) })).toBe(
-      'validation failed: description must be at most 200',
+      'validation failed: description must be at most 200 characters',
     )
     expect(validateSpec('ClusterDefaults', { ...CD, description: 'x'.repeat(200) }).description).toHaveLength(200)
   })
@@ -40,7 +40,7 @@ describe('validateSpec (RES-9)', () => {
     const spec = { zeta: 1, alpha: true, nid_length: 1.5, region: 3, base_url: '', description: 'x'.repeat(201) }
     expect(messageOf('ClusterDefaults', spec)).toBe(
       'validation failed: region must be a string; nid_length must be an integer; ' +
-        'unknown fields in spec: [alpha, zeta]; description must be at most 200; base_url is required; ' +
+        'unknown fields in spec: [alpha, zeta]; description must be at most 200 characters; base_url is required; ' +
         'cluster_name is required',
     )
   })
@@ -71,23 +71,23 @@ describe('validateSpec (RES-9)', () => {
 
   it('checks URLs: base_url always, cloud_init_base_url only when set', () => {
     expect(messageOf('ClusterDefaults', { ...CD, base_url: 'example.com' })).toBe(
-      'validation failed: base_url must be a valid URL',
+      'validation failed: base_url must be an absolute http:// or https:// URL',
     )
     expect(messageOf('ClusterDefaults', { ...CD, base_url: 'ftp://example.com' })).toBe(
-      'validation failed: base_url must be a valid URL',
+      'validation failed: base_url must be an absolute http:// or https:// URL',
     )
     expect(validateSpec('ClusterDefaults', { ...CD, base_url: 'https://m.example/ci/' }).base_url).toBe(
       'https://m.example/ci/',
     )
     expect(messageOf('InstanceInfo', { instance_id: 'i-1', cloud_init_base_url: '/relative' })).toBe(
-      'validation failed: cloud_init_base_url must be a valid URL',
+      'validation failed: cloud_init_base_url must be an absolute http:// or https:// URL',
     )
     expect(validateSpec('InstanceInfo', { instance_id: 'i-1', cloud_init_base_url: '' })).toEqual({
       instance_id: 'i-1',
       cloud_init_base_url: '',
     })
     expect(messageOf('InstanceInfo', { instance_id: '', description: 'x'.repeat(201) })).toBe(
-      'validation failed: description must be at most 200; instance_id is required',
+      'validation failed: description must be at most 200 characters; instance_id is required',
     )
   })
 

@@ -58,13 +58,13 @@ function fieldRules(field: FieldShape, value: unknown, isUrl: boolean): string[]
   const { name, shape } = field
   if (value === undefined || value === '') return field.required ? [`${name} is required`] : []
   const messages: string[] = []
-  if (isUrl && typeof value === 'string' && !isHttpUrl(value)) messages.push(`${name} must be a valid URL`)
+  if (isUrl && typeof value === 'string' && !isHttpUrl(value)) messages.push(`${name} must be an absolute http:// or https:// URL`)
   if (shape.type === 'string' && shape.maxLength !== undefined && String(value).length > shape.maxLength) {
-    messages.push(`${name} must be at most ${shape.maxLength}`)
+    messages.push(`${name} must be at most ${shape.maxLength} characters`)
   }
   if ((shape.type === 'integer' || shape.type === 'number') && typeof value === 'number') {
-    if (shape.minimum !== undefined && value < shape.minimum) messages.push(`${name} failed validation (gte)`)
-    if (shape.maximum !== undefined && value > shape.maximum) messages.push(`${name} failed validation (lte)`)
+    if (shape.minimum !== undefined && value < shape.minimum) messages.push(`${name} must be at least ${shape.minimum}`)
+    if (shape.maximum !== undefined && value > shape.maximum) messages.push(`${name} must be at most ${shape.maximum}`)
   }
   return messages
 }

@@ -10,7 +10,10 @@ export interface ValidationProblems {
   readonly types: string[]
   /** `unknown fields in spec: [a, b]`, `unknown fields in status: [x]`. */
   readonly unknown: string[]
-  /** `<f> is required`, `<f> must be a valid URL`, `<f> must be at most 200`, `<f> failed validation (lte)`, … */
+  /**
+   * `<f> is required`, `<f> must be an absolute http:// or https:// URL`, `<f> must be at most 200 characters`,
+   * `<f> must be at most 10` / `at least 0`, … (the limit or rule in words, issue 17).
+   */
   readonly rules: string[]
 }
 

@@ -113,7 +113,7 @@ describe('ResourceService create (RES-3, AT-41)', () => {
       message: 'validation failed: base_url is required; cluster_name is required; metadata.name is required',
     })
     await expect(service.create('Group', { metadata: { name: 'a b' } })).rejects.toMatchObject({
-      message: 'validation failed: metadata.name must match ^[-A-Za-z0-9:._]+$',
+      message: "validation failed: metadata.name of a Group may hold only letters, digits, '-', ':', '.' and '_'",
     })
     await expect(
       service.create('Group', {
