@@ -13,7 +13,6 @@ Prints one JSON report on stdout: the raw document, cloud-init's parsed interfac
 """
 
 import json
-import logging
 import os
 import sys
 import traceback
@@ -21,19 +20,10 @@ import traceback
 from cloudinit import url_helper, util, version
 from cloudinit.distros import rhel
 from cloudinit.net import netplan, network_state, sysconfig
+from warning_recorder import record_warnings  # this directory: a sibling of the script
 
 
-class _Recorder(logging.Handler):
-    def __init__(self):
-        super().__init__(level=logging.WARNING)
-        self.messages = []
-
-    def emit(self, record):
-        self.messages.append("%s: %s" % (record.name, record.getMessage()))
-
-
-WARNINGS = _Recorder()
-logging.getLogger().addHandler(WARNINGS)
+WARNINGS = record_warnings()
 
 
 def files_under(root):
