@@ -5,6 +5,7 @@ import { pickLatest } from '../nocloud/latest.js'
 import { buildResourceIndex } from '../nocloud/resource-index.js'
 import type { Inventory, InventoryNode } from '../ports/inventory.js'
 import type { ResourceStore } from '../ports/resource-store.js'
+import { jsonEqual } from '../resources/json-value.js'
 import { validationFailed } from '../resources/validation-problems.js'
 import { addressConflicts, type PlannedNode } from './address-check.js'
 import { mergeNetworks } from './merge.js'
@@ -16,6 +17,8 @@ export type NetworkCheckInventory = Pick<Inventory, 'nodes' | 'node'>
 
 /** What {@link checkNetworkWrite} may consult besides the spec. */
 export interface NetworkWriteContext {
+  /** The resource being written; `undefined` on create. */
+  readonly uid: string | undefined
   /** The resource's `metadata.name` (an InstanceInfo's xname, NC-7). */
   readonly name: string
   readonly store: ResourceStore
@@ -34,9 +37,12 @@ export interface NetworkWriteContext {
  *   concern the InstanceInfo's own networks, so an older cluster-wide problem does not block a node's write); then
  *   the addresses SMD lists for the node (`metadata.name` and `instance_id`).
  *
- * An inventory that cannot answer is no conflict: the render leaves such addresses out, with a logged reason.
+ * A write that leaves `networks` as stored is not checked: a conflict it did not make (SMD changed since, say) must
+ * not block a change of `base_url`; the render leaves such addresses out, as it does when the inventory cannot
+ * answer, with a logged reason.
  */
 export async function checkNetworkWrite(kind: 'ClusterDefaults' | 'InstanceInfo', spec: ClusterDefaultsSpec | InstanceInfoSpec, ctx: NetworkWriteContext): Promise<void> {
+  if (ctx.uid !== undefined && jsonEqual((await ctx.store.get(kind, ctx.uid))?.spec.networks ?? {}, spec.networks ?? {})) return
   const messages = kind === 'ClusterDefaults' ? await clusterProblems(spec.networks, ctx) : await instanceProblems(spec as InstanceInfoSpec, ctx)
   if (messages.length > 0) throw validationFailed(messages)
 }

@@ -101,6 +101,19 @@ describe('network definitions at write (issue 14)', () => {
     )
   })
 
+  it('a write that leaves networks as stored is not blocked by a conflict SMD made since; one that changes them is', async () => {
+    const { service, inventory } = setup()
+    const cd = await service.create('ClusterDefaults', { metadata: { name: 'c' }, spec: { ...CD, networks: { HMN } } })
+    const moved = structuredClone(MOCK_NODE_FIXTURES[0]!) as InventoryNode & { interfaces: { ipAddresses: { ip: string }[] }[] }
+    moved.interfaces[0]!.ipAddresses[0]!.ip = '10.253.0.26'
+    inventory.setNodes([moved, ...MOCK_NODE_FIXTURES.slice(1)])
+    const renamed = await service.patch('ClusterDefaults', cd.metadata.uid, { description: 'renamed' }, 'merge')
+    expect(renamed.spec.description).toBe('renamed')
+    expect(await refusal(service.patch('ClusterDefaults', cd.metadata.uid, { networks: { HSN: { mtu: 9000 } } }, 'merge'))).toBe(
+      'validation failed: networks.HMN.ipv4.subnet (10.252.0.0/17) must contain the HMN addresses SMD lists: 10.253.0.26 of x1000c0s0b0n0 is outside',
+    )
+  })
+
   it('does not block writes without networks, nor when the inventory cannot answer', async () => {
     const { service, inventory } = setup()
     await service.create('ClusterDefaults', { metadata: { name: 'c' }, spec: CD })

@@ -85,7 +85,8 @@ export function createResourceService(deps: ResourceServiceDeps): ResourceServic
       status = groupStatusAfterWrite(previous, groupSpec, requiredVariables, target.now) as StatusOf<K>
     }
     if (kind === 'ClusterDefaults' || kind === 'InstanceInfo') {
-      await checkNetworkWrite(kind, spec as SpecOf<'ClusterDefaults' | 'InstanceInfo'>, { name: target.name, store, inventory: deps.inventory })
+      const ctx = { uid: target.uid, name: target.name, store, inventory: deps.inventory }
+      await checkNetworkWrite(kind, spec as SpecOf<'ClusterDefaults' | 'InstanceInfo'>, ctx)
     }
     const check = deps.kindChecks?.[kind] as KindCheck<K> | undefined
     if (check !== undefined) await check(spec, { uid: target.uid, store })
