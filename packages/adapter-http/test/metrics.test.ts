@@ -78,6 +78,16 @@ describe('SVC-4 /metrics', () => {
     expect((await scrape(h)).get('metadata_service_http_requests_total{method="GET",route="/metrics",status="200"}')).toBe(1)
   })
 
+  it('network_config_addresses_total counts the addresses of built network-config documents by outcome (issue 14)', async () => {
+    const h = await startHarness({ metrics: ({ nocloud }) => createServiceMetrics({ nocloud: () => nocloud.stats() }) })
+    expect((await h.fetch('/network-config', { as: N0_IP })).status).toBe(200)
+    await h.fetch('/network-config', { as: N0_IP }) // cached: no second build
+    const m = await scrape(h)
+    expect(m.get('metadata_service_network_config_addresses_total{outcome="guessed"}')).toBe(2)
+    expect(m.get('metadata_service_network_config_addresses_total{outcome="defined"}')).toBe(0)
+    expect(m.get('metadata_service_network_config_addresses_total{outcome="left_out"}')).toBe(0)
+  })
+
   it('every family of SVC-4 is present, and every name is prefixed', async () => {
     const h = await startHarness({ metrics: () => createServiceMetrics() })
     const text = await (await h.fetch('/metrics')).text()

@@ -97,6 +97,35 @@ describe('POST /render', () => {
     expect(((await notJson.json()) as { error: string }).error).toMatch(/^invalid request body: /)
   })
 
+  it('with networks: /network-config today and with them, the diff and the notes; bad networks are a 400 naming the field (issue 14)', async () => {
+    const h = await quickstart()
+    const generation = h.store.generation()
+    const networks = { HMN: { ipv4: { subnet: '10.252.0.0/17', gateway: '10.252.0.1' }, default_route: true } }
+    const body = (await (await postJson(h, '/render', { node: N0, networks })).json()) as RenderPreviewResponse
+    expect(body.documents).toEqual([
+      {
+        path: '/network-config',
+        status: 200,
+        contentType: 'text/cloud-config',
+        body: await (await h.fetch('/network-config', { as: '10.252.0.26' })).text(),
+        notes: ['eth0 10.252.0.26 (HMN): prefix /24 guessed: no network definitions', 'eth1 10.100.0.26 (HSN): prefix /24 guessed: no network definitions'],
+      },
+    ])
+    expect(body.proposed?.notes).toEqual(['eth1 10.100.0.26 (HSN): prefix /24 guessed: no definition for network HSN'])
+    expect(body.proposed?.diff).toContain('-        address: 10.252.0.26/24\n+        address: 10.252.0.26/17\n+        gateway: 10.252.0.1\n')
+    expect(h.store.generation()).toBe(generation)
+    expect(await read(await postJson(h, '/render', { node: N0, networks: { HMN: { mtu: 9, ipv4: { subnet: '10.0.0.0/8', x: 1 } } } }))).toEqual({
+      status: 400,
+      type: 'application/json',
+      body: JSON.stringify({ error: 'validation failed: unknown fields in networks: [networks.HMN.ipv4.x]', code: 400 }),
+    })
+    expect(await read(await postJson(h, '/render', { node: N0, networks: { HMN: { mtu: 9 } } }))).toEqual({
+      status: 400,
+      type: 'application/json',
+      body: JSON.stringify({ error: 'validation failed: networks.HMN.mtu must be between 68 and 65535', code: 400 }),
+    })
+  })
+
   it('SEC-6: asks the authorize hook as for a Group write, before reading the body', async () => {
     const seen: AdminAccessRequest[] = []
     const h = await quickstart({

@@ -79,7 +79,8 @@ export function noCloudFor(
 export async function serveHttp(config: Config, parts: ServedParts, deps: ServeHttpDeps): Promise<ServedHttp> {
   const { store, inventory, tokenSource, nocloud, wireguard } = parts
   // WG-11: WireGuardPeers written through the resource API get the key, CIDR and address-in-use checks.
-  const resources = createResourceService({ store, clock: deps.clock, kindChecks: { WireGuardPeer: checkWireGuardPeer } })
+  // Issue 14: network definitions are also checked against the addresses of the SMD snapshot at write.
+  const resources = createResourceService({ store, clock: deps.clock, kindChecks: { WireGuardPeer: checkWireGuardPeer }, inventory })
   const metrics = config.metrics
     ? createServiceMetrics(
         metricsSources({

@@ -159,4 +159,39 @@ describe('render (admin preview over POST /render)', () => {
       err: 'Error: cannot read --template-file nope.tmpl: no such file\n',
     })
   })
+
+  it('flags guessed prefixes, and with --networks-file prints the network-config diff (issue 14)', async () => {
+    const server = await quickstart()
+    const all = await cli(server, ['render', '--node', 'x1000c0s0b0n0'])
+    expect(all.out).toContain(
+      '==> /network-config (200 text/cloud-config) <==\n' +
+        '# eth0 10.252.0.26 (HMN): prefix /24 guessed: no network definitions\n' +
+        '# eth1 10.100.0.26 (HSN): prefix /24 guessed: no network definitions\nversion: 1\n',
+    )
+    const networks = 'HMN:\n  ipv4: {subnet: 10.252.0.0/17, gateway: 10.252.0.1}\n  default_route: true\nHSN:\n  mtu: 9000\n'
+    const request = JSON.stringify({ metadata: { name: 'c' }, spec: { networks: { HSN: { ipv4: { subnet: '10.100.0.0/16' } } } } })
+    const files = { 'networks.yaml': networks, 'cluster.json': request, 'bad.yaml': 'HMN: {mtu: 9}\n' }
+    expect(await cli(server, ['render', '--node', 'x1000c0s0b0n0', '--networks-file', 'networks.yaml'], files)).toEqual({
+      code: 0,
+      out:
+        '--- network-config (stored networks)\n+++ network-config (proposed networks)\n@@ -6,11 +6,13 @@\n' +
+        '     description: Node Management Network\n     subnets:\n       - type: static\n' +
+        '-        address: 10.252.0.26/24\n+        address: 10.252.0.26/17\n+        gateway: 10.252.0.1\n' +
+        '   - type: physical\n     name: eth1\n     mac_address: b4:2e:99:be:1a:6e\n     description: High Speed Network\n' +
+        '+    mtu: 9000\n     subnets:\n       - type: static\n         address: 10.100.0.26/24\n' +
+        '# eth1 10.100.0.26 (HSN): prefix /24 guessed: no ipv4.subnet is defined for network HSN\n',
+      err: '',
+    })
+    // A ClusterDefaults request file works as it is, for the networks in its spec.
+    expect((await cli(server, ['render', '--node', 'x1000c0s0b0n0', '--networks-file', 'cluster.json'], files)).out).toContain(
+      '-        address: 10.100.0.26/24\n+        address: 10.100.0.26/16\n',
+    )
+    expect(await cli(server, ['render', '--node', 'x1000c0s0b0n0', '--networks-file', 'bad.yaml'], files)).toEqual({
+      code: 1,
+      out: '',
+      err: 'Error: API error (400): validation failed: networks.HMN.mtu must be between 68 and 65535\n',
+    })
+    const both = await cli(server, ['render', '--node', 'x1000c0s0b0n0', '--group', 'compute', '--networks-file', 'bad.yaml'], files)
+    expect([both.code, both.err.split('\n')[0]]).toEqual([2, 'Error: --networks-file cannot be combined with --group or --template-file'])
+  })
 })

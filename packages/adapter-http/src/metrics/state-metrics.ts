@@ -125,6 +125,20 @@ export function registerStateMetrics(registry: Registry, sources: MetricsSources
       this.inc({ route: '/network-config' }, degraded?.['network-config'] ?? 0)
     },
   })
+  // Issue 14: how much of the network-config documents is guessed or left out, so an operator sees it grow.
+  new Counter({
+    name: `${METRIC_PREFIX}network_config_addresses_total`,
+    help: 'Addresses in built network-config documents, by outcome: defined (prefix from a network definition), guessed (/24, no definition), left_out (outside its subnet, or not an address)',
+    labelNames: ['outcome'],
+    registers,
+    collect() {
+      this.reset()
+      const counts = nocloud()?.networkAddresses
+      this.inc({ outcome: 'defined' }, counts?.defined ?? 0)
+      this.inc({ outcome: 'guessed' }, counts?.guessed ?? 0)
+      this.inc({ outcome: 'left_out' }, counts?.leftOut ?? 0)
+    },
+  })
   const perDocument = (name: string, help: string, read: (stats: NoCloudStats) => Readonly<Record<(typeof DOCUMENTS)[number], number>>) =>
     new Counter({
       name: METRIC_PREFIX + name,

@@ -201,8 +201,10 @@ export function renderPaths(): PathItems {
         summary: 'Preview the NoCloud documents of a node (admin)',
         description:
           'Every document the node can fetch, each with the status and exact body its own request would get; with ' +
-          '`group`, that group only; with `template`, also the document that template would give and a unified diff. ' +
-          'The template is checked first (TPL-4). Nothing is stored. Allowed as a Group write (SEC-6).',
+          '`group`, that group only; with `template`, also the document that template would give and a unified diff; ' +
+          'with `networks`, the /network-config those ClusterDefaults networks would give and a unified diff. ' +
+          '`/network-config` carries `notes` on guessed prefixes and addresses left out. ' +
+          'The template or networks are checked first (TPL-4, network definitions). Nothing is stored. Allowed as a Group write (SEC-6).',
         security: [{}, { bearerAuth: [] }],
         requestBody: {
           required: true,

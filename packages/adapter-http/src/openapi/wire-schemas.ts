@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { MetadataSchema, type WgInitAccepted } from '@metadata-service/core'
+import { MetadataSchema, NetworksSchema, type WgInitAccepted } from '@metadata-service/core'
 import type { RenderPreviewResponse } from '../routes/render.js'
 
 // Response and request shapes that have no domain schema in core, written once here so the OpenAPI document
@@ -72,6 +72,11 @@ export const RenderRequestSchema = z.strictObject({
   node: z.string().meta({ description: "The node's xname." }),
   group: z.string().optional().meta({ description: "Only this group's document." }),
   template: z.string().optional().meta({ description: 'A template to try for `group` instead of the stored one (needs `group`).' }),
+  networks: NetworksSchema.optional().meta({
+    description:
+      'ClusterDefaults `networks` to try instead of the stored ones (not with `group` or `template`): the answer is ' +
+      "the node's /network-config today and with them, and the diff.",
+  }),
 })
 
 /** One document of a `/render` answer, as the node's own request would get it. */
@@ -80,6 +85,10 @@ export const RenderedDocumentSchema = z.object({
   status: z.number().int(),
   contentType: z.string(),
   body: z.string(),
+  notes: z
+    .array(z.string())
+    .optional()
+    .meta({ description: '`/network-config` only: addresses whose prefix is guessed or that are left out, and definitions not used.' }),
 })
 
 /** The 200 body of `POST /render`. */

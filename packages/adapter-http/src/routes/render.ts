@@ -27,6 +27,8 @@ export interface RenderedPreviewDocument {
   readonly status: number
   readonly contentType: string
   readonly body: string
+  /** `/network-config` only: addresses guessed or left out, definitions not used (issue 14); absent when none. */
+  readonly notes?: readonly string[]
 }
 
 /** The JSON body of a `POST /render` answer. */
@@ -40,7 +42,8 @@ export interface RenderPreviewResponse {
 /**
  * `POST /render` (admin): `{"node":"<xname>","group"?:"<name>","template"?:"<text>"}` answers what the node would
  * receive, per document, with the status and exact body of its own request; with `template`, also the group
- * document rendered with it and a unified diff. Nothing is stored. Guarded by the SEC-6 hook like a Group write
+ * document rendered with it and a unified diff; with `networks` (a ClusterDefaults `networks` value, issue 14)
+ * instead of `group`, the node's `/network-config` today and with those networks, and the diff. Nothing is stored. Guarded by the SEC-6 hook like a Group write
  * (a template is root on every node of its group, so previewing one is an admin act). Errors are JSON: 400 body
  * and TPL-4 texts, 404 `node <xname> not found`, 503 when the inventory cannot answer.
  */
@@ -70,7 +73,7 @@ export function renderRoutes(preview: NoCloudPreview, options: RenderRouteOption
 function parseRenderRequest(body: unknown, base: RenderPreviewRequest['request']): RenderPreviewRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('body must be a JSON object')
   const fields = body as Record<string, unknown>
-  const unknown = Object.keys(fields).filter((key) => !['node', 'group', 'template'].includes(key)).sort()
+  const unknown = Object.keys(fields).filter((key) => !['node', 'group', 'template', 'networks'].includes(key)).sort()
   if (unknown.length > 0) throw invalid(`unknown fields: [${unknown.join(', ')}]`)
   const text = (name: string): string | undefined => {
     const value = fields[name]
@@ -83,7 +86,14 @@ function parseRenderRequest(body: unknown, base: RenderPreviewRequest['request']
   const template = text('template')
   if (node === undefined || node.trim() === '') throw invalid('node is required')
   if (group !== undefined && group.trim() === '') throw invalid('group must not be empty')
-  return { node, request: base, ...(group === undefined ? {} : { group }), ...(template === undefined ? {} : { template }) }
+  return {
+    node,
+    request: base,
+    ...(group === undefined ? {} : { group }),
+    ...(template === undefined ? {} : { template }),
+    // Checked by the preview, with the ClusterDefaults write's messages.
+    ...(fields.networks === undefined ? {} : { networks: fields.networks }),
+  }
 }
 
 function invalid(detail: string): MetadataError {
@@ -104,7 +114,8 @@ function toResponse(preview: RenderPreview): RenderPreviewResponse {
 /** A document as the node's own request would get it: 200 with the body, or the error status and plain text. */
 function onTheWire(entry: PreviewDocument): RenderedPreviewDocument {
   if (entry.document !== undefined) {
-    return { path: entry.path, status: 200, contentType: entry.document.contentType, body: entry.document.body }
+    const { contentType, body } = entry.document
+    return { path: entry.path, status: 200, contentType, body, ...(entry.notes === undefined ? {} : { notes: entry.notes }) }
   }
   const error = entry.error ?? { code: 'INTERNAL' as const, message: 'internal error' }
   return { path: entry.path, status: STATUS[error.code], contentType: PLAIN_TEXT, body: `${error.message}\n` }

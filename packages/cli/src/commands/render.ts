@@ -1,4 +1,5 @@
 import type { ArgsDef, CommandDef } from 'citty'
+import { parse as parseYaml } from 'yaml'
 import { lastFlag } from '../argv.js'
 import { GLOBAL_ARGS } from '../config/client-flags.js'
 import { CliError, EXIT_FAILURE, UsageError } from '../errors.js'
@@ -9,8 +10,10 @@ import { leafCommand, PROGRAM, type CliContext } from './command.js'
 /**
  * `render` (admin, SEC-6): asks the server's `POST /render` what a node would receive — every document, or one
  * group's with `--group` — and, with `--template-file`, the group document rendered with that file's template as a
- * unified diff from today's. The server validates the template with the TPL-4 texts; nothing is stored. Exits 1
- * when any document did not answer 200 (issue 17), naming each on stderr.
+ * unified diff from today's; with `--networks-file`, the node's network-config with those ClusterDefaults networks
+ * as a diff from today's (issue 14). The server validates the template with the TPL-4 texts and the networks as a
+ * ClusterDefaults write; nothing is stored. Exits 1 when any document did not answer 200 (issue 17), naming each
+ * on stderr.
  */
 export function renderCommand(ctx: CliContext): CommandDef<ArgsDef> {
   return leafCommand({
@@ -20,6 +23,7 @@ export function renderCommand(ctx: CliContext): CommandDef<ArgsDef> {
       `${PROGRAM} --server http://localhost:8888 render --node x1000c0s0b0n0`,
       `${PROGRAM} render --node x1000c0s0b0n0 --group compute`,
       `${PROGRAM} render --node x1000c0s0b0n0 --group compute --template-file compute.tmpl`,
+      `${PROGRAM} render --node x1000c0s0b0n0 --networks-file networks.yaml`,
       `${PROGRAM} render --node x1000c0s0b0n0 -o json`,
     ],
     args: {
@@ -30,21 +34,36 @@ export function renderCommand(ctx: CliContext): CommandDef<ArgsDef> {
         description: "Render the group with this file's template; show the diff from today's (needs --group)",
         valueHint: 'path',
       },
+      'networks-file': {
+        type: 'string',
+        description: 'Show the network-config diff with the ClusterDefaults networks in this JSON or YAML file',
+        valueHint: 'path',
+      },
       ...GLOBAL_ARGS,
     },
     run: async (args) => {
       const node = lastFlag(args, 'node')
       const group = lastFlag(args, 'group')
       const templateFile = lastFlag(args, 'template-file')
+      const networksFile = lastFlag(args, 'networks-file')
       if (node === undefined || node.trim() === '') throw new UsageError('render needs --node <xname>, e.g. --node x1000c0s0b0n0')
       if (templateFile !== undefined && group === undefined) {
         throw new UsageError('--template-file needs --group <name>: the group whose template it replaces')
       }
-      const template = templateFile === undefined ? undefined : readTemplate(ctx, templateFile)
+      if (networksFile !== undefined && (group !== undefined || templateFile !== undefined)) {
+        throw new UsageError('--networks-file cannot be combined with --group or --template-file')
+      }
+      const template = templateFile === undefined ? undefined : readFlagFile(ctx, '--template-file', templateFile)
+      const networks = networksFile === undefined ? undefined : networksIn(readFlagFile(ctx, '--networks-file', networksFile), networksFile)
       const answer = await apiClient(ctx).call({
         method: 'POST',
         path: '/render',
-        body: { node, ...(group === undefined ? {} : { group }), ...(template === undefined ? {} : { template }) },
+        body: {
+          node,
+          ...(group === undefined ? {} : { group }),
+          ...(template === undefined ? {} : { template }),
+          ...(networks === undefined ? {} : { networks }),
+        },
       })
       ctx.io.stdout(formatRenderPreview(answer, clientSettings(ctx).output))
       for (const failure of failedDocuments(answer)) {
@@ -57,13 +76,29 @@ export function renderCommand(ctx: CliContext): CommandDef<ArgsDef> {
 
 // --- internal ---
 
-function readTemplate(ctx: CliContext, path: string): string {
+function readFlagFile(ctx: CliContext, flag: string, path: string): string {
   let text: string | undefined
   try {
     text = ctx.io.readFile(path)
   } catch (err) {
-    throw new CliError(`cannot read --template-file ${path}: ${(err as Error).message}`, undefined, { cause: err })
+    throw new CliError(`cannot read ${flag} ${path}: ${(err as Error).message}`, undefined, { cause: err })
   }
-  if (text === undefined) throw new CliError(`cannot read --template-file ${path}: no such file`)
+  if (text === undefined) throw new CliError(`cannot read ${flag} ${path}: no such file`)
   return text
+}
+
+/**
+ * The networks value of a `--networks-file`: YAML or JSON holding the networks map itself, `{networks: …}`, or a
+ * whole ClusterDefaults request `{spec: {networks: …}}` (the file it is created from).
+ */
+function networksIn(text: string, path: string): unknown {
+  let value: unknown
+  try {
+    value = parseYaml(text)
+  } catch (err) {
+    throw new CliError(`cannot read --networks-file ${path}: ${(err as Error).message}`, undefined, { cause: err })
+  }
+  const field = (object: unknown, key: string): unknown =>
+    typeof object === 'object' && object !== null && !Array.isArray(object) ? (object as Record<string, unknown>)[key] : undefined
+  return field(field(value, 'spec'), 'networks') ?? field(value, 'networks') ?? value
 }

@@ -8,12 +8,15 @@ interface PreviewDocument {
   readonly contentType: string
   readonly body: string
   readonly diff?: string
+  /** `/network-config` only: what it guesses and leaves out (issue 14). */
+  readonly notes?: readonly string[]
 }
 
 /**
  * Renders a `POST /render` answer: `json` (2-space indent) and `yaml` as given; `table`, for people, as each
  * document under a `==> <path> (<status> <type>) <==` header, the way `tail` separates files, then the proposed
- * template's diff (or a line saying it changes nothing).
+ * template's (or networks') diff, or a line saying it changes nothing. The notes of `/network-config` (issue 14)
+ * follow its header as `# ` lines, so the section stays valid YAML.
  */
 export function formatRenderPreview(answer: unknown, format: OutputFormat): string {
   return formatData(answer, format, () => previewTable(answer))
@@ -38,13 +41,18 @@ function previewTable(answer: unknown): string {
     const current = documents[0]
     if (current !== undefined && current.status !== 200) return section(current)
     if (proposed.status !== 200) return section(proposed, 'proposed ')
-    if (proposed.diff === '') return `${proposed.path}: the proposed template gives ${node ?? 'the node'} the same document\n`
-    return proposed.diff ?? section(proposed, 'proposed ')
+    const what = proposed.path === '/network-config' ? 'networks give' : 'template gives'
+    if (proposed.diff === '') return `${proposed.path}: the proposed ${what} ${node ?? 'the node'} the same document\n${comments(proposed)}`
+    return proposed.diff === undefined ? section(proposed, 'proposed ') : `${proposed.diff}${comments(proposed)}`
   }
   return documents.map((doc) => section(doc)).join('\n')
 }
 
 function section(doc: PreviewDocument, label = ''): string {
   const body = doc.body.endsWith('\n') || doc.body === '' ? doc.body : `${doc.body}\n`
-  return `==> ${label}${doc.path} (${doc.status} ${doc.contentType}) <==\n${body}`
+  return `==> ${label}${doc.path} (${doc.status} ${doc.contentType}) <==\n${comments(doc)}${body}`
+}
+
+function comments(doc: PreviewDocument): string {
+  return (doc.notes ?? []).map((note) => `# ${note}\n`).join('')
 }

@@ -17,7 +17,6 @@ logs (a part that fails to merge is only a warning). Prints one JSON report on s
 """
 
 import json
-import logging
 import os
 import sys
 import tempfile
@@ -29,6 +28,7 @@ from cloudinit.config import schema as ci_schema
 from cloudinit.handlers.cloud_config import CloudConfigPartHandler
 from cloudinit.net import eni, network_state
 from cloudinit.sources.DataSourceNoCloud import DataSourceNoCloudNet
+from warning_recorder import record_warnings  # this directory: a sibling of the script
 
 FETCHES = []
 _readurl = url_helper.readurl
@@ -47,18 +47,7 @@ def _recording_readurl(url, *args, **kwargs):
 url_helper.readurl = _recording_readurl
 
 
-class _Recorder(logging.Handler):
-    def __init__(self):
-        super().__init__(level=logging.WARNING)
-        self.messages = []
-
-    def emit(self, record):
-        self.messages.append("%s: %s" % (record.name, record.getMessage()))
-
-
-WARNINGS = _Recorder()
-logging.getLogger().addHandler(WARNINGS)
-logging.getLogger().setLevel(logging.DEBUG)
+WARNINGS = record_warnings()
 
 
 def validate(config):

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { Resource } from './metadata.js'
+import { NetworksSchema } from './network-definitions.js'
 
 /** ClusterDefaults spec (RES-9). Field-level messages are produced by `validateSpec`, not by these schemas. */
 export const ClusterDefaultsSpecSchema = z
@@ -14,6 +15,8 @@ export const ClusterDefaultsSpecSchema = z
     /** Hostname NID width; 0 means 4 (NC-6). */
     nid_length: z.number().int().min(0).max(10).optional(),
     public_keys: z.array(z.string()).optional(),
+    /** NC-15 second wave: the cluster's network definitions (issue 14). */
+    networks: NetworksSchema.optional(),
   })
   .strict()
 export type ClusterDefaultsSpec = z.infer<typeof ClusterDefaultsSpecSchema>

@@ -1,5 +1,6 @@
 export * from './metadata.js'
 export * from './cluster-defaults.js'
+export * from './network-definitions.js'
 export * from './group.js'
 export * from './instance-info.js'
 export * from './wireguard-peer.js'

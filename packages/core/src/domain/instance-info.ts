@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { ReadyStatusSchema, type ReadyStatus } from './cluster-defaults.js'
 import type { Resource } from './metadata.js'
+import { NetworksSchema } from './network-definitions.js'
 
 /** InstanceInfo spec: per-node overrides (RES-9, NC-5, NC-7). */
 export const InstanceInfoSpecSchema = z
@@ -13,6 +14,8 @@ export const InstanceInfoSpecSchema = z
     public_keys: z.array(z.string()).optional(),
     /** Accepted and stored, unused. */
     default_profile: z.string().optional(),
+    /** NC-15 second wave: this node's network definitions, merged over the ClusterDefaults ones (issue 14). */
+    networks: NetworksSchema.optional(),
   })
   .strict()
 export type InstanceInfoSpec = z.infer<typeof InstanceInfoSpecSchema>

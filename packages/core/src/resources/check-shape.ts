@@ -64,6 +64,10 @@ function checkValue(shape: ValueShape, value: unknown, path: string, findings: T
     case 'object':
       if (!isJsonObject(value)) return problem('must be an object')
       return checkMembers(shape.fields, value, `${path}.`, findings, true)
+    case 'map':
+      if (!isJsonObject(value)) return problem('must be an object')
+      for (const [key, item] of Object.entries(value)) checkValue(shape.values, item, `${path}.${key}`, findings)
+      return
     case 'array':
       return checkArray(shape.items, value, path, findings)
   }

@@ -8,6 +8,8 @@ export type ValueShape =
   | { readonly type: 'array'; readonly items: ValueShape }
   /** An object whose values are all strings (labels, annotations, metaData). */
   | { readonly type: 'string-map' }
+  /** An object with any keys whose values all have one shape (ClusterDefaults `networks`). */
+  | { readonly type: 'map'; readonly values: ValueShape }
   | { readonly type: 'object'; readonly fields: readonly FieldShape[] }
 
 /** One member of an object schema, in declaration order (the SPEC table order). */
@@ -74,6 +76,9 @@ function toShape(json: JsonSchema, where: string): ValueShape {
       }
       if (typeof json.additionalProperties === 'object' && json.additionalProperties.type === 'string') {
         return { type: 'string-map' }
+      }
+      if (json.properties === undefined && typeof json.additionalProperties === 'object') {
+        return { type: 'map', values: toShape(json.additionalProperties, `${where}.*`) }
       }
   }
   throw new Error(`validation does not support the schema at ${where}: ${JSON.stringify(json)}`)

@@ -125,6 +125,7 @@ describe('validateSpec (RES-9)', () => {
       'short_name',
       'nid_length',
       'public_keys',
+      'networks',
     ])
   })
 })

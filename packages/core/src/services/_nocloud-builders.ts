@@ -1,13 +1,16 @@
 import type { GroupSpec } from '../domain/group.js'
+import type { Networks } from '../domain/network-definitions.js'
 import { MetadataError, isMetadataError } from '../errors.js'
 import { resolveBaseUrl } from '../nocloud/base-url.js'
 import { CLOUD_CONFIG_HEADER, NOCLOUD_CONTENT_TYPES } from '../nocloud/documents.js'
 import { groupDocumentKey, metaDataKey, networkConfigKey, vendorDataKey } from '../nocloud/document-keys.js'
 import { buildMetaData, renderMetaData } from '../nocloud/meta-data.js'
 import type { MetaDataDocument } from '../nocloud/meta-data-document.js'
-import { buildNetworkConfig } from '../nocloud/network-config.js'
+import { buildNetworkConfigDocument } from '../nocloud/network-config.js'
+import type { NetworkConfigDocument } from '../nocloud/network-config-notes.js'
 import type { ResourceIndex } from '../nocloud/resource-index.js'
 import { buildVendorData } from '../nocloud/vendor-data.js'
+import { createNodePlans } from '../networks/node-plans.js'
 import type { InventoryNode } from '../ports/inventory.js'
 import { buildTemplateContext, templateKind, type TemplateContext } from '../templates/index.js'
 import type { RequestContext } from './nocloud-api.js'
@@ -18,6 +21,8 @@ export interface BuilderOptions {
   /** `public_url` (CFG), already `undefined` when unset. */
   readonly publicUrl: string | undefined
   readonly renderGroup: (template: string, context: TemplateContext) => string
+  /** Told of every network-config built for a node (requests and pre-render, not previews): counts and notes. */
+  readonly onNetworkConfig?: (node: InventoryNode, document: NetworkConfigDocument) => void
 }
 
 /** The NoCloud document bodies, without cache or counters; shared by the routes, the preview and the pre-render. */
@@ -28,8 +33,13 @@ export interface NoCloudBuilders {
   vendorDataBase(node: InventoryNode, index: ResourceIndex, request: RequestContext): string | undefined
   /** NC-13 body with a base already chosen. */
   vendorData(node: InventoryNode, index: ResourceIndex, base: string | undefined): string
-  /** NC-15 body. */
-  networkConfig(node: InventoryNode): string
+  /** NC-15 body, with the node's network definitions (issue 14); reported to `onNetworkConfig`. */
+  networkConfig(node: InventoryNode, index: ResourceIndex): string
+  /**
+   * NC-15 with what it guessed and left out, reported to no one (render preview). `clusterNetworks`, when given,
+   * stands for the ClusterDefaults `networks` (a proposed change; `undefined` inside means none).
+   */
+  networkConfigDocument(node: InventoryNode, index: ResourceIndex, clusterNetworks?: { readonly networks: Networks | undefined }): NetworkConfigDocument
   /** NC-16 steps 4–8 for a member node, with the group's spec (`undefined`: no stored Group). */
   group(node: InventoryNode, index: ResourceIndex, spec: GroupSpec | undefined): string
   /**
@@ -43,7 +53,8 @@ export interface NoCloudBuilders {
 
 /** Creates the {@link NoCloudBuilders}. */
 export function createNoCloudBuilders(options: BuilderOptions): NoCloudBuilders {
-  const { publicUrl, renderGroup } = options
+  const { publicUrl, renderGroup, onNetworkConfig } = options
+  const nodePlans = createNodePlans()
 
   const metaDataDocument = (node: InventoryNode, index: ResourceIndex): MetaDataDocument =>
     buildMetaData({
@@ -66,7 +77,15 @@ export function createNoCloudBuilders(options: BuilderOptions): NoCloudBuilders 
       })
     },
     vendorData: (node, index, base) => buildVendorData(node.groups ?? [], (label) => index.group(label)?.spec, base),
-    networkConfig: (node) => buildNetworkConfig(node),
+    networkConfig(node, index) {
+      const document = builders.networkConfigDocument(node, index)
+      onNetworkConfig?.(node, document)
+      return document.body
+    },
+    networkConfigDocument(node, index, clusterNetworks) {
+      const cluster = clusterNetworks === undefined ? index.clusterDefaults?.spec.networks : clusterNetworks.networks
+      return buildNetworkConfigDocument(node, nodePlans(cluster, index.instanceInfo(node.xname)?.spec.networks))
+    },
     group(node, index, spec) {
       if (spec === undefined) return CLOUD_CONFIG_HEADER
       let metaData: MetaDataDocument
@@ -100,7 +119,7 @@ export function createNoCloudBuilders(options: BuilderOptions): NoCloudBuilders 
         {
           kind: 'networkConfig',
           key: networkConfigKey(xname),
-          build: () => ({ body: builders.networkConfig(node), contentType: NOCLOUD_CONTENT_TYPES.networkConfig }),
+          build: () => ({ body: builders.networkConfig(node, index), contentType: NOCLOUD_CONTENT_TYPES.networkConfig }),
         },
       ]
       const { groups } = node

@@ -1,11 +1,13 @@
 import type { GroupSpec } from '../domain/group.js'
 import { MetadataError, isMetadataError } from '../errors.js'
-import { CLOUD_CONFIG_HEADER, MINIMAL_NETWORK_CONFIG, MINIMAL_VENDOR_DATA, NOCLOUD_CONTENT_TYPES } from '../nocloud/documents.js'
+import { CLOUD_CONFIG_HEADER, MINIMAL_VENDOR_DATA, NOCLOUD_CONTENT_TYPES } from '../nocloud/documents.js'
 import type { ResourceIndex } from '../nocloud/resource-index.js'
 import { unifiedDiff } from '../nocloud/unified-diff.js'
+import { validateNetworks } from '../networks/validate-networks.js'
 import type { Inventory, InventoryNode } from '../ports/inventory.js'
 import { validateGroupTemplate } from '../templates/validate.js'
 import type { PreviewDocument, RenderPreview, RenderPreviewRequest, RequestContext } from './nocloud-api.js'
+import { networkConfigPreview, networksProposalPreview, type PreviewNetworkConfig } from './_render-preview-network.js'
 
 /** The NoCloud service's own builders (no cache, no counters), each throwing what the route would answer. */
 export interface PreviewBuilders {
@@ -15,15 +17,16 @@ export interface PreviewBuilders {
   /** Throws when NC-17 would degrade the answer. */
   readonly vendorData: (node: InventoryNode, index: ResourceIndex, request: RequestContext) => string
   /** Throws when NC-17 would degrade the answer. */
-  readonly networkConfig: (node: InventoryNode) => string
+  readonly networkConfig: PreviewNetworkConfig
   /** NC-16 steps 2–8 with the group's spec (`undefined`: no stored Group). */
   readonly group: (node: InventoryNode, index: ResourceIndex, group: string, spec: GroupSpec | undefined) => string
 }
 
 /**
  * The render preview of {@link NoCloudPreview}: the template is validated first (TPL-4 texts, with the stored
- * group's metaData as TPL-5 asks), then the node is looked up by xname, then each document is built as the route
- * would build it. NC-17 answers show their minimal body, NC-16 failures their error.
+ * group's metaData as TPL-5 asks) or the proposed `networks` (issue 14), then the node is looked up by xname, then
+ * each document is built as the route would build it. NC-17 answers show their minimal body, NC-16 failures their
+ * error, `/network-config` its notes.
  */
 export async function renderPreview(request: RenderPreviewRequest, builders: PreviewBuilders): Promise<RenderPreview> {
   const index = await builders.loadIndex()
@@ -31,11 +34,16 @@ export async function renderPreview(request: RenderPreviewRequest, builders: Pre
   if (template !== undefined && group === undefined) {
     throw new MetadataError('VALIDATION_FAILED', 'validation failed: template requires group')
   }
+  if (request.networks !== undefined && (group !== undefined || template !== undefined)) {
+    throw new MetadataError('VALIDATION_FAILED', 'validation failed: networks cannot be combined with group or template')
+  }
+  const networks = request.networks === undefined ? undefined : validateNetworks(request.networks)
   const storedSpec = group === undefined ? undefined : index.group(group)?.spec
   const proposedSpec: GroupSpec | undefined = template === undefined ? undefined : { ...(storedSpec ?? {}), template }
   if (proposedSpec !== undefined) validateGroupTemplate(proposedSpec, group ?? '')
 
   const node = await nodeByXname(builders.inventory, request.node)
+  if (networks !== undefined) return networksProposalPreview(node, index, networks, builders.networkConfig)
   const groupDocument = (name: string, spec: GroupSpec | undefined): PreviewDocument =>
     attempt(`/${name}.yaml`, NOCLOUD_CONTENT_TYPES.group, () => builders.group(node, index, name, spec))
 
@@ -59,7 +67,7 @@ export async function renderPreview(request: RenderPreviewRequest, builders: Pre
       attempt('/meta-data', NOCLOUD_CONTENT_TYPES.metaData, () => builders.metaData(node, index)),
       { path: '/user-data', document: { body: CLOUD_CONFIG_HEADER, contentType: NOCLOUD_CONTENT_TYPES.userData } },
       attempt('/vendor-data', NOCLOUD_CONTENT_TYPES.vendorData, () => builders.vendorData(node, index, request.request), MINIMAL_VENDOR_DATA),
-      attempt('/network-config', NOCLOUD_CONTENT_TYPES.networkConfig, () => builders.networkConfig(node), MINIMAL_NETWORK_CONFIG),
+      networkConfigPreview(() => builders.networkConfig(node, index)),
       ...(node.groups ?? []).map((label) => groupDocument(label, index.group(label)?.spec)),
     ],
   }

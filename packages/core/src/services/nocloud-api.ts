@@ -51,6 +51,12 @@ export interface RenderPreviewRequest {
   readonly group?: string
   /** A Mustache (or Jinja, or empty) template to try for `group` instead of the stored one; needs `group`. */
   readonly template?: string
+  /**
+   * A ClusterDefaults `networks` value to try instead of the stored one (issue 14): the answer is the node's
+   * `/network-config` today and with it, with a diff. Checked as a ClusterDefaults write checks it; not with
+   * `group` or `template`.
+   */
+  readonly networks?: unknown
   /** NC-14: the base URL fallback, as for a node's own request. */
   readonly request: RequestContext
 }
@@ -63,6 +69,11 @@ export interface PreviewDocument {
   readonly document?: RenderedDocument
   /** Present when the node would get an error (NC-16): its code and exact message. */
   readonly error?: { readonly code: MetadataErrorCode; readonly message: string }
+  /**
+   * `/network-config` only: what the document guesses, leaves out or does not use (issue 14), one line each, e.g.
+   * `eth1 10.100.0.26 (HSN): prefix /24 guessed: no definition for network HSN`. Absent when there is nothing to say.
+   */
+  readonly notes?: readonly string[]
 }
 
 /** The result of a render preview. */
@@ -71,7 +82,10 @@ export interface RenderPreview {
   readonly node: string
   /** Without `group`: `/meta-data`, `/user-data`, `/vendor-data`, `/network-config`, then one per membership in SMD order. With `group`: that group's document only. */
   readonly documents: readonly PreviewDocument[]
-  /** With `template`: the group document rendered with it, and a unified diff from today's (`""` when equal; absent when either side is an error). */
+  /**
+   * With `template` (or `networks`): the group document (or `/network-config`) rendered with it, and a unified diff
+   * from today's (`""` when equal; absent when either side is an error).
+   */
   readonly proposed?: PreviewDocument & { readonly diff?: string }
 }
 
@@ -79,7 +93,7 @@ export interface RenderPreview {
 export interface NoCloudPreview {
   /**
    * Rejects with VALIDATION_FAILED (the TPL-4 texts, checked first, against the stored group's metaData; or
-   * `validation failed: template requires group`), NODE_NOT_FOUND (`node <xname> not found`) or
+   * `validation failed: template requires group`; or the network definition rules for `networks`), NODE_NOT_FOUND (`node <xname> not found`) or
    * INVENTORY_UNAVAILABLE. Document-level failures are reported per document, not thrown.
    */
   preview(request: RenderPreviewRequest): Promise<RenderPreview>

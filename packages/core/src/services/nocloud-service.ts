@@ -2,6 +2,7 @@ import { MetadataError } from '../errors.js'
 import { createDocumentCache } from '../nocloud/document-cache.js'
 import { groupDocumentKey, metaDataKey, networkConfigKey, vendorDataKey, zeroDocumentCounts, type DocumentCounts } from '../nocloud/document-keys.js'
 import { CLOUD_CONFIG_HEADER, MINIMAL_NETWORK_CONFIG, MINIMAL_VENDOR_DATA, NOCLOUD_CONTENT_TYPES } from '../nocloud/documents.js'
+import { describeNetworkConfigNote, type NetworkAddressCounts, type NetworkConfigDocument } from '../nocloud/network-config-notes.js'
 import { buildResourceIndex, type ResourceIndex } from '../nocloud/resource-index.js'
 import type { Inventory, InventoryNode } from '../ports/inventory.js'
 import type { Logger } from '../ports/logger.js'
@@ -41,6 +42,11 @@ export interface NoCloudStats {
   readonly hits: DocumentCounts
   /** NC-17 degraded answers, per route. */
   readonly degraded: Readonly<Record<DegradedRoute, number>>
+  /**
+   * Addresses in the network-config documents built so far (requests and pre-render; a cached answer adds
+   * nothing), by outcome: with a defined prefix, with a guessed one, left out (issue 14).
+   */
+  readonly networkAddresses: NetworkAddressCounts
   /** Rendered documents currently cached. */
   readonly cachedDocuments: number
   /** OPS-7 pre-render progress (all zero and `enabled: false` until `startPrerender`). */
@@ -80,8 +86,20 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
   const hits = zeroDocumentCounts()
   const degraded: Record<DegradedRoute, number> = { 'vendor-data': 0, 'network-config': 0 }
   const currentIndex = indexLoader(store)
+  const networkAddresses = { defined: 0, guessed: 0, leftOut: 0 }
+  const onNetworkConfig = (node: InventoryNode, document: NetworkConfigDocument): void => {
+    networkAddresses.defined += document.addresses.defined
+    networkAddresses.guessed += document.addresses.guessed
+    networkAddresses.leftOut += document.addresses.leftOut
+    // Issue 14: an address outside its network's subnet is left out with its reason, and said so once per build
+    // (a build happens once per node and store or snapshot generation, thanks to the cache).
+    if (document.fromDefinitions && document.addresses.leftOut > 0) {
+      const leftOut = document.notes.filter((note) => note.kind === 'left-out').map(describeNetworkConfigNote)
+      logger.warn('network-config addresses left out', { node: node.xname, addresses: leftOut })
+    }
+  }
 
-  const build = createNoCloudBuilders({ publicUrl, renderGroup })
+  const build = createNoCloudBuilders({ publicUrl, renderGroup, onNetworkConfig })
   const degrade = (
     route: DegradedRoute,
     node: InventoryNode,
@@ -158,8 +176,9 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
           hits.networkConfig += 1
           return hit
         }
+        const index = await currentIndex()
         builds.networkConfig += 1
-        const doc = { body: build.networkConfig(node), contentType: NOCLOUD_CONTENT_TYPES.networkConfig }
+        const doc = { body: build.networkConfig(node, index), contentType: NOCLOUD_CONTENT_TYPES.networkConfig }
         epoch.set(key, node, doc)
         return doc
       } catch (cause) {
@@ -188,6 +207,7 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
       builds: { ...builds },
       hits: { ...hits },
       degraded: { ...degraded },
+      networkAddresses: { ...networkAddresses },
       cachedDocuments: cache.size(),
       prerender: prerenderer?.stats() ?? idlePrerenderStats(),
     }),
@@ -203,7 +223,7 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
         loadIndex: currentIndex,
         metaData: build.metaData,
         vendorData: (node, index, context) => build.vendorData(node, index, build.vendorDataBase(node, index, context)),
-        networkConfig: build.networkConfig,
+        networkConfig: build.networkConfigDocument,
         group: (node, index, group, spec) => {
           checkMembership(node, group)
           return build.group(node, index, spec)

@@ -4,6 +4,7 @@ import { KINDS, type ResourceOf } from '../domain/kinds.js'
 import type { KindName, Metadata } from '../domain/metadata.js'
 import { resourceNotFound } from '../domain/resource-errors.js'
 import { MetadataError, isMetadataError } from '../errors.js'
+import { checkNetworkWrite, type NetworkCheckInventory } from '../networks/write-check.js'
 import { systemClock, type Clock } from '../ports/clock.js'
 import type { Random } from '../ports/random.js'
 import type { ResourceStore } from '../ports/resource-store.js'
@@ -42,6 +43,11 @@ export interface ResourceServiceDeps {
   /** UID suffixes. Default: node:crypto. */
   readonly random?: Random
   readonly kindChecks?: KindChecks
+  /**
+   * The SMD snapshot the network definitions of ClusterDefaults and InstanceInfo writes are checked against
+   * (issue 14: an address outside its network's subnet is a 400). Absent: only the definitions themselves are.
+   */
+  readonly inventory?: NetworkCheckInventory
 }
 
 /** RES-3: the UID suffix is this many random bytes (8 hex). */
@@ -55,7 +61,8 @@ const UID_ATTEMPTS = 8
  * `If-Match` compare-and-swap (RES-5). A rejected write stores nothing.
  *
  * Writes to an existing resource answer, first failing first: NOT_FOUND, PRECONDITION_FAILED (`If-Match`), then the
- * body (INVALID_BODY, UNSUPPORTED_VERSION, PATCH_FAILED, VALIDATION_FAILED: RES-9, then TPL-4, then the kind check),
+ * body (INVALID_BODY, UNSUPPORTED_VERSION, PATCH_FAILED, VALIDATION_FAILED: RES-9, then TPL-4 or the network
+ * definitions of issue 14, then the kind check),
  * then the store's CONFLICT (RES-3 name taken).
  */
 export function createResourceService(deps: ResourceServiceDeps): ResourceService {
@@ -64,7 +71,7 @@ export function createResourceService(deps: ResourceServiceDeps): ResourceServic
   const random = deps.random ?? cryptoRandom
   const nowIso = () => new Date(clock.now()).toISOString()
 
-  /** TPL-4 and the kind check for a spec that passed RES-9; returns the status to store with it. */
+  /** TPL-4, the network definitions and the kind check for a spec that passed RES-9; returns the status to store. */
   async function admit<K extends KindName>(
     kind: K,
     spec: SpecOf<K>,
@@ -76,6 +83,10 @@ export function createResourceService(deps: ResourceServiceDeps): ResourceServic
       const { requiredVariables } = validateGroupTemplate(groupSpec, target.name)
       const previous = target.previous as GroupStatus | undefined
       status = groupStatusAfterWrite(previous, groupSpec, requiredVariables, target.now) as StatusOf<K>
+    }
+    if (kind === 'ClusterDefaults' || kind === 'InstanceInfo') {
+      const ctx = { uid: target.uid, name: target.name, store, inventory: deps.inventory }
+      await checkNetworkWrite(kind, spec as SpecOf<'ClusterDefaults' | 'InstanceInfo'>, ctx)
     }
     const check = deps.kindChecks?.[kind] as KindCheck<K> | undefined
     if (check !== undefined) await check(spec, { uid: target.uid, store })
