@@ -195,7 +195,7 @@ describe('cloud-init 22.4 (Debian) renders the network-config of nodes with mixe
     expect(ifcfg(v6, 'ifcfg-eth1')).toMatchObject({ IPADDR: '10.100.1.11', NETMASK: '255.255.128.0', IPADDR1: '10.103.0.11', NETMASK1: '255.255.255.0', MTU: '9000' })
 
     // The guess is flagged by the preview, and counted.
-    const preview = await cli(['render', '--node', V6_ONLY])
+    const preview = await cli(['render', '--node', V6_ONLY, '-o', 'table'])
     expect(preview.out).toContain('# eth1 10.103.0.11 (CAN): prefix /24 guessed: no definition for network CAN\n')
     expect(preview.out).toContain('# route to 10.92.100.0/24 via 10.252.0.4 not written: no ipv4 address on HMN\n')
     const metrics = await (await fetch(`${server}/metrics`)).text()
