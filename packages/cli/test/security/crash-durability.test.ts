@@ -80,12 +80,13 @@ async function filesOnDisk(): Promise<{ resources: Map<string, Record<string, un
 describe.each(MODES)('SIGKILL during 1,000 concurrent writes, then restart, as $name (STO-2, STO-5)', ({ wrap, pid1 }) => {
   it('keeps every acknowledged write, leaves no corrupt or temp file, and takes over the stale lock', async () => {
     const options = wrap === undefined ? {} : { wrap }
-    first = await spawnServe(dataDir, ['--mock-smd', '--host', '127.0.0.1'], options).then((s) => (pid1 ? stoppedInside(s) : s))
+    const victim = await spawnServe(dataDir, ['--mock-smd', '--host', '127.0.0.1'], options).then((s) => (pid1 ? stoppedInside(s) : s))
+    first = victim
     // The server itself: the child, or the PID 1 that unshare forked (its pid in our namespace).
-    const serverPid = pid1 ? childPid(first.child.pid as number) : (first.child.pid as number)
+    const serverPid = pid1 ? childPid(victim.child.pid as number) : (victim.child.pid as number)
     // What it recorded in the lock file: its own pid as it sees it, 1 inside its namespace.
     const recordedPid = pid1 ? 1 : serverPid
-    const pool = new Pool(`http://127.0.0.1:${first.port}`, { connections: CONNECTIONS })
+    const pool = new Pool(`http://127.0.0.1:${victim.port}`, { connections: CONNECTIONS })
     const send = async (method: 'POST' | 'PUT', path: string, body: unknown) => {
       const res = await pool.request({ method, path, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
       const text = await res.body.text()
@@ -136,7 +137,7 @@ describe.each(MODES)('SIGKILL during 1,000 concurrent writes, then restart, as $
     await Promise.all(writes)
     kill()
     // unshare reports its child's death as exit 1; the plain child reports the signal itself.
-    expect(await first.exited).toBe(pid1 ? 1 : 'SIGKILL')
+    expect(await victim.exited).toBe(pid1 ? 1 : 'SIGKILL')
     await processGone(serverPid)
     await pool.destroy().catch(() => undefined)
     expect(acks.length).toBeGreaterThanOrEqual(KILL_AFTER_ACKS)
@@ -145,17 +146,18 @@ describe.each(MODES)('SIGKILL during 1,000 concurrent writes, then restart, as $
     // Right after the kill every resource file parses (atomic rename: whole old or whole new, STO-2).
     await filesOnDisk()
 
-    second = await spawnServe(dataDir, ['--mock-smd', '--host', '127.0.0.1'], options).then((s) => (pid1 ? stoppedInside(s) : s))
-    const logs = second.logs()
+    const restarted = await spawnServe(dataDir, ['--mock-smd', '--host', '127.0.0.1'], options).then((s) => (pid1 ? stoppedInside(s) : s))
+    second = restarted
+    const logs = restarted.logs()
     expect(logs.find((l) => l.msg === 'taking over the lock of a dead metadata-service process')).toMatchObject({ level: 'warn', pid: recordedPid })
     expect(logs.find((l) => l.msg === 'resource store opened')).toMatchObject({ corruptFiles: 0 })
     expect(logs.filter((l) => l.level === 'error')).toEqual([])
 
-    expect(JSON.parse(await readFile(join(dataDir, 'metadata-service.lock'), 'utf8'))).toMatchObject({ pid: pid1 ? 1 : second.child.pid })
+    expect(JSON.parse(await readFile(join(dataDir, 'metadata-service.lock'), 'utf8'))).toMatchObject({ pid: pid1 ? 1 : restarted.child.pid })
     const { resources, others } = await filesOnDisk()
     expect(others).toEqual([]) // no *.tmp-* left behind
 
-    const base = `http://127.0.0.1:${second.port}`
+    const base = `http://127.0.0.1:${restarted.port}`
     let found = 0
     for (const ack of acks) {
       const onDisk = resources.get(ack.uid) as { metadata: { name: string; resourceVersion?: string }; spec: unknown } | undefined
@@ -179,7 +181,8 @@ describe.each(MODES)('SIGKILL during 1,000 concurrent writes, then restart, as $
 
 describe('two live servers in different PID namespaces, one data directory (STO-5, issue 16)', () => {
   it('refuses the second, even as PID 1 too and through another mount of the same volume', async () => {
-    first = stoppedInside(await spawnServe(dataDir, ['--mock-smd', '--host', '127.0.0.1'], { wrap: runAsPid1 }))
+    const owner = stoppedInside(await spawnServe(dataDir, ['--mock-smd', '--host', '127.0.0.1'], { wrap: runAsPid1 }))
+    first = owner
     const mountPoint = await mkdtemp(join(tmpdir(), 'mds-volume-'))
     try {
       const refused = await spawnServe(mountPoint, ['--mock-smd', '--host', '127.0.0.1'], { wrap: runAsPid1WithVolume(dataDir, mountPoint) }).then(
@@ -191,7 +194,7 @@ describe('two live servers in different PID namespaces, one data directory (STO-
       )
       expect(refused).toContain(`Error: data directory ${mountPoint} is locked by another metadata-service process (pid 1 on ${hostname()})\n`)
       // The first one still owns the directory and writes.
-      const created = await fetch(`http://127.0.0.1:${first.port}/groups`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"metadata":{"name":"a"},"spec":{}}' })
+      const created = await fetch(`http://127.0.0.1:${owner.port}/groups`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"metadata":{"name":"a"},"spec":{}}' })
       expect(created.status).toBe(201)
     } finally {
       await rm(mountPoint, { recursive: true, force: true })
