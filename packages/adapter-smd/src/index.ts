@@ -1,6 +1,7 @@
 export { createMockInventory, createMockSmdClient, type MockInventoryOptions } from './mock-inventory.js'
 export {
   createSmdClient,
+  DEFAULT_SMD_MAX_RESPONSE_BYTES,
   normalizeSmdBaseUrl,
   type SmdClient,
   type SmdClientOptions,
