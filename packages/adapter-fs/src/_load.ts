@@ -1,8 +1,9 @@
-import { chmod, mkdir, readdir, readFile } from 'node:fs/promises'
+import { chmod, lstat, mkdir, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { KIND_LIST, type AnyResource, type Logger, type StoreProblem } from '@metadata-service/core'
+import { KIND_LIST, type AnyResource, type KindName, type Logger, type StoreProblem } from '@metadata-service/core'
 import { removeTempFiles } from './_atomic-write.js'
 import { parseResourceFile } from './_parse-resource.js'
+import { readResourceFile } from './_read-resource-file.js'
 import { storageFailed } from './_storage-failed.js'
 
 /** STO-1: directories are `0750`. */
@@ -13,17 +14,28 @@ export interface Loaded {
   readonly resources: AnyResource[]
   /** Corrupt files, excluded and left on disk (STO-4). */
   readonly problems: StoreProblem[]
+  /** uid → fingerprint of the file each loaded resource came from (issue 16: hand edits are never overwritten). */
+  readonly fingerprints: Map<string, string>
+  /** Kinds whose directory is a symbolic link: not loaded, not written (issue 16). */
+  readonly linkedKinds: Set<KindName>
 }
 
 /**
  * STO-3: creates the kind directories when missing, removes leftover temp files (STO-2) and parses every
  * `<uid>.json` of every kind. A corrupt file is logged at error level and reported, never fatal (STO-4); a
  * directory that cannot be created or listed rejects with STORAGE_FAILED. Nothing that loads is rewritten.
+ * Symbolic links are not followed (issue 16): a linked kind directory or resource file is reported like a corrupt
+ * file and skipped, and no reason quotes a file's content.
  */
 export async function loadDataDir(dataDir: string, logger: Logger): Promise<Loaded> {
-  const loaded: Loaded = { resources: [], problems: [] }
+  const loaded: Loaded = { resources: [], problems: [], fingerprints: new Map(), linkedKinds: new Set() }
   for (const kind of KIND_LIST) {
     const dir = join(dataDir, kind.dir)
+    if (await isSymbolicLink(dir)) {
+      loaded.problems.push({ kind: kind.kind, location: dir, reason: 'the kind directory is a symbolic link; not followed (nothing loaded, writes refused)' })
+      loaded.linkedKinds.add(kind.kind)
+      continue
+    }
     await ensureDir(dir)
     let names: string[]
     try {
@@ -35,16 +47,19 @@ export async function loadDataDir(dataDir: string, logger: Logger): Promise<Load
     }
     for (const name of names) {
       const location = join(dir, name)
-      let text: string
-      try {
-        text = await readFile(location, 'utf8')
-      } catch (err) {
-        loaded.problems.push({ kind: kind.kind, location, reason: `unreadable: ${(err as Error).message}` })
+      const file = await readResourceFile(location)
+      if (file.state !== 'read') {
+        // A file gone since the listing is no problem: it was deleted meanwhile.
+        if (file.state !== 'missing') loaded.problems.push({ kind: kind.kind, location, reason: file.reason })
         continue
       }
-      const parsed = parseResourceFile(kind, name, text)
-      if (parsed.ok) loaded.resources.push(parsed.resource)
-      else loaded.problems.push({ kind: kind.kind, location, reason: parsed.reason })
+      const parsed = parseResourceFile(kind, name, file.text)
+      if (!parsed.ok) {
+        loaded.problems.push({ kind: kind.kind, location, reason: parsed.reason })
+        continue
+      }
+      loaded.resources.push(parsed.resource)
+      loaded.fingerprints.set(parsed.resource.metadata.uid, file.digest)
     }
   }
   for (const problem of loaded.problems) {
@@ -55,6 +70,16 @@ export async function loadDataDir(dataDir: string, logger: Logger): Promise<Load
     })
   }
   return loaded
+}
+
+/** True when `path` is itself a symbolic link (lstat: the link, not its target); false when absent. */
+async function isSymbolicLink(path: string): Promise<boolean> {
+  try {
+    return (await lstat(path)).isSymbolicLink()
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false
+    throw storageFailed(`cannot inspect ${path}`, err)
+  }
 }
 
 /**

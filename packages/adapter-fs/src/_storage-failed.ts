@@ -1,7 +1,10 @@
-import { MetadataError } from '@metadata-service/core'
+import { MetadataError, ioErrorReason } from '@metadata-service/core'
 
-/** `MetadataError('STORAGE_FAILED', '<what>: <reason>')` keeping the fs error as `cause`. */
+/**
+ * `MetadataError('STORAGE_FAILED', '<what>: <reason>')` keeping the fs error as `cause`. The reason is the error in
+ * words without the path Node puts in it (issue 16: clients get no server paths); the cause, path included, goes to
+ * the log. `what` names the resource for errors a client sees (`cannot write Group group-1a2b3c4d`).
+ */
 export function storageFailed(what: string, err: unknown): MetadataError {
-  const reason = err instanceof Error ? err.message : String(err)
-  return new MetadataError('STORAGE_FAILED', `${what}: ${reason}`, { cause: err })
+  return new MetadataError('STORAGE_FAILED', `${what}: ${ioErrorReason(err)}`, { cause: err })
 }

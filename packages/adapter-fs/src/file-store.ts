@@ -1,8 +1,5 @@
 import { hostname as osHostname } from 'node:os'
-import { join } from 'node:path'
 import {
-  KINDS,
-  MetadataError,
   createResourceTable,
   createStoreGate,
   tableReads,
@@ -13,6 +10,7 @@ import {
   type ResourceStore,
 } from '@metadata-service/core'
 import { removeFileDurably, writeFileAtomic } from './_atomic-write.js'
+import { createDiskGuard } from './_disk-guard.js'
 import { ensureDir, loadDataDir, type Loaded } from './_load.js'
 import { acquireLock } from './_lock.js'
 import { storageFailed } from './_storage-failed.js'
@@ -26,12 +24,16 @@ export interface FileStoreOptions {
   hostname?: string
   /** Recorded in the lock file; default `process.pid`. */
   pid?: number
+  /** The flock(1) command that takes the kernel lock (STO-5, issue 16); default `flock`. Tests name a missing one. */
+  flockCommand?: string
 }
 
 /**
  * Opens the JSON-file {@link ResourceStore} on `<dataDir>/<kind dir>/<uid>.json` (SPEC §11): takes the lock
  * (STO-5), loads every file into memory (STO-3; corrupt files are reported by `problems()`, STO-4) and serves
  * reads from memory. Writes are serialised, hit disk atomically (STO-2), then memory, then subscribers (RES-10).
+ * A file changed on disk behind the service is never overwritten: such a write rejects with CONFLICT (issue 16,
+ * `_disk-guard.ts`); deleting a resource whose file was already removed succeeds.
  * Rejects with STORAGE_FAILED when the directory is locked or cannot be created or listed.
  */
 export async function openFileStore(options: FileStoreOptions): Promise<ResourceStore> {
@@ -41,6 +43,7 @@ export async function openFileStore(options: FileStoreOptions): Promise<Resource
     pid: options.pid ?? process.pid,
     hostname: options.hostname ?? osHostname(),
     logger,
+    ...(options.flockCommand === undefined ? {} : { flockCommand: options.flockCommand }),
   })
   let loaded: Loaded
   try {
@@ -69,20 +72,21 @@ function createFileStore({ dataDir, logger, loaded, release }: Parts): ResourceS
       logger.error('resource change listener failed', { kind: change.kind, uid: change.uid, error: String(err) }),
   })
   const problems = Object.freeze(loaded.problems.map((p) => Object.freeze({ ...p })))
-  const corruptPaths = new Set(problems.map((p) => p.location))
+  const disk = createDiskGuard({ dataDir, logger, fingerprints: loaded.fingerprints, linkedKinds: loaded.linkedKinds })
 
   // Writes run one at a time so check-and-write is atomic (RES-5, STO-3).
   const gate = createStoreGate()
   const { serialised } = gate
-  const dirOf = (kind: KindName) => join(dataDir, KINDS[kind].dir)
   const persist = async (resource: AnyResource) => {
-    const dir = dirOf(resource.kind)
-    const name = `${resource.metadata.uid}.json`
+    const { kind, metadata } = resource
+    const content = `${JSON.stringify(resource, null, 2)}\n`
     try {
-      await writeFileAtomic(dir, name, `${JSON.stringify(resource, null, 2)}\n`)
+      await writeFileAtomic(disk.dirOf(kind), `${metadata.uid}.json`, content)
     } catch (err) {
-      throw storageFailed(`cannot write ${join(dir, name)}`, err)
+      // Words only: the path is in the cause, which the log shows and the client never sees (issue 16).
+      throw storageFailed(`cannot write ${kind} ${metadata.uid}`, err)
     }
+    disk.wrote(metadata.uid, content)
   }
 
   return {
@@ -91,9 +95,8 @@ function createFileStore({ dataDir, logger, loaded, release }: Parts): ResourceS
       const next = structuredClone(resource)
       return serialised(async () => {
         table.checkCreate(next)
-        const path = join(dirOf(next.kind), `${next.metadata.uid}.json`)
-        // STO-4 leaves corrupt files on disk for the operator: never overwrite one with a new resource.
-        if (corruptPaths.has(path)) throw new MetadataError('STORAGE_FAILED', `cannot write ${path}: a corrupt file is there`)
+        // STO-4 leaves corrupt files on disk for the operator: a file already there is never overwritten.
+        await disk.expect(next.kind, next.metadata.uid, ['absent'])
         await persist(next)
         table.apply('created', next)
         return structuredClone(next)
@@ -103,6 +106,7 @@ function createFileStore({ dataDir, logger, loaded, release }: Parts): ResourceS
       const proposed = structuredClone(resource)
       return serialised(async () => {
         const next = table.checkUpdate(proposed, expectedVersion)
+        await disk.expect(next.kind, next.metadata.uid, ['ours'])
         await persist(next)
         table.apply('updated', next)
         return structuredClone(next)
@@ -111,11 +115,15 @@ function createFileStore({ dataDir, logger, loaded, release }: Parts): ResourceS
     delete<K extends KindName>(kind: K, uid: string, expectedVersion?: string) {
       return serialised(async () => {
         const current = table.checkDelete(kind, uid, expectedVersion)
-        try {
-          await removeFileDurably(dirOf(kind), `${uid}.json`)
-        } catch (err) {
-          throw storageFailed(`cannot delete ${join(dirOf(kind), `${uid}.json`)}`, err)
+        // Deleting what is already gone succeeds (issue 16): the file removed by hand, memory follows.
+        if ((await disk.expect(kind, uid, ['ours', 'absent'])) === 'ours') {
+          try {
+            await removeFileDurably(disk.dirOf(kind), `${uid}.json`)
+          } catch (err) {
+            if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw storageFailed(`cannot delete ${kind} ${uid}`, err)
+          }
         }
+        disk.removed(uid)
         table.apply('deleted', current)
         return structuredClone(current)
       })

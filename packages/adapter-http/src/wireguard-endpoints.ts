@@ -1,4 +1,4 @@
-import type { PhoneHomeOptions, WgInitAccepted } from '@metadata-service/core'
+import type { PhoneHomeOptions, WgInitAccepted, WgInitOptions } from '@metadata-service/core'
 
 /**
  * The WireGuard bootstrap as the HTTP routes see it (WG-4, WG-10, WG-12). The CLI builds it from core's
@@ -9,13 +9,16 @@ import type { PhoneHomeOptions, WgInitAccepted } from '@metadata-service/core'
 export interface WireGuardEndpoints {
   /**
    * `POST /wg-init`: `rawBody` is the body as received (at most the SEC-5 cap), whatever its `Content-Type`; the
-   * use case parses it (WG-4). `clientAddress` is the ID-1..ID-3 address (ID-5). Resolves with the 202 payload.
+   * use case parses it (WG-4). `clientAddress` is the ID-1..ID-3 address (ID-5); `options.reqId` the request id
+   * (OPS-5) for the use case's log lines. Resolves with the 202 payload; an address that is no known node rejects
+   * with NODE_NOT_FOUND `node not found` (404, SPEC §16).
    */
-  init(rawBody: Uint8Array, clientAddress: string): Promise<WgInitAccepted>
+  init(rawBody: Uint8Array, clientAddress: string, options: WgInitOptions): Promise<WgInitAccepted>
   /**
    * `POST /phone-home/{id}` (WG-10): `id` is the percent-decoded path segment. Resolves for the empty 200.
    * `options.answered` settles once that answer has left (finished or the connection closed): the node phones home
-   * through its own tunnel, so its peer must stay on the device until then (core's `PhoneHomeOptions`).
+   * through its own tunnel, so its peer must stay on the device until then (core's `PhoneHomeOptions`);
+   * `options.reqId` is the request id (OPS-5). Anyone but the node that owns the peer gets FORBIDDEN (403, SPEC §16).
    */
   phoneHome(id: string, clientAddress: string, options: PhoneHomeOptions): Promise<void>
   /**

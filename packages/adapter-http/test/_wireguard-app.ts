@@ -3,7 +3,6 @@ import {
   createNoCloudService,
   createResourceService,
   generateWireGuardKeyPair,
-  isMetadataError,
   startWireGuard,
   checkWireGuardPeer,
   type ResourceStore,
@@ -95,19 +94,12 @@ export async function startWireGuardApp(options: WireGuardAppOptions = {}): Prom
     listenPort: 51820,
     store,
     logger,
-    resolveRequester: async (address) => {
-      try {
-        return (await nocloud.resolveNode(address)).xname
-      } catch (err) {
-        if (isMetadataError(err, 'NODE_NOT_FOUND')) return address
-        throw err
-      }
-    },
+    resolveNode: async (address) => (await nocloud.resolveNode(address)).xname,
     createTunnel: () => tunnel,
     loadPrivateKey: async () => keys.privateKey,
   })
   const endpoints: WireGuardEndpoints = {
-    init: (body, client) => service.init(body, client),
+    init: (body, client, initOptions) => service.init(body, client, initOptions),
     phoneHome: (id, client, phoneHomeOptions) => service.phoneHome(id, client, phoneHomeOptions),
     allowsSocketPeer(peer) {
       gateAsked.push(peer)

@@ -95,6 +95,18 @@ describe('POST /wg-init (WG-4, WG-6)', () => {
     expect(pick(await wgInit(h, keyBody(other), { as: N1_IP }))).toEqual(plain(500, 'failed to allocate WireGuard IP: no available IPs'))
   })
 
+  it('answers 404 node not found to an address that is no known node, allocating nothing (SPEC §16, WG-10)', async () => {
+    const h = await startWireGuardApp()
+    const answer = await h.request('/wg-init', { method: 'POST', body: keyBody(AT36_KEY), as: '192.0.2.7', headers: { 'X-Request-ID': 'wg-unknown-1' } })
+    expect(pick(answer)).toEqual(plain(404, 'node not found'))
+    expect(await h.store.list('WireGuardPeer')).toEqual([])
+    expect(await h.tunnel.peers()).toEqual([])
+    // The use case's own log line carries the request id (OPS-5).
+    expect(h.logger.entries).toContainEqual(
+      expect.objectContaining({ message: 'wg-init from an address that is no known node; nothing allocated', fields: expect.objectContaining({ reqId: 'wg-unknown-1' }) }),
+    )
+  })
+
   it('answers only POST (OPS-6)', async () => {
     const h = await startWireGuardApp()
     const res = await h.request('/wg-init')
@@ -102,14 +114,14 @@ describe('POST /wg-init (WG-4, WG-6)', () => {
   })
 })
 
-describe('POST /phone-home/{id} (WG-10)', () => {
-  it('deletes the peer and frees its address; repeats and unknown ids answer 200 with an empty body (AT-39)', async () => {
+describe('POST /phone-home/{id} (WG-10 as changed by SPEC §16)', () => {
+  it('deletes the peer for its own node and frees its address; repeats and unknown ids answer 200 with an empty body (AT-39)', async () => {
     const h = await startWireGuardApp()
     const uid = (JSON.parse((await wgInit(h, keyBody(AT36_KEY), { as: N0_IP })).body) as Record<string, string>)['peer-uid']
     await h.service.idle()
     const answers = []
     for (const path of [`/phone-home/${uid}`, `/phone-home/${uid}`, '/phone-home/x1000c0s0b0n1']) {
-      answers.push(pick(await h.request(path, { method: 'POST', body: 'ignored' })))
+      answers.push(pick(await h.request(path, { method: 'POST', body: 'ignored', as: N0_IP })))
     }
     expect(answers.map((a) => [a.status, a.body])).toEqual([
       [200, ''],
@@ -121,6 +133,30 @@ describe('POST /phone-home/{id} (WG-10)', () => {
     await eventually(async () => (await h.tunnel.peers()).length === 0)
     const next = await wgInit(h, keyBody(Buffer.alloc(32, 9).toString('base64')), { as: N1_IP })
     expect(JSON.parse(next.body)).toMatchObject({ 'client-vpn-ip': '100.97.0.2' })
+  })
+
+  it('is honoured from the peer’s tunnel address, with the request id on its log line', async () => {
+    const h = await startWireGuardApp()
+    expect((await wgInit(h, keyBody(AT36_KEY), { as: N0_IP })).status).toBe(202)
+    const answer = await h.request(`/phone-home/${N0}`, { method: 'POST', as: '100.97.0.2', headers: { 'X-Request-ID': 'ph-1' } })
+    expect(answer.status).toBe(200)
+    expect(await h.store.list('WireGuardPeer')).toEqual([])
+    expect(h.logger.entries.find((e) => e.message === 'WireGuard peer phoned home')?.fields).toMatchObject({ reqId: 'ph-1', name: N0 })
+  })
+
+  it('answers 403 to anyone but the owning node, and changes nothing', async () => {
+    const h = await startWireGuardApp()
+    const uid = (JSON.parse((await wgInit(h, keyBody(AT36_KEY), { as: N0_IP })).body) as Record<string, string>)['peer-uid'] as string
+    await h.service.idle()
+    const generation = h.store.generation()
+    const forbidden = plain(403, 'phone-home refused: only the node that owns this WireGuard peer may phone home for it (from its tunnel address or its own address)')
+    // Another node, an address that is no node, loopback itself, another tunnel address.
+    for (const [id, as] of [[uid, N1_IP], [N0, N1_IP], [uid, '192.0.2.7'], [uid, undefined], [N0, '100.97.0.3']] as const) {
+      const answer = await h.request(`/phone-home/${id}`, { method: 'POST', ...(as === undefined ? {} : { as }) })
+      expect(pick(answer), `${id} as ${as}`).toEqual(forbidden)
+    }
+    expect(h.store.generation()).toBe(generation)
+    expect(await h.tunnel.peers()).toHaveLength(1)
   })
 
   it("falls back to the calling node's peer, found through the client address (ID-5)", async () => {

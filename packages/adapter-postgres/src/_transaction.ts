@@ -8,7 +8,7 @@ import { writeConflict } from './_write-conflict.js'
 interface RunnerParts {
   pool: pg.Pool
   logger: Logger
-  /** The redacted database address, for messages. */
+  /** The redacted database address, for the log (the cause of a failure), never for a client's message. */
   where: string
   /** This replica's id, sent with each NOTIFY so it can skip its own. */
   origin: string
@@ -18,7 +18,7 @@ interface RunnerParts {
  * The write path of the PostgreSQL store: `transaction(what, key, body)` runs `body` between BEGIN and COMMIT, sends
  * the change NOTIFY in the same transaction (so other replicas hear of committed writes only), and turns failures
  * into MetadataErrors: `body`'s own, CONFLICT for unique violations (RES-3, WG-6), else STORAGE_FAILED
- * `cannot <what> …: <reason>`.
+ * `cannot <what> …: <reason>`, which names no database address (issue 16; the log has it, in the cause).
  */
 export function createTransactionRunner({ pool, logger, where, origin }: RunnerParts) {
   /** Runs `body` in a transaction that also NOTIFYs the other replicas about (kind, uid). */
@@ -42,7 +42,7 @@ export function createTransactionRunner({ pool, logger, where, origin }: RunnerP
     } catch (err) {
       await client.query('ROLLBACK').catch((rollbackErr: unknown) => (broken = rollbackErr as Error))
       if (err instanceof MetadataError) throw err
-      throw (key.resource && (await writeConflict(pool, err, key.resource))) ?? storageFailed(`cannot ${what} in PostgreSQL at ${where}`, err)
+      throw (key.resource && (await writeConflict(pool, err, key.resource))) ?? storageFailed(`cannot ${what} in PostgreSQL`, err, where)
     } finally {
       client.off('error', onError)
       // A client whose ROLLBACK failed is dead: destroy it rather than hand it out again.
@@ -60,7 +60,7 @@ export function createTransactionRunner({ pool, logger, where, origin }: RunnerP
       try {
         client = await pool.connect()
       } catch (err) {
-        throw storageFailed(`cannot ${what}: PostgreSQL at ${where} is unreachable`, err)
+        throw storageFailed(`cannot ${what}: PostgreSQL is unreachable`, err, where)
       }
       const onError = () => {}
       client.on('error', onError)
@@ -74,7 +74,7 @@ export function createTransactionRunner({ pool, logger, where, origin }: RunnerP
         client.release(err as Error)
       }
     }
-    throw storageFailed(`cannot ${what}: PostgreSQL at ${where} is unreachable`, lastError)
+    throw storageFailed(`cannot ${what}: PostgreSQL is unreachable`, lastError, where)
   }
   return transaction
 }

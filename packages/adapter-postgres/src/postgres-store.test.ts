@@ -143,9 +143,11 @@ describe('a store whose database goes away', () => {
       await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name])
       const err = await store.create(group('io', 'group-00000002')).catch((e: unknown) => e)
       expect(err).toMatchObject({ code: 'STORAGE_FAILED' })
+      // The client's message names no database address; the cause, which goes to the log, does (issue 16).
       expect((err as Error).message).toBe(
-        `cannot store Group group-00000002: PostgreSQL at ${url} is unreachable: database "${name}" is not currently accepting connections`,
+        `cannot store Group group-00000002: PostgreSQL is unreachable: database "${name}" is not currently accepting connections`,
       )
+      expect((err as Error).cause).toMatchObject({ message: `PostgreSQL at ${url}` })
       expect(await store.list('Group')).toEqual([kept])
     } finally {
       await store.close()

@@ -23,7 +23,7 @@ async function replica(store: ResourceStore) {
     server: parseServerAddress('100.97.0.1/24'),
     listenPort: 51820,
     logger: silentLogger,
-    resolveRequester: async (address) => `node-${address}`,
+    resolveNode: async (address) => `node-${address}`,
   })
   await service.start()
   return service

@@ -15,6 +15,20 @@ export interface HttpRequest {
   readonly timeoutMs: number
   /** undici dispatcher; default the global one. */
   readonly dispatcher?: Dispatcher | undefined
+  /**
+   * Largest body read, in bytes (issue 16: a 400 MB answer once took RSS to 1.5 GB). A body that announces or
+   * reaches more is dropped with the connection, and reading it rejects with {@link BodyTooLargeError}. Default:
+   * no cap.
+   */
+  readonly maxBodyBytes?: number | undefined
+}
+
+/** A response body over {@link HttpRequest.maxBodyBytes}; `limit` is that cap in bytes. */
+export class BodyTooLargeError extends Error {
+  override readonly name = 'BodyTooLargeError'
+  constructor(readonly limit: number) {
+    super(`response body exceeds ${limit} bytes`)
+  }
 }
 
 /** A complete answer, body read as text. */
@@ -26,7 +40,8 @@ export interface HttpReply {
 
 /**
  * Sends `req` and reads the whole body. Any status resolves; a network failure or the deadline rejects with an
- * `Error` whose message reads well after a prefix (`connect ECONNREFUSED …`, `timeout after 10000 ms`).
+ * `Error` whose message reads well after a prefix (`connect ECONNREFUSED …`, `timeout after 10000 ms`); a body
+ * over `req.maxBodyBytes` with {@link BodyTooLargeError}.
  */
 export async function send(req: HttpRequest): Promise<HttpReply> {
   const res = await open(req)
@@ -46,7 +61,10 @@ export interface HttpResponse {
   dump(): Promise<void>
 }
 
-/** Sends `req` and resolves once the status and headers are in; rejects like {@link send}. */
+/**
+ * Sends `req` and resolves once the status and headers are in; rejects like {@link send}, also when the
+ * `Content-Length` already exceeds `req.maxBodyBytes`.
+ */
 export async function open(req: HttpRequest): Promise<HttpResponse> {
   const signal = AbortSignal.timeout(req.timeoutMs)
   const fail = (err: unknown): Error => new Error(transportMessage(err, req.timeoutMs), { cause: err })
@@ -66,17 +84,36 @@ export async function open(req: HttpRequest): Promise<HttpResponse> {
   }
   const { body } = res
   const contentType = res.headers['content-type']
+  const limit = req.maxBodyBytes
+  const tooLarge = () => {
+    // Nothing more of it is read: the connection goes, so undici does not drain the rest to reuse it.
+    body.destroy()
+    return new BodyTooLargeError(limit as number)
+  }
+  if (limit !== undefined && Number(res.headers['content-length'] ?? 0) > limit) throw tooLarge()
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    let bytes = 0
+    try {
+      for await (const chunk of body) {
+        bytes += (chunk as Uint8Array).byteLength
+        if (limit !== undefined && bytes > limit) throw tooLarge()
+        yield chunk as Uint8Array
+      }
+    } catch (err) {
+      throw err instanceof BodyTooLargeError ? err : fail(err)
+    }
+  }
   return {
     status: res.statusCode,
     contentType: typeof contentType === 'string' ? contentType : '',
-    async *chunks() {
-      try {
-        for await (const chunk of body) yield chunk as Uint8Array
-      } catch (err) {
-        throw fail(err)
-      }
+    chunks,
+    async text() {
+      if (limit === undefined) return body.text().catch((err: unknown) => Promise.reject(fail(err)))
+      const parts: Uint8Array[] = []
+      for await (const chunk of chunks()) parts.push(chunk)
+      // As undici's text(): UTF-8, a leading BOM dropped.
+      return new TextDecoder().decode(Buffer.concat(parts))
     },
-    text: () => body.text().catch((err: unknown) => Promise.reject(fail(err))),
     dump: () => body.dump().catch((err: unknown) => Promise.reject(fail(err))),
   }
 }

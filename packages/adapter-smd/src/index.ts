@@ -2,6 +2,7 @@ export { createMockInventory, createMockSmdClient, type MockInventoryOptions } f
 export type { MockAddress, MockInterface, MockNode } from './_mock-payloads.js'
 export {
   createSmdClient,
+  DEFAULT_SMD_MAX_RESPONSE_BYTES,
   normalizeSmdBaseUrl,
   type SmdClient,
   type SmdClientOptions,

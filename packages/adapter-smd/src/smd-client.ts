@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici'
 import { addressKey, MetadataError, isMetadataError, silentLogger, type Logger, type TokenSource } from '@metadata-service/core'
 import { COMPONENTS, ENDPOINTS, INTERFACES, MEMBERSHIPS, readBulkPayload, type BulkPayload, type PayloadSink } from './_bulk-read.js'
-import { open, smdJson, smdStatusError, smdTransportError, type HttpResponse } from './_request.js'
+import { BodyTooLargeError, open, smdJson, smdStatusError, smdTransportError, type HttpResponse } from './_request.js'
 import { createSnapshotBuilder, type SmdSnapshot, type SnapshotBuilder } from './snapshot.js'
 import {
   parseComponents,
@@ -52,10 +52,23 @@ export interface SmdClientOptions {
   readonly dispatcher?: Dispatcher
   /** Per-request deadline in milliseconds (`smd_timeout`); default 10,000. */
   readonly timeoutMs?: number
+  /**
+   * Largest response body read, in bytes (`smd_max_response_bytes`, SPEC §16): a larger one fails that call (and so
+   * that sync, which keeps the last snapshot, SMD-7) with an error naming the limit and the setting. Applies to the
+   * streamed bulk payloads and to every single lookup. Default {@link DEFAULT_SMD_MAX_RESPONSE_BYTES}.
+   */
+  readonly maxResponseBytes?: number
   /** Sent as `User-Agent: metadata-service/<version>`. */
   readonly userAgentVersion: string
   readonly logger?: Logger
 }
+
+/**
+ * The default of `smd_max_response_bytes`: 256 MiB per response. Measured with the fake SMD's generator at 100,000
+ * nodes (two interfaces each): the largest payload, ComponentEndpoints, is 68.5 MB and all four are 140.5 MB
+ * together, so this leaves about 4× room for richer Redfish data, while a runaway body (400 MB in issue 16) fails.
+ */
+export const DEFAULT_SMD_MAX_RESPONSE_BYTES = 256 * 1024 * 1024
 
 /**
  * SMD-2: trims trailing `/` and appends `/hsm/v2` unless the URL already contains it.
@@ -72,24 +85,29 @@ export function createSmdClient(options: SmdClientOptions): SmdClient {
   const logger = options.logger ?? silentLogger
   const { tokenSource, dispatcher } = options
   const timeoutMs = options.timeoutMs ?? 10_000
+  const maxBodyBytes = options.maxResponseBytes ?? DEFAULT_SMD_MAX_RESPONSE_BYTES
   const userAgent = `metadata-service/${options.userAgentVersion}`
+
+  /** A failure of the exchange as a MetadataError: the cap's own text, else a transport error (SMD-6). */
+  const failure = (err: unknown, path: string) =>
+    isMetadataError(err) ? err : err instanceof BodyTooLargeError ? smdTooLarge(path, err) : smdTransportError(err, path)
 
   const attempt = async (path: string, token: string | undefined): Promise<HttpResponse> => {
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': userAgent }
     if (token !== undefined) headers.authorization = `Bearer ${token}`
     try {
-      return await open({ method: 'GET', url: baseUrl + path, headers, timeoutMs, dispatcher })
+      return await open({ method: 'GET', url: baseUrl + path, headers, timeoutMs, dispatcher, maxBodyBytes })
     } catch (err) {
-      throw smdTransportError(err, path)
+      throw failure(err, path)
     }
   }
 
-  /** Reads a body with `read`; a failure while reading is a transport error (SMD-6). */
+  /** Reads a body with `read`; a failure while reading is a transport error (SMD-6) or the cap's. */
   const reading = async <T>(path: string, read: () => Promise<T>): Promise<T> => {
     try {
       return await read()
     } catch (err) {
-      throw isMetadataError(err) ? err : smdTransportError(err, path)
+      throw failure(err, path)
     }
   }
 
@@ -214,4 +232,16 @@ export function createSmdClient(options: SmdClientOptions): SmdClient {
       }
     },
   }
+}
+
+// --- internal ---
+
+/** SPEC §16: an SMD body over `smd_max_response_bytes`, in words an operator can act on. */
+function smdTooLarge(path: string, err: BodyTooLargeError): MetadataError {
+  return new MetadataError(
+    'INVENTORY_UNAVAILABLE',
+    `smd request failed: response from ${path} exceeds smd_max_response_bytes (${err.limit} bytes); ` +
+      'raise it (--smd-max-response-bytes, METADATA_SERVICE_SMD_MAX_RESPONSE_BYTES) if the inventory really is this large',
+    { cause: err, details: { path } },
+  )
 }

@@ -4,6 +4,7 @@ import { expect, it } from 'vitest'
 it('exports exactly these names', async () => {
   expect(Object.keys(await import('../src/index.js')).sort()).toMatchInlineSnapshot(`
     [
+      "DEFAULT_SMD_MAX_RESPONSE_BYTES",
       "EMPTY_SNAPSHOT",
       "SMD_URL_REQUIRED_MESSAGE",
       "TOKENSMITH_AUTH_REQUIRED_MESSAGE",

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto'
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startWireGuard, type ResourceStore, type WireGuardService } from '@metadata-service/core'
+import { MetadataError, startWireGuard, type ResourceStore, type WireGuardService } from '@metadata-service/core'
 import { createMemoryStore, createRecordingLogger } from '@metadata-service/core/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createWireGuardTunnel, loadOrCreateServerKey, serverKeyPath } from '../src/index.js'
@@ -29,7 +29,11 @@ async function boot() {
     listenPort: port,
     store,
     logger,
-    resolveRequester: async (address) => (address === ns().underlay(2) ? NODE : address),
+    // The node's boot address; anything else is no node (SPEC §16: no allocation for it).
+    resolveNode: async (address) => {
+      if (address === ns().underlay(2)) return NODE
+      throw new MetadataError('NODE_NOT_FOUND', 'node not found')
+    },
     createTunnel: () => createWireGuardTunnel({ interfaceName: ns().serverInterface, logger }),
     loadPrivateKey: () => loadOrCreateServerKey(dataDir as string),
   })
@@ -72,13 +76,15 @@ describe('WireGuard bootstrap on a real wireguard-go (WG-2..WG-10)', () => {
     service = await boot()
     await ns().connect({ publicKey: serverPublicKey, port, tunnelIp: ns().overlay(1), peerAddress: `${ns().overlay(2)}/24` })
     await waitFor(() => ns().ping(ns().overlay(1)), 'a ping after the restart')
-    const again = await (service as WireGuardService).init({ public_key: ns().keys.publicKey }, '192.0.2.99')
+    const again = await (service as WireGuardService).init({ public_key: ns().keys.publicKey }, ns().underlay(2))
     expect(again['server-public-key']).toBe(serverPublicKey)
     expect(again['client-vpn-ip']).toBe(ns().overlay(2))
   })
 
-  it('phone-home deletes the peer and takes it off the device', async () => {
-    await service?.phoneHome(NODE, '192.0.2.99')
+  it('phone-home from another address is refused; from the node through its tunnel it deletes the peer and takes it off the device', async () => {
+    await expect(service?.phoneHome(NODE, '192.0.2.99')).rejects.toMatchObject({ code: 'FORBIDDEN' })
+    expect(await store.list('WireGuardPeer')).toHaveLength(1)
+    await service?.phoneHome(NODE, ns().overlay(2))
     expect(await store.list('WireGuardPeer')).toEqual([])
     await ns().connect({ publicKey: serverPublicKey, port, tunnelIp: ns().overlay(1), peerAddress: `${ns().overlay(2)}/24` })
     expect(await ns().ping(ns().overlay(1))).toBe(false)

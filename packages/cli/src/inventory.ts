@@ -69,6 +69,7 @@ export async function openInventory(config: Config, deps: InventoryDeps): Promis
     baseUrl: config.smd_url,
     tokenSource,
     timeoutMs: config.smd_timeout * 1000,
+    maxResponseBytes: config.smd_max_response_bytes,
     userAgentVersion: deps.version,
     logger,
   })

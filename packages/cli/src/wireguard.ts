@@ -1,7 +1,6 @@
 import type { WireGuardEndpoints } from '@metadata-service/adapter-http'
 import { createWireGuardTunnel, loadOrCreateServerKey } from '@metadata-service/adapter-wireguard'
 import {
-  isMetadataError,
   startWireGuard,
   type Clock,
   type Logger,
@@ -34,15 +33,8 @@ export async function openWireGuard(config: Config, deps: WireGuardDeps): Promis
     store: deps.store,
     logger,
     clock: deps.clock,
-    // WG-6: the requester is the node ID-1..4 resolve, else the client address itself.
-    resolveRequester: async (address) => {
-      try {
-        return (await deps.resolveNode(address)).xname
-      } catch (err) {
-        if (isMetadataError(err, 'NODE_NOT_FOUND')) return address
-        throw err
-      }
-    },
+    // WG-6, WG-10 (SPEC §16): the requester is the node ID-1..4 resolve; an address that is no node gets nothing.
+    resolveNode: async (address) => (await deps.resolveNode(address)).xname,
     createTunnel: () =>
       createWireGuardTunnel({ interfaceName: config.wireguard_interface, wireguardGoPath: config.wireguard_go_path, logger }),
     loadPrivateKey: () => loadOrCreateServerKey(deps.dataDir),
@@ -52,7 +44,7 @@ export async function openWireGuard(config: Config, deps: WireGuardDeps): Promis
 /** The HTTP side of the WireGuard service (WG-4, WG-10, WG-12). */
 export function wireGuardEndpoints(service: WireGuardService): WireGuardEndpoints {
   return {
-    init: (rawBody, clientAddress) => service.init(rawBody, clientAddress),
+    init: (rawBody, clientAddress, options) => service.init(rawBody, clientAddress, options),
     // WG-10: the peer stays on the device until the 200 has left, since it may travel through that very peer.
     phoneHome: (id, clientAddress, options) => service.phoneHome(id, clientAddress, options),
     // WG-12 applies only while WireGuard is on; loopback counts as inside.

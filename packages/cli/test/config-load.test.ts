@@ -44,6 +44,7 @@ describe('loadConfig defaults (CFG-4)', () => {
       smd_negative_cache_ttl: 30,
       smd_sync_enabled: true,
       smd_sync_interval: 60,
+      smd_max_response_bytes: 268_435_456,
       tokensmith_url: '',
       tokensmith_bootstrap_token: '',
       tokensmith_service_identity_cert: '',

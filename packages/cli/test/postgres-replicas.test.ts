@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openPostgresStore } from '@metadata-service/adapter-postgres'
 import { startThrowawayPostgres, type ThrowawayPostgres } from '@metadata-service/adapter-postgres/testing'
+import { fakeNodeIp, generateFakeNodes, startFakeSmd, type FakeSmd } from '@metadata-service/adapter-smd/testing'
 import { silentLogger } from '@metadata-service/core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../src/main.js'
@@ -18,6 +19,7 @@ const COMPUTE_YAML = '#cloud-config\nwrite_files:\n  - path: /etc/node-role\n   
 let cluster: ThrowawayPostgres
 let databases = 0
 let dir: string
+let smd: FakeSmd | undefined
 beforeAll(async () => {
   cluster = await startThrowawayPostgres()
 })
@@ -36,12 +38,17 @@ afterEach(async () => {
     r.child.kill('SIGKILL')
     await r.exited
   }
+  await smd?.close()
+  smd = undefined
   await rm(dir, { recursive: true, force: true })
 })
 
-/** Starts `serve --mock-smd --store postgres` with its own data dir; resolves once it logged `listening`. */
-async function startReplica(name: string, databaseUrl: string, extra: readonly string[] = []): Promise<Replica> {
-  const args = ['--mock-smd', '--store', 'postgres', '--database-url', databaseUrl, '--port', '0', '--host', '127.0.0.1', ...extra]
+/**
+ * Starts `serve --store postgres` with its own data dir on the mock inventory (or `inventory`, e.g. `--smd-url …`);
+ * resolves once it logged `listening`.
+ */
+async function startReplica(name: string, databaseUrl: string, extra: readonly string[] = [], inventory: readonly string[] = ['--mock-smd']): Promise<Replica> {
+  const args = [...inventory, '--store', 'postgres', '--database-url', databaseUrl, '--port', '0', '--host', '127.0.0.1', ...extra]
   const served = spawnServe([...args, '--data-dir', join(dir, name)], { HOME: dir })
   try {
     const replica = { ...served, port: (await loggedLine(served, 'listening')).port as number }
@@ -110,13 +117,16 @@ describe('/wg-init on two serve processes with WireGuard sharing one database (i
       '--wireguard-server', '100.97.0.1/16', '--wireguard-interface', `wgr${tag}${side}`,
       '--wireguard-listen-port', String(await freeUdpPort()),
     ]
-    const [a, b] = await Promise.all([startReplica('a', url, await wireguard('a')), startReplica('b', url, await wireguard('b'))])
-    // Each requester is a distinct non-node address (WG-6: one peer per requester), alternating replicas.
+    // 24 nodes, since only a known node gets an address (SPEC §16).
+    smd = await startFakeSmd({ nodes: generateFakeNodes(24) })
+    const inventory = ['--smd-url', smd.url]
+    const [a, b] = await Promise.all([startReplica('a', url, await wireguard('a'), inventory), startReplica('b', url, await wireguard('b'), inventory)])
+    // Each requester is a distinct node (WG-6: one peer per requester), alternating replicas.
     const answers = await Promise.all(
       Array.from({ length: 24 }, async (_, i) => {
         const res = await fetch(`http://127.0.0.1:${(i % 2 === 0 ? a : b).port}/wg-init`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'X-Forwarded-For': `10.253.0.${i + 1}` },
+          headers: { 'content-type': 'application/json', 'X-Forwarded-For': fakeNodeIp(i, 'HMN') },
           body: JSON.stringify({ public_key: randomBytes(32).toString('base64') }),
         })
         return { status: res.status, body: (await res.json()) as Record<string, string> }

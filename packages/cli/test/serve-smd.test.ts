@@ -40,6 +40,20 @@ async function metaData(port: number, ip: string): Promise<string> {
 }
 
 describe('serve with SMD', () => {
+  it('fails a sync over --smd-max-response-bytes with the limit and the setting, and stays unhealthy (SPEC §16)', async () => {
+    smd = await startFakeSmd({ nodes: [NODE] })
+    running = startServe(dir, ['--smd-max-response-bytes', '2048'], { SMD_URL: smd.url })
+    smd.inject('components', { status: 200, body: JSON.stringify({ Components: [{ ID: NODE.xname, Pad: 'x'.repeat(4096) }] }) })
+    const port = await listening(running)
+    for (let i = 0; i < 200 && !running.logs().some((l) => l.msg === 'SMD sync failed; keeping the previous snapshot'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 25))
+    }
+    expect(running.logs().find((l) => l.msg === 'SMD sync failed; keeping the previous snapshot')).toMatchObject({
+      error: expect.stringMatching(/^smd request failed: response from \/State\/Components exceeds smd_max_response_bytes \(2048 bytes\); raise it/),
+    })
+    expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(503)
+  })
+
   it('syncs from SMD_URL with SMD_JWT as the bearer token (SMD-1, TOK-2, AT-29)', async () => {
     smd = await startFakeSmd({ nodes: [NODE], tokens: ['static-jwt'] })
     running = startServe(dir, [], { SMD_URL: smd.url, SMD_JWT: 'static-jwt', SMD_TOKEN: 'x' })

@@ -64,6 +64,10 @@ describe('serve with WireGuard', () => {
     expect(peer).toMatchObject({ metadata: { name: 'x1000c0s0b0n0' }, spec: { allowed_ip: `100.126.${octet}.2/32` }, status: { phase: 'Ready' } })
     expect(execFileSync('wg', ['show', iface, 'allowed-ips'], { encoding: 'utf8' })).toContain(`100.126.${octet}.2/32`)
 
+    // SPEC §16: another node may not release it (403, nothing changes); the node itself may.
+    const other = await fetch(`http://127.0.0.1:${port}/phone-home/${uid}`, { method: 'POST', headers: { 'X-Forwarded-For': '10.252.0.27' } })
+    expect(other.status).toBe(403)
+    expect((await fetch(`http://127.0.0.1:${port}/wireguardpeers/${uid}`)).status).toBe(200)
     expect(await post(port, `/phone-home/${uid}`, '')).toEqual({ status: 200, text: '' })
     expect((await fetch(`http://127.0.0.1:${port}/wireguardpeers/${uid}`)).status).toBe(404)
 

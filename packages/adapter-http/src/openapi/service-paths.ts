@@ -150,7 +150,7 @@ export function cloudInitPaths(): PathItems {
 /** The WireGuard bootstrap (SPEC §7, tag `WireGuard`); errors are plain text. */
 export function wireGuardPaths(): PathItems {
   const tags = ['WireGuard']
-  const disabled = plainError(503, 'WireGuard is off or failed (WG-1), or the service is overloaded (OPS-3).', 'wireguard disabled')
+  const disabled = plainError(503, 'WireGuard is off or failed (WG-1), the service is overloaded (OPS-3), or the inventory cannot say which node calls (ID-4).', 'wireguard disabled')
   return {
     '/wg-init': {
       post: {
@@ -158,14 +158,16 @@ export function wireGuardPaths(): PathItems {
         operationId: 'wgInit',
         summary: 'Register a WireGuard public key and get a tunnel address',
         description:
-          'WG-4..WG-7. The body is parsed as JSON whatever the Content-Type. A known key answers with its stored address; ' +
-          "otherwise the requester's other peers are replaced (one peer per node). Open to any client (SEC-6).",
+          'WG-4..WG-7. The body is parsed as JSON whatever the Content-Type. Only a known node gets a tunnel address ' +
+          '(SPEC §16): an address that is no node answers 404 and nothing is allocated. A known key answers with its ' +
+          "stored address; otherwise the requester's other peers are replaced (one peer per node). Open to any client (SEC-6).",
         requestBody: { required: true, content: { 'application/json': { schema: ref('WgInitRequest'), example: EXAMPLE_WG_INIT_REQUEST } } },
         responses: {
           202: jsonResponse('Accepted; the device is reconciled in the background (WG-8).', ref('WgInitResponse'), {
             example: EXAMPLE_WG_INIT_RESPONSE,
           }),
           400: plainError(400, 'Not JSON, or a missing or invalid key (WG-4).', 'public_key must decode to 32 bytes'),
+          404: plainError(404, 'The client address is no known node (SPEC §16); nothing was allocated.', 'node not found'),
           500: plainError(500, 'Storage failure, or the address pool is full.', 'failed to allocate WireGuard IP: no available IPs'),
           503: disabled,
         },
@@ -178,11 +180,17 @@ export function wireGuardPaths(): PathItems {
         summary: "Release a node's WireGuard peer",
         description:
           'WG-10: deletes the peer whose uid is `{id}`, else the peer named `{id}`, else the peer of the calling node; ' +
-          'the body is ignored and repeating the call is harmless.',
+          'the body is ignored and repeating the call is harmless. Honoured only from the node that owns the peer ' +
+          '(its tunnel address, or its own address resolved through the inventory); anyone else gets 403 and nothing ' +
+          'changes (SPEC §16).',
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' }, example: 'x1000c0s0b0n0' }],
         responses: {
           200: { description: 'Done (also when nothing matched); empty body.' },
-          403: plainError(403, '`--wireguard-only` and the socket peer is outside the tunnel (WG-12).', 'wireguard-only access required'),
+          403: plainError(
+            403,
+            'The caller is not the node that owns the peer (SPEC §16), or `--wireguard-only` and the socket peer is outside the tunnel (WG-12).',
+            'phone-home refused: only the node that owns this WireGuard peer may phone home for it (from its tunnel address or its own address)',
+          ),
           500: plainError(500, 'Storage failure.', 'failed to delete WireGuard peer intent: <err>'),
           503: disabled,
         },

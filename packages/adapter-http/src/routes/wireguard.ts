@@ -25,7 +25,8 @@ export const WIREGUARD_DISABLED: WireGuardEndpoints = {
  * plain-text errors:
  * - `POST /wg-init` (WG-4): the raw body, whatever its `Content-Type`, goes to the use case, which parses it;
  *   `202` with the JSON payload (hyphenated keys, the port as a string).
- * - `POST /phone-home/{id}` (WG-10): the body is never read; `200` with an empty body.
+ * - `POST /phone-home/{id}` (WG-10): the body is never read; `200` with an empty body; `403` to anyone but the
+ *   node that owns the peer (SPEC §16).
  *
  * Both act for the ID-1..ID-3 client address (ID-5). Registered before the NoCloud catch-all.
  */
@@ -33,10 +34,10 @@ export function wireGuardRoutes(wireguard: WireGuardEndpoints, options: WireGuar
   const router = new Router<AppState>({ sensitive: true })
   router.post('/wg-init', async (ctx: AppContext) => {
     const body = await readRawBody(ctx, options.bodyLimitBytes)
-    sendJson(ctx, 202, await wireguard.init(body, ctx.state.client))
+    sendJson(ctx, 202, await wireguard.init(body, ctx.state.client, { reqId: ctx.state.reqId }))
   })
   const phoneHome = async (ctx: AppContext) => {
-    await wireguard.phoneHome(ctx.params.id ?? '', ctx.state.client, { answered: responseDone(ctx) })
+    await wireguard.phoneHome(ctx.params.id ?? '', ctx.state.client, { answered: responseDone(ctx), reqId: ctx.state.reqId })
     send(ctx, 200, PLAIN_TEXT, '')
   }
   if (options.guard === undefined) router.post('/phone-home/:id', phoneHome)

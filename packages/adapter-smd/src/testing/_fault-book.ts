@@ -6,6 +6,8 @@ export interface FakeReply {
   readonly contentType?: string
   /** Wait this long before answering, ms. */
   readonly delayMs?: number
+  /** Send `body` in 64 KiB writes without a Content-Length (chunked), as a server streaming its answer does. */
+  readonly chunked?: boolean
 }
 
 /** Per-route call counters and injected faults of a fake server. */

@@ -154,6 +154,10 @@ export async function startFakeSmd(options: FakeSmdOptions = {}): Promise<FakeSm
       if (reply?.status === undefined) return answer(req, res, match.route, url, match.rest)
       if (reply.body === undefined && reply.status >= 400) return problem(res, reply.status, 'Error', 'injected fault')
       res.writeHead(reply.status, reply.status === 204 ? {} : { 'content-type': reply.contentType ?? 'application/json' })
+      if (reply.chunked && reply.body !== undefined) {
+        for (let at = 0; at < reply.body.length; at += 65_536) res.write(reply.body.slice(at, at + 65_536))
+        return void res.end()
+      }
       res.end(reply.status === 204 ? undefined : (reply.body ?? ''))
     }
     if (reply?.delayMs) setTimeout(go, reply.delayMs)

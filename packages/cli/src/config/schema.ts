@@ -1,3 +1,4 @@
+import { DEFAULT_SMD_MAX_RESPONSE_BYTES } from '@metadata-service/adapter-smd'
 import { isMetadataError, parseCidr } from '@metadata-service/core'
 import { z } from 'zod'
 
@@ -129,6 +130,10 @@ export const ConfigSchema = z.object({
   smd_sync_interval: seconds(Number.NEGATIVE_INFINITY)
     .default(60)
     .register(keyInfo, { description: 'Seconds between SMD syncs (SMD-8)', env: ['SMD_SYNC_INTERVAL'] }),
+  // SPEC §16: SMD bodies are capped; the default (256 MiB per response) fits 100,000 nodes with room to spare.
+  smd_max_response_bytes: int(1024, Number.MAX_SAFE_INTEGER)
+    .default(DEFAULT_SMD_MAX_RESPONSE_BYTES)
+    .register(keyInfo, { description: 'Largest SMD response body accepted, in bytes; a larger one fails that sync or lookup' }),
   tokensmith_url: url().default('').register(keyInfo, { description: 'TokenSmith URL; enables dynamic SMD auth (TOK-1)', env: ['TOKENSMITH_URL'] }),
   tokensmith_bootstrap_token: str()
     .default('')

@@ -1,14 +1,17 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Pool } from 'undici'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { ensureBuilt, spawnServe, type BuiltServer } from './_built-serve.js'
+import { childPid, processGone, runAsPid1, runAsPid1WithVolume, stoppedInside } from './_pid-namespace.js'
 
 // Nothing acknowledged is lost (STO-2, STO-3, STO-5, RES-10): 1,000 concurrent resource writes over several
 // connections, the server SIGKILLed while they are in flight, then restarted on the same data directory. Every
 // write that got a 2xx is on disk with its content (or a later write's), no file is corrupt, no temp file is
-// left, and the restart takes over the dead process's lock.
+// left, and the restart takes over the dead process's lock. Twice: as a plain process, and as PID 1 of its own PID
+// namespace (`unshare --pid --fork --mount-proc`, as in the shipped container), where the dead holder's pid 1 is
+// the restarted server's own pid and used to block the restart (issue 16).
 
 const WRITES = 1000
 const CONNECTIONS = 8
@@ -25,17 +28,24 @@ interface Ack {
   readonly name: string
 }
 
+/** How the server runs: as spawned, or as PID 1 of a PID namespace of its own. */
+const MODES = [
+  { name: 'a plain process', wrap: undefined, pid1: false },
+  { name: 'PID 1 of its own PID namespace', wrap: runAsPid1, pid1: true },
+] as const
+
 let dataDir: string
 let first: BuiltServer | undefined
 let second: BuiltServer | undefined
 
-beforeAll(async () => {
-  ensureBuilt()
+beforeAll(() => ensureBuilt(), 180_000)
+beforeEach(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'mds-crash-'))
-}, 180_000)
-afterAll(async () => {
+})
+afterEach(async () => {
   await first?.stop()
   await second?.stop()
+  first = second = undefined
   await rm(dataDir, { recursive: true, force: true })
 })
 
@@ -67,11 +77,16 @@ async function filesOnDisk(): Promise<{ resources: Map<string, Record<string, un
   return { resources, others }
 }
 
-describe('SIGKILL during 1,000 concurrent writes, then restart (STO-2, STO-5)', () => {
+describe.each(MODES)('SIGKILL during 1,000 concurrent writes, then restart, as $name (STO-2, STO-5)', ({ wrap, pid1 }) => {
   it('keeps every acknowledged write, leaves no corrupt or temp file, and takes over the stale lock', async () => {
-    first = await spawnServe(dataDir, ['--mock-smd', '--host', '127.0.0.1'])
-    const killedPid = first.child.pid
-    const pool = new Pool(`http://127.0.0.1:${first.port}`, { connections: CONNECTIONS })
+    const options = wrap === undefined ? {} : { wrap }
+    const victim = await spawnServe(dataDir, ['--mock-smd', '--host', '127.0.0.1'], options).then((s) => (pid1 ? stoppedInside(s) : s))
+    first = victim
+    // The server itself: the child, or the PID 1 that unshare forked (its pid in our namespace).
+    const serverPid = pid1 ? childPid(victim.child.pid as number) : (victim.child.pid as number)
+    // What it recorded in the lock file: its own pid as it sees it, 1 inside its namespace.
+    const recordedPid = pid1 ? 1 : serverPid
+    const pool = new Pool(`http://127.0.0.1:${victim.port}`, { connections: CONNECTIONS })
     const send = async (method: 'POST' | 'PUT', path: string, body: unknown) => {
       const res = await pool.request({ method, path, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
       const text = await res.body.text()
@@ -92,7 +107,7 @@ describe('SIGKILL during 1,000 concurrent writes, then restart (STO-2, STO-5)', 
     const kill = () => {
       if (killed) return
       killed = true
-      first?.child.kill('SIGKILL')
+      process.kill(serverPid, 'SIGKILL')
     }
     const writes = Array.from({ length: WRITES }, async (_, i) => {
       // Half creates (three kinds), half updates spread over the target groups.
@@ -121,7 +136,9 @@ describe('SIGKILL during 1,000 concurrent writes, then restart (STO-2, STO-5)', 
     })
     await Promise.all(writes)
     kill()
-    expect(await first.exited).toBe('SIGKILL')
+    // unshare reports its child's death as exit 1; the plain child reports the signal itself.
+    expect(await victim.exited).toBe(pid1 ? 1 : 'SIGKILL')
+    await processGone(serverPid)
     await pool.destroy().catch(() => undefined)
     expect(acks.length).toBeGreaterThanOrEqual(KILL_AFTER_ACKS)
     expect(acks.length).toBeLessThan(WRITES) // the kill really landed mid-storm
@@ -129,16 +146,18 @@ describe('SIGKILL during 1,000 concurrent writes, then restart (STO-2, STO-5)', 
     // Right after the kill every resource file parses (atomic rename: whole old or whole new, STO-2).
     await filesOnDisk()
 
-    second = await spawnServe(dataDir, ['--mock-smd', '--host', '127.0.0.1'])
-    const logs = second.logs()
-    expect(logs.find((l) => l.msg === 'taking over the lock of a dead metadata-service process')).toMatchObject({ level: 'warn', pid: killedPid })
+    const restarted = await spawnServe(dataDir, ['--mock-smd', '--host', '127.0.0.1'], options).then((s) => (pid1 ? stoppedInside(s) : s))
+    second = restarted
+    const logs = restarted.logs()
+    expect(logs.find((l) => l.msg === 'taking over the lock of a dead metadata-service process')).toMatchObject({ level: 'warn', pid: recordedPid })
     expect(logs.find((l) => l.msg === 'resource store opened')).toMatchObject({ corruptFiles: 0 })
     expect(logs.filter((l) => l.level === 'error')).toEqual([])
 
+    expect(JSON.parse(await readFile(join(dataDir, 'metadata-service.lock'), 'utf8'))).toMatchObject({ pid: pid1 ? 1 : restarted.child.pid })
     const { resources, others } = await filesOnDisk()
     expect(others).toEqual([]) // no *.tmp-* left behind
 
-    const base = `http://127.0.0.1:${second.port}`
+    const base = `http://127.0.0.1:${restarted.port}`
     let found = 0
     for (const ack of acks) {
       const onDisk = resources.get(ack.uid) as { metadata: { name: string; resourceVersion?: string }; spec: unknown } | undefined
@@ -158,4 +177,27 @@ describe('SIGKILL during 1,000 concurrent writes, then restart (STO-2, STO-5)', 
     expect(after.status).toBe(201)
     process.stdout.write(`writes acknowledged: ${acks.length} of ${WRITES}; found after restart: ${found}\n`)
   }, 180_000)
+})
+
+describe('two live servers in different PID namespaces, one data directory (STO-5, issue 16)', () => {
+  it('refuses the second, even as PID 1 too and through another mount of the same volume', async () => {
+    const owner = stoppedInside(await spawnServe(dataDir, ['--mock-smd', '--host', '127.0.0.1'], { wrap: runAsPid1 }))
+    first = owner
+    const mountPoint = await mkdtemp(join(tmpdir(), 'mds-volume-'))
+    try {
+      const refused = await spawnServe(mountPoint, ['--mock-smd', '--host', '127.0.0.1'], { wrap: runAsPid1WithVolume(dataDir, mountPoint) }).then(
+        (server) => {
+          second = stoppedInside(server)
+          return 'started'
+        },
+        (err: unknown) => String(err),
+      )
+      expect(refused).toContain(`Error: data directory ${mountPoint} is locked by another metadata-service process (pid 1 on ${hostname()})\n`)
+      // The first one still owns the directory and writes.
+      const created = await fetch(`http://127.0.0.1:${owner.port}/groups`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"metadata":{"name":"a"},"spec":{}}' })
+      expect(created.status).toBe(201)
+    } finally {
+      await rm(mountPoint, { recursive: true, force: true })
+    }
+  }, 60_000)
 })

@@ -27,7 +27,9 @@ export interface StoreProblem {
  * Values are copied on the way in and out: callers may mutate what they get without touching stored state.
  * Every write is durable before its promise resolves and before its change is published (RES-10).
  * Rejections are `MetadataError`s: `NOT_FOUND` (message from `resourceNotFound`), `CONFLICT`
- * (`nameConflict`), `PRECONDITION_FAILED` (`preconditionFailed`), `STORAGE_FAILED` (I/O; message says what failed).
+ * (`nameConflict`), `PRECONDITION_FAILED` (`preconditionFailed`), `STORAGE_FAILED` (I/O; message says what failed,
+ * in words, never a server path: issue 16). adapter-fs also rejects a write with CONFLICT when the resource's file
+ * was changed on disk behind it (it never overwrites such a change).
  */
 export interface ResourceStore {
   /** All resources of a kind, ordered by `createdAt` then `uid` (RES-1). */

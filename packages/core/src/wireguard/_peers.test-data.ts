@@ -9,6 +9,7 @@ export const UID_B = 'wireguardpeer-cacc6345f91692a7'
 export const KEY_C = 'hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo='
 export const N0 = 'x1000c0s0b0n0'
 export const N1 = 'x1000c0s0b0n1'
+export const N2 = 'x1000c0s1b0n0'
 
 /** A stored WireGuardPeer as an earlier run or the resource API would have left it. */
 export function storedPeer(name: string, uid: string, allowedIp: string, publicKey = KEY_C): WireGuardPeer {

@@ -32,6 +32,11 @@ export interface Reconciler {
    * Returns a function that drops the hold (for a delete that did not happen).
    */
   holdRemoval(uid: string, until: Promise<unknown>): () => void
+  /**
+   * The next change of `uid` comes from the request `reqId` (OPS-5): the log lines of its device work carry that
+   * id. Call right before the write; `undefined` drops the tag (the write failed, or there is no request).
+   */
+  tagRequest(uid: string, reqId: string | undefined): void
 }
 
 /**
@@ -49,31 +54,39 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
   const ownWrites = new Map<string, { readonly version: string; readonly fingerprint: string }>()
   /** uid → when its next delete may reach the device. */
   const holds = new Map<string, Promise<unknown>>()
+  /** uid → the request whose write is the uid's next change. */
+  const requests = new Map<string, string>()
+  /** The logger for the work of `uid`'s change now handled: with its request id when a request caused it. */
+  const loggerFor = (uid: string): Logger => {
+    const reqId = requests.get(uid)
+    requests.delete(uid)
+    return reqId === undefined ? logger : logger.child({ reqId })
+  }
 
-  const removeKey = async (uid: string, key: string) => {
+  const removeKey = async (uid: string, key: string, log: Logger) => {
     applied.delete(uid)
     const sharer = [...applied.entries()].find(([, other]) => other === key)
     try {
       // Two stored peers with one key share one device peer: re-apply the survivor instead of removing it.
-      if (sharer) await reconcileUid(sharer[0])
+      if (sharer) await reconcileUid(sharer[0], log)
       else await tunnel?.removePeer(key)
     } catch (err) {
-      logger.warn('failed to remove WireGuard peer from the device', { uid, error: errorText(err) })
+      log.warn('failed to remove WireGuard peer from the device', { uid, error: errorText(err) })
     }
   }
 
-  const applyToDevice = async (peer: WireGuardPeer): Promise<WireGuardPeerStatus> => {
+  const applyToDevice = async (peer: WireGuardPeer, log: Logger): Promise<WireGuardPeerStatus> => {
     const { uid } = peer.metadata
     if (!deps.active() || tunnel === undefined) return PEER_STATUS.off
     const previous = applied.get(uid)
     const key = peer.spec.public_key.trim()
-    if (previous !== undefined && previous !== key) await removeKey(uid, previous)
+    if (previous !== undefined && previous !== key) await removeKey(uid, previous, log)
     if (key === '') return PEER_STATUS.emptyKey
     let cidr
     try {
       cidr = parseCidr(peer.spec.allowed_ip)
     } catch (err) {
-      if (previous === key) await removeKey(uid, key)
+      if (previous === key) await removeKey(uid, key, log)
       const reason = isMetadataError(err) ? String(err.details?.reason ?? err.message) : errorText(err)
       return badCidrStatus(peer.spec.allowed_ip, reason)
     }
@@ -86,7 +99,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     }
   }
 
-  const writeStatus = async (peer: WireGuardPeer, status: WireGuardPeerStatus) => {
+  const writeStatus = async (peer: WireGuardPeer, status: WireGuardPeerStatus, log: Logger) => {
     if (hasStatus(peer, status)) return
     const next: WireGuardPeer = { ...peer, status }
     const expected = peer.metadata.resourceVersion
@@ -97,27 +110,27 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       ownWrites.delete(peer.metadata.uid)
       // A newer write or a delete won the race; its own change is queued and will be reconciled.
       if (isMetadataError(err, 'PRECONDITION_FAILED') || isMetadataError(err, 'NOT_FOUND')) return
-      logger.warn('failed to write WireGuard peer status', { uid: peer.metadata.uid, error: errorText(err) })
+      log.warn('failed to write WireGuard peer status', { uid: peer.metadata.uid, error: errorText(err) })
     }
   }
 
-  const apply = async (peer: WireGuardPeer) => {
-    const status = await applyToDevice(peer)
+  const apply = async (peer: WireGuardPeer, log: Logger) => {
+    const status = await applyToDevice(peer, log)
     // Degraded (WireGuard off) is expected for every peer and already logged once at boot; errors are news.
-    if (status.phase === 'Error') logger.warn('WireGuard peer not applied', { uid: peer.metadata.uid, message: status.message })
-    await writeStatus(peer, status)
+    if (status.phase === 'Error') log.warn('WireGuard peer not applied', { uid: peer.metadata.uid, message: status.message })
+    await writeStatus(peer, status, log)
   }
 
-  async function reconcileUid(uid: string): Promise<void> {
+  async function reconcileUid(uid: string, log: Logger): Promise<void> {
     let peer
     try {
       peer = await store.get('WireGuardPeer', uid)
     } catch (err) {
-      logger.warn('failed to load WireGuard peer for reconcile', { uid, error: errorText(err) })
+      log.warn('failed to load WireGuard peer for reconcile', { uid, error: errorText(err) })
       return
     }
     // Absent: it was deleted after this change; the delete's own change removes it from the device.
-    if (peer) await apply(peer)
+    if (peer) await apply(peer, log)
   }
 
   const isOwnWrite = (change: ResourceChange) => {
@@ -128,37 +141,42 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     return own.fingerprint === peerFingerprint(change.resource)
   }
 
-  const safely = (work: () => Promise<void>) => {
-    queue.run(work).catch((err: unknown) => logger.error('WireGuard reconcile failed', { error: errorText(err) }))
+  const safely = (work: () => Promise<void>, log: Logger) => {
+    queue.run(work).catch((err: unknown) => log.error('WireGuard reconcile failed', { error: errorText(err) }))
   }
 
   return {
     handle(change) {
       if (change.kind !== 'WireGuardPeer' || change.resource.kind !== 'WireGuardPeer') return
       const { uid } = change
+      const log = loggerFor(uid)
       if (change.type === 'deleted') {
         const specKey = change.resource.spec.public_key.trim()
         const remove = async () => {
           const key = applied.get(uid) ?? specKey
-          if (deps.active() && key !== '') await removeKey(uid, key)
+          if (deps.active() && key !== '') await removeKey(uid, key, log)
           else applied.delete(uid)
         }
         const hold = holds.get(uid)
         holds.delete(uid)
-        if (hold === undefined) safely(remove)
-        else void hold.then(() => safely(async () => ((await storedAgain(uid)) ? reconcileUid(uid) : remove())))
+        if (hold === undefined) safely(remove, log)
+        else void hold.then(() => safely(async () => ((await storedAgain(uid)) ? reconcileUid(uid, log) : remove()), log))
         return
       }
       if (isOwnWrite(change)) return
-      safely(() => reconcileUid(uid))
+      safely(() => reconcileUid(uid, log), log)
     },
     reconcileAll() {
       return queue.run(async () => {
-        for (const peer of await store.list('WireGuardPeer')) await apply(peer)
+        for (const peer of await store.list('WireGuardPeer')) await apply(peer, logger)
       })
     },
     barrier: () => queue.run(async () => undefined),
     idle: () => queue.idle(),
+    tagRequest(uid, reqId) {
+      if (reqId === undefined) requests.delete(uid)
+      else requests.set(uid, reqId)
+    },
     holdRemoval(uid, until) {
       const hold = until.then(
         () => undefined,

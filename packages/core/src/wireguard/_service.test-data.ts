@@ -1,18 +1,30 @@
 import { MetadataError } from '../errors.js'
 import type { ResourceStore } from '../ports/resource-store.js'
 import { createFakeTunnel, createFixedClock, createMemoryStore, createRecordingLogger, type FakeTunnel } from '../testing/index.js'
-import { N0, N1, SERVER_PRIVATE_KEY, SERVER_PUBLIC_KEY } from './_peers.test-data.js'
+import { N0, N1, N2, SERVER_PRIVATE_KEY, SERVER_PUBLIC_KEY } from './_peers.test-data.js'
 import { parseServerAddress } from './server-address.js'
 import { createWireGuardService } from './wireguard-service.js'
 
-/** Client addresses of the mock nodes (AT fixtures); anything else resolves to itself (WG-6). */
-export const NODE_OF: Readonly<Record<string, string>> = { '10.252.0.26': N0, '10.252.0.27': N1 }
+/**
+ * Client addresses of the mock nodes (AT fixtures); anything else is no node (NODE_NOT_FOUND, SPEC §16 WG-10).
+ * `10.252.0.99` plays a broken resolver that answers an empty name.
+ */
+export const NODE_OF: Readonly<Record<string, string>> = { '10.252.0.26': N0, '10.252.0.27': N1, '10.252.0.28': N2, '10.252.0.99': '' }
+
+/** The fixtures' resolver: {@link NODE_OF}, else NODE_NOT_FOUND `node not found` as NoCloud's resolveNode answers. */
+export async function resolveFixtureNode(address: string): Promise<string> {
+  const node = NODE_OF[address]
+  if (node === undefined) throw new MetadataError('NODE_NOT_FOUND', 'node not found')
+  return node
+}
 
 /** Options of {@link startService}. */
 export interface ServiceFixtureOptions {
   readonly store?: ResourceStore
   readonly tunnel?: FakeTunnel | null
   readonly server?: string
+  /** Default {@link resolveFixtureNode}. */
+  readonly resolveNode?: (address: string) => Promise<string>
 }
 
 /**
@@ -36,7 +48,7 @@ export async function startService(options: ServiceFixtureOptions = {}) {
     listenPort: 51820,
     clock,
     logger,
-    resolveRequester: async (address) => NODE_OF[address] ?? address,
+    resolveNode: options.resolveNode ?? resolveFixtureNode,
   })
   await service.start()
   return { store, tunnel, service, logger, clock }

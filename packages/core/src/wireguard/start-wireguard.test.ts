@@ -12,7 +12,7 @@ function options(overrides: Partial<StartWireGuardOptions> = {}) {
     listenPort: 51820,
     store: createMemoryStore([storedPeer(N0, 'wireguardpeer-0000000000000001', '100.97.0.2/32', KEY_A)]),
     logger,
-    resolveRequester: async (address) => address,
+    resolveNode: async (address) => address,
     createTunnel: () => {
       created += 1
       return tunnel

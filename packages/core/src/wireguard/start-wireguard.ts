@@ -6,7 +6,8 @@ import type { Tunnel } from '../ports/tunnel.js'
 import { errorText } from './_reconciler.js'
 import { wireGuardPublicKey } from './keys.js'
 import { parseServerAddress, type ParsedServerAddress } from './server-address.js'
-import { createWireGuardService, type WireGuardService } from './wireguard-service.js'
+import type { WireGuardService } from './wireguard-service-api.js'
+import { createWireGuardService } from './wireguard-service.js'
 
 /** What {@link startWireGuard} needs: the WireGuard options and the adapter factories. */
 export interface StartWireGuardOptions {
@@ -17,8 +18,8 @@ export interface StartWireGuardOptions {
   readonly store: ResourceStore
   readonly logger: Logger
   readonly clock?: Clock
-  /** See {@link WireGuardServiceDeps.resolveRequester}. */
-  readonly resolveRequester: (address: string) => Promise<string>
+  /** See {@link WireGuardServiceDeps.resolveNode}. */
+  readonly resolveNode: (address: string) => Promise<string>
   /** Creates the device (adapter-wireguard `createWireGuardTunnel`); called only when `server` is valid. */
   readonly createTunnel: () => Tunnel
   /** WG-3: the base64 server private key (adapter-wireguard `loadOrCreateServerKey(dataDir)`). */
@@ -61,7 +62,7 @@ export async function startWireGuard(options: StartWireGuardOptions): Promise<Wi
     listenPort: options.listenPort,
     ...(options.clock !== undefined && { clock: options.clock }),
     logger,
-    resolveRequester: options.resolveRequester,
+    resolveNode: options.resolveNode,
   })
   await service.start()
   return service

@@ -97,12 +97,38 @@ describe('wg-init allocation (WG-4, WG-6, AT-36)', () => {
     expect(store.generation()).toBe(generation)
   })
 
-  it('names a peer after the client address when no node owns it', async () => {
-    const { service, store } = await startService()
-    await service.init(body(KEY_A), '192.168.7.7')
-    const [peer] = await store.list('WireGuardPeer')
-    expect(peer?.metadata.name).toBe('192.168.7.7')
-    expect(peer?.spec.description).toBe('WireGuard peer for 192.168.7.7')
+  it('answers 404 node not found to an address that is no known node, and allocates nothing (SPEC §16 WG-10)', async () => {
+    const { service, store, tunnel, logger } = await startService()
+    await service.init(body(KEY_B), N1_ADDRESS)
+    await service.idle()
+    const generation = store.generation()
+    for (const key of [KEY_A, KEY_B]) {
+      // A key already stored does not help either: an address that is no node gets nothing, not even the address.
+      await expect(service.init(body(key), '192.168.7.7', { reqId: 'req-unknown' })).rejects.toMatchObject({
+        name: 'MetadataError',
+        code: 'NODE_NOT_FOUND',
+        message: 'node not found',
+      })
+    }
+    expect(store.generation()).toBe(generation)
+    expect((await tunnel?.peers())?.map((p) => p.publicKey)).toEqual([KEY_B])
+    expect(logger.entries).toContainEqual({
+      level: 'info',
+      message: 'wg-init from an address that is no known node; nothing allocated',
+      fields: { reqId: 'req-unknown', clientAddress: '192.168.7.7' },
+    })
+  })
+
+  it('carries the request id on its log lines, the device reconcile it causes included (OPS-5)', async () => {
+    const { service, tunnel, logger } = await startService()
+    tunnel?.failNext('device busy')
+    await service.init(body(KEY_A), N0_ADDRESS, { reqId: 'req-1' })
+    await service.idle()
+    const lines = logger.entries.filter((e) => e.message === 'WireGuard peer allocated' || e.message === 'WireGuard peer not applied')
+    expect(lines.map((e) => [e.message, e.fields?.reqId])).toEqual([
+      ['WireGuard peer allocated', 'req-1'],
+      ['WireGuard peer not applied', 'req-1'],
+    ])
   })
 
   it('stores the normalised key under its WG-5 uid', async () => {
@@ -198,7 +224,7 @@ describe('wg-init failures (WG-1, WG-4)', () => {
     const store = createMemoryStore([storedPeer('', 'wireguardpeer-0000000000000001', '100.97.0.2/32', KEY_B)])
     const { service } = await startService({ store })
     // A client address that resolves to "" (a broken resolver) cannot name a peer.
-    await expect(service.init(body(KEY_A), '')).rejects.toMatchObject({
+    await expect(service.init(body(KEY_A), '10.252.0.99')).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
       message: 'failed to validate WireGuard peer intent: metadata.name is required',
     })
@@ -215,7 +241,7 @@ describe('wg-init failures (WG-1, WG-4)', () => {
       server: parseServerAddress('100.97.0.1/16'),
       listenPort: 51820,
       logger: silentLogger,
-      resolveRequester: () => Promise.reject(outage),
+      resolveNode: () => Promise.reject(outage),
     })
     await service.start()
     await expect(service.init(body(KEY_A), N0_ADDRESS)).rejects.toBe(outage)

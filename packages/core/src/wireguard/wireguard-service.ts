@@ -1,21 +1,25 @@
 import type { WireGuardPeer } from '../domain/wireguard-peer.js'
 import { MetadataError, isMetadataError } from '../errors.js'
 import { parseHostAddress } from '../ip/host-address.js'
-import { systemClock, type Clock } from '../ports/clock.js'
+import { systemClock } from '../ports/clock.js'
 import type { Logger } from '../ports/logger.js'
 import type { ResourceStore } from '../ports/resource-store.js'
-import type { Tunnel } from '../ports/tunnel.js'
+import { identifyCaller, ownsPeer } from './_caller.js'
 import { createReconciler, errorText } from './_reconciler.js'
 import { createSerialQueue } from './_serial-queue.js'
 import { createTunnelMap } from './_tunnel-map.js'
 import { allocatePeerAddress, allowedIpHost } from './allocator.js'
 import { wireGuardPeerUid } from './keys.js'
-import { buildPeerIntent, type WgInitAccepted, wgInitAccepted } from './peer-intent.js'
+import { buildPeerIntent, wgInitAccepted } from './peer-intent.js'
 import type { ParsedServerAddress } from './server-address.js'
 import { parseWgInitRequest } from './wg-init-request.js'
-
-/** WG-1: what `/wg-init` and `/phone-home/{id}` answer (503) while WireGuard is off or failed. */
-export const WIREGUARD_DISABLED_MESSAGE = 'wireguard disabled'
+import {
+  PHONE_HOME_FORBIDDEN_MESSAGE,
+  WG_INIT_UNKNOWN_NODE_MESSAGE,
+  WIREGUARD_DISABLED_MESSAGE,
+  type WireGuardService,
+  type WireGuardServiceDeps,
+} from './wireguard-service-api.js'
 
 /** WG-10: how long a held device removal waits for the answer at most, in milliseconds. */
 const ANSWER_WAIT_MS = 5_000
@@ -29,82 +33,6 @@ const ANSWER_GRACE_MS = 1_000
  */
 const ALLOCATION_ATTEMPTS = 5
 const RETRY_DELAY_MS = 25
-
-/** Options of {@link WireGuardService.phoneHome}. */
-export interface PhoneHomeOptions {
-  /**
-   * Settles once the answer has been handed to the network (the HTTP layer passes the response's end). A node
-   * phones home through its own tunnel (WG-12), so removing its peer first would drop the 200 on the way back: when
-   * given, the store delete (and the freed IP) happens at once, while the device removal waits for this, at most
-   * 5 s, plus 1 s for the answer to cross the tunnel; `phoneHome` then resolves without waiting for the device.
-   */
-  readonly answered?: Promise<unknown>
-}
-
-/** What {@link createWireGuardService} needs. WireGuard is on only when both `tunnel` and `server` are given. */
-export interface WireGuardServiceDeps {
-  readonly store: ResourceStore
-  /** The started device, or `undefined` when WireGuard is off (WG-1). Stopped by `close()`. */
-  readonly tunnel: Tunnel | undefined
-  /** The parsed `wireguard_server`, or `undefined` when off. */
-  readonly server: ParsedServerAddress | undefined
-  /** Base64 public key of the server, sent as `server-public-key` (WG-4). Default `""`. */
-  readonly serverPublicKey?: string
-  /** `wireguard_listen_port`, sent as `server-port` (a string) (WG-4). */
-  readonly listenPort: number
-  /** Timestamps of created peers. Default: the system clock. */
-  readonly clock?: Clock
-  readonly logger: Logger
-  /**
-   * WG-6: the requester of a client address, i.e. the node's xname as ID-1..4 resolve it, else the address string
-   * itself. May reject (e.g. INVENTORY_UNAVAILABLE); `init` then rejects with that error, `phoneHome` ignores it.
-   */
-  readonly resolveRequester: (address: string) => Promise<string>
-}
-
-/** The WireGuard bootstrap use cases (WG-4..WG-10, WG-12). */
-export interface WireGuardService {
-  /** True while WireGuard is on: a tunnel and a server address were given and the device has not died. */
-  enabled(): boolean
-  /**
-   * `POST /wg-init` (WG-4, WG-6). Resolves with the 202 payload. Rejects with MetadataErrors whose messages are the
-   * exact WG-4 texts: TUNNEL_UNAVAILABLE `wireguard disabled` (503); INVALID_BODY `invalid request`;
-   * VALIDATION_FAILED `public_key is required` / `… must be valid base64` / `… must decode to 32 bytes` /
-   * `failed to validate WireGuard peer intent: <err>` (400); INTERNAL `failed to check existing peer: <err>` /
-   * `failed to save WireGuard peer intent: <err>` (500); POOL_EXHAUSTED
-   * `failed to allocate WireGuard IP: no available IPs` (500); or whatever `resolveRequester` rejects with.
-   */
-  init(body: unknown, clientAddress: string): Promise<WgInitAccepted>
-  /**
-   * `POST /phone-home/{id}` (WG-10): deletes the peer whose uid is `id`, else the one named `id`, else the one of the
-   * caller's node, and removes it from the device (once done, or after `options.answered`: see
-   * {@link PhoneHomeOptions}). Resolves (answer 200, empty body) also when nothing matched.
-   * Rejects with TUNNEL_UNAVAILABLE `wireguard disabled`, or INTERNAL (500)
-   * `failed to load WireGuard peer intent: <err>` / `failed to delete WireGuard peer intent: <err>`.
-   */
-  phoneHome(id: string, clientAddress: string, options?: PhoneHomeOptions): Promise<void>
-  /** Loads the tunnel map, subscribes to the store and reconciles every peer (WG-8). Call once, after the device started. */
-  start(): Promise<void>
-  /** Reconciles every stored peer again and resolves when done (WG-8). */
-  reconcile(): Promise<void>
-  /** Resolves once queued reconcile work is done (tests, shutdown). */
-  idle(): Promise<void>
-  /**
-   * WG-9: the name of the stored peer whose allowed_ip host is `address` (canonical text, as ID-1 normalises it:
-   * `100.97.0.2`), or `undefined` (also while WireGuard is off). A Map lookup, safe on the hot path. The caller
-   * checks that the name is a known node before using it (ID-4), else falls through to the inventory.
-   */
-  resolveTunnelAddress(address: string): string | undefined
-  /** WG-9: a copy of the map, tunnel host → peer name. Empty while WireGuard is off. */
-  tunnelMap(): ReadonlyMap<string, string>
-  /**
-   * WG-12: true when the socket peer address (any form ID-1 accepts) is loopback or inside the WireGuard network,
-   * network and broadcast addresses included. Unparsable addresses, and every address while off, give false.
-   */
-  isInsideTunnelNetwork(socketAddress: string): boolean
-  /** Unsubscribes, waits for queued work and stops the tunnel. */
-  close(): Promise<void>
-}
 
 /** Creates the service. Nothing runs until {@link WireGuardService.start}. */
 export function createWireGuardService(deps: WireGuardServiceDeps): WireGuardService {
@@ -145,59 +73,75 @@ export function createWireGuardService(deps: WireGuardServiceDeps): WireGuardSer
 
   return {
     enabled,
-    async init(body, clientAddress) {
+    async init(body, clientAddress, options = {}) {
       const pool = requireEnabled()
       const key = parseWgInitRequest(body)
       const uid = wireGuardPeerUid(key)
+      const log = requestLogger(options.reqId)
+      const requester = await resolveRequester(clientAddress, log)
       return lifecycle.run(async () => {
         // Addresses another replica sharing the store took after our list was read (see ALLOCATION_ATTEMPTS).
         const lost: string[] = []
-        let requester: string | undefined
         for (let attempt = 1; ; attempt++) {
           const peers = await listPeers('failed to check existing peer')
           const existing = peers.find((p) => p.metadata.uid === uid)
-          // WG-6 / SEC-7: a known key keeps its peer and address, whoever asks.
+          // WG-6 / SEC-7: a known key keeps its peer and address, whichever node asks.
           if (existing) return accepted(existing.metadata.uid, allowedIpHost(existing.spec.allowed_ip) ?? existing.spec.allowed_ip)
-          requester ??= await deps.resolveRequester(clientAddress)
           const previous = peers.filter((p) => p.metadata.name === requester)
           const ip = allocatePeerAddress(pool, [
             ...peers.filter((p) => p.metadata.name !== requester).map((p) => p.spec.allowed_ip),
             ...lost,
           ])
           const created = buildPeerIntent({ key, requester, ip, now: clock.now() })
+          const touched = [created, ...previous].map((p) => p.metadata.uid)
+          for (const touchedUid of touched) reconciler.tagRequest(touchedUid, options.reqId)
           try {
             await replacePeers(store, previous, created)
           } catch (err) {
+            for (const touchedUid of touched) reconciler.tagRequest(touchedUid, undefined)
             if (attempt >= ALLOCATION_ATTEMPTS || !isMetadataError((err as Error).cause, 'CONFLICT')) throw err
             lost.push(ip)
-            logger.info('WireGuard allocation lost a race; allocating again', { requester, ip, attempt })
+            log.info('WireGuard allocation lost a race; allocating again', { requester, ip, attempt })
             await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS * attempt))
             continue
           }
-          logger.info('WireGuard peer allocated', { uid: created.metadata.uid, requester, ip, replaced: previous.length })
+          log.info('WireGuard peer allocated', { uid: created.metadata.uid, requester, ip, replaced: previous.length })
           return accepted(created.metadata.uid, ip)
         }
       })
     },
     async phoneHome(id, clientAddress, options = {}) {
       requireEnabled()
+      const log = requestLogger(options.reqId)
+      // Before the queue: an inventory lookup must not hold up other WireGuard requests.
+      const caller = await identifyCaller(deps.resolveNode, clientAddress)
       await lifecycle.run(async () => {
         const peers = await listPeers('failed to load WireGuard peer intent')
-        const target =
-          peers.find((p) => p.metadata.uid === id) ??
-          peers.find((p) => p.metadata.name === id) ??
-          (await peerOfCaller(peers, clientAddress))
+        const named = peers.find((p) => p.metadata.uid === id) ?? peers.find((p) => p.metadata.name === id)
+        if (named !== undefined && !ownsPeer(caller, named)) {
+          // Cannot tell who calls (SMD outage): refuse with that error; the node retries (cloud-init phone_home does).
+          if (caller.error !== undefined) throw caller.error
+          log.warn('phone-home refused: the caller does not own the peer', { id, uid: named.metadata.uid, peer: named.metadata.name, clientAddress, node: caller.node })
+          throw new MetadataError('FORBIDDEN', PHONE_HOME_FORBIDDEN_MESSAGE)
+        }
+        if (named === undefined && caller.error !== undefined) {
+          // WG-10 answers 200 when nothing matches; an outage only means "no target".
+          log.warn('phone-home could not resolve the caller', { clientAddress, error: errorText(caller.error) })
+        }
+        const target = named ?? (caller.node === undefined ? undefined : peers.find((p) => p.metadata.name === caller.node))
         if (target === undefined) return
         const { answered } = options
+        reconciler.tagRequest(target.metadata.uid, options.reqId)
         // Before the delete: its change reaches the reconciler synchronously.
         const release = answered === undefined ? undefined : reconciler.holdRemoval(target.metadata.uid, afterAnswer(answered))
         try {
           await store.delete('WireGuardPeer', target.metadata.uid)
         } catch (err) {
           release?.()
+          reconciler.tagRequest(target.metadata.uid, undefined)
           if (!isMetadataError(err, 'NOT_FOUND')) throw storageFailed('failed to delete WireGuard peer intent', err)
         }
-        logger.info('WireGuard peer phoned home', { uid: target.metadata.uid, name: target.metadata.name, id })
+        log.info('WireGuard peer phoned home', { uid: target.metadata.uid, name: target.metadata.name, id })
         // The delete's change queued the device removal; without a held answer, wait for it so the answer means "gone".
         if (answered === undefined) await reconciler.barrier()
       })
@@ -244,14 +188,19 @@ export function createWireGuardService(deps: WireGuardServiceDeps): WireGuardSer
     },
   }
 
-  async function peerOfCaller(peers: readonly WireGuardPeer[], clientAddress: string) {
+  /** `logger` with the request id on every line (OPS-5), or `logger` itself outside a request. */
+  function requestLogger(reqId: string | undefined): Logger {
+    return reqId === undefined ? logger : logger.child({ reqId })
+  }
+
+  /** WG-6 with SPEC §16: the requester is the node the client address resolves to; no node, no allocation. */
+  async function resolveRequester(clientAddress: string, log: Logger): Promise<string> {
     try {
-      const requester = await deps.resolveRequester(clientAddress)
-      return peers.find((p) => p.metadata.name === requester)
+      return await deps.resolveNode(clientAddress)
     } catch (err) {
-      // WG-10 always answers 200 unless storage fails; an inventory outage only means "no target".
-      logger.warn('phone-home could not resolve the caller', { clientAddress, error: errorText(err) })
-      return undefined
+      if (!isMetadataError(err, 'NODE_NOT_FOUND')) throw err
+      log.info('wg-init from an address that is no known node; nothing allocated', { clientAddress })
+      throw new MetadataError('NODE_NOT_FOUND', WG_INIT_UNKNOWN_NODE_MESSAGE, { cause: err })
     }
   }
 }
