@@ -62,7 +62,7 @@ interface Parts {
 }
 
 function createFileStore({ dataDir, logger, loaded, release }: Parts): ResourceStore {
-  // Legacy duplicate names load as they are (RES-3); the 409 rule applies to their next write.
+  // Several resources with one name (the Go service's data dirs) load as they are: the latest is served (§16 RES-3).
   const table = createResourceTable({
     seed: loaded.resources,
     onListenerError: (err, change) =>
@@ -88,9 +88,9 @@ function createFileStore({ dataDir, logger, loaded, release }: Parts): ResourceS
   return {
     ...tableReads(table, gate),
     create<K extends KindName>(resource: ResourceOf<K>) {
-      const next = structuredClone(resource)
+      const proposed = structuredClone(resource)
       return serialised(async () => {
-        table.checkCreate(next)
+        const next = table.checkCreate(proposed)
         const path = join(dirOf(next.kind), `${next.metadata.uid}.json`)
         // STO-4 leaves corrupt files on disk for the operator: never overwrite one with a new resource.
         if (corruptPaths.has(path)) throw new MetadataError('STORAGE_FAILED', `cannot write ${path}: a corrupt file is there`)

@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Aggregator, type Registry } from 'prom-client'
-import type { NoCloudStats, StoreProblem, TokenHealth, TokenMode } from '@metadata-service/core'
+import type { NoCloudStats, StoreProblem, SupersededGroup, TokenHealth, TokenMode } from '@metadata-service/core'
 import { METRIC_PREFIX } from './request-metrics.js'
 
 /** The SMD inventory's counters (adapter-smd `SmdInventoryStats` has this shape). */
@@ -42,6 +42,8 @@ export interface MetricsSources {
   readonly wireguard?: () => WireGuardMetricsView
   /** STO-4 corrupt files (`ResourceStore.problems()`). */
   readonly storageProblems?: () => readonly StoreProblem[]
+  /** §16 RES-3 names held several times (`ResourceStore.superseded()`). */
+  readonly superseded?: () => readonly SupersededGroup[]
   /** NC-17 degraded answers and the render cache counters. */
   readonly nocloud?: () => NoCloudStats
 }
@@ -122,6 +124,20 @@ export function registerStateMetrics(registry: Registry, sources: MetricsSources
       this.reset()
       const perKind = new Map<string, number>()
       for (const problem of sources.storageProblems?.() ?? []) perKind.set(problem.kind, (perKind.get(problem.kind) ?? 0) + 1)
+      for (const [kind, count] of perKind) this.set({ kind }, count)
+    },
+  })
+
+  new Gauge({
+    name: `${METRIC_PREFIX}superseded_resources`,
+    help: 'Resources kept but not served because a later one of the kind holds their name (§16 RES-3), by kind',
+    labelNames: ['kind'],
+    registers,
+    aggregator: 'first',
+    collect() {
+      this.reset()
+      const perKind = new Map<string, number>()
+      for (const group of sources.superseded?.() ?? []) perKind.set(group.kind, (perKind.get(group.kind) ?? 0) + group.superseded.length)
       for (const [kind, count] of perKind) this.set({ kind }, count)
     },
   })

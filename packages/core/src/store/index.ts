@@ -1,3 +1,4 @@
 export * from './resource-table.js'
 export * from './store-gate.js'
 export * from './table-reads.js'
+export * from './served-index.js'

@@ -19,8 +19,7 @@ export function createMemoryStore(seed: readonly AnyResource[] = []): ResourceSt
     ...tableReads(table, gate),
     async create<K extends KindName>(resource: ResourceOf<K>) {
       open()
-      table.checkCreate(resource)
-      const stored = structuredClone(resource)
+      const stored = table.checkCreate(resource)
       table.apply('created', stored)
       return structuredClone(stored)
     },
