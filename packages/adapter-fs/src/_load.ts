@@ -1,6 +1,6 @@
 import { chmod, mkdir, readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { KIND_LIST, type AnyResource, type Logger, type StoreProblem } from '@metadata-service/core'
+import { KIND_LIST, type AnyResource, type KindInfo, type Logger, type StoreProblem } from '@metadata-service/core'
 import { removeTempFiles } from './_atomic-write.js'
 import { parseResourceFile } from './_parse-resource.js'
 import { storageFailed } from './_storage-failed.js'
@@ -33,19 +33,7 @@ export async function loadDataDir(dataDir: string, logger: Logger): Promise<Load
     } catch (err) {
       throw storageFailed(`cannot list ${dir}`, err)
     }
-    for (const name of names) {
-      const location = join(dir, name)
-      let text: string
-      try {
-        text = await readFile(location, 'utf8')
-      } catch (err) {
-        loaded.problems.push({ kind: kind.kind, location, reason: `unreadable: ${(err as Error).message}` })
-        continue
-      }
-      const parsed = parseResourceFile(kind, name, text)
-      if (parsed.ok) loaded.resources.push(parsed.resource)
-      else loaded.problems.push({ kind: kind.kind, location, reason: parsed.reason })
-    }
+    await readResourceFiles(kind, dir, names, loaded)
   }
   for (const problem of loaded.problems) {
     logger.error('corrupt resource file excluded; it stays on disk', {
@@ -68,5 +56,22 @@ export async function ensureDir(dir: string): Promise<void> {
     if (created !== undefined) await chmod(dir, DIR_MODE)
   } catch (err) {
     throw storageFailed(`cannot create directory ${dir}`, err)
+  }
+}
+
+/** Reads and parses each of `names` in `dir` into `into` (STO-4: unreadable and corrupt ones become problems). */
+export async function readResourceFiles(kind: KindInfo, dir: string, names: readonly string[], into: Loaded): Promise<void> {
+  for (const name of names) {
+    const location = join(dir, name)
+    let text: string
+    try {
+      text = await readFile(location, 'utf8')
+    } catch (err) {
+      into.problems.push({ kind: kind.kind, location, reason: `unreadable: ${(err as Error).message}` })
+      continue
+    }
+    const parsed = parseResourceFile(kind, name, text)
+    if (parsed.ok) into.resources.push(parsed.resource)
+    else into.problems.push({ kind: kind.kind, location, reason: parsed.reason })
   }
 }

@@ -9,6 +9,7 @@ import {
   type WireGuardService,
 } from '@metadata-service/core'
 import type { Config } from './config/schema.js'
+import { importGoWireGuardState } from './wireguard-import.js'
 
 /** What {@link openWireGuard} needs besides the configuration. */
 export interface WireGuardDeps {
@@ -28,21 +29,26 @@ export interface WireGuardDeps {
  */
 export async function openWireGuard(config: Config, deps: WireGuardDeps): Promise<WireGuardService> {
   const logger = deps.logger.child({ component: 'wireguard' })
+  // WG-6: the requester is the node ID-1..4 resolve, else the client address itself.
+  const resolveRequester = async (address: string) => {
+    try {
+      return (await deps.resolveNode(address)).xname
+    } catch (err) {
+      if (isMetadataError(err, 'NODE_NOT_FOUND')) return address
+      throw err
+    }
+  }
+  // §16: the Go service's server key and peers, imported once, before the device starts with that key.
+  if (config.wireguard_server.trim() !== '' && config.wireguard_state_file.trim() !== '') {
+    await importGoWireGuardState(config.wireguard_state_file, { ...deps, logger, resolveRequester })
+  }
   return startWireGuard({
     server: config.wireguard_server,
     listenPort: config.wireguard_listen_port,
     store: deps.store,
     logger,
     clock: deps.clock,
-    // WG-6: the requester is the node ID-1..4 resolve, else the client address itself.
-    resolveRequester: async (address) => {
-      try {
-        return (await deps.resolveNode(address)).xname
-      } catch (err) {
-        if (isMetadataError(err, 'NODE_NOT_FOUND')) return address
-        throw err
-      }
-    },
+    resolveRequester,
     createTunnel: () =>
       createWireGuardTunnel({ interfaceName: config.wireguard_interface, wireguardGoPath: config.wireguard_go_path, logger }),
     loadPrivateKey: () => loadOrCreateServerKey(deps.dataDir),

@@ -36,7 +36,7 @@ describe('usage (CLI-1, CLI-7)', () => {
            instanceinfo    Manage InstanceInfo resources (/instanceinfos)
           wireguardpeer    Manage WireGuardPeer resources (/wireguardpeers)
                  render    Preview what a node receives (admin): its documents, or a group template change as a diff
-                migrate    Copy a file store (data_dir) into PostgreSQL; running it again changes nothing
+                migrate    Check a data dir before switching (--check), or copy a file store into PostgreSQL
 
       Use metadata-service <command> --help for more information about a command.
 
