@@ -95,8 +95,7 @@ function createFileStore({ dataDir, logger, loaded, release }: Parts): ResourceS
         // STO-4 leaves corrupt files on disk for the operator: never overwrite one with a new resource.
         if (corruptPaths.has(path)) throw new MetadataError('STORAGE_FAILED', `cannot write ${path}: a corrupt file is there`)
         await persist(next)
-        table.apply('created', next)
-        return structuredClone(next)
+        return table.apply('created', next)
       })
     },
     update<K extends KindName>(resource: ResourceOf<K>, expectedVersion: string) {
@@ -104,8 +103,7 @@ function createFileStore({ dataDir, logger, loaded, release }: Parts): ResourceS
       return serialised(async () => {
         const next = table.checkUpdate(proposed, expectedVersion)
         await persist(next)
-        table.apply('updated', next)
-        return structuredClone(next)
+        return table.apply('updated', next)
       })
     },
     delete<K extends KindName>(kind: K, uid: string, expectedVersion?: string) {

@@ -145,7 +145,8 @@ describe('openFileStore loading existing files (STO-1, STO-4)', () => {
     expect(JSON.parse(await readFile(paths[1]!, 'utf8')).spec.template).toBe('v4')
     expect(JSON.parse(await readFile(paths[1]!, 'utf8')).status).toEqual({ valid: false })
     expect([await readFile(paths[0]!, 'utf8'), await readFile(paths[2]!, 'utf8')]).toEqual([before[0], before[2]])
-    await expect(store.update(listed[0]!, '1')).rejects.toMatchObject({ code: 'CONFLICT', message: conflictText('Group', 'compute', 'group-00000002') })
+    const older = { ...listed[0]!, spec: { template: 'v1 changed' } }
+    await expect(store.update(older, '1')).rejects.toMatchObject({ code: 'CONFLICT', message: conflictText('Group', 'compute', 'group-00000002') })
   })
 
   it('removes leftover temp files at open and leaves other files alone (STO-2)', async () => {

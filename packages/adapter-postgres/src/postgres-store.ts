@@ -9,6 +9,7 @@ import {
   latestCreated,
   preconditionFailed,
   resourceNotFound,
+  sameNameAndSpec,
   storedForm,
   type AnyResource,
   type KindName,
@@ -81,10 +82,16 @@ async function assertNoClusterDefaults(c: pg.PoolClient, next: AnyResource): Pro
   if (holder !== undefined && holder.metadata.name !== next.metadata.name) throw clusterDefaultsConflict(holder.metadata)
 }
 
-/** Rejects a write to a superseded ClusterDefaults (§16 RES-3): the served one is the latest by createdAt. */
+/**
+ * Rejects a write to a superseded ClusterDefaults (§16 RES-3): the served one is the latest by createdAt. A write
+ * that keeps its name and spec (its status) passes, as in every store.
+ */
 async function assertServedClusterDefaults(c: pg.PoolClient, next: AnyResource): Promise<void> {
-  const served = latestCreated(await clusterDefaultsRows(c))
-  if (served !== undefined && served.metadata.uid !== next.metadata.uid) throw clusterDefaultsConflict(served.metadata)
+  const rows = await clusterDefaultsRows(c)
+  const served = latestCreated(rows)
+  if (served === undefined || served.metadata.uid === next.metadata.uid) return
+  const current = rows.find((r) => r.metadata.uid === next.metadata.uid)
+  if (current === undefined || !sameNameAndSpec(current, next)) throw clusterDefaultsConflict(served.metadata)
 }
 
 interface Parts {
@@ -143,8 +150,7 @@ function createPostgresStore({ pool, logger, where }: Parts) {
             [next.kind, uid, name, JSON.stringify(next), resourceVersion, createdAt],
           )
         })
-        table.apply('created', next)
-        return structuredClone(next) as ResourceOf<K>
+        return table.apply('created', next as ResourceOf<K>)
       })
     },
     update<K extends KindName>(resource: ResourceOf<K>, expectedVersion: string) {
@@ -164,8 +170,7 @@ function createPostgresStore({ pool, logger, where }: Parts) {
           const current = await currentVersion(c, kind, uid)
           throw current === undefined ? resourceNotFound(kind, uid) : preconditionFailed(current)
         })
-        table.apply('updated', next)
-        return structuredClone(next) as ResourceOf<K>
+        return table.apply('updated', next as ResourceOf<K>)
       })
     },
     delete<K extends KindName>(kind: K, uid: string, expectedVersion?: string) {

@@ -20,7 +20,8 @@ export function programOf(executable: string | undefined): Program {
  * §16 CLI, "the root command serves", as the Go service's `metadata-server` did: rewrites `argv` so the command tree
  * sees `serve <flags>`.
  * - Server flags may come before `serve` (`--mock-smd --debug serve --port 8888`): they are moved after it.
- * - `metadata-server` without a command serves (`metadata-server --port 8888`, and bare `metadata-server`).
+ * - `metadata-server` without a command serves (`metadata-server --port 8888`, and bare `metadata-server`);
+ *   `--version` alone stays the version.
  * - `metadata-service` without a command serves when it is given at least one server flag; bare (or with only
  *   `--help`/client flags) it prints its usage as before, since it is the client too.
  * - `metadata-client` never serves: `serve` is refused with a usage error that names the server executables.
@@ -33,7 +34,7 @@ export function dispatchServe(argv: readonly string[], program: Program): string
     return [...argv]
   }
   if (command === 'serve') return ['serve', ...argv.slice(0, flagsBefore), ...argv.slice(flagsBefore + 1)]
-  if (command !== undefined) return [...argv]
+  if (command !== undefined || argv.includes('--version')) return [...argv]
   if (program === 'metadata-server' || serverFlag) return ['serve', ...argv]
   return [...argv]
 }

@@ -29,6 +29,7 @@ describe('dispatchServe (§16 CLI: the root command serves, server flags before 
     ['metadata-server', ['-p8888', '--no-smd-sync-enabled'], ['serve', '-p8888', '--no-smd-sync-enabled']],
     ['metadata-server', ['version'], ['version']],
     ['metadata-server', ['--help'], ['serve', '--help']],
+    ['metadata-server', ['--version'], ['--version']],
     ['metadata-service', [], []],
     ['metadata-service', ['--help'], ['--help']],
     ['metadata-service', ['--mock-smd', '--data-dir', './data'], ['serve', '--mock-smd', '--data-dir', './data']],

@@ -26,14 +26,18 @@ export interface ResourceTable {
   checkCreate<K extends KindName>(resource: ResourceOf<K>): ResourceOf<K>
   /**
    * Throws NOT_FOUND, PRECONDITION_FAILED or CONFLICT (RES-3: the name is served by another resource, which is
-   * also the case when `resource` is a superseded one keeping its name) and returns a copy of `resource` with
+   * also the case when `resource` is a superseded one keeping its name with another spec; its status alone may be
+   * written) and returns a copy of `resource` with
    * resourceVersion `expectedVersion + 1`, ready to persist (without `status.supersededBy`).
    */
   checkUpdate<K extends KindName>(resource: ResourceOf<K>, expectedVersion: string): ResourceOf<K>
   /** Throws NOT_FOUND or PRECONDITION_FAILED; returns the current resource (a copy). */
   checkDelete<K extends KindName>(kind: K, uid: string, expectedVersion?: string): ResourceOf<K>
-  /** Records a durable change and publishes it to subscribers, in order. */
-  apply(type: ResourceChange['type'], resource: AnyResource): void
+  /**
+   * Records a durable change and publishes it to subscribers, in order. Returns a copy of the resource as reads
+   * hand it out (with `status.supersededBy` worked out), for the store to answer the write with.
+   */
+  apply<K extends KindName>(type: ResourceChange['type'], resource: ResourceOf<K>): ResourceOf<K>
   generation(): number
   subscribe(listener: (change: ResourceChange) => void): () => void
   /** Drops every subscriber (on close). */
@@ -81,10 +85,11 @@ export function createResourceTable(options: ResourceTableOptions = {}): Resourc
     if (!current) throw resourceNotFound(kind, uid)
     return current
   }
-  // RES-3: the served resource of the name (any ClusterDefaults) holds it; superseded ones hold nothing.
-  const assertNameFree = (resource: AnyResource) => {
+  // RES-3: the served resource of the name (any ClusterDefaults) holds it; superseded ones hold nothing. A superseded
+  // one written with its name and spec unchanged (a status write, RES-7, WG-8) is no write by name and passes.
+  const assertNameFree = (resource: AnyResource, current?: AnyResource) => {
     const holder = served.holderOtherThan(resource)
-    if (holder === undefined) return
+    if (holder === undefined || (current !== undefined && sameNameAndSpec(current, resource))) return
     if (holder.kind === 'ClusterDefaults' && holder.metadata.name !== resource.metadata.name) throw clusterDefaultsConflict(holder.metadata)
     throw nameConflict(resource.kind, holder.metadata.name, holder.metadata.uid)
   }
@@ -112,7 +117,7 @@ export function createResourceTable(options: ResourceTableOptions = {}): Resourc
     checkUpdate<K extends KindName>(resource: ResourceOf<K>, expectedVersion: string) {
       const current = existing(resource.kind, resource.metadata.uid)
       if (current.metadata.resourceVersion !== expectedVersion) throw preconditionFailed(current.metadata.resourceVersion)
-      assertNameFree(resource)
+      assertNameFree(resource, current)
       const next = storedForm(resource)
       next.metadata.resourceVersion = String(Number(expectedVersion) + 1)
       return next
@@ -124,7 +129,7 @@ export function createResourceTable(options: ResourceTableOptions = {}): Resourc
       }
       return handOut<K>(current)
     },
-    apply(type, resource) {
+    apply<K extends KindName>(type: ResourceChange['type'], resource: ResourceOf<K>) {
       const map = kindMap(resource.kind)
       const previous = map.get(resource.metadata.uid)
       if (previous) served.remove(previous)
@@ -149,6 +154,7 @@ export function createResourceTable(options: ResourceTableOptions = {}): Resourc
           onListenerError(err, change)
         }
       }
+      return structuredClone(change.resource) as ResourceOf<K>
     },
     generation: () => generation,
     subscribe(listener) {
@@ -160,6 +166,14 @@ export function createResourceTable(options: ResourceTableOptions = {}): Resourc
     clearSubscribers: () => listeners.clear(),
     superseded: () => served.report(),
   }
+}
+
+/**
+ * True when `next` keeps the name and the spec of `current`: a write of its status or labels only, which a
+ * superseded resource may take (§16 RES-3 refuses writes by name to it, not status writes).
+ */
+export function sameNameAndSpec(current: AnyResource, next: AnyResource): boolean {
+  return current.metadata.name === next.metadata.name && JSON.stringify(current.spec) === JSON.stringify(next.spec)
 }
 
 /**

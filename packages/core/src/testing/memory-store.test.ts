@@ -14,12 +14,13 @@ describe('createMemoryStore seed', () => {
     const b = sampleResource('Group', 'compute', 'group-00000002', { createdAt: '2025-01-02T00:00:00Z' })
     const store = createMemoryStore([a, b])
     expect(await store.list('Group')).toEqual([{ ...a, status: { ...a.status, supersededBy: 'group-00000002' } }, b])
-    await expect(store.update(a, '1')).rejects.toMatchObject({
+    const changed = { ...a, spec: { ...a.spec, template: '#cloud-config\n' } }
+    await expect(store.update(changed, '1')).rejects.toMatchObject({
       code: 'CONFLICT',
       message: conflictText('Group', 'compute', 'group-00000002'),
     })
     await store.delete('Group', 'group-00000002')
-    expect((await store.update(a, '1')).metadata.resourceVersion).toBe('2')
+    expect((await store.update(changed, '1')).metadata.resourceVersion).toBe('2')
   })
 
   it('copies the seed', async () => {

@@ -67,13 +67,16 @@ export function describeSupersededResources(
         message: conflictText('Group', 'compute', 'group-0000000b'),
       })
       const old = (await store.get('Group', 'group-0000000a'))!
-      await expect(store.update(old, '1')).rejects.toMatchObject({
+      await expect(store.update({ ...old, spec: { ...old.spec, template: '#cloud-config\n' } }, '1')).rejects.toMatchObject({
         code: 'CONFLICT',
         message: conflictText('Group', 'compute', 'group-0000000b'),
       })
+      // Its status alone may be written (RES-7, WG-8): that is no write by name.
+      const statusOnly = await store.update({ ...old, status: { valid: false, errorMessage: 'x' } }, '1')
+      expect(statusOnly.status).toEqual({ valid: false, errorMessage: 'x', supersededBy: 'group-0000000b' })
       // Renamed, a superseded one is served under its new name; the report shrinks.
       old.metadata.name = 'compute-old'
-      const renamed = await store.update(old, '1')
+      const renamed = await store.update(old, '2')
       expect(renamed.status.supersededBy).toBeUndefined()
       expect(store.superseded()).toEqual([
         { kind: 'Group', name: 'compute', served: 'group-0000000b', superseded: ['group-0000000c'] },
@@ -125,8 +128,9 @@ export function describeSupersededResources(
         { kind: 'ClusterDefaults', name: 'new', served: 'clusterdefaults-00000001', superseded: ['clusterdefaults-00000002'] },
       ])
       const old = (await store.get('ClusterDefaults', 'clusterdefaults-00000002'))!
-      old.metadata.name = 'older'
-      await expect(store.update(old, '1')).rejects.toMatchObject({
+      expect((await store.update({ ...old, status: { ready: true } }, '1')).status).toEqual({ ready: true, supersededBy: 'clusterdefaults-00000001' })
+      old.spec.cluster_name = 'older'
+      await expect(store.update(old, '2')).rejects.toMatchObject({
         code: 'CONFLICT',
         message: clusterDefaultsConflictText('new', 'clusterdefaults-00000001'),
       })
