@@ -1,1 +1,2 @@
 export { openFileStore, type FileStoreOptions } from './file-store.js'
+export { inspectDataDir, type DataDirInspection } from './inspect-data-dir.js'

@@ -9,6 +9,7 @@ import { overloadGuard } from './middleware/overload.js'
 import { createInflightLimit } from './_internal/inflight-limit.js'
 import { nocloudFastPath } from './_internal/nocloud-fast-path.js'
 import { setRequestListener } from './_internal/request-listener.js'
+import { untrustedForwarderWarning } from './_internal/untrusted-forwarder.js'
 import { requestContext, type RequestRecord } from './middleware/request-context.js'
 import { docsRoutes } from './routes/docs.js'
 import { healthRoutes, type HealthReport } from './routes/health.js'
@@ -107,7 +108,9 @@ export function createApp(deps: AppDeps, options: AppOptions): Koa<AppState, App
           requests.finished(record)
           deps.observe?.(record)
         }
-  app.use(requestContext(deps.logger, options.trustedProxies, observe, requests?.started))
+  // §16: forwarding headers from a peer outside trusted_proxies are ignored, and that is said once per peer.
+  const onUntrusted = untrustedForwarderWarning(deps.logger)
+  app.use(requestContext(deps.logger, options.trustedProxies, observe, requests?.started, onUntrusted))
   app.use(errorHandler(deps.logger))
   // OPS-3: one limit for the Koa path and the fast path.
   const limit = createInflightLimit(options.maxInflight ?? DEFAULT_MAX_INFLIGHT)
@@ -124,6 +127,7 @@ export function createApp(deps: AppDeps, options: AppOptions): Koa<AppState, App
         trustedProxies: options.trustedProxies,
         limit,
         timeoutMs,
+        onUntrusted,
         ...(observe === undefined ? {} : { observe }),
         ...(requests === undefined ? {} : { onStart: requests.started }),
       }),

@@ -1,5 +1,6 @@
 export { createApp, type AppDeps, type AppOptions } from './app.js'
 export { listen, type HttpServerHandle, type ListenOptions } from './server.js'
+export { listenMetrics } from './metrics-server.js'
 export { STATUS } from './error-status.js'
 export type { AdminAccessRequest, AdminAuthorizer } from './admin-access.js'
 export { createBearerAuthorizer, READ_SCOPE, WRITE_SCOPE, type BearerAuthorizerOptions } from './bearer-authorizer.js'

@@ -10,6 +10,7 @@ it('exports exactly these names (STYLE 2: a new public name is a visible diff)',
       "createBearerAuthorizer",
       "createServiceMetrics",
       "listen",
+      "listenMetrics",
     ]
   `)
 })

@@ -1,6 +1,7 @@
-import { request } from 'node:http'
+import { request, type RequestListener } from 'node:http'
+import { connect } from 'node:net'
 import { silentLogger, type NoCloudService } from '@metadata-service/core'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { createApp, listen, type HttpServerHandle } from '../src/index.js'
 import { LOOPBACK_TRUSTED, gate, startHarness } from './_harness.js'
 
@@ -81,5 +82,50 @@ describe('listen (OPS-4, OPS-6)', () => {
     await entered
     await server.close(20)
     expect(await inFlight).toBe('ECONNRESET')
+  })
+})
+
+describe('listen timeouts (the Go service\'s read_timeout, write_timeout, idle_timeout)', () => {
+  /** A bare listener: `/stall` never answers, anything else answers `ok`. */
+  const bare = (options: { readTimeoutMs?: number; writeTimeoutMs?: number; idleTimeoutMs?: number }) => {
+    const handler: RequestListener = (req, res) => {
+      if (req.url !== '/stall') res.end('ok')
+    }
+    return listen({ callback: () => handler } as unknown as Parameters<typeof listen>[0], { host: '127.0.0.1', port: 0, ...options })
+  }
+  /** Writes `text` on a fresh connection; resolves with everything read until the server closes it. */
+  const exchange = (port: number, text: string) =>
+    new Promise<string>((resolve, reject) => {
+      let seen = ''
+      const socket = connect(port, '127.0.0.1', () => socket.write(text))
+      socket.setEncoding('utf8').on('data', (chunk: string) => (seen += chunk))
+      socket.on('close', () => resolve(seen)).on('error', reject)
+    })
+  const servers: HttpServerHandle[] = []
+  const start = async (options: Parameters<typeof bare>[0]) => {
+    const server = await bare(options)
+    servers.push(server)
+    return server
+  }
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close(0)))
+  })
+
+  it('read: a request whose headers do not all arrive gets 408 and its connection closed', async () => {
+    const server = await start({ readTimeoutMs: 300 })
+    expect(await exchange(server.port, 'GET / HTTP/1.1\r\nHost: x\r\n')).toMatch(/^HTTP\/1\.1 408 /)
+  })
+
+  it('write: a request that stalls has its connection dropped; one that answers is untouched', async () => {
+    const server = await start({ writeTimeoutMs: 300 })
+    expect(await rawGet(server.port, '/')).toBe(200)
+    expect(await rawGet(server.port, '/stall')).toBe('ECONNRESET')
+  })
+
+  it('idle: keep-alive is announced with the idle timeout and the idle connection is closed by the server', async () => {
+    const server = await start({ idleTimeoutMs: 1000 })
+    const answer = await exchange(server.port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n')
+    expect(answer).toMatch(/\r\nKeep-Alive: timeout=1\r\n/)
+    expect(answer).toMatch(/\r\n\r\nok$/)
   })
 })

@@ -12,6 +12,7 @@ import { serveCommand } from './commands/serve.js'
 import { versionCommand } from './commands/version.js'
 import { renderHelp } from './help.js'
 import { formatVersion, VERSION_INFO } from './version-info.js'
+import { dispatchServe, type Program } from './serve-dispatch.js'
 
 /** The command tree (CLI-1), bound to one invocation's context. */
 export function createMainCommand(ctx: CliContext): CommandDef<ArgsDef> {
@@ -39,12 +40,15 @@ export function createMainCommand(ctx: CliContext): CommandDef<ArgsDef> {
 /**
  * Runs the CLI on `argv` (without the node and script paths) and resolves with the exit code (CLI-7). Results go
  * to `io.stdout`, errors to `io.stderr` as `Error: <message>` (CLI-6). `serve` resolves only after shutdown.
+ * `program` is the name it was invoked by (§16 CLI): `metadata-server` serves without a command, `metadata-client`
+ * never serves (see `dispatchServe`).
  */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runCli(argv: readonly string[], io: CliIo, program: Program = 'metadata-service'): Promise<number> {
   // The command a usage error points to for help: the deepest one named before the mistake.
   let helpPath = PROGRAM
   try {
-    const { globals, rest } = hoistGlobalFlags(argv)
+    // §16 CLI: the root command serves, and server flags may come before `serve`.
+    const { globals, rest } = hoistGlobalFlags(dispatchServe(argv, program))
     const ctx: CliContext = { io, globals, exitCode: EXIT_OK }
     const main = createMainCommand(ctx)
     const { chain, stray, unknown } = await resolveCommand(main, rest)

@@ -22,6 +22,7 @@ export function metricsSources(parts: MetricsParts): MetricsSources {
     token: () => tokenMetricsView(parts.tokenSource),
     wireguard: parts.wireguard ?? (() => ({ enabled: false, peers: 0 })),
     storageProblems: () => parts.store.problems(),
+    superseded: () => parts.store.superseded(),
     nocloud: () => parts.nocloud.stats(),
   }
 }

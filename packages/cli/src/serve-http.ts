@@ -2,6 +2,7 @@ import {
   createApp,
   createServiceMetrics,
   listen,
+  listenMetrics,
   type AdminAuthorizer,
   type HealthReport,
   type HttpServerHandle,
@@ -22,6 +23,7 @@ import {
   type WireGuardService,
 } from '@metadata-service/core'
 import type { Config } from './config/schema.js'
+import { CliError } from './errors.js'
 import { metricsSources } from './metrics-sources.js'
 import { wireGuardEndpoints } from './wireguard.js'
 
@@ -48,8 +50,10 @@ export interface ServeHttpDeps {
 /** A listening HTTP side. */
 export interface ServedHttp {
   readonly http: HttpServerHandle
-  /** Absent with `--metrics=false`. */
+  /** Absent with `--metrics=false` (and no `--enable-metrics`). */
   readonly metrics: ServiceMetrics | undefined
+  /** The `--enable-metrics` listener on `metrics_port`; absent without it. */
+  readonly metricsHttp?: HttpServerHandle
   /** OPS-4: stops the background pre-render, then drains for up to `drainMs` milliseconds. */
   close(drainMs: number): Promise<void>
 }
@@ -73,15 +77,17 @@ export function noCloudFor(
 }
 
 /**
- * OPS-1 "listen": the resource service, `/metrics` (unless `--metrics=false`), the app with every route, bound to
- * `host:port`, and the NoCloud pre-render started. Rejects when the port cannot be bound.
+ * OPS-1 "listen": the resource service, `/metrics` (unless `--metrics=false`; also on `metrics_port` with
+ * `--enable-metrics`, as the Go service), the app with every route, bound to `host:port` with the `read_timeout`,
+ * `write_timeout` and `idle_timeout` of the configuration, and the NoCloud pre-render started. Rejects when a port
+ * cannot be bound.
  */
 export async function serveHttp(config: Config, parts: ServedParts, deps: ServeHttpDeps): Promise<ServedHttp> {
   const { store, inventory, tokenSource, nocloud, wireguard } = parts
   // WG-11: WireGuardPeers written through the resource API get the key, CIDR and address-in-use checks.
   // Issue 14: network definitions are also checked against the addresses of the SMD snapshot at write.
   const resources = createResourceService({ store, clock: deps.clock, kindChecks: { WireGuardPeer: checkWireGuardPeer }, inventory })
-  const metrics = config.metrics
+  const metrics = config.metrics || config.enable_metrics
     ? createServiceMetrics(
         metricsSources({
           inventory,
@@ -101,7 +107,7 @@ export async function serveHttp(config: Config, parts: ServedParts, deps: ServeH
       logger: deps.logger,
       authorize: deps.authorize,
       // SVC-4 `/metrics` on the main port unless `--metrics=false`; `POST /render` is admin-guarded (SEC-6).
-      ...(metrics === undefined ? {} : { metrics }),
+      ...(metrics === undefined || !config.metrics ? {} : { metrics }),
       preview: nocloud,
       ...(wireguard === undefined ? {} : { wireguard: wireGuardEndpoints(wireguard) }),
     },
@@ -112,16 +118,40 @@ export async function serveHttp(config: Config, parts: ServedParts, deps: ServeH
       wireguardOnly: config.wireguard_only,
     },
   )
-  const http = await listen(app, { host: config.host, port: config.port })
+  const timeouts = listenTimeouts(config)
+  const http = await listen(app, { host: config.host, port: config.port, ...timeouts })
+  let metricsHttp: HttpServerHandle | undefined
+  if (config.enable_metrics && metrics !== undefined) {
+    try {
+      metricsHttp = await listenMetrics(metrics, { host: config.host, port: config.metrics_port, ...timeouts })
+    } catch (err) {
+      await http.close(0)
+      throw new CliError(`cannot serve metrics on ${config.host}:${config.metrics_port} (metrics_port): ${(err as Error).message}`, undefined, { cause: err })
+    }
+    deps.logger.info('metrics listening', { host: metricsHttp.address, port: metricsHttp.port })
+  }
   // OPS-7: every document of every node is rendered ahead of the storm, again after each snapshot or store change.
   const prerender = nocloud.startPrerender()
   return {
     http,
     metrics,
+    ...(metricsHttp === undefined ? {} : { metricsHttp }),
     close: async (drainMs) => {
       prerender.stop()
-      await http.close(drainMs)
+      await Promise.all([http.close(drainMs), metricsHttp?.close(drainMs)])
     },
+  }
+}
+
+/**
+ * The Go service's `read_timeout`, `write_timeout` and `idle_timeout` (seconds) as node:http's: read → headers and
+ * request timeout, write → socket inactivity while a request is under way, idle → keep-alive (docs/spec-addendum.md).
+ */
+export function listenTimeouts(config: Pick<Config, 'read_timeout' | 'write_timeout' | 'idle_timeout'>) {
+  return {
+    readTimeoutMs: Math.round(config.read_timeout * 1000),
+    writeTimeoutMs: Math.round(config.write_timeout * 1000),
+    idleTimeoutMs: Math.round(config.idle_timeout * 1000),
   }
 }
 

@@ -1,6 +1,7 @@
 import type { WireGuardEndpoints } from '@metadata-service/adapter-http'
 import { createWireGuardTunnel, loadOrCreateServerKey } from '@metadata-service/adapter-wireguard'
 import {
+  isMetadataError,
   startWireGuard,
   type Clock,
   type Logger,
@@ -8,6 +9,7 @@ import {
   type WireGuardService,
 } from '@metadata-service/core'
 import type { Config } from './config/schema.js'
+import { importGoWireGuardState } from './wireguard-import.js'
 
 /** What {@link openWireGuard} needs besides the configuration. */
 export interface WireGuardDeps {
@@ -27,6 +29,19 @@ export interface WireGuardDeps {
  */
 export async function openWireGuard(config: Config, deps: WireGuardDeps): Promise<WireGuardService> {
   const logger = deps.logger.child({ component: 'wireguard' })
+  // The Go state file's peers are stored under their node when ID-1..4 resolve it, else under the address itself.
+  const resolveRequester = async (address: string) => {
+    try {
+      return (await deps.resolveNode(address)).xname
+    } catch (err) {
+      if (isMetadataError(err, 'NODE_NOT_FOUND')) return address
+      throw err
+    }
+  }
+  // §16: the Go service's server key and peers, imported once, before the device starts with that key.
+  if (config.wireguard_server.trim() !== '' && config.wireguard_state_file.trim() !== '') {
+    await importGoWireGuardState(config.wireguard_state_file, { ...deps, logger, resolveRequester })
+  }
   return startWireGuard({
     server: config.wireguard_server,
     listenPort: config.wireguard_listen_port,

@@ -18,7 +18,7 @@ const BIN = join(REPO, 'packages/cli/bin/metadata-service.js')
 const CURL_SHIM = fileURLToPath(new URL('./fixtures/curl-shim.mjs', import.meta.url))
 const PORT = 8888
 const BASE = `http://localhost:${PORT}`
-const SERVE_LINE = 'npx metadata-service serve --port 8888 --mock-smd'
+const SERVE_LINE = 'npx metadata-service serve --port 8888 --mock-smd --data-dir ./data'
 const XFF = { 'X-Forwarded-For': '10.252.0.26' }
 
 /** NC-12 golden (SPEC §2), compared parsed. */
@@ -178,7 +178,7 @@ describe('README quick start (SPEC §14a), end to end', () => {
   })
 
   it('refuses a second serve on the same data directory with the lock message (STO-5, AT-48)', async () => {
-    const second = startServe(dir, ['serve', '--port', '0', '--mock-smd'])
+    const second = startServe(dir, ['serve', '--port', '0', '--mock-smd', '--data-dir', './data'])
     expect(await second.exited).toBe(1)
     const pid = server?.child.pid
     expect(second.err()).toBe(

@@ -21,6 +21,8 @@ export interface NoCloudFastPathOptions {
   readonly observe?: (record: RequestRecord) => void
   /** Called as a request enters (SVC-4 in-flight gauge). */
   readonly onStart?: () => void
+  /** Called with the headers of a peer not in `trustedProxies` (§16: forwarding headers from it are ignored). */
+  readonly onUntrusted?: (peer: string, headers: IncomingMessage['headers']) => void
 }
 
 interface Target {
@@ -94,7 +96,9 @@ async function answer(o: NoCloudFastPathOptions, req: IncomingMessage, res: Serv
   const reqId = requestIdOf(typeof incoming === 'string' ? incoming : undefined)
   const peer = req.socket.remoteAddress ?? ''
   const client = clientAddress(peer, req.headers, o.trustedProxies)
-  const state = new FastRequest(req, res, reqId, client, isTrustedPeer(peer, o.trustedProxies), started, target.route, group)
+  const trusted = isTrustedPeer(peer, o.trustedProxies)
+  if (!trusted) o.onUntrusted?.(peer, req.headers)
+  const state = new FastRequest(req, res, reqId, client, trusted, started, target.route, group)
   try {
     o.limit.enter()
   } catch (err) {

@@ -13,14 +13,15 @@ export interface ReadBodyOptions {
 const tooLarge = () => new MetadataError('PAYLOAD_TOO_LARGE', 'request body too large')
 
 /**
- * Reads and parses a JSON request body. Rejects with UNSUPPORTED_MEDIA_TYPE (`unsupported media type: <type>`),
+ * Reads and parses a JSON request body. Rejects with UNSUPPORTED_MEDIA_TYPE (`unsupported media type: <type>; send
+ * Content-Type: application/json`: the Go service read any body as JSON, so the 415 says what to send, §16),
  * PAYLOAD_TOO_LARGE (`request body too large`: a declared `Content-Length` above the cap is refused before reading,
  * and a streamed body is counted as it arrives) or INVALID_BODY (`invalid request body: <detail>`).
  */
 export async function readJsonBody(ctx: AppContext, options: ReadBodyOptions): Promise<unknown> {
   const type = mediaType(ctx.get('Content-Type'))
   if (options.requireJsonType && type !== '' && !isJsonMediaType(type)) {
-    throw new MetadataError('UNSUPPORTED_MEDIA_TYPE', `unsupported media type: ${type}`)
+    throw new MetadataError('UNSUPPORTED_MEDIA_TYPE', `unsupported media type: ${type}; send Content-Type: application/json`)
   }
   const text = (await readRawBody(ctx, options.limitBytes)).toString('utf8')
   try {

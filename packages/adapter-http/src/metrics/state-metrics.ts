@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Aggregator, type Registry } from 'prom-client'
-import type { InventoryStats, NoCloudStats, StoreProblem, TokenHealth, TokenMode } from '@metadata-service/core'
+import type { InventoryStats, NoCloudStats, StoreProblem, SupersededGroup, TokenHealth, TokenMode } from '@metadata-service/core'
 import { METRIC_PREFIX } from './request-metrics.js'
 
 /** The token source's state (TOK-9) and its failed TokenSmith attempts. */
@@ -28,6 +28,8 @@ export interface MetricsSources {
   readonly wireguard?: () => WireGuardMetricsView
   /** STO-4 corrupt files (`ResourceStore.problems()`). */
   readonly storageProblems?: () => readonly StoreProblem[]
+  /** §16 RES-3 names held several times (`ResourceStore.superseded()`). */
+  readonly superseded?: () => readonly SupersededGroup[]
   /** NC-17 degraded answers and the render cache counters. */
   readonly nocloud?: () => NoCloudStats
 }
@@ -98,19 +100,28 @@ export function registerStateMetrics(registry: Registry, sources: MetricsSources
   gauge('wireguard_enabled', '1 while WireGuard bootstrap is on (WG-1)', () => (sources.wireguard?.().enabled ? 1 : 0))
   gauge('wireguard_peers', 'Stored WireGuard peers with a tunnel address (WG-9)', () => sources.wireguard?.().peers ?? 0)
 
-  new Gauge({
-    name: `${METRIC_PREFIX}storage_corrupt_files`,
-    help: 'Corrupt resource files excluded at startup (STO-4), by kind',
-    labelNames: ['kind'],
-    registers,
-    aggregator: 'first',
-    collect() {
-      this.reset()
-      const perKind = new Map<string, number>()
-      for (const problem of sources.storageProblems?.() ?? []) perKind.set(problem.kind, (perKind.get(problem.kind) ?? 0) + 1)
-      for (const [kind, count] of perKind) this.set({ kind }, count)
-    },
-  })
+  // Gauges by resource kind: each source item adds its weight to its kind's series.
+  const perKindGauge = <T extends { readonly kind: string }>(name: string, help: string, items: () => readonly T[], weight: (item: T) => number) =>
+    new Gauge({
+      name: METRIC_PREFIX + name,
+      help,
+      labelNames: ['kind'],
+      registers,
+      aggregator: 'first',
+      collect() {
+        this.reset()
+        const perKind = new Map<string, number>()
+        for (const item of items()) perKind.set(item.kind, (perKind.get(item.kind) ?? 0) + weight(item))
+        for (const [kind, count] of perKind) this.set({ kind }, count)
+      },
+    })
+  perKindGauge('storage_corrupt_files', 'Corrupt resource files excluded at startup (STO-4), by kind', () => sources.storageProblems?.() ?? [], () => 1)
+  perKindGauge(
+    'superseded_resources',
+    'Resources kept but not served because a later one of the kind holds their name (§16 RES-3), by kind',
+    () => sources.superseded?.() ?? [],
+    (group) => group.superseded.length,
+  )
 
   const nocloud = () => sources.nocloud?.()
   new Counter({

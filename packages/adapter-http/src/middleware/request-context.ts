@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http'
 import { clientAddress, isTrustedPeer, type Cidr, type LogFields, type Logger } from '@metadata-service/core'
 import { FIXED_NOCLOUD_ROUTES, GROUP_ROUTE } from '../_internal/nocloud-documents.js'
 import { requestIdOf } from '../_internal/request-id.js'
@@ -29,13 +30,14 @@ const DOCUMENTS: ReadonlyMap<string, string> = new Map(FIXED_NOCLOUD_ROUTES)
  * The outermost middleware: sets `X-Request-ID` (OPS-5) and `X-Content-Type-Options: nosniff` on every response,
  * decides the client address from the socket peer (ID-1..ID-3; never Koa's `ctx.ip`), and logs one `request` line
  * per request through `logger` once the answer is known. `onStart` runs as a request enters, `observe` after its
- * line is logged (the SVC-4 metrics).
+ * line is logged (the SVC-4 metrics), `onUntrusted` with the headers of a peer not in `trustedProxies` (§16).
  */
 export function requestContext(
   logger: Logger,
   trustedProxies: readonly Cidr[],
   observe?: (record: RequestRecord) => void,
   onStart?: () => void,
+  onUntrusted?: (peer: string, headers: IncomingHttpHeaders) => void,
 ): AppMiddleware {
   return async (ctx, next) => {
     onStart?.()
@@ -48,6 +50,7 @@ export function requestContext(
     ctx.state.peer = peer
     ctx.state.client = clientAddress(peer, ctx.req.headers, trustedProxies)
     ctx.state.peerTrusted = isTrustedPeer(peer, trustedProxies)
+    if (!ctx.state.peerTrusted) onUntrusted?.(peer, ctx.req.headers)
     try {
       await next()
     } finally {

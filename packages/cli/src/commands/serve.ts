@@ -9,16 +9,18 @@ import { leafCommand, PROGRAM, type CliContext } from './command.js'
 
 /**
  * `serve` (CLI-1): loads the configuration (CFG), starts the service in the OPS-1 order and runs until SIGINT or
- * SIGTERM, then drains and releases the data directory (OPS-4). Logs go to stdout as JSON lines.
+ * SIGTERM, then drains and releases the data directory (OPS-4). Logs go to stdout as JSON lines. Also what
+ * `metadata-server` runs without a command (§16 CLI, see `dispatchServe`).
  */
 export function serveCommand(ctx: CliContext): CommandDef<ArgsDef> {
   return leafCommand({
     path: `${PROGRAM} serve`,
     description: 'Run the metadata service until SIGINT/SIGTERM',
     examples: [
-      `${PROGRAM} serve --port 8888 --mock-smd`,
+      `${PROGRAM} serve --port 8888 --mock-smd --data-dir ./data`,
       `SMD_URL=http://smd:27779 SMD_JWT=$TOKEN ${PROGRAM} serve`,
       `${PROGRAM} serve --config /etc/metadata-service/config.yaml --log-format pretty`,
+      'metadata-server --mock-smd --debug --port 8888 --data-dir ./data   # Go name; serve is optional',
     ],
     args: SERVE_ARGS,
     run: async (_args, rawArgs) => {

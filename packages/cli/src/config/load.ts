@@ -25,6 +25,17 @@ export interface LoadedConfig {
   readonly sources: Readonly<Record<ConfigKey, string>>
 }
 
+/**
+ * Environment names the Go service's deployment guide shows but the Go service never read (its `viper` binds only
+ * `METADATA_SERVICE_<KEY>` and the bare SMD and TokenSmith names). They are not read here either, and a warning
+ * says which name to use instead (§16: a difference explains itself where it bites).
+ */
+const UNREAD_GO_ENV: Readonly<Record<string, ConfigKey>> = {
+  LOG_LEVEL: 'log_level',
+  WIREGUARD_SERVER: 'wireguard_server',
+  WIREGUARD_STATE_FILE: 'wireguard_state_file',
+}
+
 /** Keys whose values are never shown (SEC-4). */
 export const SECRET_KEYS: readonly ConfigKey[] = CONFIG_KEYS.filter(([, info]) => info.secret === true).map(([key]) => key)
 
@@ -38,7 +49,13 @@ export const SECRET_KEYS: readonly ConfigKey[] = CONFIG_KEYS.filter(([, info]) =
 export function loadConfig(input: LoadConfigInput): LoadedConfig {
   const flags = parseStrict(input.argv, SERVE_ARGS)
   const env = (name: string) => nonEmpty(input.env[name])
-  const { file, values: fileValues, warnings } = readConfigFile(lastFlag(flags, CONFIG_FLAG), input)
+  const { file, values: fileValues, warnings: fileWarnings } = readConfigFile(lastFlag(flags, CONFIG_FLAG), input)
+  const warnings = [
+    ...fileWarnings,
+    ...Object.entries(UNREAD_GO_ENV)
+      .filter(([name]) => env(name) !== undefined)
+      .map(([name, key]) => `environment variable ${name} is not read (nor was it by the Go service); set ${prefixedEnvName(key)} or --${flagName(key)}`),
+  ]
 
   const raw: Record<string, unknown> = {}
   const sources = {} as Record<ConfigKey, string>

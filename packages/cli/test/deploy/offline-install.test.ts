@@ -35,7 +35,7 @@ function npm(args: string[], cwd: string) {
 }
 
 describe('offline install from the packed CLI', () => {
-  it('packs, installs with --offline from an empty cache, prints its version and serves /meta-data', async () => {
+  it('packs, installs with --offline from an empty cache, prints its version and serves /meta-data (as metadata-server too)', async () => {
     expect(existsSync(join(REPO, 'packages/cli/dist/index.js'))).toBe(true)
     await npm(['pack', '-w', '@metadata-service/cli', '--pack-destination', work], REPO)
     const tarballs = (await readdir(work)).filter((name) => name.endsWith('.tgz'))
@@ -50,9 +50,15 @@ describe('offline install from the packed CLI', () => {
 
     const { stdout } = await exec(bin, ['version'], { cwd: prefix })
     expect(stdout).toMatch(/^metadata-service version 0\.1\.0\n/)
+    // §16 CLI: the Go service's executable names are installed beside it; the client one never serves.
+    const client = join(prefix, 'node_modules/.bin/metadata-client')
+    expect((await exec(client, ['version'], { cwd: prefix })).stdout).toMatch(/^metadata-service version 0\.1\.0\n/)
+    await expect(exec(client, ['serve'], { cwd: prefix })).rejects.toMatchObject({ code: 2 })
 
+    // The root command of metadata-server serves, as the Go service's did.
     const data = join(work, 'data')
-    const child = spawn(bin, ['serve', '--mock-smd', '--port', '0', '--host', '127.0.0.1', '--data-dir', data], { cwd: prefix })
+    const serverBin = join(prefix, 'node_modules/.bin/metadata-server')
+    const child = spawn(serverBin, ['--mock-smd', '--port', '0', '--host', '127.0.0.1', '--data-dir', data], { cwd: prefix })
     server = child
     const port = await new Promise<number>((resolve, reject) => {
       let seen = ''

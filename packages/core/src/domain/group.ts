@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { StringMapSchema, type Resource } from './metadata.js'
+import { StringMapSchema, SupersededBySchema, type Resource } from './metadata.js'
 
 /** Group names as they may appear in `/{group}.yaml` and SMD labels (RES-3). */
 export const GROUP_NAME_PATTERN = /^[-A-Za-z0-9:._]+$/
@@ -35,6 +35,7 @@ export const GroupStatusSchema = z
     errorDetails: z.string().optional(),
     templateVersion: z.string().optional(),
     version: z.string().optional(),
+    supersededBy: SupersededBySchema,
   })
   .strict()
 export type GroupStatus = z.infer<typeof GroupStatusSchema>

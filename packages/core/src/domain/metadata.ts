@@ -16,6 +16,12 @@ export const MetadataSchema = z.object({
 })
 export type Metadata = z.infer<typeof MetadataSchema>
 
+/**
+ * `status.supersededBy` of every kind (§16 RES-3): the uid of the resource that serves this one's name (for
+ * ClusterDefaults, the cluster's). Worked out by the store on every read and never stored; absent on served ones.
+ */
+export const SupersededBySchema = z.string().optional()
+
 /** The four resource kinds (RES-1). */
 export const KIND_NAMES = ['ClusterDefaults', 'Group', 'InstanceInfo', 'WireGuardPeer'] as const
 export type KindName = (typeof KIND_NAMES)[number]
