@@ -43,7 +43,7 @@ export async function acquireLock(dataDir: string, options: LockOptions): Promis
         `data directory ${dataDir} is locked by another metadata-service process (pid ${holder.pid} on ${holder.host})`,
       )
     }
-    options.logger.warn('taking over the lock of a dead metadata-service process', { path, pid: holder.pid })
+    options.logger.warn('taking over the lock of a dead metadata-service process', { path, holderPid: holder.pid })
     await unlink(path).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOENT') throw storageFailed(`cannot remove stale lock file ${path}`, err)
     })

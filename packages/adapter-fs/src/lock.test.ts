@@ -65,7 +65,7 @@ describe('openFileStore lock (STO-5)', () => {
     const store = await openStore({ hostname: 'this-host', pid: 4242, logger })
     expect(JSON.parse(await readFile(lockPath, 'utf8'))).toEqual({ pid: 4242, host: 'this-host' })
     expect(logger.entries).toEqual([
-      { level: 'warn', message: 'taking over the lock of a dead metadata-service process', fields: { path: lockPath, pid: dead } },
+      { level: 'warn', message: 'taking over the lock of a dead metadata-service process', fields: { path: lockPath, holderPid: dead } },
     ])
     await store.close()
     await expect(stat(lockPath)).rejects.toMatchObject({ code: 'ENOENT' })

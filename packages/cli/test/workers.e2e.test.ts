@@ -127,7 +127,7 @@ describe('serve --workers 2 (OPS-7, ARCHITECTURE processes)', { timeout: 60_000 
     const [victim] = childPids(served.child.pid)
     expect(victim).toBeDefined()
     process.kill(victim as number, 'SIGKILL')
-    expect(await loggedLine(served, 'worker exited; starting a new one')).toMatchObject({ level: 'error', signal: 'SIGKILL' })
+    expect(await loggedLine(served, 'worker exited; starting a new one')).toMatchObject({ level: 50, signal: 'SIGKILL' })
     for (let i = 0; i < 200 && childPids(served.child.pid).length < 2; i++) await new Promise((r) => setTimeout(r, 25))
     expect(childPids(served.child.pid)).toHaveLength(2)
     const statuses = []

@@ -131,9 +131,9 @@ describe('SIGKILL during 1,000 concurrent writes, then restart (STO-2, STO-5)', 
 
     second = await spawnServe(dataDir, ['--mock-smd', '--host', '127.0.0.1'])
     const logs = second.logs()
-    expect(logs.find((l) => l.msg === 'taking over the lock of a dead metadata-service process')).toMatchObject({ level: 'warn', pid: killedPid })
+    expect(logs.find((l) => l.msg === 'taking over the lock of a dead metadata-service process')).toMatchObject({ level: 40, holderPid: killedPid })
     expect(logs.find((l) => l.msg === 'resource store opened')).toMatchObject({ corruptFiles: 0 })
-    expect(logs.filter((l) => l.level === 'error')).toEqual([])
+    expect(logs.filter((l) => l.level === 50)).toEqual([])
 
     const { resources, others } = await filesOnDisk()
     expect(others).toEqual([]) // no *.tmp-* left behind
