@@ -1,0 +1,100 @@
+// The hand-written logger that pino replaced (packages/cli/src/logger.ts before issue 17), kept here only so that
+// `npm run bench -- --loggers pino,handwritten` can measure both in one run. It writes the same lines as the pino
+// logger (pino's shape, SPEC §16 Logs): each entry is one JSON.stringify of a fresh object, and the lines of one
+// event-loop turn go to process.stdout in one write on the next setImmediate (at most `maxWriteBytes`, 64 KiB by
+// default). The benchmark bundles it into a copy of the server in place of the real module (logger-variant.js);
+// it has the same exports as packages/cli/src/logger.ts. JSON format only.
+import { hostname } from 'node:os'
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error']
+export const PIPE_ATOMIC_BYTES = 4096
+const LEVEL_NUMBER = { debug: 20, info: 30, warn: 40, error: 50 }
+const SECRET_FIELDS = new Set([
+  'authorization',
+  'token',
+  'access_token',
+  'refresh_token',
+  'accessToken',
+  'refreshToken',
+  'privateKey',
+  'private_key',
+  'smd_jwt',
+  'smd_token',
+  'tokensmith_bootstrap_token',
+  'bootstrapToken',
+])
+
+/**
+ * Same options and result as `createServeLog` in packages/cli/src/logger.ts; `fd` is ignored (lines go through
+ * `write`, as they did).
+ * @param {{ level: string, clock: { now(): number }, write: (line: string) => void, maxWriteBytes?: number, pid?: number, hostname?: string }} options
+ */
+export function createServeLog(options) {
+  const batcher = lineBatcher(options.write, options.maxWriteBytes ?? 64 * 1024)
+  const base = { pid: options.pid ?? process.pid, hostname: options.hostname ?? hostname() }
+  return { logger: createLogger(options, batcher.write, base), close: async () => batcher.flush() }
+}
+
+function createLogger(options, write, bound) {
+  const threshold = LOG_LEVELS.indexOf(options.level)
+  const stacks = options.level === 'debug'
+  const copy = (entry, fields) => {
+    for (const key in fields) {
+      const value = fields[key]
+      entry[key] = SECRET_FIELDS.has(key) && value !== '' && value !== undefined ? '***' : plain(value, stacks)
+    }
+  }
+  const emit = (level, msg, fields) => {
+    if (LOG_LEVELS.indexOf(level) < threshold) return
+    const entry = { level: LEVEL_NUMBER[level], time: options.clock.now() }
+    copy(entry, bound)
+    if (fields !== undefined) copy(entry, fields)
+    entry.msg = msg
+    write(`${JSON.stringify(entry)}\n`)
+  }
+  return {
+    debug: (msg, fields) => emit('debug', msg, fields),
+    info: (msg, fields) => emit('info', msg, fields),
+    warn: (msg, fields) => emit('warn', msg, fields),
+    error: (msg, fields) => emit('error', msg, fields),
+    child: (fields) => createLogger(options, write, { ...bound, ...fields }),
+  }
+}
+
+function plain(value, stacks) {
+  if (!(value instanceof Error)) return value
+  const out = { name: value.name, message: value.message }
+  if (value.code !== undefined) out.code = value.code
+  if (value.cause !== undefined) out.cause = plain(value.cause, stacks)
+  if (stacks && value.stack !== undefined) out.stack = value.stack
+  return out
+}
+
+/** Lines queued during one event-loop turn go out together on the next setImmediate, or once `maxBytes` is full. */
+function lineBatcher(sink, maxBytes) {
+  let lines = []
+  let bytes = 0
+  let scheduled = false
+  const flush = () => {
+    scheduled = false
+    if (lines.length === 0) return
+    const chunk = lines.join('')
+    lines = []
+    bytes = 0
+    sink(chunk)
+  }
+  return {
+    write(line) {
+      const size = Buffer.byteLength(line)
+      if (bytes > 0 && bytes + size > maxBytes) flush()
+      lines.push(line)
+      bytes += size
+      if (bytes >= maxBytes) flush()
+      else if (!scheduled) {
+        scheduled = true
+        setImmediate(flush)
+      }
+    },
+    flush,
+  }
+}
