@@ -33,7 +33,7 @@ export default defineConfig({
   dts: false,
   clean: true,
   sourcemap: true,
-  target: 'node20',
+  target: 'node22',
   // One self-contained bundle, so the packed tarball installs offline with no dependencies (deploy/README.md): the
   // workspace packages from their sources (the "@metadata-service/source" condition the tests use, so a stale
   // dist/ of a sibling is never picked up) and every third-party package. Swagger UI's static files are copied
