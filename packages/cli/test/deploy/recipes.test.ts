@@ -10,7 +10,7 @@ import { Ajv2019 } from 'ajv/dist/2019.js'
 import { validate as validateDockerfile } from 'dockerfile-utils'
 import { parseAllDocuments, parse as parseYaml } from 'yaml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadConfig } from '../../src/config/load.js'
+import { loadConfig, SECRET_KEYS } from '../../src/config/load.js'
 
 // The deploy/ recipes, each checked by the best tool this machine has (deploy/README.md "How the recipes are
 // checked"), plus what they must all agree on: port 8080, data in /data, /health checks and the TokenSmith
@@ -96,16 +96,31 @@ function expectAllRead(env: Record<string, string>): void {
 describe('deploy/metadata-service.service (systemd)', () => {
   it('passes systemd-analyze verify with no warning', async () => {
     const unit = await deployFile('metadata-service.service')
-    expect(unit).toMatch(/^ExecStart=\/usr\/local\/bin\/metadata-service serve /m)
+    // A bare name, found in /usr/local/bin or /usr/bin: the stub stands in for the installed executable.
+    expect(unit).toMatch(/^ExecStart=metadata-service serve /m)
     const copy = join(work, 'metadata-service.service')
-    await writeFile(copy, unit.replace(/^ExecStart=\/usr\/local\/bin\/metadata-service/m, `ExecStart=${stub}`))
+    await writeFile(copy, unit.replace(/^ExecStart=metadata-service/m, `ExecStart=${stub}`))
     expect(await systemdVerify(copy)).toBe('')
   })
 
-  it('sets port 8080, a data directory and the TokenSmith paths, all names the service reads', async () => {
-    const env = environmentLines(await deployFile('metadata-service.service'))
-    expect(env).toMatchObject({ METADATA_SERVICE_PORT: '8080', METADATA_SERVICE_DATA_DIR: '/var/lib/metadata-service', ...TOKENSMITH_ENV })
+  it('sets port 8080 and the TokenSmith identity from its credentials, all names the service reads', async () => {
+    const unit = await deployFile('metadata-service.service')
+    const env = environmentLines(unit)
+    expect(env).toEqual({
+      METADATA_SERVICE_PORT: '8080',
+      TOKENSMITH_SERVICE_IDENTITY_CERT: '%d/tokensmith-tls.crt',
+      TOKENSMITH_SERVICE_IDENTITY_KEY: '%d/tokensmith-tls.key',
+      TOKENSMITH_SERVICE_IDENTITY_CA: '%d/tokensmith-ca.crt',
+    })
     expectAllRead(env)
+    // Every file the environment names in the credentials directory (%d) is a LoadCredential= of the unit, and every
+    // other credential is a secret key the service reads from $CREDENTIALS_DIRECTORY itself (config/load.ts).
+    const credentials = [...unit.matchAll(/^LoadCredential=([^:]+):metadata-service\.\1$/gm)].map((m) => m[1] as string)
+    expect(credentials.length).toBe([...unit.matchAll(/^LoadCredential=/gm)].length)
+    const paths = Object.values(env).flatMap((v) => (v.startsWith('%d/') ? [v.slice(3)] : []))
+    expect(credentials.filter((c) => !paths.includes(c)).sort()).toEqual(['database_url', 'smd_jwt', 'smd_token', 'tokensmith_bootstrap_token'])
+    expect(paths.every((p) => credentials.includes(p))).toBe(true)
+    expect(SECRET_KEYS.slice().sort()).toEqual(['database_url', 'smd_jwt', 'smd_token', 'tokensmith_bootstrap_token'])
   })
 })
 
