@@ -220,6 +220,39 @@ describe('deploy/kubernetes.yaml', () => {
   })
 })
 
+describe('deploy/kubernetes.yaml what an operator edits', () => {
+  it('marks exactly the placeholders an operator must replace with CHANGE ME', async () => {
+    const text = await deployFile('kubernetes.yaml')
+    const marked = text
+      .split('\n')
+      .filter((line) => /#\s*CHANGE ME/.test(line) && !line.trimStart().startsWith('#'))
+      .map((line) => line.trim().split(':')[0])
+    expect(marked.sort()).toEqual(
+      ['smd_url', 'tokensmith_url', 'public_url', 'SMD_JWT', 'TOKENSMITH_BOOTSTRAP_TOKEN', 'tls.crt', 'tls.key', 'ca.crt', 'image'].sort(),
+    )
+    // The placeholder public_url is a reserved example name (RFC 2606): it cannot work unchanged.
+    expect(text).toMatch(/^ {4}public_url: http:\/\/metadata\.example:8080 /m)
+  })
+
+  it('probes /health: startup allows the first SMD sync 5 minutes, then readiness and liveness take over', async () => {
+    const deployment = parseAllDocuments(await deployFile('kubernetes.yaml'))
+      .map((doc) => doc.toJS() as Record<string, any>) // eslint-disable-line @typescript-eslint/no-explicit-any
+      .find((o) => o.kind === 'Deployment')
+    const container = deployment?.spec.template.spec.containers[0]
+    expect(container.startupProbe.periodSeconds * container.startupProbe.failureThreshold).toBeGreaterThanOrEqual(300)
+    expect(container.readinessProbe.httpGet.path).toBe('/health')
+    expect(container.livenessProbe.httpGet.path).toBe('/health')
+  })
+
+  it('says how resources get written with the admin API on loopback: port-forward or a JWT', async () => {
+    const text = await deployFile('kubernetes.yaml')
+    expect(text).toContain('kubectl port-forward deploy/metadata-service 8080:8080')
+    expect(text).toMatch(/# auth_jwks_url: /)
+    const config = parseAllDocuments(text).map((doc) => doc.toJS() as Record<string, any>).find((o) => o.kind === 'ConfigMap') // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(configFrom({}, config?.data['config.yaml']).config.admin_cidrs).toEqual(['127.0.0.0/8', '::1/128'])
+  })
+})
+
 describe('deploy/compose.yaml', () => {
   it('is valid against the Compose specification schema', async () => {
     const { $schema, ...schema } = JSON.parse(
