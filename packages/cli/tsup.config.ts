@@ -4,8 +4,13 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { defineConfig } from 'tsup'
 
-/** The short commit of the checkout, when git knows it (CLI-5 `version`). */
+/**
+ * The commit `version` reports (CLI-5): `METADATA_SERVICE_COMMIT` when set (the container build passes it as a build
+ * argument, since its context has no .git), else the checkout's short commit, else none.
+ */
 function commit(): string {
+  const given = process.env.METADATA_SERVICE_COMMIT?.trim()
+  if (given) return given
   try {
     return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
   } catch {

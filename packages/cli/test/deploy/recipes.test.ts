@@ -292,4 +292,24 @@ describe('deploy/Containerfile', () => {
     // The image installs the packed CLI offline (the path the offline-install test runs).
     expect(text).toMatch(/npm install --global --offline/)
   })
+
+  it('runs Node.js 24 and takes the commit as a build argument in both stages, labelled as the OCI revision', async () => {
+    const text = await deployFile('Containerfile')
+    expect([...text.matchAll(/^FROM (\S+)/gm)].map((m) => m[1])).toEqual(['docker.io/library/node:24-bookworm-slim', 'docker.io/library/node:24-bookworm-slim'])
+    const stages = text.split(/^FROM /m).slice(1)
+    for (const stage of stages) expect(stage).toMatch(/^ARG METADATA_SERVICE_COMMIT$/m)
+    expect(stages[1]).toMatch(/org\.opencontainers\.image\.revision="\$\{METADATA_SERVICE_COMMIT\}"/)
+    // The documented build command passes it; so does compose.yaml, from the environment.
+    expect(text).toContain('podman build --build-arg METADATA_SERVICE_COMMIT="$(git rev-parse --short HEAD)"')
+    expect((parseYaml(await deployFile('compose.yaml')) as { services: Record<string, { build: { args: string[] } }> }).services['metadata-service']?.build.args).toEqual(['METADATA_SERVICE_COMMIT'])
+  })
+
+  it('declares its health check in every recipe that runs the image, since an OCI-format build drops HEALTHCHECK', async () => {
+    expect(await deployFile('Containerfile')).toMatch(/an OCI-format build \(podman's default\) drops it/)
+    expect(sections(await deployFile('metadata-service.container')).get('Container')?.get('HealthCmd')?.[0]).toContain(HEALTH_PROBE)
+    const compose = parseYaml(await deployFile('compose.yaml')) as { services: Record<string, { healthcheck: { test: string[] } }> }
+    expect(compose.services['metadata-service']?.healthcheck.test.join(' ')).toContain(HEALTH_PROBE)
+    const deployment = parseAllDocuments(await deployFile('kubernetes.yaml')).map((d) => d.toJS() as Record<string, any>).find((o) => o.kind === 'Deployment') // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(deployment?.spec.template.spec.containers[0].livenessProbe.httpGet).toEqual({ path: '/health', port: 'http' })
+  })
 })
