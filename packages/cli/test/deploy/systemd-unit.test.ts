@@ -86,7 +86,7 @@ async function layOut(unit: Unit, options: { configMode?: number } = {}) {
   return { configDir, stateDir, credentialsDir, expand }
 }
 
-/** Runs ExecStart as the dynamic user; resolves once it logs `listening` (or rejects with its output). */
+/** Runs ExecStart as the dynamic user; `listening()` resolves once it logs so (or rejects with its output). */
 function start(unit: Unit, dirs: Awaited<ReturnType<typeof layOut>>) {
   const [command, ...args] = dirs.expand(unit.execStart).split(' ')
   expect(command).toBe('metadata-service')
@@ -109,7 +109,7 @@ function start(unit: Unit, dirs: Awaited<ReturnType<typeof layOut>>) {
   child.stderr.on('data', (c: Buffer) => (out += c.toString('utf8')))
   const lines = () => out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>)
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-  const listening = (async () => {
+  const listening = async () => {
     for (let i = 0; i < 600; i++) {
       const line = lines().find((l) => l.msg === 'listening')
       if (line !== undefined) return line.port as number
@@ -117,7 +117,7 @@ function start(unit: Unit, dirs: Awaited<ReturnType<typeof layOut>>) {
       await new Promise((r) => setTimeout(r, 25))
     }
     throw new Error(`serve did not listen:\n${out}`)
-  })()
+  }
   return { child, exited, listening, lines, output: () => out }
 }
 
@@ -128,7 +128,7 @@ describe('deploy/metadata-service.service run as systemd runs it', () => {
     expect(unit.service.get('DynamicUser')).toEqual(['yes'])
     const dirs = await layOut(unit)
     const run = start(unit, dirs)
-    const server = `http://127.0.0.1:${await run.listening}`
+    const server = `http://127.0.0.1:${await run.listening()}`
 
     expect((await fetch(`${server}/health`)).status).toBe(200)
     const meta = await fetch(`${server}/meta-data`, { headers: { 'X-Forwarded-For': '10.252.0.26' } })
