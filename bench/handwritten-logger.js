@@ -1,10 +1,13 @@
 // The hand-written logger that pino replaced (packages/cli/src/logger.ts before issue 17), kept here only so that
-// `npm run bench -- --loggers pino,handwritten` can measure both in one run. It writes the same lines as the pino
+// `npm run bench -- --loggers pino,handwritten` and bench/logger-cpu.js can measure both. It writes the same lines as the pino
 // logger (pino's shape, SPEC §16 Logs): each entry is one JSON.stringify of a fresh object, and the lines of one
 // event-loop turn go to process.stdout in one write on the next setImmediate (at most `maxWriteBytes`, 64 KiB by
 // default). The benchmark bundles it into a copy of the server in place of the real module (logger-variant.js);
 // it has the same exports as packages/cli/src/logger.ts. JSON format only.
 import { hostname } from 'node:os'
+// The batcher is the service's own (the same per-turn batching as before pino): bundled by esbuild, or loaded by
+// Node.js with --experimental-strip-types (logger-cpu.js).
+import { createLineBatcher } from '../packages/cli/src/line-batcher.ts'
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error']
 export const PIPE_ATOMIC_BYTES = 4096
@@ -30,7 +33,7 @@ const SECRET_FIELDS = new Set([
  * @param {{ level: string, clock: { now(): number }, write: (line: string) => void, maxWriteBytes?: number, pid?: number, hostname?: string }} options
  */
 export function createServeLog(options) {
-  const batcher = lineBatcher(options.write, options.maxWriteBytes ?? 64 * 1024)
+  const batcher = createLineBatcher(options.write, options.maxWriteBytes ?? 64 * 1024)
   const base = { pid: options.pid ?? process.pid, hostname: options.hostname ?? hostname() }
   return { logger: createLogger(options, batcher.write, base), close: async () => batcher.flush() }
 }
@@ -68,33 +71,4 @@ function plain(value, stacks) {
   if (value.cause !== undefined) out.cause = plain(value.cause, stacks)
   if (stacks && value.stack !== undefined) out.stack = value.stack
   return out
-}
-
-/** Lines queued during one event-loop turn go out together on the next setImmediate, or once `maxBytes` is full. */
-function lineBatcher(sink, maxBytes) {
-  let lines = []
-  let bytes = 0
-  let scheduled = false
-  const flush = () => {
-    scheduled = false
-    if (lines.length === 0) return
-    const chunk = lines.join('')
-    lines = []
-    bytes = 0
-    sink(chunk)
-  }
-  return {
-    write(line) {
-      const size = Buffer.byteLength(line)
-      if (bytes > 0 && bytes + size > maxBytes) flush()
-      lines.push(line)
-      bytes += size
-      if (bytes >= maxBytes) flush()
-      else if (!scheduled) {
-        scheduled = true
-        setImmediate(flush)
-      }
-    },
-    flush,
-  }
 }

@@ -17,9 +17,10 @@ export const USAGE = `Usage: npm run bench -- [options]
                               document again, as it does between a change and a storm; cold: the same change,
                               then storm at once (the storm races the pre-render); warm: no change between runs
   --workers <n>               serve --workers (default 1: one process)
-  --loggers <list>            pino (default), or pino,handwritten: also storm a copy of the server built with
-                              the hand-written logger pino replaced (bench/handwritten-logger.js), against the
-                              same baseline in the same run
+  --loggers <list>            pino (default: the service as built), plus any of pino-async (pino with its own
+                              asynchronous destination) and handwritten (the logger pino replaced): each is a
+                              copy of the server with that logger, stormed against the same baseline in the
+                              same run
   --timeout <s>               wrk per-request timeout; later answers count as timeouts (default 5)
   --profile                   run the server under node --cpu-prof and summarise the top frames
   --log-level <level>         server --log-level (default: the server's own, info = one line per request)
@@ -51,7 +52,7 @@ export const USAGE = `Usage: npm run bench -- [options]
  * @property {number} timeoutS
  * @property {'prerendered' | 'cold' | 'warm'} cache
  * @property {number} workers
- * @property {('pino' | 'handwritten')[]} loggers
+ * @property {('pino' | 'pino-async' | 'handwritten')[]} loggers
  * @property {number} rate
  * @property {boolean} profile
  * @property {string | undefined} logLevel
@@ -120,8 +121,8 @@ export function parseOptions(argv) {
   const modes = values.modes.split(',').map((m) => m.trim())
   for (const m of modes) if (m !== 'close' && m !== 'keepalive') throw new Error(`--modes accepts close and keepalive, got ${JSON.stringify(m)}`)
   const loggers = values.loggers.split(',').map((l) => l.trim())
-  if (loggers[0] !== 'pino' || loggers.some((l) => l !== 'pino' && l !== 'handwritten')) {
-    throw new Error(`--loggers accepts pino or pino,handwritten, got ${JSON.stringify(values.loggers)}`)
+  if (loggers[0] !== 'pino' || loggers.some((l) => !['pino', 'pino-async', 'handwritten'].includes(l))) {
+    throw new Error(`--loggers starts with pino, then any of pino-async and handwritten; got ${JSON.stringify(values.loggers)}`)
   }
   if (!['prerendered', 'cold', 'warm'].includes(values.cache)) {
     throw new Error(`--cache accepts prerendered, cold and warm, got ${JSON.stringify(values.cache)}`)
@@ -138,7 +139,7 @@ export function parseOptions(argv) {
     timeoutS: num('timeout', values.timeout, 1),
     cache: /** @type {'prerendered' | 'cold' | 'warm'} */ (values.cache),
     workers: num('workers', values.workers, 1),
-    loggers: /** @type {('pino' | 'handwritten')[]} */ (loggers),
+    loggers: /** @type {('pino' | 'pino-async' | 'handwritten')[]} */ (loggers),
     rate: num('rate', values.rate, 0),
     profile: values.profile,
     logLevel: values['log-level'],

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startPortChild } from './children.js'
 import { MOCK_NODES, benchNodes, targetLines } from './nodes.js'
-import { buildHandwrittenLoggerServer } from './logger-variant.js'
+import { buildLoggerVariant } from './logger-variant.js'
 import { USAGE, parseOptions } from './options.js'
 import { bootServer, overload, smdStats, stormModes, syncStorm, totalCalls } from './phases.js'
 import { summariseProfileDir } from './profile-summary.js'
@@ -92,15 +92,19 @@ async function main() {
       results.profileStartup = summariseProfileDir(join(workDir, 'main', 'prof'), { toUs: server.healthyAtUs, top: 15 })
     }
 
-    // The hand-written logger pino replaced (issue 17): the same storms against the same baseline, so both loggers'
-    // ratios come from one run. The server above (pino) is stopped by now; this one serves the same inventory.
-    if (baselineTarget !== undefined && options.loggers.includes('handwritten')) {
-      say('building the server with the hand-written logger (bench/handwritten-logger.js)')
-      const bin = await buildHandwrittenLoggerServer(REPO_ROOT)
-      const variant = await bootServer(ctx, { name: 'handwritten-logger', syncIntervalS: 86_400, bin })
-      cleanup.push(() => variant.server.stop())
-      results.loggers = { pino: results.modes, handwritten: await stormModes(ctx, variant.server, baselineTarget) }
-      await variant.server.stop()
+    // Other loggers (issue 17): the same storms against the same baseline, so every logger's ratio comes from one
+    // run. The server above (the service as built) is stopped by now; each copy serves the same inventory in turn.
+    const others = options.loggers.filter((l) => l !== 'pino')
+    if (baselineTarget !== undefined && others.length > 0) {
+      results.loggers = { pino: results.modes }
+      for (const name of others) {
+        say(`building the server with the ${name} logger (bench/logger-variant.js)`)
+        const bin = await buildLoggerVariant(REPO_ROOT, name)
+        const variant = await bootServer(ctx, { name: `logger-${name}`, syncIntervalS: 86_400, bin })
+        cleanup.push(() => variant.server.stop())
+        results.loggers[name] = await stormModes(ctx, variant.server, baselineTarget)
+        await variant.server.stop()
+      }
     }
 
     if (options.syncStorm) {

@@ -7,7 +7,6 @@ import type { CliIo } from './io.js'
 const io: CliIo = {
   env: process.env,
   stdout: (text) => void process.stdout.write(text),
-  stdoutFd: 1,
   stderr: (text) => void process.stderr.write(text),
   stdinIsTty: process.stdin.isTTY === true,
   readStdin: async () => {

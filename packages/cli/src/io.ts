@@ -7,11 +7,6 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>
   /** Writes to standard output (command results and, for `serve`, the JSON log lines). */
   stdout(text: string): void
-  /**
-   * Standard output's file descriptor (1) in the executable: `serve` writes its log lines to it asynchronously and
-   * batched (OPS-5, OPS-7). Absent in tests, where they go through `stdout`.
-   */
-  readonly stdoutFd?: number
   /** Writes to standard error (`Error: …` lines). */
   stderr(text: string): void
   /** True when standard input is a terminal; then `--spec` is not read from it (CLI-3). */

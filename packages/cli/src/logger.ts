@@ -14,17 +14,12 @@ export interface ServeLogOptions {
   /** `json`: pino's line shape (SPEC §16 Logs); `pretty`: the same entries through pino-pretty, for people. */
   readonly format: 'json' | 'pretty'
   readonly clock: Clock
+  /** Receives the lines of each event-loop turn as one chunk, newlines included (stdout in `serve`). */
+  readonly write: (chunk: string) => void
   /**
-   * Standard output as a file descriptor (1 in the executable): lines are written to it asynchronously, batched, in
-   * writes of at most `maxWriteBytes`. Absent (tests running `serve` in-process): each line goes to `write`.
-   */
-  readonly fd?: number
-  /** Receives each finished line, newline included, when `fd` is absent. */
-  readonly write: (line: string) => void
-  /**
-   * Largest single write to `fd`, bytes; default 16 KiB. Processes of `--workers` sharing one pipe pass
-   * {@link PIPE_ATOMIC_BYTES}, the size up to which the kernel never interleaves two writers' chunks; chunks always
-   * end at a line end (unless one line is longer).
+   * Largest chunk, bytes; default 64 KiB. Processes of `--workers` sharing one pipe pass `PIPE_ATOMIC_BYTES`
+   * (line-batcher.ts), the size up to which the kernel never interleaves two writers' chunks; chunks always end at
+   * a line end (unless one line is longer).
    */
   readonly maxWriteBytes?: number
   /** `pid` and `hostname` of every line; default this process's. */
@@ -35,12 +30,9 @@ export interface ServeLogOptions {
 /** The logger of `serve` and how to finish it. */
 export interface ServeLog {
   readonly logger: Logger
-  /** Writes out every queued line; call once at shutdown (later lines are written synchronously). */
+  /** Hands on every queued line; call at shutdown. */
   close(): Promise<void>
 }
-
-/** The largest write the kernel keeps whole on a pipe shared by several processes (Linux `PIPE_BUF`). */
-export const PIPE_ATOMIC_BYTES = 4096
 
 /** Field names whose values are always masked, whatever logs them (SEC-4). */
 const SECRET_FIELDS: ReadonlySet<string> = new Set([
@@ -60,11 +52,11 @@ const SECRET_FIELDS: ReadonlySet<string> = new Set([
 
 /**
  * The Logger port on pino (SPEC §16 Logs, OPS-5): one JSON object per line, `{"level":30,"time":<epoch ms>,
- * "pid","hostname",…fields,"msg"}`, which pino-pretty and log shippers read as they are. pino writes through an
- * asynchronous destination that batches the lines of a boot storm into few writes (OPS-7; `npm run bench` compares
- * it with the hand-written logger it replaced, bench/README.md). Secret-named fields show as `***`; an `Error`
- * value is reduced to its name, message, code and cause, with its stack only at debug level (internal errors that
- * need their stack pass it as text, adapter-http `request failed`).
+ * "pid","hostname",…fields,"msg"}`, which pino-pretty and log shippers read as they are. The lines of one
+ * event-loop turn go out in one write (log-destination.ts; `npm run bench -- --loggers …` compares this with pino's
+ * own asynchronous destination and with the hand-written logger it replaced). Secret-named fields show as `***`;
+ * an `Error` value is reduced to its name, message, code and cause, with its stack only at debug level (internal
+ * errors that need their stack pass it as text, adapter-http `request failed`).
  */
 export function createServeLog(options: ServeLogOptions): ServeLog {
   const destination = logDestination(options)

@@ -2,7 +2,8 @@ import type { ArgsDef, CommandDef } from 'citty'
 import { systemClock } from '@metadata-service/core'
 import { SERVE_ARGS } from '../config/flags.js'
 import { loadConfig, redactConfig } from '../config/load.js'
-import { createServeLog, PIPE_ATOMIC_BYTES } from '../logger.js'
+import { PIPE_ATOMIC_BYTES } from '../line-batcher.js'
+import { createServeLog } from '../logger.js'
 import { VERSION_INFO } from '../version-info.js'
 import { leafCommand, PROGRAM, type CliContext } from './command.js'
 
@@ -31,8 +32,7 @@ export function serveCommand(ctx: CliContext): CommandDef<ArgsDef> {
         level: config.log_level,
         format: config.log_format,
         clock: systemClock,
-        ...(ctx.io.stdoutFd === undefined ? {} : { fd: ctx.io.stdoutFd }),
-        write: (line) => ctx.io.stdout(line),
+        write: (chunk) => ctx.io.stdout(chunk),
         ...(shared ? { maxWriteBytes: PIPE_ATOMIC_BYTES } : {}),
       })
       // Every line of a worker names it, so an operator can tell the processes apart.
