@@ -1,6 +1,6 @@
 // The hand-written logger that pino replaced (packages/cli/src/logger.ts before issue 17), kept here only so that
-// `npm run bench -- --loggers pino,handwritten` and bench/logger-cpu.js can measure both. It writes the same lines as the pino
-// logger (pino's shape, SPEC §16 Logs): each entry is one JSON.stringify of a fresh object, and the lines of one
+// `npm run bench -- --loggers pino,handwritten` and bench/logger-cpu.js can measure both. It writes the same lines
+// as the pino logger (pino's shape, SPEC §16 Logs): each entry is one JSON.stringify of a fresh object, and the lines of one
 // event-loop turn go to process.stdout in one write on the next setImmediate (at most `maxWriteBytes`, 64 KiB by
 // default). The benchmark bundles it into a copy of the server in place of the real module (logger-variant.js);
 // it has the same exports as packages/cli/src/logger.ts. JSON format only.
@@ -8,28 +8,13 @@ import { hostname } from 'node:os'
 // The batcher is the service's own (the same per-turn batching as before pino): bundled by esbuild, or loaded by
 // Node.js with --experimental-strip-types (logger-cpu.js).
 import { createLineBatcher } from '../packages/cli/src/line-batcher.ts'
+import { SECRET_FIELDS } from '../packages/cli/src/secret-fields.ts'
 
-export const LOG_LEVELS = ['debug', 'info', 'warn', 'error']
-export const PIPE_ATOMIC_BYTES = 4096
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error']
 const LEVEL_NUMBER = { debug: 20, info: 30, warn: 40, error: 50 }
-const SECRET_FIELDS = new Set([
-  'authorization',
-  'token',
-  'access_token',
-  'refresh_token',
-  'accessToken',
-  'refreshToken',
-  'privateKey',
-  'private_key',
-  'smd_jwt',
-  'smd_token',
-  'tokensmith_bootstrap_token',
-  'bootstrapToken',
-])
 
 /**
- * Same options and result as `createServeLog` in packages/cli/src/logger.ts; `fd` is ignored (lines go through
- * `write`, as they did).
+ * Same options and result as `createServeLog` in packages/cli/src/logger.ts (`format` is ignored: JSON only).
  * @param {{ level: string, clock: { now(): number }, write: (line: string) => void, maxWriteBytes?: number, pid?: number, hostname?: string }} options
  */
 export function createServeLog(options) {

@@ -2,6 +2,7 @@ import { hostname } from 'node:os'
 import { pino, type Logger as Pino } from 'pino'
 import type { Clock, LogFields, Logger } from '@metadata-service/core'
 import { logDestination } from './log-destination.js'
+import { SECRET_FIELDS } from './secret-fields.js'
 
 /** Log levels in increasing severity. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const
@@ -33,22 +34,6 @@ export interface ServeLog {
   /** Hands on every queued line; call at shutdown. */
   close(): Promise<void>
 }
-
-/** Field names whose values are always masked, whatever logs them (SEC-4). */
-const SECRET_FIELDS: ReadonlySet<string> = new Set([
-  'authorization',
-  'token',
-  'access_token',
-  'refresh_token',
-  'accessToken',
-  'refreshToken',
-  'privateKey',
-  'private_key',
-  'smd_jwt',
-  'smd_token',
-  'tokensmith_bootstrap_token',
-  'bootstrapToken',
-])
 
 /**
  * The Logger port on pino (SPEC §16 Logs, OPS-5): one JSON object per line, `{"level":30,"time":<epoch ms>,
