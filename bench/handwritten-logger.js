@@ -3,7 +3,7 @@
 // as the pino logger (pino's shape, SPEC §16 Logs): each entry is one JSON.stringify of a fresh object, and the lines of one
 // event-loop turn go to process.stdout in one write on the next setImmediate (at most `maxWriteBytes`, 64 KiB by
 // default). The benchmark bundles it into a copy of the server in place of the real module (logger-variant.js);
-// it has the same exports as packages/cli/src/logger.ts. JSON format only.
+// it exports what serve.ts takes from packages/cli/src/logger.ts (createServeLog). JSON format only.
 import { hostname } from 'node:os'
 // The batcher is the service's own (the same per-turn batching as before pino): bundled by esbuild, or loaded by
 // Node.js with --experimental-strip-types (logger-cpu.js).
