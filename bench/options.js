@@ -17,6 +17,10 @@ export const USAGE = `Usage: npm run bench -- [options]
                               document again, as it does between a change and a storm; cold: the same change,
                               then storm at once (the storm races the pre-render); warm: no change between runs
   --workers <n>               serve --workers (default 1: one process)
+  --loggers <list>            pino (default: the service as built), plus any of pino-async (pino with its own
+                              asynchronous destination) and handwritten (the logger pino replaced): each is a
+                              copy of the server with that logger, stormed against the same baseline in the
+                              same run
   --timeout <s>               wrk per-request timeout; later answers count as timeouts (default 5)
   --profile                   run the server under node --cpu-prof and summarise the top frames
   --log-level <level>         server --log-level (default: the server's own, info = one line per request)
@@ -48,6 +52,7 @@ export const USAGE = `Usage: npm run bench -- [options]
  * @property {number} timeoutS
  * @property {'prerendered' | 'cold' | 'warm'} cache
  * @property {number} workers
+ * @property {('pino' | 'pino-async' | 'handwritten')[]} loggers
  * @property {number} rate
  * @property {boolean} profile
  * @property {string | undefined} logLevel
@@ -86,6 +91,7 @@ export function parseOptions(argv) {
       timeout: { type: 'string', default: '5' },
       cache: { type: 'string', default: 'prerendered' },
       workers: { type: 'string', default: '1' },
+      loggers: { type: 'string', default: 'pino' },
       rate: { type: 'string', default: '0' },
       profile: { type: 'boolean', default: false },
       'log-level': { type: 'string' },
@@ -114,6 +120,10 @@ export function parseOptions(argv) {
   const quick = values.quick
   const modes = values.modes.split(',').map((m) => m.trim())
   for (const m of modes) if (m !== 'close' && m !== 'keepalive') throw new Error(`--modes accepts close and keepalive, got ${JSON.stringify(m)}`)
+  const loggers = values.loggers.split(',').map((l) => l.trim())
+  if (loggers[0] !== 'pino' || loggers.some((l) => !['pino', 'pino-async', 'handwritten'].includes(l))) {
+    throw new Error(`--loggers starts with pino, then any of pino-async and handwritten; got ${JSON.stringify(values.loggers)}`)
+  }
   if (!['prerendered', 'cold', 'warm'].includes(values.cache)) {
     throw new Error(`--cache accepts prerendered, cold and warm, got ${JSON.stringify(values.cache)}`)
   }
@@ -129,6 +139,7 @@ export function parseOptions(argv) {
     timeoutS: num('timeout', values.timeout, 1),
     cache: /** @type {'prerendered' | 'cold' | 'warm'} */ (values.cache),
     workers: num('workers', values.workers, 1),
+    loggers: /** @type {('pino' | 'pino-async' | 'handwritten')[]} */ (loggers),
     rate: num('rate', values.rate, 0),
     profile: values.profile,
     logLevel: values['log-level'],

@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startPortChild } from './children.js'
 import { MOCK_NODES, benchNodes, targetLines } from './nodes.js'
+import { buildLoggerVariant } from './logger-variant.js'
 import { USAGE, parseOptions } from './options.js'
 import { bootServer, overload, smdStats, stormModes, syncStorm, totalCalls } from './phases.js'
 import { summariseProfileDir } from './profile-summary.js'
@@ -68,6 +69,8 @@ async function main() {
     // The profile summary covers the storms only, not start-up and the first sync.
     const stormsFromUs = Number(process.hrtime.bigint() / 1000n)
     const callsBefore = totalCalls((await smdStats(ctx.smdUrl)).calls)
+    /** @type {{ url: string, pid: number } | undefined} */
+    let baselineTarget
     if (options.overload) {
       results.overload = await overload(ctx, server)
     } else {
@@ -75,7 +78,8 @@ async function main() {
       const baseline = await startPortChild(join(BENCH_DIR, 'baseline-server.js'), ['--bytes', String(bytes)])
       cleanup.push(() => baseline.stop())
       results.baselineBytes = bytes
-      results.modes = await stormModes(ctx, server, { url: `http://127.0.0.1:${baseline.port}`, pid: baseline.pid })
+      baselineTarget = { url: `http://127.0.0.1:${baseline.port}`, pid: baseline.pid }
+      results.modes = await stormModes(ctx, server, baselineTarget)
     }
     results.smd = options.mock ? {} : { callsDuringStorms: totalCalls((await smdStats(ctx.smdUrl)).calls) - callsBefore }
     const memory = rss.stop()
@@ -86,6 +90,21 @@ async function main() {
     if (options.profile) {
       results.profile = summariseProfileDir(join(workDir, 'main', 'prof'), { fromUs: stormsFromUs })
       results.profileStartup = summariseProfileDir(join(workDir, 'main', 'prof'), { toUs: server.healthyAtUs, top: 15 })
+    }
+
+    // Other loggers (issue 17): the same storms against the same baseline, so every logger's ratio comes from one
+    // run. The server above (the service as built) is stopped by now; each copy serves the same inventory in turn.
+    const others = options.loggers.filter((l) => l !== 'pino')
+    if (baselineTarget !== undefined && others.length > 0) {
+      results.loggers = { pino: results.modes }
+      for (const name of others) {
+        say(`building the server with the ${name} logger (bench/logger-variant.js)`)
+        const bin = await buildLoggerVariant(REPO_ROOT, name)
+        const variant = await bootServer(ctx, { name: `logger-${name}`, syncIntervalS: 86_400, bin })
+        cleanup.push(() => variant.server.stop())
+        results.loggers[name] = await stormModes(ctx, variant.server, baselineTarget)
+        await variant.server.stop()
+      }
     }
 
     if (options.syncStorm) {
@@ -125,6 +144,13 @@ function render(r) {
     const waits = Object.entries(r.modes).flatMap(([mode, m]) => (m.prerenderWaitS?.length ? [`${mode} ${m.prerenderWaitS.join(', ')} s`] : []))
     if (waits.length > 0) out.push(`pre-render after each change (before each measured run): ${waits.join('; ')}`)
     out.push('', table(['mode / target', 'req/s', 'ratio', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx', 'sock err', 'timeouts', 'cpu µs/req', 'cpu ratio', 'target cpu%', 'wrk cpu%', 'other cpu%', 'repeat %'], rows))
+  }
+  if (r.loggers) {
+    const rows = Object.entries(r.loggers).flatMap(([logger, modes]) =>
+      Object.entries(modes).map(([mode, m]) => [`${mode} ${logger}`, m.server.rps, m.baseline.rps, m.ratio, m.server.p99Ms, m.server.cpuUsPerRequest, m.cpuRatio]),
+    )
+    out.push('', 'loggers (each against the same bare node:http baseline, medians):')
+    out.push(table(['mode / logger', 'req/s', 'baseline req/s', 'ratio', 'p99 ms', 'cpu µs/req', 'cpu ratio'], rows))
   }
   if (r.overload) {
     const o = r.overload

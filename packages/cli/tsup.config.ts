@@ -4,8 +4,13 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { defineConfig } from 'tsup'
 
-/** The short commit of the checkout, when git knows it (CLI-5 `version`). */
+/**
+ * The commit `version` reports (CLI-5): `METADATA_SERVICE_COMMIT` when set (the container build passes it as a build
+ * argument, since its context has no .git), else the checkout's short commit, else none.
+ */
 function commit(): string {
+  const given = process.env.METADATA_SERVICE_COMMIT?.trim()
+  if (given) return given
   try {
     return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
   } catch {
@@ -33,7 +38,7 @@ export default defineConfig({
   dts: false,
   clean: true,
   sourcemap: true,
-  target: 'node20',
+  target: 'node22',
   // One self-contained bundle, so the packed tarball installs offline with no dependencies (deploy/README.md): the
   // workspace packages from their sources (the "@metadata-service/source" condition the tests use, so a stale
   // dist/ of a sibling is never picked up) and every third-party package. Swagger UI's static files are copied

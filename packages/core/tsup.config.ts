@@ -6,7 +6,7 @@ export default defineConfig({
   dts: true,
   clean: true,
   sourcemap: true,
-  target: 'node20',
+  target: 'node22',
   // vitest is an optional peer used only by the contract suites in ./testing.
   external: ['vitest'],
 })

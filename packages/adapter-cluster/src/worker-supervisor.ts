@@ -19,6 +19,8 @@ export interface SupervisorDeps {
   readonly forker: WorkerForker
   /** How many workers to keep running. */
   readonly count: number
+  /** The primary's own process and runtime families, gathered with the workers' (absent with `--metrics=false`). */
+  readonly runtimeMetrics?: () => Promise<unknown>
   /** How often the primary checks for a new SMD snapshot and refreshes the workers' status, ms. Default 250. */
   readonly pollMs?: number
 }
@@ -54,6 +56,7 @@ export function superviseWorkers(deps: SupervisorDeps): WorkerSupervisor {
     // A worker that dies meanwhile is left out rather than failing the scrape.
     [GATHER_METRICS_CALL]: async () => {
       const asked = [...started].map((worker) => peers.get(worker)?.call<unknown>(METRICS_SNAPSHOT_CALL))
+      if (deps.runtimeMetrics !== undefined) asked.push(deps.runtimeMetrics())
       const settled = await Promise.allSettled(asked)
       return settled.flatMap((result) => (result.status === 'fulfilled' && result.value !== undefined ? [result.value] : []))
     },

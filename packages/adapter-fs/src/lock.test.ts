@@ -59,7 +59,7 @@ describe('openFileStore lock (STO-5, issue 16)', () => {
     await openStore({ logger })
     expect(JSON.parse(await readFile(lockPath, 'utf8'))).toEqual({ pid: process.pid, host: hostname() })
     expect(logger.entries).toEqual([
-      { level: 'warn', message: 'taking over the lock of a dead metadata-service process', fields: { path: lockPath, pid: 1, host: hostname() } },
+      { level: 'warn', message: 'taking over the lock of a dead metadata-service process', fields: { path: lockPath, holderPid: 1, host: hostname() } },
     ])
   })
 

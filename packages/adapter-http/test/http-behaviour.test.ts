@@ -89,16 +89,24 @@ describe('failures that are not MetadataErrors', () => {
     expect(errors).toHaveLength(2)
     expect(errors[0]).toContain('TypeError: secret detail')
     expect(errors[1]).toContain('disk exploded')
+    // An internal error is a bug: its stack goes to the log.
+    expect(errors[0]).toMatch(/\n {4}at /)
   })
 
   it('a 503 MetadataError from the store keeps its message and gets Retry-After', async () => {
     const h = await startHarness({
-      wrapResources: (real) => ({ ...real, list: async () => Promise.reject(new MetadataError('STORAGE_FAILED', 'failed to read groups')) }),
+      wrapResources: (real) => ({
+        ...real,
+        list: async () => Promise.reject(new MetadataError('STORAGE_FAILED', 'failed to read groups', { cause: new Error('EIO: i/o error, read') })),
+      }),
     })
     const res = await h.fetch('/groups')
     expect(res.headers.get('retry-after')).toBe('5')
     expect(await read(res)).toEqual({ status: 503, type: 'application/json', body: '{"error":"failed to read groups","code":503}' })
-    expect(h.logger.entries.find((e) => e.message === 'request failed')).toMatchObject({ level: 'warn', fields: { code: 'STORAGE_FAILED' } })
+    const line = h.logger.entries.find((e) => e.message === 'request failed')
+    expect(line).toMatchObject({ level: 'warn', fields: { code: 'STORAGE_FAILED' } })
+    // SPEC §16 Logs: the messages of the error and its cause, no stack trace in a warn line.
+    expect(line?.fields.error).toBe('MetadataError: failed to read groups\ncaused by: Error: EIO: i/o error, read')
   })
 })
 

@@ -2,7 +2,7 @@ import { register as globalRegistry } from 'prom-client'
 import { MOCK_NODE_FIXTURES } from '@metadata-service/core/testing'
 import type { InventoryStats, NoCloudService } from '@metadata-service/core'
 import { describe, expect, it } from 'vitest'
-import { createServiceMetrics, type MetricsSources } from '../src/index.js'
+import { createRuntimeMetrics, createServiceMetrics, type MetricsSources } from '../src/index.js'
 import { gate, N0_IP, read, startHarness } from './_harness.js'
 
 // SVC-4 `/metrics`: Prometheus text on the main port, every name prefixed `metadata_service_`, from a real server.
@@ -125,6 +125,26 @@ describe('SVC-4 /metrics', () => {
     const m = samples(text)
     expect(m.get('metadata_service_smd_sync_age_seconds')).toBe(Number.POSITIVE_INFINITY)
     expect(m.get('metadata_service_smd_sync_last_success_timestamp_seconds')).toBe(0)
+  })
+
+  it('with build info: the process and Node.js runtime families, merged sensibly over the processes of --workers', async () => {
+    const build = { version: '1.2.3', commit: 'abc1234' }
+    const single = samples(await createServiceMetrics({}, { build }).scrape())
+    expect(single.get(`metadata_service_build_info{version="1.2.3",commit="abc1234",node="${process.version}"}`)).toBe(1)
+    for (const name of ['process_cpu_user_seconds_total', 'process_resident_memory_bytes', 'process_start_time_seconds', 'process_max_fds', 'nodejs_heap_size_total_bytes', 'nodejs_eventloop_lag_seconds']) {
+      expect(single.has(name), name).toBe(true)
+    }
+    // Two more processes' snapshots (here: this one twice): memory and CPU add up; the start time is the oldest
+    // process's and a per-process limit stays what it is, where a sum (or prom-client's own omission) would mislead.
+    const others = [createRuntimeMetrics(build), createRuntimeMetrics(build)]
+    const merged = samples(
+      await createServiceMetrics({}, { build, gather: async () => Promise.all([createServiceMetrics({}, { build }).snapshot(), ...others.map((o) => o.snapshot())]) }).scrape(),
+    )
+    expect(merged.get('process_start_time_seconds')).toBe(single.get('process_start_time_seconds'))
+    expect(merged.get('process_max_fds')).toBe(single.get('process_max_fds'))
+    expect(merged.get('process_resident_memory_bytes')).toBeGreaterThan(2 * (single.get('process_resident_memory_bytes') ?? 0) * 0.9)
+    expect([...merged.keys()].filter((k) => k.startsWith('metadata_service_build_info'))).toEqual([`metadata_service_build_info{version="1.2.3",commit="abc1234",node="${process.version}"}`])
+    expect(merged.get(`metadata_service_build_info{version="1.2.3",commit="abc1234",node="${process.version}"}`)).toBe(1)
   })
 
   it('gauges mirror the components at scrape time (SMD, TokenSmith, WireGuard, STO-4 corrupt files)', async () => {

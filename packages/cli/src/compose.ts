@@ -2,6 +2,7 @@ import cluster from 'node:cluster'
 import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
 import { superviseWorkers } from '@metadata-service/adapter-cluster'
+import { createRuntimeMetrics } from '@metadata-service/adapter-http'
 import { SMD_URL_REQUIRED_MESSAGE } from '@metadata-service/adapter-smd'
 import type { Clock, Logger, WireGuardService } from '@metadata-service/core'
 import { adminAuthorizerFor } from './admin-access.js'
@@ -12,6 +13,7 @@ import { openInventory } from './inventory.js'
 import { noCloudFor, serveHttp } from './serve-http.js'
 import { openWireGuard } from './wireguard.js'
 import { openStore } from './store.js'
+import { VERSION_INFO } from './version-info.js'
 
 /** What the composition root needs besides the configuration. */
 export interface ComposeDeps {
@@ -135,7 +137,8 @@ async function startPrimary(config: Config, deps: ComposeDeps, count: number): P
     cluster.schedulingPolicy = cluster.SCHED_NONE
     // Structured clone keeps what JSON would lose (undefined memberships, Infinity in metrics).
     cluster.setupPrimary({ serialization: 'advanced' })
-    const workers = superviseWorkers({ store, inventory, tokenSource, logger, forker: cluster, count })
+    const runtime = config.metrics ? createRuntimeMetrics(VERSION_INFO) : undefined
+    const workers = superviseWorkers({ store, inventory, tokenSource, logger, forker: cluster, count, ...(runtime && { runtimeMetrics: runtime.snapshot }) })
     // The workers drain first (OPS-4), then the inventory and the store close.
     closers.push(() => workers.stop(config.shutdown_timeout * 1000 + 5_000))
     const port = await workers.ready

@@ -25,6 +25,7 @@ import {
 import type { Config } from './config/schema.js'
 import { CliError } from './errors.js'
 import { metricsSources } from './metrics-sources.js'
+import { VERSION_INFO } from './version-info.js'
 import { wireGuardEndpoints } from './wireguard.js'
 
 /** What the HTTP side of one serving process is built on: the single server, or each worker of `--workers`. */
@@ -96,7 +97,8 @@ export async function serveHttp(config: Config, parts: ServedParts, deps: ServeH
           nocloud,
           ...(wireguard === undefined ? {} : { wireguard: () => ({ enabled: wireguard.enabled(), peers: wireguard.tunnelMap().size }) }),
         }),
-        parts.gatherMetrics === undefined ? {} : { gather: parts.gatherMetrics },
+        // process_*, nodejs_* and build_info of this process (and, with --workers, of every other through gather).
+        { build: VERSION_INFO, ...(parts.gatherMetrics === undefined ? {} : { gather: parts.gatherMetrics }) },
       )
     : undefined
   const app = createApp(

@@ -406,3 +406,44 @@ describe('loadConfig: the Go service settings (§16 CLI, CFG)', () => {
     ])
   })
 })
+
+describe('loadConfig systemd credentials (SEC-4, deploy/metadata-service.service)', () => {
+  const creds = '/run/credentials/metadata-service.service'
+
+  it('reads each secret key from the file of its name in $CREDENTIALS_DIRECTORY, below env and above the file', () => {
+    const files = {
+      [`${creds}/smd_jwt`]: 'jwt-from-credential\n',
+      [`${creds}/tokensmith_bootstrap_token`]: 'boot-from-credential',
+      [`${creds}/database_url`]: 'postgres://mds:pw@db:5432/mds\n',
+      // Only secrets come from credentials: any other name is not looked at.
+      [`${creds}/smd_url`]: 'http://credential:1',
+      './config.yaml': 'smd_jwt: jwt-from-file\nsmd_token: token-from-file\nsmd_url: http://file:1\n',
+    }
+    const { config, sources } = load([], { CREDENTIALS_DIRECTORY: creds, TOKENSMITH_BOOTSTRAP_TOKEN: 'boot-from-env' }, files)
+    expect(config).toMatchObject({
+      smd_jwt: 'jwt-from-credential',
+      smd_token: 'token-from-file',
+      tokensmith_bootstrap_token: 'boot-from-env',
+      database_url: 'postgres://mds:pw@db:5432/mds',
+      smd_url: 'http://file:1',
+    })
+    expect(sources).toMatchObject({ smd_jwt: 'credential smd_jwt', database_url: 'credential database_url', tokensmith_bootstrap_token: 'env TOKENSMITH_BOOTSTRAP_TOKEN' })
+    expect(redactConfig(config)).toMatchObject({ smd_jwt: '***', database_url: '***' })
+  })
+
+  it('ignores credentials without $CREDENTIALS_DIRECTORY, and an empty credential', () => {
+    const files = { [`${creds}/smd_jwt`]: 'jwt', [`${creds}/smd_token`]: '\n' }
+    expect(load([], {}, files).config.smd_jwt).toBe('')
+    expect(load([], { CREDENTIALS_DIRECTORY: creds }, files).sources.smd_token).toBe('default')
+  })
+
+  it('reports a credential that exists but cannot be read as a startup failure (exit 1)', () => {
+    const readFile = (path: string) => {
+      if (path === `${creds}/smd_token`) throw new Error('EACCES: permission denied')
+      return undefined
+    }
+    expect(() => loadConfig({ argv: [], env: { CREDENTIALS_DIRECTORY: creds }, readFile })).toThrow(
+      expect.objectContaining({ message: `cannot read credential smd_token (${creds}/smd_token): EACCES: permission denied`, exitCode: 1 }),
+    )
+  })
+})

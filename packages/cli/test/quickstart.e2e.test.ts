@@ -208,7 +208,7 @@ describe('README quick start (SPEC §14a), end to end', () => {
     server = startServe(dir, SERVE_LINE.split(' ').slice(2))
     await waitHealthy(server)
     const logs = server.out().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
-    expect(logs.some((l) => l.level === 'error' && JSON.stringify(l).includes(bad))).toBe(true)
+    expect(logs.some((l) => l.level === 50 && JSON.stringify(l).includes(bad))).toBe(true)
     expect(logs.find((l) => l.msg === 'resource store opened')).toMatchObject({ corruptFiles: 1 })
     expect(await get('/meta-data')).toBe(outputOf('/meta-data', 1))
     expect(existsSync(bad)).toBe(true)

@@ -34,14 +34,15 @@ export function errorResponse(err: unknown, style: ErrorStyle, reqId: string, lo
     return message(405, err.message, style, [['Allow', err.allow.join(', ')]])
   }
   if (!isMetadataError(err)) {
-    logger.error('request failed', { reqId, error: describe(err) })
+    logger.error('request failed', { reqId, error: describe(err, true) })
     return message(500, 'internal error', style, [])
   }
   const status = STATUS[err.code]
   const rejected = err.code === 'OVERLOADED' ? 'overload' : err.code === 'TIMEOUT' ? 'timeout' : undefined
   // 503s are outages a client retries (one per request during an SMD outage): warn; other 5xx are failures.
   if (status >= 500) {
-    logger[status === 503 ? 'warn' : 'error']('request failed', { reqId, code: err.code, error: describe(err) })
+    // A known failure: its messages say what happened, a stack would not (SPEC §16 Logs: no stacks in warn lines).
+    logger[status === 503 ? 'warn' : 'error']('request failed', { reqId, code: err.code, error: describe(err, false) })
   }
   const headers: Array<readonly [string, string]> = []
   if (status === 503) headers.push(['Retry-After', String(retryAfter(err))])
@@ -71,9 +72,9 @@ function retryAfter(err: MetadataError): number {
   return typeof seconds === 'number' && Number.isInteger(seconds) && seconds > 0 ? seconds : DEFAULT_RETRY_AFTER_SECONDS
 }
 
-/** Message, stack and the cause chain, for the log only (never the client: STYLE 9). */
-function describe(err: unknown): string {
+/** Message (with its stack for an internal error) and the cause chain, for the log only (never the client: STYLE 9). */
+function describe(err: unknown, stack: boolean): string {
   if (!(err instanceof Error)) return String(err)
-  const own = err.stack ?? `${err.name}: ${err.message}`
-  return err.cause === undefined ? own : `${own}\ncaused by: ${describe(err.cause)}`
+  const own = (stack ? err.stack : undefined) ?? `${err.name}: ${err.message}`
+  return err.cause === undefined ? own : `${own}\ncaused by: ${describe(err.cause, stack)}`
 }

@@ -2,8 +2,8 @@ import type { ArgsDef, CommandDef } from 'citty'
 import { systemClock } from '@metadata-service/core'
 import { SERVE_ARGS } from '../config/flags.js'
 import { loadConfig, redactConfig } from '../config/load.js'
-import { createLineBatcher, PIPE_ATOMIC_BYTES } from '../line-batcher.js'
-import { createLogger } from '../logger.js'
+import { PIPE_ATOMIC_BYTES } from '../line-batcher.js'
+import { createServeLog } from '../logger.js'
 import { VERSION_INFO } from '../version-info.js'
 import { leafCommand, PROGRAM, type CliContext } from './command.js'
 
@@ -28,16 +28,17 @@ export function serveCommand(ctx: CliContext): CommandDef<ArgsDef> {
       // Loaded here so the client commands do not pay for the server's modules at startup.
       const { clusterWorkerId, startServer } = await import('../compose.js')
       const worker = clusterWorkerId()
-      // Workers of `--workers` share the primary's stdout: chunks up to PIPE_BUF never interleave.
-      const output = createLineBatcher((chunk) => ctx.io.stdout(chunk), worker === undefined ? undefined : PIPE_ATOMIC_BYTES)
-      const base = createLogger({
+      // Every process of `--workers` writes to the one stdout: writes up to PIPE_BUF never interleave.
+      const shared = worker !== undefined || config.workers !== 1
+      const log = createServeLog({
         level: config.log_level,
         format: config.log_format,
-        write: output.write,
         clock: systemClock,
+        write: (chunk) => ctx.io.stdout(chunk),
+        ...(shared ? { maxWriteBytes: PIPE_ATOMIC_BYTES } : {}),
       })
       // Every line of a worker names it, so an operator can tell the processes apart.
-      const logger = worker === undefined ? base : base.child({ worker })
+      const logger = worker === undefined ? log.logger : log.logger.child({ worker })
       if (worker === undefined) {
         for (const warning of warnings) logger.warn(warning)
         logger.info('starting metadata-service', { version: VERSION_INFO.version, configFile: file ?? null })
@@ -58,7 +59,7 @@ export function serveCommand(ctx: CliContext): CommandDef<ArgsDef> {
         logger.info('stopped')
       } finally {
         removeHandler()
-        output.flush()
+        await log.close()
       }
     },
   })

@@ -40,8 +40,10 @@ const UNREAD_GO_ENV: Readonly<Record<string, ConfigKey>> = {
 export const SECRET_KEYS: readonly ConfigKey[] = CONFIG_KEYS.filter(([, info]) => info.secret === true).map(([key]) => key)
 
 /**
- * Loads the `serve` configuration (CFG-1..CFG-4): explicit flag > env > config file > default. A flag counts only
- * when it is on the command line, so a config-file value beats an unchanged flag default.
+ * Loads the `serve` configuration (CFG-1..CFG-4): explicit flag > env > systemd credential > config file > default.
+ * A flag counts only when it is on the command line, so a config-file value beats an unchanged flag default. A
+ * secret key (`smd_jwt`, …) is also read from the file of that name in `$CREDENTIALS_DIRECTORY` when systemd passes
+ * one (`LoadCredential=`, deploy/metadata-service.service), so secrets stay out of unit files and environments.
  *
  * Throws a UsageError (exit 2) for an unknown flag or any invalid value, listing every problem as
  * `invalid value for <key>: <detail>` (one per line); a CliError (exit 1) when a config file cannot be read.
@@ -56,6 +58,7 @@ export function loadConfig(input: LoadConfigInput): LoadedConfig {
       .filter(([name]) => env(name) !== undefined)
       .map(([name, key]) => `environment variable ${name} is not read (nor was it by the Go service); set ${prefixedEnvName(key)} or --${flagName(key)}`),
   ]
+  const credential = credentialReader(input)
 
   const raw: Record<string, unknown> = {}
   const sources = {} as Record<ConfigKey, string>
@@ -64,6 +67,7 @@ export function loadConfig(input: LoadConfigInput): LoadedConfig {
     const candidates: (readonly [string, () => unknown])[] = [
       ...(info.noFlag === true ? [] : names.map((n) => [`flag --${flagName(n)}`, () => lastFlag(flags, flagName(n))] as const)),
       ...[...names.map(prefixedEnvName), ...(info.env ?? [])].map((n) => [`env ${n}`, () => env(n)] as const),
+      ...(info.secret === true ? [[`credential ${key}`, () => credential(key)] as const] : []),
       ...names.map((n) => [`file ${file}`, () => fileValues[n]] as const),
     ]
     sources[key] = 'default'
@@ -136,6 +140,20 @@ function readConfigFile(
   }
   if (explicit !== undefined) throw new UsageError(`cannot read config file ${explicit}: file not found`)
   return { file: undefined, values: {}, warnings: [] }
+}
+
+/** The text of systemd credential `name` (trailing newline dropped), or undefined without one. */
+function credentialReader(input: LoadConfigInput): (name: string) => string | undefined {
+  const dir = nonEmpty(input.env.CREDENTIALS_DIRECTORY)
+  return (name) => {
+    if (dir === undefined) return undefined
+    const path = `${dir}/${name}`
+    try {
+      return nonEmpty(input.readFile(path)?.replace(/\r?\n$/, ''))
+    } catch (err) {
+      throw new CliError(`cannot read credential ${name} (${path}): ${(err as Error).message}`, undefined, { cause: err })
+    }
+  }
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -1,6 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -40,6 +40,19 @@ describe('offline install from the packed CLI', () => {
     await npm(['pack', '-w', '@metadata-service/cli', '--pack-destination', work], REPO)
     const tarballs = (await readdir(work)).filter((name) => name.endsWith('.tgz'))
     expect(tarballs).toEqual(['metadata-service-cli-0.1.0.tgz'])
+    // The packed manifest says which Node.js it runs on and under which licence, and the licence text ships with it
+    // (issue 17): the repository's LICENSE, MIT as package.json says.
+    const unpacked = join(work, 'unpacked')
+    await mkdir(unpacked)
+    await exec('tar', ['-xzf', join(work, tarballs[0] as string), '-C', unpacked])
+    const manifest = JSON.parse(await readFile(join(unpacked, 'package/package.json'), 'utf8')) as { engines?: { node?: string }; license?: string }
+    const root = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')) as { engines: { node: string }; license: string }
+    expect(manifest.engines?.node).toBe(root.engines.node)
+    expect(manifest.license).toBe('MIT')
+    expect(root.license).toBe('MIT')
+    const license = await readFile(join(unpacked, 'package/LICENSE'), 'utf8')
+    expect(license).toBe(await readFile(join(REPO, 'LICENSE'), 'utf8'))
+    expect(license).toMatch(/^MIT License\n\nCopyright \(c\) /)
 
     const prefix = join(work, 'install')
     await mkdir(prefix)
