@@ -1,6 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -89,6 +89,8 @@ beforeAll(async () => {
   await mkdir(binDir)
   // The Go service's executable names, as a package would install them.
   for (const name of ['metadata-service', 'metadata-server', 'metadata-client']) await symlink(join(CLI_DIR, 'bin', `${name}.js`), join(binDir, name))
+  // The Go client's own config file, as an operator's home holds it (a client without a server says so on stderr).
+  await writeFile(join(dir, '.metadata_service-cli.yaml'), 'server: http://localhost:8080\n')
   await writeGoDataDir(dataDir, `http://${SERVER_LINK_IP}:8080`, {
     serverPrivateKey: serverKeys.privateKey,
     serverPublicKey: serverKeys.publicKey,

@@ -84,6 +84,6 @@ describe('runCli under the Go service names', () => {
   it('metadata-service without arguments still prints its usage (exit 2)', async () => {
     const io = fakeIo()
     expect(await runCli([], io)).toBe(2)
-    expect(io.stderrText()).toContain('USAGE metadata-service')
+    expect(io.stderrText()).toContain('metadata-service [OPTIONS] <command>')
   })
 })
