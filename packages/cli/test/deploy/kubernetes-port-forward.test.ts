@@ -19,7 +19,11 @@ import { createTestNamespaces, type TestNamespaces } from '../security/_netns.js
 const MANIFEST = fileURLToPath(new URL('../../../../deploy/kubernetes.yaml', import.meta.url))
 const POD_IP = '10.244.1.10'
 const OTHER_POD = '10.244.1.20'
-const ADMIN_403 = { error: 'admin access requires a peer in admin_cidrs or a bearer token (configure auth_jwks_url)', code: 403 }
+/** SEC-6's 403 names the setting and the refused connection's address (issue 13). */
+const admin403 = (from: string) => ({
+  error: `admin access requires a peer in admin_cidrs or a bearer token (configure auth_jwks_url); this connection comes from ${from}, which is not in admin_cidrs`,
+  code: 403,
+})
 
 let ns: TestNamespaces | undefined
 let server: BuiltServer | undefined
@@ -56,7 +60,7 @@ describe('kubectl port-forward to the pod of deploy/kubernetes.yaml (SEC-6)', ()
 
   it('refuses the same write from another pod or the node, over the pod network', async () => {
     const [write, read] = await (ns as TestNamespaces).fromClient((server as BuiltServer).port, [create, { path: '/groups' }])
-    expect({ status: write?.status, body: JSON.parse(write?.body ?? '') as unknown }).toEqual({ status: 403, body: ADMIN_403 })
+    expect({ status: write?.status, body: JSON.parse(write?.body ?? '') as unknown }).toEqual({ status: 403, body: admin403(OTHER_POD) })
     // Reads of Groups stay open (SEC-6).
     expect(read?.status).toBe(200)
   })

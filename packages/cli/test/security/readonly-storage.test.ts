@@ -70,7 +70,7 @@ describe('a data directory that turns read-only (STO-2, STO-3)', () => {
     }
     const failures = running.logs().filter((l) => l.msg === 'request failed')
     expect(failures).toHaveLength(writes.length)
-    for (const line of failures) expect(line).toMatchObject({ level: 'warn', error: expect.stringMatching(new RegExp(`EROFS: read-only file system, \\w+ '${mountPoint}/data/groups/`)) })
+    for (const line of failures) expect(line).toMatchObject({ level: 40, error: expect.stringMatching(new RegExp(`EROFS: read-only file system, \\w+ '${mountPoint}/data/groups/`)) })
 
     // Reads come from memory (STO-3) and still see exactly the last stored state.
     expect(await (await fetch(`${base}/groups`)).text()).toBe(listBefore)
