@@ -42,10 +42,10 @@ export interface DocumentCache {
  */
 export function createDocumentCache(generations: () => readonly number[], maxEntries = DEFAULT_MAX_CACHED_DOCUMENTS): DocumentCache {
   let map = new Map<string, { node: InventoryNode; doc: RenderedDocument }>()
-  let order = insertionOrder(maxEntries)
   let seen: readonly number[] = []
   // One epoch object per generation: `epoch()` runs on every request (OPS-7).
   let current: CacheEpoch | undefined
+  let order = insertionOrder(maxEntries)
 
   const epoch = (): CacheEpoch => {
     const now = generations()
@@ -81,6 +81,11 @@ export function createDocumentCache(generations: () => readonly number[], maxEnt
   return { epoch, size: () => map.size }
 }
 
+function sameNode(a: InventoryNode, b: InventoryNode): boolean {
+  // Adapters hand out snapshot objects by reference, so the cheap check nearly always decides.
+  return a === b || JSON.stringify(a) === JSON.stringify(b)
+}
+
 /**
  * The keys of one generation in insertion order, at most `max` (at least 1): admitting one more returns the oldest,
  * which the caller evicts. A ring, because `map.keys().next()` on a Map that has evicted is not O(1): V8 skips the
@@ -103,9 +108,4 @@ function insertionOrder(max: number): { admit(key: string): string | undefined }
       return evicted
     },
   }
-}
-
-function sameNode(a: InventoryNode, b: InventoryNode): boolean {
-  // Adapters hand out snapshot objects by reference, so the cheap check nearly always decides.
-  return a === b || JSON.stringify(a) === JSON.stringify(b)
 }
