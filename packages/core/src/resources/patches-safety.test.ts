@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { patchError } from './_patch-error.test-data.js'
 import { applyJsonPatch } from './patch-json.js'
 import { applyMergePatch } from './patch-merge.js'
 import { applyShorthandPatch } from './patch-shorthand.js'
@@ -7,17 +8,6 @@ import { applyShorthandPatch } from './patch-shorthand.js'
 // The safety rules that keep the RES-6 patchers hand-written rather than on fast-json-patch, rfc6902 or
 // json-merge-patch (their header comments, issue 17): client-chosen keys never touch a prototype, inherited members
 // never count as present, `__proto__` is an ordinary member, and inputs are never mutated.
-
-/** The PATCH_FAILED message of `fn` (fails the test when it does not throw). */
-function patchError(fn: () => unknown): string {
-  try {
-    fn()
-  } catch (err) {
-    expect(err).toMatchObject({ name: 'MetadataError', code: 'PATCH_FAILED' })
-    return (err as Error).message
-  }
-  throw new Error('expected PATCH_FAILED')
-}
 
 const PROTOTYPES = [Object.prototype, Array.prototype, Function.prototype] as const
 const prototypeKeys = () => PROTOTYPES.map((p) => Reflect.ownKeys(p).length)
