@@ -1,4 +1,8 @@
 import { TokenSmithError } from './tokensmith-client.js'
+// Hand-written on purpose (issue 17), kept for a property both candidates lack: the backoff sleep is injected
+// (`RetryPolicy.sleep`), so the TOK-7 tests check the 1, 2, 4, 8 s schedule without waiting it out. p-retry (7.1;
+// 8 and later need Node 22) and exponential-backoff (3.1) wait with their own setTimeout. With either, the TOK-7
+// message and the stop on invalid_grant would still be written here; the loop itself is a dozen lines.
 
 /** How TOK-7 retries: 5 attempts, backoff from 1 s doubling, capped at 15 s. */
 export interface RetryPolicy {

@@ -1,6 +1,9 @@
 import { cloneJson, hasOwn, isJsonObject, setOwn, type JsonObject } from './json-value.js'
 import { patchFailed } from './patch-failed.js'
 
+// Hand-written because the format is ours (RES-6 `application/shorthand-patch+json`): no library implements it.
+// Client-chosen segments go through setOwn/hasOwn like the other patchers (`patches-safety.test.ts`, issue 17).
+
 /**
  * The shorthand patch (RES-6, `application/shorthand-patch+json`): `{"a.b": v}` sets member `b` of object `a`,
  * creating missing objects on the way; a `null` value removes the member (a no-op when the path does not exist).
