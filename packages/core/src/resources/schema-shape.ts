@@ -6,8 +6,10 @@ export type ValueShape =
   | { readonly type: 'integer' | 'number'; readonly minimum?: number; readonly maximum?: number }
   | { readonly type: 'boolean' }
   | { readonly type: 'array'; readonly items: ValueShape }
-  /** An object whose values are all strings (labels, annotations, metaData). */
+  /** An object whose values are all strings (labels, annotations). */
   | { readonly type: 'string-map' }
+  /** An object whose values are any JSON (Group metaData, SPEC §16). */
+  | { readonly type: 'json-map' }
   | { readonly type: 'object'; readonly fields: readonly FieldShape[] }
 
 /** One member of an object schema, in declaration order (the SPEC table order). */
@@ -74,6 +76,9 @@ function toShape(json: JsonSchema, where: string): ValueShape {
       }
       if (typeof json.additionalProperties === 'object' && json.additionalProperties.type === 'string') {
         return { type: 'string-map' }
+      }
+      if (typeof json.additionalProperties === 'object' && json.additionalProperties.type === undefined) {
+        return { type: 'json-map' }
       }
   }
   throw new Error(`validation does not support the schema at ${where}: ${JSON.stringify(json)}`)

@@ -3,6 +3,7 @@ import { zeroDocumentCounts, type CachedDocumentKind, type DocumentCounts } from
 import { systemClock, type Clock } from '../ports/clock.js'
 import type { InventoryNode } from '../ports/inventory.js'
 import type { Logger } from '../ports/logger.js'
+import { isRenderLimitError } from '../templates/render.js'
 import type { RenderedDocument } from './nocloud-api.js'
 import { errorText } from './_error-text.js'
 
@@ -213,12 +214,18 @@ export function createPrerenderer<I>(source: PrerenderSource<I>, options: Preren
         p.documents += 1
         continue
       }
+      if (epoch.failure(doc.key, node) !== undefined) {
+        p.failures += 1
+        continue
+      }
       if (epoch.full()) return false
       let rendered: RenderedDocument
       try {
         rendered = doc.build()
-      } catch {
-        p.failures += 1 // not cached, not logged per node: the request renders it and answers the error
+      } catch (err) {
+        p.failures += 1 // not logged per node: the request answers the error
+        // A template bound is certain for these inputs and costs a whole budget: remember it (SPEC §16).
+        if (isRenderLimitError(err)) epoch.setFailure(doc.key, node, err)
         continue
       }
       builds[doc.kind] += 1

@@ -1,0 +1,138 @@
+import { Token, TokenKind, type Context, type Emitter, type Liquid, type Tag, type Template, type TopLevelToken } from 'liquidjs'
+import type { RenderBudget } from '../_budget.js'
+import { TemplateSyntaxError } from '../_position.js'
+import type { NameLookup } from './evaluate.js'
+import { ExpressionParser } from './expression.js'
+import type { CodeToken, Segment } from './lexer.js'
+
+/** The LiquidJS tag name under which `{{ … }}` segments are parsed (no `{% %}` tag can be named so). */
+export const OUTPUT_TAG = '{{'
+
+/** Blocks may nest this deep; deeper is a syntax error (it bounds parse and render recursion). */
+export const MAX_BLOCK_DEPTH = 100
+
+/**
+ * A `{% %}` or `{{ }}` segment handed to LiquidJS's parser as a tag token: LiquidJS builds the block tree (its
+ * `parseStream` gathers each block's body up to the closing tag) from these, our own tokenizer having cut them
+ * with Pongo2's rules. `code` holds the Pongo2 tokens after the tag name.
+ */
+export class Pongo2TagToken extends Token {
+  readonly name: string
+  readonly code: readonly CodeToken[]
+
+  constructor(input: string, segment: Extract<Segment, { type: 'output' | 'tag' }>) {
+    super(TokenKind.Tag, input, segment.begin, segment.end)
+    this.name = segment.type === 'output' ? OUTPUT_TAG : segment.name
+    this.code = segment.code
+  }
+
+  /** A parser over this tag's code tokens. */
+  parser(): ExpressionParser {
+    return new ExpressionParser(this.code, this.end)
+  }
+}
+
+/** A text segment as a LiquidJS HTML token; LiquidJS renders it by writing `getContent()` to the emitter. */
+export class Pongo2TextToken extends Token {
+  constructor(input: string, begin: number, end: number) {
+    super(TokenKind.HTML, input, begin, end)
+  }
+
+  getContent(): string {
+    return this.getText()
+  }
+}
+
+/**
+ * Where a render writes and what it reads: LiquidJS passes this emitter to every node, so our tags reach the
+ * budget, the variable scopes and the context through it. Every write is charged to the budget first.
+ */
+export class RenderState implements Emitter {
+  buffer = ''
+  /** The template's own variables (loops, `with`, `set`), innermost last. */
+  readonly scopes: Record<string, unknown>[] = [Object.create(null) as Record<string, unknown>]
+  /** The enclosing loops' `forloop` objects, innermost last (for `forloop.Parentloop`). */
+  readonly loops: Record<string, unknown>[] = []
+
+  constructor(
+    readonly context: Readonly<Record<string, unknown>>,
+    readonly budget: RenderBudget,
+  ) {}
+
+  write(html: unknown): void {
+    const text = String(html)
+    this.budget.output(text.length)
+    this.buffer += text
+  }
+
+  /** Looks a root name up: innermost scope first, then the context; own properties only (SEC-3). */
+  readonly lookup: NameLookup = (name) => {
+    for (let i = this.scopes.length - 1; i >= 0; i--) {
+      this.budget.step()
+      const scope = this.scopes[i] as Record<string, unknown>
+      if (Object.hasOwn(scope, name)) return scope[name]
+    }
+    this.budget.step()
+    return Object.hasOwn(this.context, name) ? this.context[name] : undefined
+  }
+
+  /** Sets a variable in the innermost scope (`set`, loop variables). */
+  assign(name: string, value: unknown): void {
+    Object.defineProperty(this.scopes.at(-1), name, { value, enumerable: true, writable: true, configurable: true })
+  }
+}
+
+/** Renders `templates` into `state` (a generator LiquidJS drives, synchronously here). */
+export function* renderBody(tag: Tag, templates: Template[], ctx: Context, state: RenderState): Generator<unknown, void, unknown> {
+  yield tag.liquid.renderer.renderTemplates(templates, ctx, state)
+}
+
+/** Bodies of a block tag, cut at its middle and closing tags. */
+export interface BlockParts {
+  /** One body per section: the first after the opening tag, then one after each middle tag. */
+  readonly bodies: Template[][]
+  /** The middle tags in order (e.g. `elif`, `else`). */
+  readonly middles: Pongo2TagToken[]
+}
+
+let depth = 0
+
+/**
+ * Parses the body of a block tag from `remain` up to `{% <end> %}`, cutting it at each tag named in `middles`.
+ * Blocks nest at most {@link MAX_BLOCK_DEPTH} deep. @throws TemplateSyntaxError when the block is not closed.
+ */
+export function parseBlock(
+  open: Pongo2TagToken,
+  remain: TopLevelToken[],
+  liquid: Liquid,
+  end: string,
+  middles: readonly string[] = [],
+): BlockParts {
+  if (depth >= MAX_BLOCK_DEPTH) throw new TemplateSyntaxError(`blocks nest more than ${MAX_BLOCK_DEPTH} deep`, open.begin)
+  depth += 1
+  try {
+    const bodies: Template[][] = [[]]
+    const cuts: Pongo2TagToken[] = []
+    let closed = false
+    const stream = liquid.parser.parseStream(remain)
+    for (const middle of middles) {
+      stream.on(`tag:${middle}`, (token: unknown) => {
+        cuts.push(token as Pongo2TagToken)
+        bodies.push([])
+      })
+    }
+    stream
+      .on(`tag:${end}`, (token: unknown) => {
+        const parser = (token as Pongo2TagToken).parser()
+        parser.expectEnd(`{% ${end} %}`)
+        closed = true
+        stream.stop()
+      })
+      .on('template', (template: unknown) => (bodies.at(-1) as Template[]).push(template as Template))
+      .start()
+    if (!closed) throw new TemplateSyntaxError(`{% ${open.name} %} is not closed with {% ${end} %}`, open.begin)
+    return { bodies, middles: cuts }
+  } finally {
+    depth -= 1
+  }
+}
