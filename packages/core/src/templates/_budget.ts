@@ -24,9 +24,9 @@ export class BudgetExceeded extends Error {
  * - bytes: every character written to the output counts; at most `maxBytes` (the exact UTF-8 size is checked
  *   again on the finished document).
  *
- * Rendering is synchronous, so this bound is also the longest the event loop is held: at the default 100,000
- * steps that is a few milliseconds (the nested-section bomb of issue 16 with 200 keys stops after 100,000 steps
- * instead of writing 96 MB). Sizing the budget, not moving rendering to another thread, keeps every render on
+ * Rendering is synchronous, so this bound is also the longest the event loop is held: at the default 50,000
+ * steps that is a few milliseconds of CPU (the nested-section bomb of issue 16 with 200 keys stops at the first
+ * of its bounds instead of writing 96 MB). Sizing the budget, not moving rendering to another thread, keeps every render on
  * the request path cheap to start and lets validation prove a template's worst case with the same meter.
  */
 export class RenderBudget {

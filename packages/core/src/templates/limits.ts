@@ -10,10 +10,11 @@ export const MAX_TEMPLATE_BYTES = 256 * 1024
 export const DEFAULT_MAX_DOCUMENT_BYTES = 1024 * 1024
 
 /**
- * Steps one render may take (see `RenderBudget`): enough for any real cloud-config (a loop over 1,000 items with
- * twenty tags each is 20,000), small enough that a render that runs out takes a few milliseconds.
+ * Steps one render may take (see `RenderBudget`): enough for any real cloud-config (a loop over 2,000 hosts
+ * printing two fields each is about 25,000), small enough that a render that runs out has used about 3 ms of CPU
+ * (measured: 40,000 Pongo2 loop iterations, 80,000 steps, take 5 ms; Mustache is faster per step).
  */
-export const MAX_RENDER_STEPS = 100_000
+export const MAX_RENDER_STEPS = 50_000
 
 /** Largest `spec.metaData` serialised as JSON, in UTF-8 bytes: 64 KiB. */
 export const MAX_METADATA_BYTES = 64 * 1024

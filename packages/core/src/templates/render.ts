@@ -10,7 +10,7 @@ import { engineCause, renderPongo2 } from './pongo2/engine.js'
 export interface RenderLimits {
   /** Largest document, in UTF-8 bytes (`max_document_bytes`). Default 1 MiB. */
   readonly maxDocumentBytes?: number
-  /** Steps one render may take (see `RenderBudget`). Default 100,000. */
+  /** Steps one render may take (see `RenderBudget`). Default 50,000. */
   readonly maxSteps?: number
 }
 

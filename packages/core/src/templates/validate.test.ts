@@ -81,7 +81,7 @@ describe('validateGroupTemplate: steps in order (TPL-4)', () => {
     const depth = 6_000
     const template = '{{#ds}}'.repeat(depth) + 'x' + '{{/ds}}'.repeat(depth)
     expect(rejection(mustacheSpec(template))).toBe(
-      'validation failed: template output exceeds 100000 rendering steps when rendered for the validation sample',
+      'validation failed: template output exceeds 50000 rendering steps when rendered for the validation sample',
     )
   })
 

@@ -9,7 +9,10 @@
  * templates reach `constructor` and run code); swig and jinja-js are unmaintained.
  *
  * What LiquidJS does here: it builds the block tree (`parseStream` gathers each block's body up to its closing
- * tag) and runs the render loop over it, writing through an emitter. What is ours, at its extension points,
+ * tag) from tokens we hand it, with our tags registered through its tag API, and gives the text nodes. The tree
+ * is rendered by a synchronous walk (`runNodes`): LiquidJS's generator-driven render loop costs about a
+ * microsecond per node, too much inside the render budget (SPEC §16 "Template cost"). What is ours, at its
+ * extension points,
  * because Pongo2 differs from Liquid: the tokenizer (`{# #}` comments, `elif`, Pongo2's whitespace control and
  * string rules; `lexer.ts`), the tags (`if/elif/else`, `for k, v in map` with `forloop` and `empty`; `tags.ts`),
  * the expression grammar and value semantics (`not a == b` as Pongo2 reads it, `True`/`False`, `%f` floats;
@@ -18,12 +21,12 @@
  * own lookup (own data properties only), so `include`, `extends`, `import`, `ssi`, `constructor`, `__proto__`
  * and function calls cannot be written (SEC-3). No HTML escaping anywhere: the output is YAML (SPEC §16).
  */
-import { Context, Liquid, toValueSync, type FS, type Template, type TopLevelToken } from 'liquidjs'
+import { Liquid, type FS, type Template, type TopLevelToken } from 'liquidjs'
 import type { RenderBudget } from '../_budget.js'
 import { TemplateSyntaxError } from '../_position.js'
 import { closestName } from '../_suggest.js'
 import { lexPongo2 } from './lexer.js'
-import { OUTPUT_TAG, Pongo2TagToken, Pongo2TextToken, RenderState } from './nodes.js'
+import { OUTPUT_TAG, Pongo2TagToken, Pongo2TextToken, RenderState, runNodes } from './nodes.js'
 import { AutoescapeTag, CommentTag, FirstofTag, SetTag, StrayTag, TemplateTagTag, WithTag } from './tags-more.js'
 import { ForTag, IfTag, OutputTag } from './tags.js'
 
@@ -102,8 +105,7 @@ export function parsePongo2(template: string, start = 0): Pongo2Template {
  */
 export function renderPongo2(template: Pongo2Template, context: Readonly<Record<string, unknown>>, budget: RenderBudget): string {
   const state = new RenderState(context, budget)
-  const ctx = new Context({}, liquid.options, { sync: true }, { liquid })
-  toValueSync(liquid.renderer.renderTemplates(template.nodes as Template[], ctx, state))
+  runNodes(template.nodes, state)
   return state.buffer
 }
 

@@ -1,4 +1,4 @@
-import { Token, TokenKind, type Context, type Emitter, type Liquid, type Tag, type Template, type TopLevelToken } from 'liquidjs'
+import { Tag, Token, TokenKind, type Context, type Emitter, type Liquid, type Template, type TopLevelToken } from 'liquidjs'
 import type { RenderBudget } from '../_budget.js'
 import { TemplateSyntaxError } from '../_position.js'
 import type { NameLookup } from './evaluate.js'
@@ -52,7 +52,7 @@ export class RenderState implements Emitter {
   /** The template's own variables (loops, `with`, `set`), innermost last. */
   readonly scopes: Record<string, unknown>[] = [Object.create(null) as Record<string, unknown>]
   /** The enclosing loops' `forloop` objects, innermost last (for `forloop.Parentloop`). */
-  readonly loops: Record<string, unknown>[] = []
+  readonly loops: object[] = []
 
   constructor(
     readonly context: Readonly<Record<string, unknown>>,
@@ -76,15 +76,40 @@ export class RenderState implements Emitter {
     return Object.hasOwn(this.context, name) ? this.context[name] : undefined
   }
 
-  /** Sets a variable in the innermost scope (`set`, loop variables). */
+  /**
+   * Sets a variable in the innermost scope (`set`, loop variables). Scopes have no prototype, so every name,
+   * `__proto__` included, is a plain own property.
+   */
   assign(name: string, value: unknown): void {
-    Object.defineProperty(this.scopes.at(-1), name, { value, enumerable: true, writable: true, configurable: true })
+    ;(this.scopes[this.scopes.length - 1] as Record<string, unknown>)[name] = value
   }
 }
 
-/** Renders `templates` into `state` (a generator LiquidJS drives, synchronously here). */
-export function* renderBody(tag: Tag, templates: Template[], ctx: Context, state: RenderState): Generator<unknown, void, unknown> {
-  yield tag.liquid.renderer.renderTemplates(templates, ctx, state)
+/** A node of ours: renders itself synchronously into the state. */
+export interface Runnable {
+  run(state: RenderState): void
+}
+
+/**
+ * Renders `nodes` into `state`: our tags run themselves, LiquidJS's text nodes write their text. A synchronous
+ * walk over the tree LiquidJS built, not LiquidJS's renderer: its generator-driven loop costs around a
+ * microsecond per node, which would let a template hold the event loop for tens of milliseconds inside a budget
+ * real templates need (SPEC §16 "Template cost"); this walk costs a fraction of that.
+ */
+export function runNodes(nodes: readonly Template[], state: RenderState): void {
+  for (const node of nodes) {
+    if (typeof (node as Partial<Runnable>).run === 'function') (node as unknown as Runnable).run(state)
+    else state.write((node as unknown as { readonly str: string }).str)
+  }
+}
+
+/** Base of our tags: LiquidJS's `render` entry point runs the same synchronous code as {@link runNodes}. */
+export abstract class Pongo2Tag extends Tag implements Runnable {
+  abstract run(state: RenderState): void
+
+  render(_ctx: Context, emitter: Emitter): void {
+    this.run(emitter as RenderState)
+  }
 }
 
 /** Bodies of a block tag, cut at its middle and closing tags. */

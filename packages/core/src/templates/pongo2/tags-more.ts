@@ -1,23 +1,23 @@
-import { Tag, type Context, type Liquid, type Template, type TopLevelToken } from 'liquidjs'
+import type { Liquid, Template, TopLevelToken } from 'liquidjs'
 import { TemplateSyntaxError } from '../_position.js'
 import { evaluate } from './evaluate.js'
 import type { Expr } from './expression.js'
-import { parseBlock, renderBody, type Pongo2TagToken, type RenderState } from './nodes.js'
+import { parseBlock, Pongo2Tag, runNodes, type Pongo2TagToken, type RenderState } from './nodes.js'
 import { isTrue, toText } from './values.js'
 
 /** `{% comment %}…{% endcomment %}`: nothing is rendered (the body must still lex, as in Pongo2). */
-export class CommentTag extends Tag {
+export class CommentTag extends Pongo2Tag {
   constructor(token: Pongo2TagToken, remain: TopLevelToken[], liquid: Liquid) {
     super(token as never, remain, liquid)
     token.parser().expectEnd('{% comment %}')
     skipUntil(token, remain, 'endcomment')
   }
 
-  render(): void {}
+  run(): void {}
 }
 
 /** `{% autoescape on|off %}…{% endautoescape %}`: renders its body; escaping is always off (SPEC §16). */
-export class AutoescapeTag extends Tag {
+export class AutoescapeTag extends Pongo2Tag {
   readonly body: Template[]
 
   constructor(token: Pongo2TagToken, remain: TopLevelToken[], liquid: Liquid) {
@@ -29,13 +29,13 @@ export class AutoescapeTag extends Tag {
     this.body = parseBlock(token, remain, liquid, 'endautoescape').bodies[0] as Template[]
   }
 
-  *render(ctx: Context, state: RenderState): Generator<unknown, void, unknown> {
-    yield* renderBody(this, this.body, ctx, state)
+  run(state: RenderState): void {
+    runNodes(this.body, state)
   }
 }
 
 /** `{% with a=e b=e %}…{% endwith %}` or `{% with e as a %}…`: names for the body, evaluated outside it. */
-export class WithTag extends Tag {
+export class WithTag extends Pongo2Tag {
   readonly pairs: { readonly name: string; readonly expr: Expr }[] = []
   readonly body: Template[]
 
@@ -61,12 +61,12 @@ export class WithTag extends Tag {
     this.body = parseBlock(token, remain, liquid, 'endwith').bodies[0] as Template[]
   }
 
-  *render(ctx: Context, state: RenderState): Generator<unknown, void, unknown> {
+  run(state: RenderState): void {
     const values = this.pairs.map((pair) => [pair.name, evaluate(pair.expr, state.lookup, state.budget)] as const)
     state.scopes.push(Object.create(null) as Record<string, unknown>)
     try {
       for (const [name, value] of values) state.assign(name, value)
-      yield* renderBody(this, this.body, ctx, state)
+      runNodes(this.body, state)
     } finally {
       state.scopes.pop()
     }
@@ -74,7 +74,7 @@ export class WithTag extends Tag {
 }
 
 /** `{% set name = e %}`: a name for the rest of the enclosing block. */
-export class SetTag extends Tag {
+export class SetTag extends Pongo2Tag {
   readonly variable: string
   readonly expr: Expr
 
@@ -90,13 +90,13 @@ export class SetTag extends Tag {
     this.variable = name.value
   }
 
-  render(_ctx: Context, state: RenderState): void {
+  run(state: RenderState): void {
     state.assign(this.variable, evaluate(this.expr, state.lookup, state.budget))
   }
 }
 
 /** `{% firstof a b "fallback" %}`: prints the first true value. */
-export class FirstofTag extends Tag {
+export class FirstofTag extends Pongo2Tag {
   readonly exprs: Expr[] = []
 
   constructor(token: Pongo2TagToken, remain: TopLevelToken[], liquid: Liquid) {
@@ -105,7 +105,7 @@ export class FirstofTag extends Tag {
     while (parser.remaining() > 0) this.exprs.push(parser.expression())
   }
 
-  render(_ctx: Context, state: RenderState): void {
+  run(state: RenderState): void {
     for (const expr of this.exprs) {
       const value = evaluate(expr, state.lookup, state.budget)
       if (isTrue(value)) {
@@ -128,7 +128,7 @@ const TEMPLATE_TAG_TEXT: Readonly<Record<string, string>> = {
 }
 
 /** `{% templatetag openblock %}` and friends: prints template syntax literally (e.g. into a Jinja file). */
-export class TemplateTagTag extends Tag {
+export class TemplateTagTag extends Pongo2Tag {
   readonly text: string
 
   constructor(token: Pongo2TagToken, remain: TopLevelToken[], liquid: Liquid) {
@@ -142,19 +142,19 @@ export class TemplateTagTag extends Tag {
     this.text = TEMPLATE_TAG_TEXT[which.value] as string
   }
 
-  render(_ctx: Context, state: RenderState): void {
+  run(state: RenderState): void {
     state.write(this.text)
   }
 }
 
 /** A closing or middle tag with no open block (`{% endif %}` at top level). */
-export class StrayTag extends Tag {
+export class StrayTag extends Pongo2Tag {
   constructor(token: Pongo2TagToken, remain: TopLevelToken[], liquid: Liquid) {
     super(token as never, remain, liquid)
     throw new TemplateSyntaxError(`{% ${token.name} %} without an open block it belongs to`, token.begin)
   }
 
-  render(): void {}
+  run(): void {}
 }
 
 /** Consumes tokens up to `{% end %}` without building them (Pongo2 `SkipUntilTag`). */

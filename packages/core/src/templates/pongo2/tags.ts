@@ -1,13 +1,13 @@
-import { Tag, type Context, type Liquid, type Template, type TopLevelToken } from 'liquidjs'
+import type { Liquid, Template, TopLevelToken } from 'liquidjs'
 import { TemplateSyntaxError } from '../_position.js'
 import { evaluate } from './evaluate.js'
 import type { Expr } from './expression.js'
 import type { CodeToken } from './lexer.js'
-import { parseBlock, renderBody, type Pongo2TagToken, type RenderState } from './nodes.js'
+import { parseBlock, Pongo2Tag, runNodes, type Pongo2TagToken, type RenderState } from './nodes.js'
 import { isTrue, iterationOf, toText } from './values.js'
 
 /** `{{ expression }}`: prints the value as Pongo2 does, never HTML-escaped (SPEC §16). */
-export class OutputTag extends Tag {
+export class OutputTag extends Pongo2Tag {
   readonly expr: Expr
 
   constructor(token: Pongo2TagToken, remain: TopLevelToken[], liquid: Liquid) {
@@ -18,14 +18,14 @@ export class OutputTag extends Tag {
     parser.expectEnd('{{ }}')
   }
 
-  render(_ctx: Context, state: RenderState): void {
+  run(state: RenderState): void {
     const value = evaluate(this.expr, state.lookup, state.budget)
     state.write(toText(value))
   }
 }
 
 /** `{% if c %}…{% elif c %}…{% else %}…{% endif %}` with Pongo2's operators and truth. */
-export class IfTag extends Tag {
+export class IfTag extends Pongo2Tag {
   /** Each condition with its body, in order. */
   readonly branches: { readonly condition: Expr; readonly body: Template[] }[] = []
   readonly otherwise: Template[] | undefined
@@ -48,14 +48,14 @@ export class IfTag extends Tag {
     this.otherwise = otherwise
   }
 
-  *render(ctx: Context, state: RenderState): Generator<unknown, void, unknown> {
+  run(state: RenderState): void {
     for (const branch of this.branches) {
       if (isTrue(evaluate(branch.condition, state.lookup, state.budget))) {
-        yield* renderBody(this, branch.body, ctx, state)
+        runNodes(branch.body, state)
         return
       }
     }
-    if (this.otherwise !== undefined) yield* renderBody(this, this.otherwise, ctx, state)
+    if (this.otherwise !== undefined) runNodes(this.otherwise, state)
   }
 }
 
@@ -64,7 +64,7 @@ export class IfTag extends Tag {
  * `forloop.Counter`, `Counter0`, `Revcounter`, `Revcounter0`, `First`, `Last` and `Parentloop`. Maps iterate in
  * sorted key order (SPEC §16). Every iteration costs a budget step.
  */
-export class ForTag extends Tag {
+export class ForTag extends Pongo2Tag {
   readonly key: string
   readonly value: string | undefined
   readonly iterable: Expr
@@ -98,15 +98,14 @@ export class ForTag extends Tag {
     this.empty = bodies[1]
   }
 
-  *render(ctx: Context, state: RenderState): Generator<unknown, void, unknown> {
+  run(state: RenderState): void {
     const entries = iterationOf(evaluate(this.iterable, state.lookup, state.budget), this)
     if (entries === undefined || entries.length === 0) {
-      if (this.empty !== undefined) yield* renderBody(this, this.empty, ctx, state)
+      if (this.empty !== undefined) runNodes(this.empty, state)
       return
     }
     const count = entries.length
-    const loop: Record<string, unknown> = { Counter: 0, Counter0: 0, Revcounter: 0, Revcounter0: 0, First: true, Last: false }
-    loop.Parentloop = state.loops.at(-1) ?? null
+    const loop = { Counter: 0, Counter0: 0, Revcounter: 0, Revcounter0: 0, First: true, Last: false, Parentloop: state.loops.at(-1) ?? null }
     state.scopes.push(Object.create(null) as Record<string, unknown>)
     state.loops.push(loop)
     try {
@@ -116,8 +115,13 @@ export class ForTag extends Tag {
         const [key, value] = entries[i] as readonly [unknown, unknown]
         state.assign(this.key, key)
         if (this.value !== undefined && value !== undefined) state.assign(this.value, value)
-        Object.assign(loop, { Counter: i + 1, Counter0: i, Revcounter: count - i, Revcounter0: count - i - 1, First: i === 0, Last: i === count - 1 })
-        yield* renderBody(this, this.body, ctx, state)
+        loop.Counter = i + 1
+        loop.Counter0 = i
+        loop.Revcounter = count - i
+        loop.Revcounter0 = count - i - 1
+        loop.First = i === 0
+        loop.Last = i === count - 1
+        runNodes(this.body, state)
       }
     } finally {
       state.loops.pop()
