@@ -92,7 +92,7 @@ export function parsePongo2(template: string, start = 0): Pongo2Template {
     tokens.push(new Pongo2TagToken(template, segment) as never)
   }
   try {
-    return { nodes: liquid.parser.parseTokens(tokens) }
+    return { nodes: liquid.parser.parseTokens(new TokenQueue(tokens) as unknown as TopLevelToken[]) }
   } catch (err) {
     throw syntaxErrorOf(err)
   }
@@ -120,8 +120,28 @@ export function engineCause(err: unknown): unknown {
 
 // --- internal ---
 
+/**
+ * The tokens as LiquidJS's parser consumes them: it only ever calls `shift()` on its token array (in
+ * `parseTokens`, `parseStream` and our block tags), and V8's `Array.prototype.shift` copies the array once it
+ * holds more than about 16,000 elements, so a 256 KiB template took seconds to parse (measured: 40,000 shifts,
+ * 5 s). This queue shifts in O(1).
+ */
+class TokenQueue {
+  private next = 0
+
+  constructor(private readonly items: readonly TopLevelToken[]) {}
+
+  shift(): TopLevelToken | undefined {
+    return this.items[this.next++]
+  }
+
+  get length(): number {
+    return this.items.length - this.next
+  }
+}
+
 function createLiquid(): Liquid {
-  const instance = new Liquid({ ownPropertyOnly: true, strictFilters: true, cache: false, fs: NO_FILES, outputEscape: undefined })
+  const instance = new Liquid({ ownPropertyOnly: true, strictFilters: true, cache: false, fs: NO_FILES, relativeReference: false })
   for (const name of Object.keys(instance.tags)) delete instance.tags[name]
   for (const name of Object.keys(instance.filters)) delete instance.filters[name]
   const tags: Record<string, unknown> = {

@@ -7,8 +7,10 @@ import {
   compare,
   contains,
   equals,
+  floatOf,
   isFloat,
   isMap,
+  isNumber,
   isNil,
   isTrue,
   kindOf,
@@ -65,8 +67,8 @@ export function evaluate(expr: Expr, lookup: NameLookup, budget: RenderBudget): 
       return negate(evaluate(expr.operand, lookup, budget))
     case 'negative': {
       const value = evaluate(expr.operand, lookup, budget)
-      if (typeof value !== 'number') throw new EvaluationError(`a minus sign needs a number, not a ${kindOf(value)}`, expr.at)
-      return -value
+      if (!isNumber(value)) throw new EvaluationError(`a minus sign needs a number, not a ${kindOf(value)}`, expr.at)
+      return isFloat(value) ? floatOf(-toFloat(value)) : -value
     }
     case 'binary':
       return binary(expr.op, expr.left, expr.right, expr.at, lookup, budget)
@@ -142,21 +144,22 @@ function arithmetic(op: string, a: unknown, b: unknown, at: number, budget: Rend
   const floats = isFloat(a) || isFloat(b)
   const x = floats ? toFloat(a) : toInteger(a)
   const y = floats ? toFloat(b) : toInteger(b)
+  const result = (n: number) => (floats ? floatOf(n) : n)
   switch (op) {
     case '+':
-      return x + y
+      return result(x + y)
     case '-':
-      return x - y
+      return result(x - y)
     case '*':
-      return x * y
+      return result(x * y)
     case '/':
-      if (floats) return x / y
+      if (floats) return floatOf(x / y)
       if (y === 0) throw new EvaluationError('division by zero', at)
       return Math.trunc(x / y)
     case '%':
       if (toInteger(b) === 0) throw new EvaluationError('division by zero', at)
       return toInteger(a) % toInteger(b)
     default:
-      return toFloat(a) ** toFloat(b)
+      return floatOf(toFloat(a) ** toFloat(b))
   }
 }

@@ -1,6 +1,7 @@
 import { TemplateSyntaxError } from '../_position.js'
 import { checkFilter } from './filters.js'
 import type { CodeToken } from './lexer.js'
+import { floatOf, type FloatValue } from './values.js'
 
 /** Deepest nesting of an expression (parentheses, right-grouping operators, subscripts): bounds every recursion over it. */
 export const MAX_EXPRESSION_DEPTH = 64
@@ -20,7 +21,7 @@ export interface FilterCall {
 
 /** A parsed Pongo2 expression. `at` is the offset of its first token. */
 export type Expr =
-  | { readonly k: 'literal'; readonly value: string | number | boolean; readonly at: number }
+  | { readonly k: 'literal'; readonly value: string | number | boolean | FloatValue; readonly at: number }
   | { readonly k: 'variable'; readonly root: string; readonly path: readonly PathPart[]; readonly at: number }
   | { readonly k: 'filtered'; readonly base: Expr; readonly filters: readonly FilterCall[]; readonly at: number }
   | { readonly k: 'not' | 'negative'; readonly operand: Expr; readonly at: number }
@@ -45,7 +46,7 @@ export class ExpressionParser {
 
   /**
    * @param tokens the tokens to read
-   * @param end offset just past the last token's tag, for "unexpected end" positions
+   * @param end offset of the tag's closing delimiter, for "unexpected end" positions
    */
   constructor(
     private readonly tokens: readonly CodeToken[],
@@ -186,7 +187,7 @@ export class ExpressionParser {
         if (this.peek()?.value === '.' && this.tokens[this.index + 1]?.kind === 'number') {
           const fraction = this.tokens[this.index + 1] as CodeToken
           this.index += 2
-          return { k: 'literal', value: Number(`${token.value}.${fraction.value}`), at: token.offset }
+          return { k: 'literal', value: floatOf(Number(`${token.value}.${fraction.value}`)), at: token.offset }
         }
         const value = Number(token.value)
         if (!Number.isSafeInteger(value)) throw new TemplateSyntaxError(`number ${token.value} is too large`, token.offset)

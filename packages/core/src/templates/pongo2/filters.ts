@@ -2,8 +2,10 @@ import { closestName } from '../_suggest.js'
 import type { RenderBudget } from '../_budget.js'
 import {
   codePoints,
+  floatOf,
   isFloat,
   isNil,
+  isNumber,
   isTrue,
   lengthOf,
   toFloat,
@@ -38,7 +40,7 @@ const FILTERS: Readonly<Record<string, { readonly fn: FilterFn; readonly arity: 
   e: { arity: 'optional', fn: (a) => a },
   escape: { arity: 'optional', fn: (a) => a },
   first: { arity: 'optional', fn: (a) => edge(a, 'first') },
-  float: { arity: 'optional', fn: (a) => toFloat(a) },
+  float: { arity: 'optional', fn: (a) => floatOf(toFloat(a)) },
   floatformat: { arity: 'optional', fn: (a, b) => floatformat(a, b) },
   get_digit: { arity: 'required', fn: (a, b) => getDigit(a, b) },
   integer: { arity: 'optional', fn: (a) => toInteger(a) },
@@ -134,7 +136,7 @@ function sizeOf(value: unknown): number {
 }
 
 function add(a: unknown, b: unknown): unknown {
-  if (typeof a === 'number' && typeof b === 'number') return isFloat(a) || isFloat(b) ? a + b : toInteger(a) + toInteger(b)
+  if (isNumber(a) && isNumber(b)) return isFloat(a) || isFloat(b) ? floatOf(toFloat(a) + toFloat(b)) : toInteger(a) + toInteger(b)
   return toText(a) + toText(b)
 }
 
@@ -172,7 +174,7 @@ function edge(a: unknown, which: 'first' | 'last'): unknown {
 function floatformat(a: unknown, b: unknown): unknown {
   const value = toFloat(a)
   let decimals = isNil(b) ? -1 : toInteger(b)
-  let trim = typeof b !== 'number'
+  let trim = !isNumber(b)
   if (decimals <= 0) {
     decimals = -decimals
     trim = true
@@ -195,7 +197,7 @@ function join(a: unknown, b: unknown): unknown {
 }
 
 function pluralize(a: unknown, b: unknown): string {
-  if (typeof a !== 'number') throw new FilterError("filter 'pluralize' only works on numbers")
+  if (!isNumber(a)) throw new FilterError("filter 'pluralize' only works on numbers")
   const one = toInteger(a) === 1
   if (lengthOf(b) === 0) return one ? '' : 's'
   const endings = toText(b).split(',')

@@ -13,13 +13,14 @@ export interface CodeToken {
 export type Segment =
   /** Literal text `[begin, end)`, already trimmed by the `{%-`/`-%}` whitespace control around it. */
   | { readonly type: 'text'; readonly begin: number; readonly end: number }
-  /** `{{ code }}`. */
-  | { readonly type: 'output'; readonly begin: number; readonly end: number; readonly code: readonly CodeToken[] }
-  /** `{% name code %}`; `code` excludes the name. */
+  /** `{{ code }}`; `close` is the offset of the closing `}}`. */
+  | { readonly type: 'output'; readonly begin: number; readonly end: number; readonly close: number; readonly code: readonly CodeToken[] }
+  /** `{% name code %}`; `code` excludes the name; `close` is the offset of the closing `%}`. */
   | {
       readonly type: 'tag'
       readonly begin: number
       readonly end: number
+      readonly close: number
       readonly name: string
       readonly code: readonly CodeToken[]
     }
@@ -27,12 +28,14 @@ export type Segment =
 /** Pongo2's keywords; every other word is an identifier. */
 const KEYWORDS = new Set(['in', 'and', 'or', 'not', 'true', 'false', 'as', 'export'])
 
-/** Pongo2's symbols, longest first, as its lexer tries them. */
-const SYMBOLS = [
-  '{{-', '-}}', '{%-', '-%}',
-  '==', '>=', '<=', '&&', '||', '{{', '}}', '{%', '%}', '!=', '<>',
-  '(', ')', '+', '-', '*', '<', '>', '/', '^', ',', '.', '!', '|', ':', '=', '%', '[', ']',
-]
+/** Pongo2's symbols by their first character, longest first, as its lexer tries them. */
+const SYMBOLS: Readonly<Record<string, readonly string[]>> = (() => {
+  const all = ['{{-', '-}}', '{%-', '-%}', '==', '>=', '<=', '&&', '||', '{{', '}}', '{%', '%}', '!=', '<>']
+  all.push('(', ')', '+', '-', '*', '<', '>', '/', '^', ',', '.', '!', '|', ':', '=', '%', '[', ']')
+  const byFirst: Record<string, string[]> = Object.create(null) as Record<string, string[]>
+  for (const symbol of all) (byFirst[symbol[0] as string] ??= []).push(symbol)
+  return byFirst
+})()
 const CLOSERS: Readonly<Record<string, string>> = { '{{': '}}', '{%': '%}' }
 
 /** Pongo2 trims exactly these around `{%-` / `-%}` (its `tokenSpaceChars`). */
@@ -93,7 +96,9 @@ class Lexer {
       } else if (input.startsWith('{{', this.pos) || input.startsWith('{%', this.pos)) {
         this.code()
       } else {
-        this.pos += 1
+        // Text up to the next brace cannot hold a delimiter.
+        const brace = input.indexOf('{', this.pos + 1)
+        this.pos = brace === -1 ? input.length : brace
       }
     }
     this.flushText()
@@ -149,12 +154,14 @@ class Lexer {
     }
     this.pos = open + (trimsLeft ? 3 : 2)
     const tokens: CodeToken[] = []
+    let close: number
     for (;;) {
       const token = this.next(open)
       if (token.kind === 'symbol' && (token.value === '}}' || token.value === '%}' || token.value === '-}}' || token.value === '-%}')) {
         const closer = token.value.replace('-', '')
         if (closer !== CLOSERS[opener]) throw new TemplateSyntaxError(`'${CLOSERS[opener]}' expected, found '${closer}'`, token.offset)
         this.trimNext = token.value.startsWith('-')
+        close = token.offset
         break
       }
       tokens.push(token)
@@ -162,14 +169,14 @@ class Lexer {
     this.textStart = this.pos
     const end = this.pos
     if (opener === '{{') {
-      this.out.push({ type: 'output', begin: open, end, code: tokens })
+      this.out.push({ type: 'output', begin: open, end, close, code: tokens })
       return
     }
     const [name, ...rest] = tokens
     if (name === undefined || name.kind !== 'ident') {
       throw new TemplateSyntaxError('tag name must be an identifier', name?.offset ?? open)
     }
-    this.out.push({ type: 'tag', begin: open, end, name: name.value, code: rest })
+    this.out.push({ type: 'tag', begin: open, end, close, name: name.value, code: rest })
   }
 
   /** The next code token from `pos`; `open` is where the tag began (for "not closed"). */
@@ -196,7 +203,7 @@ class Lexer {
         return { kind: KEYWORDS.has(value) ? 'keyword' : 'ident', value, offset }
       }
       if (c === '"' || c === "'") return this.string(c, offset)
-      for (const symbol of SYMBOLS) {
+      for (const symbol of SYMBOLS[c] ?? []) {
         if (input.startsWith(symbol, offset)) {
           this.pos = offset + symbol.length
           return { kind: 'symbol', value: symbol, offset }

@@ -169,7 +169,8 @@ class Walker {
 
   private resolve(root: string, path: readonly PathPart[], scopes: Record<string, Binding>[]): Resolved {
     let value: unknown
-    const scope = [...scopes].reverse().find((s) => Object.hasOwn(s, root))
+    let scope: Record<string, Binding> | undefined
+    for (let i = scopes.length - 1; i >= 0 && scope === undefined; i--) if (Object.hasOwn(scopes[i] as object, root)) scope = scopes[i]
     if (scope !== undefined) value = scope[root]
     else if (Object.hasOwn(this.context, root)) value = this.context[root]
     else return { hit: false }

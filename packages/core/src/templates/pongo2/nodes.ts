@@ -19,16 +19,19 @@ export const MAX_BLOCK_DEPTH = 100
 export class Pongo2TagToken extends Token {
   readonly name: string
   readonly code: readonly CodeToken[]
+  /** Offset of the closing `}}` or `%}`: where "something was expected" points. */
+  readonly close: number
 
   constructor(input: string, segment: Extract<Segment, { type: 'output' | 'tag' }>) {
     super(TokenKind.Tag, input, segment.begin, segment.end)
     this.name = segment.type === 'output' ? OUTPUT_TAG : segment.name
     this.code = segment.code
+    this.close = segment.close
   }
 
   /** A parser over this tag's code tokens. */
   parser(): ExpressionParser {
-    return new ExpressionParser(this.code, this.end)
+    return new ExpressionParser(this.code, this.close)
   }
 }
 
@@ -123,8 +126,10 @@ export interface BlockParts {
 let depth = 0
 
 /**
- * Parses the body of a block tag from `remain` up to `{% <end> %}`, cutting it at each tag named in `middles`.
- * Blocks nest at most {@link MAX_BLOCK_DEPTH} deep. @throws TemplateSyntaxError when the block is not closed.
+ * Parses the body of a block tag from `remain` up to `{% <end> %}`, cutting it at each tag named in `middles`,
+ * with LiquidJS's `parseToken` for every node inside (what its `parseStream` does, without registering handlers
+ * per block, which measured as the largest cost of parsing a large template). Blocks nest at most
+ * {@link MAX_BLOCK_DEPTH} deep. @throws TemplateSyntaxError when the block is not closed.
  */
 export function parseBlock(
   open: Pongo2TagToken,
@@ -138,25 +143,20 @@ export function parseBlock(
   try {
     const bodies: Template[][] = [[]]
     const cuts: Pongo2TagToken[] = []
-    let closed = false
-    const stream = liquid.parser.parseStream(remain)
-    for (const middle of middles) {
-      stream.on(`tag:${middle}`, (token: unknown) => {
-        cuts.push(token as Pongo2TagToken)
+    for (let token = remain.shift(); token !== undefined; token = remain.shift()) {
+      const name = (token as unknown as Partial<Pongo2TagToken>).name
+      if (name === end) {
+        ;(token as unknown as Pongo2TagToken).parser().expectEnd(`{% ${end} %}`)
+        return { bodies, middles: cuts }
+      }
+      if (name !== undefined && middles.includes(name)) {
+        cuts.push(token as unknown as Pongo2TagToken)
         bodies.push([])
-      })
+        continue
+      }
+      ;(bodies[bodies.length - 1] as Template[]).push(liquid.parser.parseToken(token, remain))
     }
-    stream
-      .on(`tag:${end}`, (token: unknown) => {
-        const parser = (token as Pongo2TagToken).parser()
-        parser.expectEnd(`{% ${end} %}`)
-        closed = true
-        stream.stop()
-      })
-      .on('template', (template: unknown) => (bodies.at(-1) as Template[]).push(template as Template))
-      .start()
-    if (!closed) throw new TemplateSyntaxError(`{% ${open.name} %} is not closed with {% ${end} %}`, open.begin)
-    return { bodies, middles: cuts }
+    throw new TemplateSyntaxError(`{% ${open.name} %} is not closed with {% ${end} %}`, open.begin)
   } finally {
     depth -= 1
   }

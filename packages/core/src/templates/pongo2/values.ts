@@ -4,6 +4,26 @@
  * float (Pongo2 prints floats with six decimals, `%f`).
  */
 
+/**
+ * A float whose value happens to be whole. Go keeps `float64` apart from `int` where JavaScript has one number
+ * type; Pongo2 prints `2.0` as `2.000000` and divides `7.0 / 2` as floats, so a float literal or float result
+ * with a whole value is kept in this box. Fractions are plain numbers (already floats); data from the context is
+ * never boxed (a whole JSON number is an integer).
+ */
+export class FloatValue {
+  constructor(readonly value: number) {}
+}
+
+/** `n` as a Pongo2 float: boxed when whole. */
+export function floatOf(n: number): number | FloatValue {
+  return Number.isInteger(n) ? new FloatValue(n) : n
+}
+
+/** A number of either kind. */
+export function isNumber(value: unknown): value is number | FloatValue {
+  return typeof value === 'number' || value instanceof FloatValue
+}
+
 /** A list or a map (plain object) of the context; everything else is a scalar or nil. */
 export type Collection = readonly unknown[] | Readonly<Record<string, unknown>>
 
@@ -23,8 +43,8 @@ export function isInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value)
 }
 
-export function isFloat(value: unknown): value is number {
-  return typeof value === 'number' && !Number.isInteger(value)
+export function isFloat(value: unknown): value is number | FloatValue {
+  return value instanceof FloatValue || (typeof value === 'number' && !Number.isInteger(value))
 }
 
 /** A short kind name for messages: `string`, `number`, `boolean`, `list`, `map` or `nil`. */
@@ -32,6 +52,7 @@ export function kindOf(value: unknown): string {
   if (isNil(value)) return 'nil'
   if (Array.isArray(value)) return 'list'
   if (isMap(value)) return 'map'
+  if (value instanceof FloatValue) return 'number'
   return typeof value
 }
 
@@ -50,6 +71,7 @@ export function toText(value: unknown): string {
     case 'number':
       return numberText(value)
     case 'object':
+      if (value instanceof FloatValue) return floatText(value.value)
       return value === null ? '' : javaScriptText(value)
     default:
       return ''
@@ -68,19 +90,16 @@ function javaScriptText(value: unknown): string {
 export function isTrue(value: unknown): boolean {
   if (isNil(value)) return false
   if (typeof value === 'boolean') return value
-  if (typeof value === 'number') return value !== 0
+  if (isNumber(value)) return toFloat(value) !== 0
   if (typeof value === 'string' || Array.isArray(value)) return value.length > 0
   if (isMap(value)) return Object.keys(value).length > 0
   return false
 }
 
-/**
- * `not value` (`Value.Negate`): an integer becomes 0 or 1, a float 0 (a float here is never zero: 0 is an
- * integer), nil `true`, the rest a boolean.
- */
+/** `not value` (`Value.Negate`): an integer becomes 0 or 1, a float 0.0 or 1.1 (sic), nil `true`, the rest a boolean. */
 export function negate(value: unknown): unknown {
   if (isInteger(value)) return value !== 0 ? 0 : 1
-  if (typeof value === 'number') return 0
+  if (isNumber(value)) return toFloat(value) !== 0 ? new FloatValue(0) : 1.1
   if (typeof value === 'string' || Array.isArray(value)) return value.length === 0
   if (isMap(value)) return Object.keys(value).length === 0
   if (typeof value === 'boolean') return !value
@@ -89,6 +108,7 @@ export function negate(value: unknown): unknown {
 
 /** `Value.Integer()`: floats truncate, numeric strings parse, anything else is 0. */
 export function toInteger(value: unknown): number {
+  if (value instanceof FloatValue) return value.value
   if (typeof value === 'number') return Number.isFinite(value) ? Math.trunc(value) : 0
   if (typeof value === 'string') {
     const parsed = parseGoFloat(value)
@@ -100,6 +120,7 @@ export function toInteger(value: unknown): number {
 /** `Value.Float()`: numbers as they are, numeric strings parse, anything else is 0. */
 export function toFloat(value: unknown): number {
   if (typeof value === 'number') return value
+  if (value instanceof FloatValue) return value.value
   if (typeof value === 'string') return parseGoFloat(value) ?? 0
   return 0
 }
@@ -112,9 +133,13 @@ export function lengthOf(value: unknown): number {
   return 0
 }
 
-/** `==` (`EqualValueTo`): same type and value; lists and maps only when they are the same object. */
+/**
+ * `==` (`EqualValueTo`): integers by value, otherwise same type and value (an integer never equals a float);
+ * lists and maps only when they are the same object.
+ */
 export function equals(a: unknown, b: unknown): boolean {
   if (isNil(a) || isNil(b)) return isNil(a) && isNil(b)
+  if (isNumber(a) && isNumber(b)) return isFloat(a) === isFloat(b) && toFloat(a) === toFloat(b)
   return a === b
 }
 
@@ -195,14 +220,18 @@ export function parseGoFloat(text: string): number | undefined {
 // --- internal ---
 
 function numberText(value: number): string {
+  return Number.isInteger(value) ? String(value) : floatText(value)
+}
+
+/** Go's `%f`: six decimals; `NaN`, `+Inf`, `-Inf`. */
+function floatText(value: number): string {
   if (Number.isNaN(value)) return 'NaN'
   if (!Number.isFinite(value)) return value > 0 ? '+Inf' : '-Inf'
-  if (Number.isInteger(value)) return String(value)
   return value.toFixed(6)
 }
 
 /** Pongo2's order of list items: integers and floats numerically, anything else by its text. */
 function compareItems(a: unknown, b: unknown): number {
-  if (typeof a === 'number' && typeof b === 'number' && isInteger(a) === isInteger(b)) return a - b
+  if (isNumber(a) && isNumber(b) && isFloat(a) === isFloat(b)) return toFloat(a) - toFloat(b)
   return compareText(toText(a), toText(b))
 }
