@@ -1,4 +1,4 @@
-import { isMetadataError, parseCidr } from '@metadata-service/core'
+import { DEFAULT_MAX_DOCUMENT_BYTES, isMetadataError, parseCidr } from '@metadata-service/core'
 import { z } from 'zod'
 
 /** How a configuration key is named outside YAML files (CFG-2), and whether it is a secret (SEC-4). */
@@ -114,6 +114,10 @@ export const ConfigSchema = z.object({
     .register(keyInfo, { description: 'CIDRs whose forwarding headers are believed (ID-2); empty trusts nobody' }),
   request_timeout: seconds().default(10).register(keyInfo, { description: 'Seconds before an unanswered request gets 503 (OPS-2)' }),
   max_inflight: int(0, 1_000_000).default(1024).register(keyInfo, { description: 'Concurrent requests before 503 (OPS-3); 0 = off' }),
+  // Bytes (UTF-8) of one rendered group document; over it, that node's /{group}.yaml answers 500 (SPEC §16).
+  max_document_bytes: int(1_024, 64 * 1024 * 1024)
+    .default(DEFAULT_MAX_DOCUMENT_BYTES)
+    .register(keyInfo, { description: 'Largest rendered group document in bytes; larger answers 500 (default 1 MiB)' }),
   shutdown_timeout: seconds().default(30).register(keyInfo, { description: 'Seconds to drain requests on SIGINT/SIGTERM (OPS-4)' }),
   log_level: oneOf(['debug', 'info', 'warn', 'error']).default('info').register(keyInfo, { description: 'debug, info, warn or error' }),
   log_format: oneOf(['json', 'pretty']).default('json').register(keyInfo, { description: 'json (one object per line) or pretty' }),
