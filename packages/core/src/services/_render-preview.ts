@@ -18,6 +18,8 @@ export interface PreviewBuilders {
   readonly networkConfig: (node: InventoryNode) => string
   /** NC-16 steps 2–8 with the group's spec (`undefined`: no stored Group). */
   readonly group: (node: InventoryNode, index: ResourceIndex, group: string, spec: GroupSpec | undefined) => string
+  /** `max_document_bytes`, for the template check (SPEC §16). */
+  readonly maxDocumentBytes?: number
 }
 
 /**
@@ -33,7 +35,7 @@ export async function renderPreview(request: RenderPreviewRequest, builders: Pre
   }
   const storedSpec = group === undefined ? undefined : index.group(group)?.spec
   const proposedSpec: GroupSpec | undefined = template === undefined ? undefined : { ...(storedSpec ?? {}), template }
-  if (proposedSpec !== undefined) validateGroupTemplate(proposedSpec, group ?? '')
+  if (proposedSpec !== undefined) validateGroupTemplate(proposedSpec, group ?? '', { maxDocumentBytes: builders.maxDocumentBytes })
 
   const node = await nodeByXname(builders.inventory, request.node)
   const groupDocument = (name: string, spec: GroupSpec | undefined): PreviewDocument =>

@@ -230,6 +230,7 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
           checkMembership(node, group)
           return build.group(node, index, spec)
         },
+        maxDocumentBytes: deps.maxDocumentBytes,
       }),
     startPrerender(options) {
       prerenderer ??= createPrerenderer(
