@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { flushDocumentCache } from './fixtures.js'
 import { targetLines } from './nodes.js'
+import { waitForIdle } from './proc-stats.js'
 import { median, round } from './report.js'
 import { runStorm } from './wrk.js'
 
@@ -71,6 +72,10 @@ export async function hostileTemplate(ctx, server) {
   const normal = []
   const hostile = []
   for (let r = 1; r <= o.runs; r++) {
+    if (o.waitIdlePct > 0) {
+      const idle = await waitForIdle(o.waitIdlePct, o.waitIdleMaxS)
+      if (idle !== undefined && idle < o.waitIdlePct) ctx.say(`machine only ${idle}% idle after ${o.waitIdleMaxS} s; measuring anyway`)
+    }
     await setTemplate(HARMLESS)
     normal.push(await phase(`normal ${r}/${o.runs}`))
     await setTemplate(BOMB)
