@@ -8,15 +8,16 @@
  * emitter) take other syntaxes. nunjucks, the closest in syntax, documents that it is not a sandbox (its
  * templates reach `constructor` and run code); swig and jinja-js are unmaintained.
  *
- * What LiquidJS does here: it builds the block tree (`parseStream` gathers each block's body up to its closing
- * tag) from tokens we hand it, with our tags registered through its tag API, and gives the text nodes. The tree
- * is rendered by a synchronous walk (`runNodes`): LiquidJS's generator-driven render loop costs about a
+ * What LiquidJS does here: it builds the node tree from tokens we hand it (`parseToken` makes each node with the
+ * tag class registered under its name; our block tags gather their bodies with it) and makes the text nodes. The
+ * tree is rendered by a synchronous walk (`runNodes`): LiquidJS's generator-driven render loop costs about a
  * microsecond per node, too much inside the render budget (SPEC §16 "Template cost"). What is ours, at its
- * extension points,
- * because Pongo2 differs from Liquid: the tokenizer (`{# #}` comments, `elif`, Pongo2's whitespace control and
- * string rules; `lexer.ts`), the tags (`if/elif/else`, `for k, v in map` with `forloop` and `empty`; `tags.ts`),
- * the expression grammar and value semantics (`not a == b` as Pongo2 reads it, `True`/`False`, `%f` floats;
- * `expression.ts`, `evaluate.ts`, `values.ts`) and the filters (Pongo2's names and `filter:arg`; `filters.ts`).
+ * extension points, because Pongo2 differs from Liquid: the tokenizer (`{# #}` comments, Pongo2's whitespace
+ * control and string rules; `lexer.ts`), the tags (`if/elif/else`, `for k, v in map` with `forloop` and `empty`;
+ * `tags.ts`), the expression grammar and value semantics (`not a == b` as Pongo2 reads it, `True`/`False`, `%f`
+ * floats; `expression.ts`, `evaluate.ts`, `values.ts`) and the filters (Pongo2's names, one `:argument`;
+ * `filters.ts`). Liquid's own expression language was not reused: its precedence, literals (`nil`, `empty`),
+ * names (`a-b` is one name) and printing differ from Pongo2's, and exact output was the requirement.
  * Every Liquid built-in tag and filter is removed, file access is stubbed to fail, and names resolve through our
  * own lookup (own data properties only), so `include`, `extends`, `import`, `ssi`, `constructor`, `__proto__`
  * and function calls cannot be written (SEC-3). No HTML escaping anywhere: the output is YAML (SPEC §16).

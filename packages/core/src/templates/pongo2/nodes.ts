@@ -12,9 +12,9 @@ export const OUTPUT_TAG = '{{'
 export const MAX_BLOCK_DEPTH = 100
 
 /**
- * A `{% %}` or `{{ }}` segment handed to LiquidJS's parser as a tag token: LiquidJS builds the block tree (its
- * `parseStream` gathers each block's body up to the closing tag) from these, our own tokenizer having cut them
- * with Pongo2's rules. `code` holds the Pongo2 tokens after the tag name.
+ * A `{% %}` or `{{ }}` segment handed to LiquidJS's parser as a tag token: LiquidJS's `parseToken` builds each
+ * node with the tag class registered under its name, our own tokenizer having cut the segments with Pongo2's
+ * rules. `code` holds the Pongo2 tokens after the tag name.
  */
 export class Pongo2TagToken extends Token {
   readonly name: string
@@ -35,7 +35,7 @@ export class Pongo2TagToken extends Token {
   }
 }
 
-/** A text segment as a LiquidJS HTML token; LiquidJS renders it by writing `getContent()` to the emitter. */
+/** A text segment as a LiquidJS HTML token: LiquidJS's text node keeps `getContent()` as the text it writes. */
 export class Pongo2TextToken extends Token {
   constructor(input: string, begin: number, end: number) {
     super(TokenKind.HTML, input, begin, end)
@@ -47,8 +47,8 @@ export class Pongo2TextToken extends Token {
 }
 
 /**
- * Where a render writes and what it reads: LiquidJS passes this emitter to every node, so our tags reach the
- * budget, the variable scopes and the context through it. Every write is charged to the budget first.
+ * Where a render writes and what it reads, passed to every node as its emitter, so our tags reach the budget, the
+ * variable scopes and the context through it. Every write is charged to the budget first.
  */
 export class RenderState implements Emitter {
   buffer = ''
