@@ -124,6 +124,7 @@ export function createNoCloudBuilders(options: BuilderOptions): NoCloudBuilders 
         docs.push({
           kind: 'group',
           key: groupDocumentKey(xname, group),
+          group,
           build: () => ({ body: builders.group(node, index, spec), contentType: NOCLOUD_CONTENT_TYPES.group }),
         })
       }

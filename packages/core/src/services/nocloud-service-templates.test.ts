@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { storedResource } from '../testing/fixtures.js'
-import { CD, REQUEST, rejection, setup } from './_nocloud-service.test-setup.js'
+import { CD, REQUEST, clusterNodes, rejection, setup } from './_nocloud-service.test-setup.js'
 
 const KEYS = Array.from({ length: 200 }, (_, i) => `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${i} key${i}@example`)
 /** F-CD with 200 public keys: every node gets them (NC-5). */
@@ -39,20 +39,37 @@ describe('a hostile template stored on one group (issue 16 item 3, SPEC §16 "Te
     expect(warnings[0]?.fields).toMatchObject({ group: 'compute', node: 'x1000c0s0b0n0', limit: 'bytes', reqId: 'r1' })
   })
 
-  it('the pre-render keeps the failure, so a storm of that group\'s nodes costs no render at all', async () => {
-    const { service, node } = setup({ resources: [CD_200, group('compute', BOMB, 'group-00000001')] })
-    const queue: (() => void)[] = []
-    service.startPrerender({ scheduler: { soon: (task) => queue.push(task), every: () => () => {} }, sliceMs: 1_000 })
-    // Run the pass: its slices, with the store's index load settling in between.
+  /** Runs a started pre-render pass to its end: its slices, with the store's index load settling in between. */
+  async function runPass(queue: (() => void)[]): Promise<void> {
     for (;;) {
       const task = queue.shift()
       if (task !== undefined) task()
-      else if ((await new Promise((resolve) => setTimeout(resolve, 5)), queue.length === 0)) break
+      else if ((await new Promise((resolve) => setTimeout(resolve, 5)), queue.length === 0)) return
     }
-    expect(service.stats().prerender.lastPass).toMatchObject({ failures: 2 })
+  }
+
+  it('the pre-render keeps the failure, so the group\'s nodes asking again costs no render at all', async () => {
+    const { service, node } = setup({ resources: [CD_200, group('compute', BOMB, 'group-00000001')] })
+    const queue: (() => void)[] = []
+    service.startPrerender({ scheduler: { soon: (task) => queue.push(task), every: () => () => {} }, sliceMs: 1_000 })
+    await runPass(queue)
+    expect(service.stats().prerender.lastPass).toMatchObject({ failures: 2, overLimitSkipped: 0 })
     for (const address of ['10.252.0.26', '10.252.0.27']) await rejection(service.groupDocument(await node(address), 'compute', REQUEST))
     expect(service.stats().builds.group).toBe(0)
     expect(service.stats().templateLimits).toEqual({ compute: { bytes: 2, steps: 0 } })
+  })
+
+  it('a pass leaves a hostile group to the requests after three of its documents ran over a bound', async () => {
+    const nodes = clusterNodes(20)
+    const { service } = setup({ nodes, resources: [CD_200, group('compute', BOMB, 'group-00000001'), group('green', '#cloud-config\n', 'group-00000002')] })
+    const queue: (() => void)[] = []
+    service.startPrerender({ scheduler: { soon: (task) => queue.push(task), every: () => () => {} }, sliceMs: 1_000 })
+    await runPass(queue)
+    expect(service.stats().prerender.lastPass).toMatchObject({ failures: 3, overLimitSkipped: 17 })
+    expect(service.stats().prerender.builds.group).toBe(10) // every green document, no compute one
+    const late = nodes[19]!
+    expect((await rejection(service.groupDocument(late, 'compute', REQUEST))).message).toMatch(/^template output exceeds/)
+    expect(service.stats().builds.group).toBe(1)
   })
 
   it('honours max_document_bytes', async () => {
