@@ -31,6 +31,9 @@ export const USAGE = `Usage: npm run bench -- [options]
   --overload-connections <n>  wrk connections in the overload phase (default 1000)
   --overload-duration <s>     seconds of overload (default 30)
   --max-inflight <n>          server --max-inflight in the overload phase (default 16)
+  --hostile-template          only the hostile-template phase (issue 16): the other nodes' p99 while group blue holds
+                              the nested-section bomb over 200 keys and its nodes ask for it, against the same
+                              storm with a harmless template (SPEC §16: within 2×)
   --mock                      serve --mock-smd (3 built-in nodes, no fake SMD): HTTP-stack figures only
   --sync-storm                also storm a second server that re-syncs every --sync-storm-interval s
   --sync-storm-interval <s>   (default 5)
@@ -63,6 +66,7 @@ export const USAGE = `Usage: npm run bench -- [options]
  * @property {number} overloadConnections
  * @property {number} overloadDurationS
  * @property {number} maxInflight
+ * @property {boolean} hostileTemplate
  * @property {boolean} mock
  * @property {boolean} syncStorm
  * @property {number} syncStormIntervalS
@@ -102,6 +106,7 @@ export function parseOptions(argv) {
       'overload-connections': { type: 'string', default: '1000' },
       'overload-duration': { type: 'string', default: '30' },
       'max-inflight': { type: 'string', default: '16' },
+      'hostile-template': { type: 'boolean', default: false },
       mock: { type: 'boolean', default: false },
       'sync-storm': { type: 'boolean', default: false },
       'sync-storm-interval': { type: 'string', default: '5' },
@@ -128,6 +133,7 @@ export function parseOptions(argv) {
     throw new Error(`--cache accepts prerendered, cold and warm, got ${JSON.stringify(values.cache)}`)
   }
   if (values.mock && values['sync-storm']) throw new Error('--sync-storm needs the fake SMD; drop --mock')
+  if (values.mock && values['hostile-template']) throw new Error('--hostile-template needs the fake SMD; drop --mock')
   return {
     nodes: num('nodes', values.nodes ?? (quick ? '1000' : '10000'), 4),
     runs: num('runs', quick ? '1' : values.runs, 1),
@@ -150,6 +156,7 @@ export function parseOptions(argv) {
     overloadConnections: num('overload-connections', values['overload-connections'], 1),
     overloadDurationS: num('overload-duration', quick ? '5' : values['overload-duration'], 1),
     maxInflight: num('max-inflight', values['max-inflight'], 1),
+    hostileTemplate: values['hostile-template'],
     mock: values.mock,
     syncStorm: values['sync-storm'],
     syncStormIntervalS: num('sync-storm-interval', values['sync-storm-interval'], 1),

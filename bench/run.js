@@ -10,6 +10,7 @@ import { startPortChild } from './children.js'
 import { MOCK_NODES, benchNodes, targetLines } from './nodes.js'
 import { buildLoggerVariant } from './logger-variant.js'
 import { USAGE, parseOptions } from './options.js'
+import { hostileTemplate } from './hostile.js'
 import { bootServer, overload, smdStats, stormModes, syncStorm, totalCalls } from './phases.js'
 import { summariseProfileDir } from './profile-summary.js'
 import { sampleRss } from './proc-stats.js'
@@ -73,6 +74,8 @@ async function main() {
     let baselineTarget
     if (options.overload) {
       results.overload = await overload(ctx, server)
+    } else if (options.hostileTemplate) {
+      results.hostileTemplate = await hostileTemplate(ctx, server)
     } else {
       const bytes = booted.probe.bytes['/meta-data'] ?? 1200
       const baseline = await startPortChild(join(BENCH_DIR, 'baseline-server.js'), ['--bytes', String(bytes)])
@@ -158,6 +161,17 @@ function render(r) {
       '',
       `overload (max-inflight ${o.maxInflight}): capacity ${o.capacityRps} req/s, offered ~${o.offeredRps}, answered ${o.achievedRps}/s; ` +
         `status ${JSON.stringify(o.status)}; shed ${o.shedPct}%; 503 without Retry-After ${o.missingRetryAfter}; timeouts ${o.timeouts}; socket errors ${o.socketErrors}; p99 ${o.latencyMs.p99} ms; RSS peak ${o.rss.peakMiB} MiB`,
+    )
+  }
+  if (r.hostileTemplate) {
+    const t = r.hostileTemplate
+    const row = (name, x) => [name, x.rps, x.p50Ms, x.p99Ms, x.maxMs, x.non2xx, x.timeouts, x.side.rps, x.side.p99Ms, JSON.stringify(x.side.status)]
+    out.push(
+      '',
+      `hostile template (group ${t.group}, ${t.keys} keys per node; measured: the other nodes' documents, new connections; ` +
+        `side: the group's nodes asking for /${t.group}.yaml); p99 hostile/normal ${t.p99Ratio} (pairs ${t.pairP99Ratios.join(', ')}); ` +
+        `answers over a template limit ${t.templateLimitAnswers}`,
+      table(['phase', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx', 'timeouts', 'side req/s', 'side p99 ms', 'side statuses'], [row('normal', t.normal), row('hostile', t.hostile)]),
     )
   }
   if (r.syncStorm) {

@@ -1,5 +1,5 @@
 import { register as globalRegistry } from 'prom-client'
-import { MOCK_NODE_FIXTURES } from '@metadata-service/core/testing'
+import { MOCK_NODE_FIXTURES, storedResource } from '@metadata-service/core/testing'
 import type { InventoryStats, NoCloudService } from '@metadata-service/core'
 import { describe, expect, it } from 'vitest'
 import { createRuntimeMetrics, createServiceMetrics, type MetricsSources } from '../src/index.js'
@@ -101,6 +101,7 @@ describe('SVC-4 /metrics', () => {
           'http_requests_in_flight gauge',
           'http_requests_rejected_total counter',
           'degraded_responses_total counter',
+          'template_limit_exceeded_total counter',
           'unknown_client_total counter',
           'smd_sync_age_seconds gauge',
           'smd_sync_last_success_timestamp_seconds gauge',
@@ -197,6 +198,24 @@ describe('SVC-4 /metrics', () => {
     const m = await scrape(h)
     expect(m.get('metadata_service_degraded_responses_total{route="/vendor-data"}')).toBe(1)
     expect(m.get('metadata_service_degraded_responses_total{route="/network-config"}')).toBe(0)
+  })
+
+  it('SPEC §16: a group document over a template limit answers 500 for that node and is counted by group and limit', async () => {
+    const h = await startHarness({ metrics: ({ nocloud }) => createServiceMetrics({ nocloud: () => nocloud.stats() }) })
+    const keys = Array.from({ length: 200 }, (_, i) => `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${i} key${i}@example`)
+    // As a data directory may hold it (written before the cluster grew): the store, not the API, so nothing validates it.
+    await h.store.create(storedResource('ClusterDefaults', { metadata: { name: 'cd' }, spec: { base_url: 'http://localhost:8888', cluster_name: 'c', public_keys: keys } }, { uid: 'clusterdefaults-00000001' }))
+    const bomb = '{{#public_keys}}{{#public_keys}}{{#public_keys}}{{.}}{{/public_keys}}{{/public_keys}}{{/public_keys}}'
+    await h.store.create(storedResource('Group', { metadata: { name: 'compute' }, spec: { template: bomb } }, { uid: 'group-00000001' }))
+    expect(await read(await h.fetch('/compute.yaml', { as: N0_IP }))).toMatchObject({
+      status: 500,
+      body: 'template output exceeds 1048576 bytes (max_document_bytes)\n',
+    })
+    expect((await h.fetch('/meta-data', { as: N0_IP })).status).toBe(200)
+    expect((await h.fetch('/meta-data', { as: '10.252.0.28' })).status).toBe(200)
+    const m = await scrape(h)
+    expect(m.get('metadata_service_template_limit_exceeded_total{group="compute",limit="bytes"}')).toBe(1)
+    expect(h.logger.entries.some((e) => e.message === 'group document over a template limit' && e.fields.group === 'compute')).toBe(true)
   })
 
   it('OPS-3/OPS-2 refusals are counted by reason', async () => {

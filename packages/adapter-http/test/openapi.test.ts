@@ -117,6 +117,17 @@ describe('the OpenAPI document (SVC-2)', () => {
     expect(JSON.stringify(doc)).not.toMatch(/"type":\[/)
   })
 
+  it('documents the Group template fields and the status engine and warnings (SPEC §16)', () => {
+    const schemas = doc.components.schemas as Record<string, { properties: Record<string, Record<string, unknown>> }>
+    const spec = schemas.GroupSpec!.properties
+    expect(spec.templateEncoding).toMatchObject({ type: 'string', enum: ['plain', 'base64'], description: expect.stringMatching(/decoded on write/) })
+    expect(spec.metaData).toMatchObject({ type: 'object', description: expect.stringMatching(/any JSON by key; at most 64 KiB as JSON and 16 levels deep/) })
+    expect(spec.template).toMatchObject({ description: expect.stringMatching(/at most 256 KiB/) })
+    const status = schemas.GroupStatus!.properties
+    expect(status.engine).toMatchObject({ enum: ['none', 'jinja', 'mustache', 'pongo2'] })
+    expect(status.warnings).toMatchObject({ type: 'array', items: { properties: { code: { type: 'string' }, message: { type: 'string' } } } })
+  })
+
   it('documents PATCH with the three RES-6 content types, and the status sub-resource', () => {
     for (const info of KIND_LIST) {
       const item = doc.paths[`/${info.collection}/{uid}`]!

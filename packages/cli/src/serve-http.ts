@@ -73,6 +73,7 @@ export function noCloudFor(
     store: parts.store,
     publicUrl: config.public_url,
     logger: parts.logger,
+    maxDocumentBytes: config.max_document_bytes,
     ...(tunnel === undefined ? {} : { tunnelResolver: (address: string) => tunnel.service?.resolveTunnelAddress(address) }),
   })
 }
@@ -85,9 +86,16 @@ export function noCloudFor(
  */
 export async function serveHttp(config: Config, parts: ServedParts, deps: ServeHttpDeps): Promise<ServedHttp> {
   const { store, inventory, tokenSource, nocloud, wireguard } = parts
-  // WG-11: WireGuardPeers written through the resource API get the key, CIDR and address-in-use checks.
-  // Issue 14: network definitions are also checked against the addresses of the SMD snapshot at write.
-  const resources = createResourceService({ store, clock: deps.clock, kindChecks: { WireGuardPeer: checkWireGuardPeer }, inventory })
+  // WG-11: WireGuardPeers written through the resource API get the key, CIDR and address-in-use checks; Group
+  // templates are also rendered for the worst case of the inventory, within max_document_bytes (SPEC §16), and
+  // network definitions are checked against the addresses of the SMD snapshot (issue 14).
+  const resources = createResourceService({
+    store,
+    clock: deps.clock,
+    kindChecks: { WireGuardPeer: checkWireGuardPeer },
+    inventory,
+    maxDocumentBytes: config.max_document_bytes,
+  })
   const metrics = config.metrics || config.enable_metrics
     ? createServiceMetrics(
         metricsSources({

@@ -32,6 +32,7 @@ describe('loadConfig defaults (CFG-4)', () => {
       trusted_proxies: ['127.0.0.0/8', '::1/128'],
       request_timeout: 10,
       max_inflight: 1024,
+      max_document_bytes: 1_048_576,
       shutdown_timeout: 30,
       read_timeout: 15,
       write_timeout: 15,
@@ -236,6 +237,16 @@ describe('loadConfig values (CFG-4)', () => {
   })
 })
 
+describe('max_document_bytes (SPEC §16 "Template cost")', () => {
+  it('is set by flag, env or file like every key, in bytes, default 1 MiB', () => {
+    expect(load().config.max_document_bytes).toBe(1_048_576)
+    expect(load(['--max-document-bytes', '2097152']).config.max_document_bytes).toBe(2_097_152)
+    expect(load([], { METADATA_SERVICE_MAX_DOCUMENT_BYTES: '65536' }).config.max_document_bytes).toBe(65_536)
+    expect(load([], {}, { './config.yaml': 'max_document_bytes: 4096\n' }).config.max_document_bytes).toBe(4_096)
+    expect(load(['--max-document-bytes', '8192'], { METADATA_SERVICE_MAX_DOCUMENT_BYTES: '65536' }).config.max_document_bytes).toBe(8_192)
+  })
+})
+
 describe('loadConfig validation messages (CFG-4)', () => {
   it.each([
     [['--port', 'abc'], 'invalid value for port: must be an integer, got "abc" (from flag --port)'],
@@ -258,6 +269,7 @@ describe('loadConfig validation messages (CFG-4)', () => {
     [['--trusted-proxies', '10.0.0.0/8,10.0.0.1'], 'invalid value for trusted_proxies: invalid CIDR "10.0.0.1": missing "/<prefix length>" (from flag --trusted-proxies)'],
     [['--admin-cidrs', '10.0.0.0/33'], 'invalid value for admin_cidrs: invalid CIDR "10.0.0.0/33": prefix length must be 0-32 (from flag --admin-cidrs)'],
     [['--workers', 'many'], 'invalid value for workers: must be an integer, got "many" (from flag --workers)'],
+    [['--max-document-bytes', '100'], 'invalid value for max_document_bytes: must be between 1024 and 67108864, got 100 (from flag --max-document-bytes)'],
   ])('%j → %s', (argv, message) => {
     if (message === undefined) {
       expect(() => load(argv)).not.toThrow()

@@ -150,6 +150,21 @@ export function registerStateMetrics(registry: Registry, sources: MetricsSources
       this.inc({ outcome: 'left_out' }, counts?.leftOut ?? 0)
     },
   })
+  // SPEC §16 "Template cost": group documents answered 500 because a template ran into a bound, per group and
+  // limit (`bytes`: max_document_bytes, `steps`: the render budget). Groups are operator-made: bounded labels.
+  new Counter({
+    name: `${METRIC_PREFIX}template_limit_exceeded_total`,
+    help: 'Group documents answered 500 "template output exceeds <limit>", by group and limit (bytes or steps)',
+    labelNames: ['group', 'limit'],
+    registers,
+    aggregator: 'sum',
+    collect() {
+      this.reset()
+      for (const [group, counts] of Object.entries(nocloud()?.templateLimits ?? {})) {
+        for (const limit of ['bytes', 'steps'] as const) if (counts[limit] > 0) this.inc({ group, limit }, counts[limit])
+      }
+    },
+  })
   const perDocument = (name: string, help: string, read: (stats: NoCloudStats) => Readonly<Record<(typeof DOCUMENTS)[number], number>>) =>
     new Counter({
       name: METRIC_PREFIX + name,

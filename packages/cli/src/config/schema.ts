@@ -1,5 +1,5 @@
 import { DEFAULT_SMD_MAX_RESPONSE_BYTES } from '@metadata-service/adapter-smd'
-import { isMetadataError, parseCidr } from '@metadata-service/core'
+import { DEFAULT_MAX_DOCUMENT_BYTES, isMetadataError, parseCidr } from '@metadata-service/core'
 import { z } from 'zod'
 import { parseDurationSeconds } from './duration.js'
 
@@ -119,6 +119,10 @@ export const ConfigSchema = z.object({
     .register(keyInfo, { description: 'CIDRs whose forwarding headers are believed (ID-2); empty trusts nobody' }),
   request_timeout: seconds().default(10).register(keyInfo, { description: 'Seconds before an unanswered request gets 503 (OPS-2)' }),
   max_inflight: int(0, 1_000_000).default(1024).register(keyInfo, { description: 'Concurrent requests before 503 (OPS-3); 0 = off' }),
+  // Bytes (UTF-8) of one rendered group document; over it, that node's /{group}.yaml answers 500 (SPEC §16).
+  max_document_bytes: int(1_024, 64 * 1024 * 1024)
+    .default(DEFAULT_MAX_DOCUMENT_BYTES)
+    .register(keyInfo, { description: 'Largest rendered group document in bytes; larger answers 500 (default 1 MiB)' }),
   shutdown_timeout: seconds().default(30).register(keyInfo, { description: 'Seconds to drain requests on SIGINT/SIGTERM (OPS-4)' }),
   // The Go service's three http.Server timeouts, mapped onto node:http's (docs/spec-addendum.md, "Drop-in").
   read_timeout: seconds()

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 
-/** String-to-string map used by labels, annotations and Group metaData. */
+/** String-to-string map used by labels and annotations. */
 export const StringMapSchema = z.record(z.string(), z.string())
 
 /** RES-2 metadata block as stored and sent on the wire. Timestamps are RFC 3339 strings (ms, or ns from older files). */

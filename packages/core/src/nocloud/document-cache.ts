@@ -1,3 +1,4 @@
+import type { MetadataError } from '../errors.js'
 import type { InventoryNode } from '../ports/inventory.js'
 import type { RenderedDocument } from '../services/nocloud-api.js'
 
@@ -16,6 +17,13 @@ export interface CacheEpoch {
   get(key: string, node: InventoryNode): RenderedDocument | undefined
   /** Stores a document; ignored when the epoch has been superseded meanwhile (its inputs may be older). */
   set(key: string, node: InventoryNode, doc: RenderedDocument): void
+  /**
+   * The failure cached for `key` from a node equal to `node`: a render that ran into a template bound is as
+   * certain as a document for the same inputs, and costs a whole budget to find out again (SPEC §16 "Template cost").
+   */
+  failure(key: string, node: InventoryNode): MetadataError | undefined
+  /** Stores such a failure, under the same rules and cap as {@link set}. */
+  setFailure(key: string, node: InventoryNode, error: MetadataError): void
   /**
    * True when storing one more new key would evict another (the cap is reached). The pre-render (OPS-7) stops
    * there instead of churning the cache.
@@ -41,7 +49,7 @@ export interface DocumentCache {
  * can never pin a stale document under the new generation.
  */
 export function createDocumentCache(generations: () => readonly number[], maxEntries = DEFAULT_MAX_CACHED_DOCUMENTS): DocumentCache {
-  let map = new Map<string, { node: InventoryNode; doc: RenderedDocument }>()
+  let map = new Map<string, Entry>()
   let seen: readonly number[] = []
   // One epoch object per generation: `epoch()` runs on every request (OPS-7).
   let current: CacheEpoch | undefined
@@ -57,29 +65,42 @@ export function createDocumentCache(generations: () => readonly number[], maxEnt
     }
     return (current ??= epochOf(map))
   }
-  const epochOf = (mine: Map<string, { node: InventoryNode; doc: RenderedDocument }>): CacheEpoch => {
+  const epochOf = (mine: Map<string, Entry>): CacheEpoch => {
+    const put = (key: string, entry: Entry): void => {
+      if (mine !== map) return
+      if (!mine.has(key)) {
+        const evicted = order.admit(key)
+        if (evicted !== undefined) mine.delete(evicted)
+      }
+      mine.set(key, entry)
+    }
     return {
       get(key, node) {
         const hit = mine.get(key)
         return hit !== undefined && sameNode(hit.node, node) ? hit.doc : undefined
       },
       set(key, node, doc) {
-        if (mine !== map) return
-        if (!mine.has(key)) {
-          const evicted = order.admit(key)
-          if (evicted !== undefined) mine.delete(evicted)
-        }
         // V8 keeps a body built by concatenation as a rope of every piece (about 9x its length measured on a
         // meta-data-sized text); reading a char flattens it in place, so a cached document costs its bytes (OPS-7
         // RSS at 100,000 nodes, where the cap is reached).
         doc.body.charCodeAt(0)
-        mine.set(key, { node, doc })
+        put(key, { node, doc })
+      },
+      failure(key, node) {
+        const hit = mine.get(key)
+        return hit !== undefined && sameNode(hit.node, node) ? hit.failure : undefined
+      },
+      setFailure(key, node, failure) {
+        put(key, { node, failure })
       },
       full: () => mine.size >= maxEntries,
     }
   }
   return { epoch, size: () => map.size }
 }
+
+/** A cached document, or a cached render failure, with the node it was built from. */
+type Entry = { readonly node: InventoryNode; readonly doc?: RenderedDocument; readonly failure?: MetadataError }
 
 function sameNode(a: InventoryNode, b: InventoryNode): boolean {
   // Adapters hand out snapshot objects by reference, so the cheap check nearly always decides.
