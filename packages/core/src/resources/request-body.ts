@@ -2,6 +2,7 @@ import { GROUP_NAME_PATTERN } from '../domain/group.js'
 import type { KindName } from '../domain/metadata.js'
 import { MetadataError } from '../errors.js'
 import { isStringMap } from './check-shape.js'
+import { checkBodyDepth } from './json-depth.js'
 import { hasOwn, isJsonObject, setOwn, type JsonObject } from './json-value.js'
 import { collectSpecProblems, parseSpec, type SpecOf } from './validate-spec.js'
 import { noProblems, throwIfProblems } from './validation-problems.js'
@@ -24,7 +25,8 @@ export interface WriteRequest<K extends KindName> {
  * apiVersion?, kind?, labels?, annotations?}`. A missing spec is `{}`; `status`, `uid`, timestamps and unknown
  * top-level members are ignored.
  *
- * Throws `MetadataError` with code INVALID_BODY (`invalid request body: expected a JSON object`),
+ * Throws `MetadataError` with code INVALID_BODY (`invalid request body: expected a JSON object`, or nested deeper
+ * than MAX_JSON_DEPTH),
  * UNSUPPORTED_VERSION (`Unsupported version`, `details.requested`) or VALIDATION_FAILED (RES-9 spec messages, then
  * envelope messages; `metadata.name is required` on create, and the Group name rule).
  */
@@ -33,6 +35,7 @@ export function parseWriteRequest<K extends KindName>(
   body: unknown,
   mode: 'create' | 'replace',
 ): WriteRequest<K> {
+  checkBodyDepth(body)
   if (!isJsonObject(body)) throw notAnObject()
   const { apiVersion } = body
   if (typeof apiVersion === 'string' && !SUPPORTED_API_VERSIONS.includes(apiVersion)) {
@@ -91,9 +94,11 @@ export function mergeStringMaps(...maps: readonly unknown[]): Record<string, str
 
 /**
  * The status carried by a RES-7 body: `body.status` when the body has a `status` member (`{"status":{…}}`, or a
- * whole resource), else the body itself. Throws INVALID_BODY when the body is not a JSON object.
+ * whole resource), else the body itself. Throws INVALID_BODY when the body is not a JSON object or nests deeper
+ * than MAX_JSON_DEPTH.
  */
 export function statusFromBody(body: unknown): unknown {
+  checkBodyDepth(body)
   if (!isJsonObject(body)) throw notAnObject()
   return hasOwn(body, 'status') ? body.status : body
 }
