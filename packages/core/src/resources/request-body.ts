@@ -4,6 +4,7 @@ import { MetadataError } from '../errors.js'
 import { isStringMap } from './check-shape.js'
 import { checkBodyDepth } from './json-depth.js'
 import { hasOwn, isJsonObject, setOwn, type JsonObject } from './json-value.js'
+import { nameRule } from './line-fields.js'
 import { collectSpecProblems, parseSpec, type SpecOf } from './validate-spec.js'
 import { noProblems, throwIfProblems } from './validation-problems.js'
 
@@ -28,7 +29,8 @@ export interface WriteRequest<K extends KindName> {
  * Throws `MetadataError` with code INVALID_BODY (`invalid request body: expected a JSON object`, or nested deeper
  * than MAX_JSON_DEPTH),
  * UNSUPPORTED_VERSION (`Unsupported version`, `details.requested`) or VALIDATION_FAILED (RES-9 spec messages, then
- * envelope messages; `metadata.name is required` on create, and the Group name rule).
+ * envelope messages; `metadata.name is required` on create, the Group name rule, and no control characters in
+ * any kind's name).
  */
 export function parseWriteRequest<K extends KindName>(
   kind: K,
@@ -66,6 +68,10 @@ export function parseWriteRequest<K extends KindName>(
   if (mode === 'create' && (name === undefined || name === '')) envelope.rules.push('metadata.name is required')
   if (kind === 'Group' && givenName !== undefined && !GROUP_NAME_PATTERN.test(givenName)) {
     envelope.rules.push(`metadata.name must match ${GROUP_NAME_PATTERN.source}`)
+  } else {
+    // SPEC §16: names land in document lines and log lines.
+    const rule = nameRule('metadata.name', givenName)
+    if (rule !== undefined) envelope.rules.push(rule)
   }
   throwIfProblems({
     types: [...problems.types, ...envelope.types],

@@ -1,0 +1,3 @@
+export * from './control-characters.js'
+export * from './http-url.js'
+export * from './redact-url.js'
