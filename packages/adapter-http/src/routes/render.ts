@@ -1,5 +1,6 @@
 import { Router } from '@koa/router'
 import {
+  escapeControlCharacters,
   MetadataError,
   requestBase,
   type NoCloudPreview,
@@ -107,5 +108,6 @@ function onTheWire(entry: PreviewDocument): RenderedPreviewDocument {
     return { path: entry.path, status: 200, contentType: entry.document.contentType, body: entry.document.body }
   }
   const error = entry.error ?? { code: 'INTERNAL' as const, message: 'internal error' }
-  return { path: entry.path, status: STATUS[error.code], contentType: PLAIN_TEXT, body: `${error.message}\n` }
+  // As the node's own request would get it: control characters escaped (issue 16).
+  return { path: entry.path, status: STATUS[error.code], contentType: PLAIN_TEXT, body: `${escapeControlCharacters(error.message)}\n` }
 }
