@@ -1,4 +1,5 @@
 import type { Clock, LogFields, Logger } from '@metadata-service/core'
+import { shownText } from './shown-text.js'
 
 /** Log levels in increasing severity. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const
@@ -33,7 +34,8 @@ const SECRET_FIELDS: ReadonlySet<string> = new Set([
 
 /**
  * The Logger port for the executable. Each entry is `{"time","level","msg",…fields}`; an `Error` value is reduced
- * to its name, message and code (stacks only at debug level), and secret-named fields show as `***`.
+ * to its name, message and code (stacks only at debug level), and secret-named fields show as `***`. Every line
+ * shows URLs without credentials and no raw control character (`shownText`: SPEC §16, issue 16).
  */
 export function createLogger(options: LoggerOptions, bound: LogFields = {}): Logger {
   const threshold = LOG_LEVELS.indexOf(options.level)
@@ -50,7 +52,7 @@ export function createLogger(options: LoggerOptions, bound: LogFields = {}): Log
     const entry: Record<string, unknown> = { time: time(), level, msg }
     copy(entry, bound)
     if (fields !== undefined) copy(entry, fields)
-    options.write(options.format === 'json' ? `${JSON.stringify(entry)}\n` : pretty(entry))
+    options.write(`${shownText(options.format === 'json' ? JSON.stringify(entry) : pretty(entry))}\n`)
   }
   return {
     debug: (msg, fields) => emit('debug', msg, fields),
@@ -90,5 +92,5 @@ function plain(value: unknown, level: LogLevel): unknown {
 function pretty(entry: Record<string, unknown>): string {
   const { time, level, msg, ...rest } = entry
   const fields = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
-  return `${String(time)} ${String(level).toUpperCase().padEnd(5)} ${String(msg)}${fields.length ? ` ${fields.join(' ')}` : ''}\n`
+  return `${String(time)} ${String(level).toUpperCase().padEnd(5)} ${String(msg)}${fields.length ? ` ${fields.join(' ')}` : ''}`
 }

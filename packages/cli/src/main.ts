@@ -9,6 +9,7 @@ import { RESOURCE_COMMANDS, resourceCommand } from './commands/resource.js'
 import { renderCommand } from './commands/render.js'
 import { serveCommand } from './commands/serve.js'
 import { versionCommand } from './commands/version.js'
+import { shownText } from './shown-text.js'
 import { formatVersion, VERSION_INFO } from './version-info.js'
 
 /** The command tree (CLI-1), bound to one invocation's context. */
@@ -127,17 +128,18 @@ async function helpText(cmd: CommandDef<ArgsDef>): Promise<string> {
 function report(err: unknown, io: CliIo, helpPath: string): number {
   const hint = `Run '${helpPath} --help' for usage.\n`
   if (err instanceof CliError) {
-    io.stderr(err.message.split('\n').map((line) => `Error: ${line}\n`).join('') + (err instanceof UsageError ? hint : ''))
+    io.stderr(err.message.split('\n').map((line) => `Error: ${shownText(line)}\n`).join('') + (err instanceof UsageError ? hint : ''))
     return err.exitCode
   }
   if ((err as { name?: unknown } | undefined)?.name === 'CLIError') {
     // citty's own argument errors (e.g. a missing positional) are usage errors (CLI-7).
-    io.stderr(`Error: ${stripAnsi((err as Error).message)}\n${hint}`)
+    io.stderr(`Error: ${shownText(stripAnsi((err as Error).message))}\n${hint}`)
     return EXIT_USAGE
   }
-  io.stderr(`Error: ${err instanceof Error ? err.message : String(err)}\n`)
+  io.stderr(`Error: ${shownText(err instanceof Error ? err.message : String(err))}\n`)
   return EXIT_FAILURE
 }
+
 
 function stripAnsi(text: string): string {
   // eslint-disable-next-line no-control-regex
