@@ -1,5 +1,4 @@
-import type { Clock, LogFields, Logger } from '@metadata-service/core'
-import { shownText } from './shown-text.js'
+import { shownText, type Clock, type LogFields, type Logger } from '@metadata-service/core'
 
 /** Log levels in increasing severity. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const

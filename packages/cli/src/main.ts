@@ -1,4 +1,5 @@
 import { renderUsage, runCommand, type ArgsDef, type CommandDef } from 'citty'
+import { shownText } from '@metadata-service/core'
 import { GLOBAL_ARGS, hoistGlobalFlags } from './config/client.js'
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './errors.js'
 import type { CliIo } from './io.js'
@@ -9,7 +10,6 @@ import { RESOURCE_COMMANDS, resourceCommand } from './commands/resource.js'
 import { renderCommand } from './commands/render.js'
 import { serveCommand } from './commands/serve.js'
 import { versionCommand } from './commands/version.js'
-import { shownText } from './shown-text.js'
 import { formatVersion, VERSION_INFO } from './version-info.js'
 
 /** The command tree (CLI-1), bound to one invocation's context. */

@@ -1,8 +1,8 @@
 import { Router } from '@koa/router'
 import {
-  escapeControlCharacters,
   MetadataError,
   requestBase,
+  shownText,
   type NoCloudPreview,
   type PreviewDocument,
   type RenderPreview,
@@ -109,5 +109,5 @@ function onTheWire(entry: PreviewDocument): RenderedPreviewDocument {
   }
   const error = entry.error ?? { code: 'INTERNAL' as const, message: 'internal error' }
   // As the node's own request would get it: control characters escaped (issue 16).
-  return { path: entry.path, status: STATUS[error.code], contentType: PLAIN_TEXT, body: `${escapeControlCharacters(error.message)}\n` }
+  return { path: entry.path, status: STATUS[error.code], contentType: PLAIN_TEXT, body: `${shownText(error.message)}\n` }
 }

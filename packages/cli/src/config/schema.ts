@@ -1,4 +1,4 @@
-import { isMetadataError, parseCidr } from '@metadata-service/core'
+import { isHttpUrl, isMetadataError, parseCidr } from '@metadata-service/core'
 import { z } from 'zod'
 
 /** How a configuration key is named outside YAML files (CFG-2), and whether it is a secret (SEC-4). */
@@ -78,9 +78,9 @@ const cidrList = () =>
       }
     }
   })
-/** `""` or an absolute http(s) URL. */
+/** `""` or an absolute http(s) URL, judged on the exact string (core's isHttpUrl: `public_url` lands in vendor-data). */
 const url = () =>
-  str().refine((s) => s === '' || (/^https?:\/\/[^/]/i.test(s) && URL.canParse(s)), {
+  str().refine((s) => s === '' || isHttpUrl(s), {
     error: (i) => `must be an absolute http or https URL, got ${show(i.input)}`,
   })
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
