@@ -6,6 +6,7 @@ import {
   type Clock,
   type Logger,
   type ResourceStore,
+  type Tunnel,
   type WireGuardService,
 } from '@metadata-service/core'
 import type { Config } from './config/schema.js'
@@ -19,6 +20,8 @@ export interface WireGuardDeps {
   readonly clock: Clock
   /** ID-4 for a client address: the node's xname; rejects with NODE_NOT_FOUND or INVENTORY_UNAVAILABLE. */
   readonly resolveNode: (address: string) => Promise<{ readonly xname: string }>
+  /** The device; default wireguard-go (WG-2). Tests pass core's fake. */
+  readonly createTunnel?: () => Tunnel
 }
 
 /**
@@ -43,8 +46,9 @@ export async function openWireGuard(config: Config, deps: WireGuardDeps): Promis
         throw err
       }
     },
-    createTunnel: () =>
-      createWireGuardTunnel({ interfaceName: config.wireguard_interface, wireguardGoPath: config.wireguard_go_path, logger }),
+    createTunnel:
+      deps.createTunnel ??
+      (() => createWireGuardTunnel({ interfaceName: config.wireguard_interface, wireguardGoPath: config.wireguard_go_path, logger })),
     loadPrivateKey: () => loadOrCreateServerKey(deps.dataDir),
   })
 }
