@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import fc from 'fast-check'
 import { Agent, request } from 'node:http'
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -183,3 +184,30 @@ export function expectSane(answer: RawAnswer, context: unknown, maxBytes = 1024 
   if (answer.status >= 400) expect({ context, raw: RAW_CONTROL.test(answer.body.replace(/\n$/, '')) }).toEqual({ context, raw: false })
   expect({ context, bounded: answer.bytes <= maxBytes }).toEqual({ context, bounded: true })
 }
+
+/** A request body for the fuzz properties: its text, printed short in counterexamples (they can be 70 KB). */
+export interface FuzzBody {
+  readonly text: string
+}
+
+/** Wraps body text so that fast-check prints at most 200 characters of it. */
+export function fuzzBody(text: string): FuzzBody {
+  const shown = text.length > 200 ? `${text.slice(0, 200)}… (${text.length} chars)` : text
+  return { text, [fc.toStringMethod]: () => JSON.stringify(shown) } as FuzzBody
+}
+
+/**
+ * JSON nested up to 12,000 levels deep (issue 16 item 5: 10,000 overflowed the stack; the limit is 64), objects or
+ * arrays around a small value, placed where `wrap` puts it in a body.
+ */
+export function deepJsonBody(wrap: (inner: string) => string = (inner) => inner): fc.Arbitrary<FuzzBody> {
+  return fc
+    .tuple(fc.integer({ min: 1, max: 12_000 }), fc.boolean(), fc.jsonValue({ maxDepth: 2 }))
+    .map(([levels, arrays, leaf]) => {
+      const inner = arrays
+        ? `${'['.repeat(levels)}${JSON.stringify(leaf)}${']'.repeat(levels)}`
+        : `${'{"a":'.repeat(levels)}${JSON.stringify(leaf)}${'}'.repeat(levels)}`
+      return fuzzBody(wrap(inner))
+    })
+}
+

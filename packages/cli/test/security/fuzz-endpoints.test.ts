@@ -3,9 +3,11 @@ import { controlCharacterIn } from '@metadata-service/core'
 import { fuzzParameters, hostileJson, hostileString } from '@metadata-service/core/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  deepJsonBody,
   expectJsonRefusal,
   expectPlainRefusal,
   expectSane,
+  fuzzBody,
   guardStore,
   send,
   startFuzzServer,
@@ -82,15 +84,15 @@ function encodePiece(text: string): string {
 describe('/wg-init and /phone-home (WG-4, WG-10)', () => {
   it('/wg-init: any body, media type and client: a 202 or a plain 4xx that allocates nothing', async () => {
     const body = fc.oneof(
-      key32.map((k) => JSON.stringify({ public_key: k })),
-      fc.record({ public_key: fc.oneof(key32, hostileString, fc.constant(null)), extra: hostileJson }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
-      hostileJson.map((v) => JSON.stringify(v)),
-      fc.integer({ min: 1, max: 12_000 }).map((n) => `{"public_key":${'['.repeat(n)}${']'.repeat(n)}}`),
-      fc.uint8Array({ maxLength: 512 }).map((b) => Buffer.from(b).toString('latin1')),
+      key32.map((k) => fuzzBody(JSON.stringify({ public_key: k }))),
+      fc.record({ public_key: fc.oneof(key32, hostileString, fc.constant(null)), extra: hostileJson }, { requiredKeys: [] }).map((v) => fuzzBody(JSON.stringify(v))),
+      hostileJson.map((v) => fuzzBody(JSON.stringify(v))),
+      deepJsonBody((inner) => `{"public_key":${inner}}`),
+      fc.uint8Array({ maxLength: 512 }).map((b) => fuzzBody(Buffer.from(b).toString('latin1'))),
     )
     const type = fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-16')
     await fc.assert(
-      fc.asyncProperty(body, type, address, async (text, contentType, from) => {
+      fc.asyncProperty(body, type, address, async ({ text }, contentType, from) => {
         const context = { text: text.slice(0, 200), contentType, from }
         const answer = await request('POST', '/wg-init', { body: text, headers: { 'Content-Type': contentType, 'X-Forwarded-For': asHeader(from) } }, context)
         expect({ context, status: [202, 400, 403, 404, 413, 415].includes(answer.status) }).toEqual({ context, status: true })
@@ -121,9 +123,13 @@ describe('POST /render (admin preview)', () => {
       },
       { requiredKeys: [] },
     )
-    const body = fc.oneof(fields.map((v) => JSON.stringify(v)), hostileJson.map((v) => JSON.stringify(v)), fc.integer({ min: 1, max: 12_000 }).map((n) => `{"node":${'['.repeat(n)}${']'.repeat(n)}}`))
+    const body = fc.oneof(
+      fields.map((v) => fuzzBody(JSON.stringify(v))),
+      hostileJson.map((v) => fuzzBody(JSON.stringify(v))),
+      deepJsonBody((inner) => `{"node":${inner}}`),
+    )
     await fc.assert(
-      fc.asyncProperty(body, async (text) => {
+      fc.asyncProperty(body, async ({ text }) => {
         await request('POST', '/render', { body: text, headers: { 'Content-Type': 'application/json' }, readOnly: true }, { text: text.slice(0, 300) })
       }),
       fuzzParameters(RUNS),
