@@ -134,18 +134,25 @@ export async function guardStore(server: FuzzServer): Promise<StoreGuard> {
 }
 
 /**
- * The store state once background work has settled (a new WireGuardPeer's status is reconciled just after the
- * write that created it): two looks 15 ms apart agree, so the next refusal is judged against a quiet store.
+ * The store state once background work has settled: a new WireGuardPeer's status is reconciled just after the write
+ * that created it (WG-8), through an atomic write. Settled means no temp file of an atomic write is left, every
+ * WireGuardPeer has a `status.phase`, and two looks 15 ms apart agree; at most about 5 s is waited.
  */
 async function quietState(server: FuzzServer): Promise<StoreState> {
   let before = await storeState(server)
-  for (let i = 0; i < 40; i++) {
+  for (let i = 0; i < 300; i++) {
     await new Promise((resolve) => setTimeout(resolve, 15))
     const now = await storeState(server)
-    if (JSON.stringify(now) === JSON.stringify(before)) return now
+    if (settled(now) && JSON.stringify(now) === JSON.stringify(before)) return now
     before = now
   }
   return before
+}
+
+function settled(state: StoreState): boolean {
+  if (Object.keys(state.files).some((file) => file.includes('.tmp-'))) return false
+  const peers = JSON.parse(state.collections.wireguardpeers ?? '[]') as Array<{ status?: { phase?: string } }>
+  return peers.every((peer) => peer.status?.phase !== undefined)
 }
 
 /** A resource-API refusal: a 4xx with a JSON `{"error": <non-empty>, "code": <status>}` body. */
