@@ -9,14 +9,17 @@ import type { KindName } from '../domain/index.js'
 // tab in cloud_init_base_url. Every field that lands in a document line refuses control characters, naming the
 // field, the rule and the character; URLs are judged on the exact stored string.
 
+/** The VALIDATION_FAILED message `validateSpec` throws for `spec` (the test fails when it accepts it). */
 function messageOf(kind: KindName, spec: unknown): string {
-  try {
-    validateSpec(kind, spec)
-  } catch (err) {
-    expect(err).toMatchObject({ name: 'MetadataError', code: 'VALIDATION_FAILED' })
-    return (err as Error).message
-  }
-  throw new Error(`expected a validation failure for ${JSON.stringify(spec)}`)
+  const thrown: unknown = (() => {
+    try {
+      return void validateSpec(kind, spec)
+    } catch (err) {
+      return err
+    }
+  })()
+  expect(thrown, JSON.stringify(spec)).toMatchObject({ name: 'MetadataError', code: 'VALIDATION_FAILED' })
+  return (thrown as Error).message
 }
 
 const CD = { base_url: 'http://example.com', cluster_name: 'testcluster' }
