@@ -7,6 +7,6 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'node22',
-  // vitest is an optional peer used only by the contract suites in ./testing.
-  external: ['vitest'],
+  // vitest and fast-check are optional peers used only by the contract suites and arbitraries in ./testing.
+  external: ['vitest', 'fast-check'],
 })

@@ -6,6 +6,7 @@ import { deadline } from './middleware/deadline.js'
 import { errorHandler } from './middleware/error-handler.js'
 import { notFound } from './middleware/not-found.js'
 import { overloadGuard } from './middleware/overload.js'
+import { pathEncoding } from './middleware/path-encoding.js'
 import { createInflightLimit } from './_internal/inflight-limit.js'
 import { nocloudFastPath } from './_internal/nocloud-fast-path.js'
 import { setRequestListener } from './_internal/request-listener.js'
@@ -69,8 +70,9 @@ const DEFAULT_MAX_INFLIGHT = 1024
 const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024
 
 /**
- * Builds the Koa app: request context and logging (OPS-5), the one error handler, the overload guard (OPS-3) and
- * deadline (OPS-2), then the routes and the 404/405 fallback (OPS-6). It does not listen: see `listen()`.
+ * Builds the Koa app: request context and logging (OPS-5), the one error handler, the path check (400 for bad
+ * percent-encoding), the overload guard (OPS-3) and deadline (OPS-2), then the routes and the 404/405 fallback
+ * (OPS-6). It does not listen: see `listen()`.
  */
 export function createApp(deps: AppDeps, options: AppOptions): Koa<AppState, AppContext> {
   const app = new Koa<AppState, AppContext>()
@@ -112,6 +114,7 @@ export function createApp(deps: AppDeps, options: AppOptions): Koa<AppState, App
   const onUntrusted = untrustedForwarderWarning(deps.logger)
   app.use(requestContext(deps.logger, options.trustedProxies, observe, requests?.started, onUntrusted))
   app.use(errorHandler(deps.logger))
+  app.use(pathEncoding())
   // OPS-3: one limit for the Koa path and the fast path.
   const limit = createInflightLimit(options.maxInflight ?? DEFAULT_MAX_INFLIGHT)
   const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS

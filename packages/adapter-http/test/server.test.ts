@@ -83,6 +83,26 @@ describe('listen (OPS-4, OPS-6)', () => {
     await server.close(20)
     expect(await inFlight).toBe('ECONNRESET')
   })
+
+  it('honours a configured header timeout within a second, not at the 30 s Node connection check (issue 16)', async () => {
+    const h = await startHarness()
+    const app = createApp({ resources: h.resources, nocloud: h.nocloud, health: () => ({ healthy: true }), logger: silentLogger }, { trustedProxies: LOOPBACK_TRUSTED })
+    const server = await listen(app, { host: '127.0.0.1', port: 0, readTimeoutMs: 1_000 })
+    try {
+      // A slow client: part of the headers, then nothing. Node answers 408 and closes once it checks.
+      const socket = connect(server.port, '127.0.0.1')
+      socket.write('GET /meta-data HTTP/1.1\r\nHost: x\r\nX-Slow: ')
+      let answer = ''
+      socket.on('data', (chunk: Buffer) => void (answer += chunk.toString('latin1')))
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()))
+      // Far below Node's default 30 s check, far above the configured 1 s plus a 250 ms check: not a timing test.
+      const verdict = await Promise.race([closed.then(() => 'closed'), new Promise((resolve) => setTimeout(resolve, 10_000, 'still open'))])
+      socket.destroy()
+      expect({ verdict, status: answer.split('\r\n')[0] }).toEqual({ verdict: 'closed', status: 'HTTP/1.1 408 Request Timeout' })
+    } finally {
+      await server.close(100)
+    }
+  }, 20_000)
 })
 
 describe('listen timeouts (the Go service\'s read_timeout, write_timeout, idle_timeout)', () => {

@@ -8,6 +8,7 @@ import {
   tableReads,
   latestCreated,
   preconditionFailed,
+  redactUrlCredentials,
   resourceNotFound,
   sameNameAndSpec,
   storedForm,
@@ -18,7 +19,7 @@ import {
   type ResourceStore,
 } from '@metadata-service/core'
 import pg from 'pg'
-import { redactUrl, storageFailed } from './_errors.js'
+import { storageFailed } from './_errors.js'
 import { listenForChanges } from './_listen.js'
 import { migrate } from './_schema.js'
 import { createTransactionRunner } from './_transaction.js'
@@ -41,7 +42,8 @@ export interface PostgresStoreOptions {
  */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<ResourceStore> {
   const { connectionString, logger } = options
-  const where = redactUrl(connectionString)
+  // SPEC §16 Secrets: messages and logs name the database without its password.
+  const where = redactUrlCredentials(connectionString)
   const pool = new pg.Pool({ max: 5, ...options.pool, connectionString })
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', (err) => logger.warn('postgres pool connection lost', { error: err.message }))

@@ -5,7 +5,6 @@ it('exports exactly these names', async () => {
   expect(Object.keys(await import('@metadata-service/adapter-postgres')).sort()).toMatchInlineSnapshot(`
     [
       "openPostgresStore",
-      "redactUrl",
     ]
   `)
   expect(Object.keys(await import('@metadata-service/adapter-postgres/testing')).sort()).toMatchInlineSnapshot(`

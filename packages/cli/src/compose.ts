@@ -4,7 +4,7 @@ import { resolve } from 'node:path'
 import { superviseWorkers } from '@metadata-service/adapter-cluster'
 import { createRuntimeMetrics } from '@metadata-service/adapter-http'
 import { SMD_URL_REQUIRED_MESSAGE } from '@metadata-service/adapter-smd'
-import type { Clock, Logger, WireGuardService } from '@metadata-service/core'
+import type { Clock, Logger, Tunnel, WireGuardService } from '@metadata-service/core'
 import { adminAuthorizerFor } from './admin-access.js'
 import { startWorker } from './cluster-worker.js'
 import type { Config } from './config/schema.js'
@@ -21,6 +21,8 @@ export interface ComposeDeps {
   readonly clock: Clock
   /** This executable's version, for the SMD User-Agent (SMD-3). */
   readonly version: string
+  /** The WireGuard device; default wireguard-go. Tests (the fuzz suite) pass core's fake. */
+  readonly createTunnel?: () => Tunnel
 }
 
 /** A started service. */
@@ -75,7 +77,14 @@ export async function startServer(config: Config, deps: ComposeDeps): Promise<Ru
     // WG-9: tunnel addresses resolve before the inventory (ID-4); the service exists once WireGuard has started.
     const tunnel: { service?: WireGuardService } = {}
     const nocloud = noCloudFor(config, { inventory, store, logger }, tunnel)
-    const started = await openWireGuard(config, { store, dataDir, logger, clock, resolveNode: (a) => nocloud.resolveNode(a) })
+    const started = await openWireGuard(config, {
+      store,
+      dataDir,
+      logger,
+      clock,
+      resolveNode: (a) => nocloud.resolveNode(a),
+      ...(deps.createTunnel === undefined ? {} : { createTunnel: deps.createTunnel }),
+    })
     tunnel.service = started
     closers.push(() => started.close())
     const served = await serveHttp(config, { store, inventory, tokenSource, nocloud, wireguard: started }, { logger, clock, authorize })

@@ -1,4 +1,5 @@
 import { runCommand, type ArgsDef, type CommandDef } from 'citty'
+import { shownText } from '@metadata-service/core'
 import { GLOBAL_ARGS, hoistGlobalFlags } from './config/client.js'
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './errors.js'
 import type { CliIo } from './io.js'
@@ -115,17 +116,18 @@ async function resolveCommand(
 function report(err: unknown, io: CliIo, helpPath: string): number {
   const hint = `Run '${helpPath} --help' for usage.\n`
   if (err instanceof CliError) {
-    io.stderr(err.message.split('\n').map((line) => `Error: ${line}\n`).join('') + (err instanceof UsageError ? hint : ''))
+    io.stderr(err.message.split('\n').map((line) => `Error: ${shownText(line)}\n`).join('') + (err instanceof UsageError ? hint : ''))
     return err.exitCode
   }
   if ((err as { name?: unknown } | undefined)?.name === 'CLIError') {
     // citty's own argument errors (e.g. a missing positional) are usage errors (CLI-7).
-    io.stderr(`Error: ${stripAnsi((err as Error).message)}\n${hint}`)
+    io.stderr(`Error: ${shownText(stripAnsi((err as Error).message))}\n${hint}`)
     return EXIT_USAGE
   }
-  io.stderr(`Error: ${err instanceof Error ? err.message : String(err)}\n`)
+  io.stderr(`Error: ${shownText(err instanceof Error ? err.message : String(err))}\n`)
   return EXIT_FAILURE
 }
+
 
 function stripAnsi(text: string): string {
   // eslint-disable-next-line no-control-regex

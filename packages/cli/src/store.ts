@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
 import { openFileStore } from '@metadata-service/adapter-fs'
-import { openPostgresStore, redactUrl } from '@metadata-service/adapter-postgres'
-import { isMetadataError, type Logger, type ResourceStore } from '@metadata-service/core'
+import { openPostgresStore } from '@metadata-service/adapter-postgres'
+import { isMetadataError, redactUrlCredentials, type Logger, type ResourceStore } from '@metadata-service/core'
 import type { Config } from './config/schema.js'
 import { CliError } from './errors.js'
 
@@ -16,7 +16,7 @@ const UNUSABLE_DIR_CODES = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'ENOE
 export async function openStore(config: Config, logger: Logger): Promise<ResourceStore> {
   if (config.store === 'postgres') {
     const store = await openPostgresStore({ connectionString: config.database_url, logger })
-    logger.info('resource store opened', { store: 'postgres', database: redactUrl(config.database_url) })
+    logger.info('resource store opened', { store: 'postgres', database: redactUrlCredentials(config.database_url) })
     reportSuperseded(store, logger)
     return store
   }

@@ -6,6 +6,7 @@ import {
   type Clock,
   type Logger,
   type ResourceStore,
+  type Tunnel,
   type WireGuardService,
 } from '@metadata-service/core'
 import type { Config } from './config/schema.js'
@@ -20,6 +21,8 @@ export interface WireGuardDeps {
   readonly clock: Clock
   /** ID-4 for a client address: the node's xname; rejects with NODE_NOT_FOUND or INVENTORY_UNAVAILABLE. */
   readonly resolveNode: (address: string) => Promise<{ readonly xname: string }>
+  /** The device; default wireguard-go (WG-2). Tests pass core's fake. */
+  readonly createTunnel?: () => Tunnel
 }
 
 /**
@@ -50,8 +53,9 @@ export async function openWireGuard(config: Config, deps: WireGuardDeps): Promis
     clock: deps.clock,
     // WG-6, WG-10 (SPEC §16): the requester is the node ID-1..4 resolve; an address that is no node gets nothing.
     resolveNode: async (address) => (await deps.resolveNode(address)).xname,
-    createTunnel: () =>
-      createWireGuardTunnel({ interfaceName: config.wireguard_interface, wireguardGoPath: config.wireguard_go_path, logger }),
+    createTunnel:
+      deps.createTunnel ??
+      (() => createWireGuardTunnel({ interfaceName: config.wireguard_interface, wireguardGoPath: config.wireguard_go_path, logger })),
     loadPrivateKey: () => loadOrCreateServerKey(deps.dataDir),
   })
 }

@@ -255,6 +255,9 @@ describe('loadConfig validation messages (CFG-4)', () => {
     [['--host', ''], undefined],
     [['--data-dir', ' '], 'invalid value for data_dir: must not be empty (from flag --data-dir)'],
     [['--public-url', 'example.com'], 'invalid value for public_url: must be an absolute http or https URL, got "example.com" (from flag --public-url)'],
+    // SPEC §16: judged on the exact string (public_url lands in vendor-data lines); JSON shows the control character.
+    [['--public-url', 'http://a/\nruncmd: [x]'], 'invalid value for public_url: must be an absolute http or https URL, got "http://a/\\nruncmd: [x]" (from flag --public-url)'],
+    [['--public-url', 'http://a/\tb'], 'invalid value for public_url: must be an absolute http or https URL, got "http://a/\\tb" (from flag --public-url)'],
     [['--request-timeout', 'soon'], 'invalid value for request_timeout: must be a number of seconds or a duration such as 30s or 1m, got "soon" (from flag --request-timeout)'],
     [['--shutdown-timeout', '-1'], 'invalid value for shutdown_timeout: must be at least 0 seconds, got -1 (from flag --shutdown-timeout)'],
     [['--max-inflight', '-5'], 'invalid value for max_inflight: must be between 0 and 1000000, got -5 (from flag --max-inflight)'],

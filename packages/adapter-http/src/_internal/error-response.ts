@@ -1,4 +1,4 @@
-import { isMetadataError, type Logger, type MetadataError } from '@metadata-service/core'
+import { isMetadataError, shownText, type Logger, type MetadataError } from '@metadata-service/core'
 import { STATUS } from '../error-status.js'
 import { MethodNotAllowedError } from './method-not-allowed.js'
 import { PLAIN_TEXT, JSON_TYPE } from './respond.js'
@@ -27,7 +27,9 @@ export interface ErrorResponse {
  * message (already the exact SPEC text): plain `message\n` with `style` `plain`, `{"error","code"}` with `json`.
  * Every 503 carries `Retry-After` (`details.retryAfterSeconds`, else 5) and every 401 the SEC-6 `WWW-Authenticate`
  * challenge. Anything else is a bug: `500 internal error`, with the cause logged (with `reqId`) and never answered.
- * 5xx are logged through `logger` here (503 as warn).
+ * 5xx are logged through `logger` here (503 as warn). Messages can quote the client's own input (a group name from
+ * the path, a key): control characters in them are written as `\uXXXX` in both styles (issue 16: `%00` put a NUL
+ * into a plain-text body), and upstream failures quoting a URL show it without its password (SPEC §16 Secrets).
  */
 export function errorResponse(err: unknown, style: ErrorStyle, reqId: string, logger: Logger): ErrorResponse {
   if (err instanceof MethodNotAllowedError) {
@@ -52,7 +54,12 @@ export function errorResponse(err: unknown, style: ErrorStyle, reqId: string, lo
       ? {
           status,
           contentType: JSON_TYPE,
-          body: JSON.stringify({ error: err.message, code: status, requested: String(err.details?.requested ?? ''), supported: SUPPORTED_VERSIONS }),
+          body: JSON.stringify({
+            error: shownText(err.message),
+            code: status,
+            requested: shownText(String(err.details?.requested ?? '')),
+            supported: SUPPORTED_VERSIONS,
+          }),
           headers,
         }
       : message(status, err.message, style, headers)
@@ -61,7 +68,8 @@ export function errorResponse(err: unknown, style: ErrorStyle, reqId: string, lo
 
 // --- internal ---
 
-function message(status: number, text: string, style: ErrorStyle, headers: ErrorResponse['headers']): ErrorResponse {
+function message(status: number, raw: string, style: ErrorStyle, headers: ErrorResponse['headers']): ErrorResponse {
+  const text = shownText(raw)
   return style === 'json'
     ? { status, contentType: JSON_TYPE, body: JSON.stringify({ error: text, code: status }), headers }
     : { status, contentType: PLAIN_TEXT, body: `${text}\n`, headers }

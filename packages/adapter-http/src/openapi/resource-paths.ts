@@ -81,7 +81,7 @@ function kindPaths(info: KindInfo): PathItems {
     [`/${collection}/{uid}`]: {
       get: op(`get${kind}`, `Get a ${kind}`, 'RES-1.', {
         parameters: [uid],
-        responses: { 200: resource(`The ${kind}.`), ...err.pick(401, 403, 404, 406, 503) },
+        responses: { 200: resource(`The ${kind}.`), ...err.pick(400, 401, 403, 404, 406, 503) },
       }),
       put: op(`update${kind}`, `Replace a ${kind}'s spec`, 'RES-4: the spec is replaced whole; a non-empty `metadata.name` renames; labels and annotations merge.', {
         parameters: [uid, IF_MATCH],
@@ -97,7 +97,7 @@ function kindPaths(info: KindInfo): PathItems {
         parameters: [uid, IF_MATCH],
         responses: {
           200: jsonResponse('Deleted.', ref('DeleteResponse'), { example: { message: `${kind} deleted successfully`, uid: uid.example } }),
-          ...err.pick(401, 403, 404, 406, 412, 503),
+          ...err.pick(400, 401, 403, 404, 406, 412, 503),
         },
       }),
     },
@@ -146,7 +146,11 @@ interface ErrorTable {
 /** The RES-8 / SEC-6 answers of one kind, with their exact messages as examples. */
 function errors(kind: string, uid: string, collection: string): ErrorTable {
   const table: Record<number, ResponseObject> = {
-    400: jsonError(400, 'Body not JSON, or validation failed (RES-9, TPL-4, WG-11).', 'validation failed: <m1>; <m2>'),
+    400: jsonError(
+      400,
+      'Body not JSON or nested deeper than 64 levels, validation failed (RES-9, TPL-4, WG-11), or the path does not percent-decode.',
+      'validation failed: <m1>; <m2>',
+    ),
     401: jsonError(401, 'A bearer token is required (SEC-6, with auth_jwks_url).', 'bearer token required'),
     403: jsonError(403, 'Not an admin peer, or insufficient scope (SEC-6).', 'admin access requires a peer in admin_cidrs or a bearer token (configure auth_jwks_url); this connection comes from 10.252.0.26, which is not in admin_cidrs'),
     404: jsonError(404, 'Unknown uid.', `${kind} not found: failed to load ${kind} ${uid}: resource not found`),

@@ -137,6 +137,7 @@ export function cloudInitPaths(): PathItems {
         parameters: [{ name: 'group', in: 'path', required: true, schema: { type: 'string' }, example: 'compute' }],
         responses: {
           200: textResponse('The rendered cloud-config.', NOCLOUD_CONTENT_TYPES.group, EXAMPLE_COMPUTE_YAML),
+          400: plainError(400, 'The path does not percent-decode (issue 16).', 'invalid path: bad percent-encoding'),
           403: wireGuardOnly,
           404: plainError(404, 'Unknown node, or the node is not a member of the group.', 'node x1000c0s0b0n0 is not a member of group storage'),
           500: plainError(500, 'Memberships unreadable, component data unavailable, or rendering failed.', 'template rendering failed'),
@@ -166,7 +167,7 @@ export function wireGuardPaths(): PathItems {
           202: jsonResponse('Accepted; the device is reconciled in the background (WG-8).', ref('WgInitResponse'), {
             example: EXAMPLE_WG_INIT_RESPONSE,
           }),
-          400: plainError(400, 'Not JSON, or a missing or invalid key (WG-4).', 'public_key must decode to 32 bytes'),
+          400: plainError(400, 'Not JSON, nested deeper than 64 levels, or a missing or invalid key (WG-4).', 'public_key must decode to 32 bytes'),
           404: plainError(404, 'The client address is no known node (SPEC §16); nothing was allocated.', 'node not found'),
           500: plainError(500, 'Storage failure, or the address pool is full.', 'failed to allocate WireGuard IP: no available IPs'),
           503: disabled,
@@ -186,6 +187,7 @@ export function wireGuardPaths(): PathItems {
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' }, example: 'x1000c0s0b0n0' }],
         responses: {
           200: { description: 'Done (also when nothing matched); empty body.' },
+          400: plainError(400, 'The path does not percent-decode (issue 16).', 'invalid path: bad percent-encoding'),
           403: plainError(
             403,
             'The caller is not the node that owns the peer (SPEC §16), or `--wireguard-only` and the socket peer is outside the tunnel (WG-12).',

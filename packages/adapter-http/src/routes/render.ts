@@ -2,6 +2,7 @@ import { Router } from '@koa/router'
 import {
   MetadataError,
   requestBase,
+  shownText,
   type NoCloudPreview,
   type PreviewDocument,
   type RenderPreview,
@@ -118,5 +119,6 @@ function onTheWire(entry: PreviewDocument): RenderedPreviewDocument {
     return { path: entry.path, status: 200, contentType, body, ...(entry.notes === undefined ? {} : { notes: entry.notes }) }
   }
   const error = entry.error ?? { code: 'INTERNAL' as const, message: 'internal error' }
-  return { path: entry.path, status: STATUS[error.code], contentType: PLAIN_TEXT, body: `${error.message}\n` }
+  // As the node's own request would get it: control characters escaped (issue 16).
+  return { path: entry.path, status: STATUS[error.code], contentType: PLAIN_TEXT, body: `${shownText(error.message)}\n` }
 }

@@ -1,3 +1,4 @@
+import { redactUrlCredentials } from '@metadata-service/core'
 import { parse as parseYaml } from 'yaml'
 import { lastFlag, parseStrict } from '../argv.js'
 import { CliError, UsageError } from '../errors.js'
@@ -93,9 +94,13 @@ export function loadConfig(input: LoadConfigInput): LoadedConfig {
   return { config: deepFreeze(config), file, warnings, sources }
 }
 
-/** A copy of `config` with every secret shown as `***` (SEC-4); empty secrets stay empty. */
+/**
+ * A copy of `config` with every secret shown as `***` (SEC-4; empty secrets stay empty) and every URL without the
+ * password inside it (`smd_url`, `database_url`, `tokensmith_url`, `auth_jwks_url`, `public_url`: SPEC §16 Secrets).
+ */
 export function redactConfig(config: Config): Record<string, unknown> {
   const copy: Record<string, unknown> = { ...config }
+  for (const [key, value] of Object.entries(copy)) if (typeof value === 'string') copy[key] = redactUrlCredentials(value)
   for (const key of SECRET_KEYS) if (copy[key] !== '') copy[key] = '***'
   return copy
 }

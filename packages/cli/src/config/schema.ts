@@ -1,5 +1,5 @@
 import { DEFAULT_SMD_MAX_RESPONSE_BYTES } from '@metadata-service/adapter-smd'
-import { DEFAULT_MAX_DOCUMENT_BYTES, isMetadataError, parseCidr } from '@metadata-service/core'
+import { DEFAULT_MAX_DOCUMENT_BYTES, isHttpUrl, isMetadataError, parseCidr } from '@metadata-service/core'
 import { z } from 'zod'
 import { parseDurationSeconds } from './duration.js'
 
@@ -83,9 +83,9 @@ const cidrList = () =>
       }
     }
   })
-/** `""` or an absolute http(s) URL. */
+/** `""` or an absolute http(s) URL, judged on the exact string (core's isHttpUrl: `public_url` lands in vendor-data). */
 const url = () =>
-  str().refine((s) => s === '' || (/^https?:\/\/[^/]/i.test(s) && URL.canParse(s)), {
+  str().refine((s) => s === '' || isHttpUrl(s), {
     error: (i) => `must be an absolute http or https URL, got ${show(i.input)}`,
   })
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>

@@ -10,6 +10,7 @@ import type { Inventory } from '../ports/inventory.js'
 import type { Random } from '../ports/random.js'
 import type { ResourceStore } from '../ports/resource-store.js'
 import { parseIfMatch } from '../resources/if-match.js'
+import { checkBodyDepth } from '../resources/json-depth.js'
 import { applyJsonPatch } from '../resources/patch-json.js'
 import { applyMergePatch } from '../resources/patch-merge.js'
 import { applyShorthandPatch } from '../resources/patch-shorthand.js'
@@ -176,6 +177,7 @@ export function createResourceService(deps: ResourceServiceDeps): ResourceServic
 
     patch(kind, uid, body, format: PatchFormat, options: WriteOptions = {}) {
       return writeWithVersion(store, { kind, uid, ifMatch: options.ifMatch }, (current) => {
+        checkBodyDepth(body) // issue 16: before the recursive copy and merge of the patchers
         const patched = PATCHERS[format](current.spec, body)
         return withSpec(current, validateSpec(kind, patched))
       })
