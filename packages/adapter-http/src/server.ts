@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type Koa from 'koa'
-import { requestListenerOf } from './_internal/request-listener.js'
 
 /** Where to listen. */
 export interface ListenOptions {
@@ -34,11 +33,11 @@ const KEEP_ALIVE_TIMEOUT_MS = 60_000
 const LISTEN_BACKLOG = 4096
 
 /**
- * Serves `app` on `host:port` with the OPS-6 timeouts; an app of `createApp` is served through its NoCloud fast
- * path (OPS-7). Rejects when the port cannot be bound.
+ * Serves `app.callback()` on `host:port` with the OPS-6 timeouts (for an app of `createApp`: the NoCloud handler in
+ * front of Koa). Rejects when the port cannot be bound.
  */
 export async function listen(app: Pick<Koa, 'callback'>, options: ListenOptions): Promise<HttpServerHandle> {
-  const server = createServer(requestListenerOf(app))
+  const server = createServer(app.callback())
   server.headersTimeout = HEADERS_TIMEOUT_MS
   server.requestTimeout = REQUEST_TIMEOUT_MS
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS
