@@ -51,6 +51,19 @@ const methodNotAllowed = (name: string, target: string, method: string, body?: s
   line: { route: 'unmatched' },
 })
 
+// ID-4: an inventory outage is a 503 with Retry-After, and the line names no node.
+const outage = (name: string, target: string, line: Case['line']): Case => ({
+  name,
+  target,
+  as: N0_IP,
+  before: (h) => h.inventory.failNext('INVENTORY_UNAVAILABLE'),
+  status: 503,
+  type: PLAIN,
+  answer: 'node lookup unavailable\n',
+  extra: [['Retry-After', '5']],
+  line,
+})
+
 const CASES: readonly Case[] = [
   { name: 'meta-data of a known node', target: '/meta-data', as: N0_IP, status: 200, type: 'application/x-yaml', answer: { startsWith: META_START }, line: { route: '/meta-data', document: 'meta-data', node: N0 } },
   { name: 'meta-data with a trailing slash (NC-4b)', target: '/meta-data/', as: N0_IP, status: 200, type: 'application/x-yaml', answer: { startsWith: META_START }, line: { route: '/meta-data', document: 'meta-data', node: N0 } },
@@ -88,28 +101,8 @@ const CASES: readonly Case[] = [
   { name: 'a query string on a group', target: '/compute.yaml?x=1&y', as: N0_IP, status: 200, type: 'text/cloud-config', answer: COMPUTE_BODY, line: { route: '/:group.yaml', document: 'compute.yaml', node: N0 } },
   { name: 'a fragment', target: '/network-config#x', as: N0_IP, status: 200, type: 'text/cloud-config', answer: { startsWith: NETWORK_START }, line: { route: '/network-config', document: 'network-config', node: N0 } },
   { name: 'an absolute-form target', target: 'http://h.example/compute.yaml', as: N0_IP, status: 200, type: 'text/cloud-config', answer: COMPUTE_BODY, line: { route: '/:group.yaml', document: 'compute.yaml', node: N0 } },
-  {
-    name: 'an inventory outage (ID-4)',
-    target: '/meta-data',
-    as: N0_IP,
-    before: (h) => h.inventory.failNext('INVENTORY_UNAVAILABLE'),
-    status: 503,
-    type: PLAIN,
-    answer: 'node lookup unavailable\n',
-    extra: [['Retry-After', '5']],
-    line: { route: '/meta-data', document: 'meta-data' },
-  },
-  {
-    name: 'an inventory outage on a group',
-    target: '/compute.yaml',
-    as: N0_IP,
-    before: (h) => h.inventory.failNext('INVENTORY_UNAVAILABLE'),
-    status: 503,
-    type: PLAIN,
-    answer: 'node lookup unavailable\n',
-    extra: [['Retry-After', '5']],
-    line: { route: '/:group.yaml', document: 'compute.yaml' },
-  },
+  outage('an inventory outage (ID-4)', '/meta-data', { route: '/meta-data', document: 'meta-data' }),
+  outage('an inventory outage on a group', '/compute.yaml', { route: '/:group.yaml', document: 'compute.yaml' }),
   methodNotAllowed('POST with a body (OPS-6)', '/meta-data', 'POST', '{}'),
   methodNotAllowed('PUT with a trailing slash', '/user-data/', 'PUT', 'x'),
   methodNotAllowed('DELETE of a group', '/compute.yaml', 'DELETE'),
