@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type Koa from 'koa'
-import { requestListenerOf } from './_internal/request-listener.js'
 
 /** Where to listen, and the connection timeouts (`read_timeout`, `write_timeout`, `idle_timeout` of the Go service). */
 export interface ListenOptions {
@@ -48,15 +47,15 @@ const KEEP_ALIVE_TIMEOUT_MS = 60_000
 const LISTEN_BACKLOG = 4096
 
 /**
- * Serves `app` on `host:port` with the OPS-6 timeouts; an app of `createApp` is served through its NoCloud fast
- * path (OPS-7). Rejects when the port cannot be bound.
+ * Serves `app.callback()` on `host:port` with the OPS-6 timeouts (for an app of `createApp`: the NoCloud handler in
+ * front of Koa). Rejects when the port cannot be bound.
  */
 export async function listen(app: Pick<Koa, 'callback'>, options: ListenOptions): Promise<HttpServerHandle> {
   const readMs = options.readTimeoutMs ?? READ_TIMEOUT_MS
   // Node enforces headersTimeout and requestTimeout only when it checks its connections, every 30 s by default, so
   // a configured 15 s fired after 16-38 s (issue 16). Checking often enough honours them within a second.
   const connectionsCheckingInterval = checkingIntervalFor(readMs > 0 ? readMs : 1_000)
-  const server = createServer({ connectionsCheckingInterval }, requestListenerOf(app))
+  const server = createServer({ connectionsCheckingInterval }, app.callback())
   server.headersTimeout = readMs
   server.requestTimeout = readMs
   server.timeout = options.writeTimeoutMs ?? WRITE_TIMEOUT_MS

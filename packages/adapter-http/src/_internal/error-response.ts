@@ -11,7 +11,7 @@ const BEARER_CHALLENGE = 'Bearer realm="metadata-service"'
 /** RES-8: the versions a 406 lists. */
 const SUPPORTED_VERSIONS = ['v1']
 
-/** The answer to a failed request, as both the Koa error handler and the NoCloud fast path write it. */
+/** The answer to a failed request, as both the Koa error handler and the NoCloud handler write it. */
 export interface ErrorResponse {
   readonly status: number
   readonly contentType: string

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { clientAddress, isTrustedPeer, type Cidr, type LogFields, type Logger } from '@metadata-service/core'
-import { FIXED_NOCLOUD_ROUTES, GROUP_ROUTE } from '../_internal/nocloud-documents.js'
+import { FIXED_NOCLOUD_ROUTES, GROUP_ROUTE } from '../_internal/nocloud-route.js'
 import { requestIdOf } from '../_internal/request-id.js'
 import type { AppMiddleware } from '../_internal/state.js'
 
@@ -59,7 +59,8 @@ export function requestContext(
         reqId,
         method: ctx.method,
         route: typeof route === 'string' ? route : undefined,
-        group: route === GROUP_ROUTE ? ctx.params.group : undefined,
+        // NoCloud routes, the only ones with a group, are answered by the NoCloud handler before Koa.
+        group: undefined,
         status: ctx.status,
         started,
         client: ctx.state.client,
@@ -91,7 +92,7 @@ export interface FinishedRequest {
 
 /**
  * OPS-5: logs the one `request` line of a finished request through `logger`, then hands the same record to
- * `observe` (SVC-4). Shared by the Koa path and the NoCloud fast path so both log alike.
+ * `observe` (SVC-4). The one place a finished request is recorded: the Koa app and the NoCloud handler both end here.
  */
 export function finishRequest(logger: Logger, observe: ((record: RequestRecord) => void) | undefined, done: FinishedRequest): void {
   const route = done.route
