@@ -44,6 +44,11 @@ export default tseslint.config(
     [coreInternals, 'import @metadata-service/core by its public entry points'],
     noFakes,
   ]),
+  // BOOT /status: browser code, bundled on its own; it may use no Node module and no other package.
+  { files: ['packages/status-page/src/**/*.ts'], languageOptions: { globals: { ...globals.browser } } },
+  forbid(['packages/status-page/src/**/*.ts'], [
+    [['node:*', '@metadata-service/*', ...frameworks], 'the status page runs in the browser and bundles nothing but its own files'],
+  ]),
   forbid(['packages/cli/src/**/*.ts'], [
     [coreInternals, 'import @metadata-service/core by its public entry points'],
     noFakes,

@@ -1,19 +1,23 @@
 import Koa from 'koa'
 import type { Router } from '@koa/router'
-import type { Cidr, Logger, NoCloudPreview, NoCloudService, ResourceService } from '@metadata-service/core'
+import type { BootStatus, Cidr, Logger, NoCloudPreview, NoCloudService, ResourceService } from '@metadata-service/core'
 import type { AdminAuthorizer } from './admin-access.js'
 import { deadline } from './middleware/deadline.js'
 import { errorHandler } from './middleware/error-handler.js'
 import { notFound } from './middleware/not-found.js'
 import { overloadGuard } from './middleware/overload.js'
+import { bootObserver } from './_internal/boot-observer.js'
+import { onAppClose } from './_internal/close-hooks.js'
 import { createInflightLimit } from './_internal/inflight-limit.js'
 import { nocloudFastPath } from './_internal/nocloud-fast-path.js'
 import { setRequestListener } from './_internal/request-listener.js'
 import { requestContext, type RequestRecord } from './middleware/request-context.js'
+import { bootStatusRoutes } from './routes/boot-status.js'
 import { docsRoutes } from './routes/docs.js'
 import { healthRoutes, type HealthReport } from './routes/health.js'
 import { metricsRoutes } from './routes/metrics.js'
 import { renderRoutes } from './routes/render.js'
+import { statusPageRoutes } from './routes/status-page.js'
 import type { ServiceMetrics } from './metrics/service-metrics.js'
 import { nocloudRoutes } from './routes/nocloud.js'
 import { WIREGUARD_DISABLED, wireGuardRoutes } from './routes/wireguard.js'
@@ -41,6 +45,12 @@ export interface AppDeps {
   readonly preview?: NoCloudPreview
   /** `/wg-init` and `/phone-home/{id}` (SPEC §7); absent: WireGuard is off and both answer 503 (WG-1). */
   readonly wireguard?: WireGuardEndpoints
+  /**
+   * BOOT: the boot record, fed with every finished NoCloud and `/phone-home` request (both request paths) and read by
+   * `/boot-status`, its events and the `/status` page (SEC-6 guarded like a resource read); absent: none of those
+   * routes (`boot_status: false`).
+   */
+  readonly bootStatus?: BootStatus
 }
 
 /** HTTP behaviour of the app. */
@@ -61,11 +71,14 @@ export interface AppOptions {
    * through Koa (the tests compare both).
    */
   readonly fastPath?: boolean
+  /** BOOT: `/boot-status/events` sends at most one event per this many milliseconds. Default 1000. */
+  readonly bootEventsIntervalMs?: number
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000
 const DEFAULT_MAX_INFLIGHT = 1024
 const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024
+const DEFAULT_BOOT_EVENTS_INTERVAL_MS = 1000
 
 /**
  * Builds the Koa app: request context and logging (OPS-5), the one error handler, the overload guard (OPS-3) and
@@ -91,6 +104,16 @@ export function createApp(deps: AppDeps, options: AppOptions): Koa<AppState, App
       : [renderRoutes(deps.preview, { bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES, ...(deps.authorize === undefined ? {} : { authorize: deps.authorize }) })]),
     openApiRoutes(),
     docsRoutes(),
+    ...(deps.bootStatus === undefined
+      ? []
+      : [
+          bootStatusRoutes(deps.bootStatus, {
+            eventsIntervalMs: options.bootEventsIntervalMs ?? DEFAULT_BOOT_EVENTS_INTERVAL_MS,
+            onShutdown: (end) => onAppClose(app, end),
+            ...(deps.authorize === undefined ? {} : { authorize: deps.authorize }),
+          }),
+          statusPageRoutes(),
+        ]),
     resourceRoutes(deps.resources, {
       bodyLimitBytes,
       ...(deps.authorize === undefined ? {} : { authorize: deps.authorize }),
@@ -100,12 +123,13 @@ export function createApp(deps: AppDeps, options: AppOptions): Koa<AppState, App
   ]
 
   const requests = deps.metrics?.requests
+  // Everything fed by the one record of each finished request (OPS-5), from the Koa path and the fast path alike.
+  const observers = [requests?.finished, deps.observe, deps.bootStatus && bootObserver(deps.bootStatus)].filter((o) => o !== undefined)
   const observe =
-    requests === undefined || deps.observe === undefined
-      ? (requests?.finished ?? deps.observe)
+    observers.length <= 1
+      ? observers[0]
       : (record: RequestRecord) => {
-          requests.finished(record)
-          deps.observe?.(record)
+          for (const observer of observers) observer(record)
         }
   app.use(requestContext(deps.logger, options.trustedProxies, observe, requests?.started))
   app.use(errorHandler(deps.logger))

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type Koa from 'koa'
+import { runAppCloseHooks } from './_internal/close-hooks.js'
 import { requestListenerOf } from './_internal/request-listener.js'
 
 /** Where to listen. */
@@ -50,7 +51,15 @@ export async function listen(app: Pick<Koa, 'callback'>, options: ListenOptions)
     })
   })
   const bound = server.address() as AddressInfo
-  return { port: bound.port, address: bound.address, close: (drainMs) => closeServer(server, drainMs) }
+  return {
+    port: bound.port,
+    address: bound.address,
+    close: (drainMs) => {
+      // Event streams (BOOT) end first: they would otherwise hold the server open for the whole drain time.
+      runAppCloseHooks(app)
+      return closeServer(server, drainMs)
+    },
+  }
 }
 
 function closeServer(server: Server, drainMs: number): Promise<void> {

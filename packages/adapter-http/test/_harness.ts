@@ -1,7 +1,11 @@
 import {
+  createBootRecorder,
+  createBootStatusService,
   createNoCloudService,
   createResourceService,
   parseCidrList,
+  systemClock,
+  type BootStatus,
   type Cidr,
   type InstrumentedNoCloudService,
   type NoCloudService,
@@ -35,6 +39,10 @@ export interface Harness {
   readonly logger: RecordingLogger
   readonly resources: ResourceService
   readonly nocloud: NoCloudService
+  /** BOOT: the boot record, when `bootStatus` was asked for. */
+  readonly bootStatus: BootStatus | undefined
+  /** `close(drainMs)` of the listening server (it is also closed after the test). */
+  close(drainMs?: number): Promise<void>
   /** GET (or another method) `path` as the node at `as` (sent as X-Forwarded-For from trusted loopback). */
   fetch(path: string, init?: RequestInit & { as?: string }): Promise<Response>
 }
@@ -47,9 +55,11 @@ export interface HarnessOptions {
   readonly authorize?: AppDeps['authorize']
   readonly observe?: AppDeps['observe']
   /** SVC-4: the metrics to serve, built from the harness's own service and store. */
-  readonly metrics?: (parts: { nocloud: InstrumentedNoCloudService; store: ResourceStore }) => AppDeps['metrics']
+  readonly metrics?: (parts: { nocloud: InstrumentedNoCloudService; store: ResourceStore; bootStatus: BootStatus | undefined }) => AppDeps['metrics']
   /** Serve the admin `POST /render` from the real NoCloud service. */
   readonly preview?: boolean
+  /** BOOT: serve a boot record over the harness's inventory and store (settings as given). */
+  readonly bootStatus?: Parameters<typeof createBootRecorder>[0]['settings']
   readonly app?: Partial<AppOptions>
 }
 
@@ -67,6 +77,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const realNocloud = createNoCloudService({ inventory, store, logger })
   const resources = options.wrapResources?.(realResources) ?? realResources
   const nocloud = options.wrapNocloud?.(realNocloud) ?? realNocloud
+  const bootStatus =
+    options.bootStatus === undefined
+      ? undefined
+      : createBootStatusService({ recorder: createBootRecorder({ clock: systemClock, settings: options.bootStatus }), inventory, store })
   const app = createApp(
     {
       resources,
@@ -75,11 +89,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       logger,
       ...(options.authorize === undefined ? {} : { authorize: options.authorize }),
       ...(options.observe === undefined ? {} : { observe: options.observe }),
-      ...(options.metrics === undefined ? {} : { metrics: options.metrics({ nocloud: realNocloud, store }) }),
+      ...(options.metrics === undefined ? {} : { metrics: options.metrics({ nocloud: realNocloud, store, bootStatus }) }),
       ...(options.preview === true ? { preview: realNocloud } : {}),
+      ...(bootStatus === undefined ? {} : { bootStatus }),
     },
     { trustedProxies: LOOPBACK_TRUSTED, ...options.app },
   )
+  if (bootStatus !== undefined) {
+    const stop = await bootStatus.start(20)
+    running.push(async () => stop())
+  }
   const server = await listen(app, { host: '127.0.0.1', port: 0 })
   running.push(() => server.close(100))
   const url = `http://127.0.0.1:${server.port}`
@@ -90,6 +109,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logger,
     resources,
     nocloud,
+    bootStatus,
+    close: (drainMs = 100) => server.close(drainMs),
     fetch(path, init = {}) {
       const { as, ...rest } = init
       const headers = new Headers(rest.headers)

@@ -1,4 +1,5 @@
 import { AggregatorRegistry, Registry } from 'prom-client'
+import { registerBootMetrics } from './boot-metrics.js'
 import { registerRequestMetrics, type RequestObserver } from './request-metrics.js'
 import { registerStateMetrics, type MetricsSources } from './state-metrics.js'
 
@@ -35,6 +36,7 @@ export function createServiceMetrics(sources: MetricsSources = {}, options: Serv
   const registry = new Registry()
   const requests = registerRequestMetrics(registry)
   registerStateMetrics(registry, sources)
+  registerBootMetrics(registry, sources.bootStatus)
   const { gather } = options
   return {
     requests,

@@ -249,9 +249,12 @@ export class BootRecord {
       case 'phone-home':
         return DOC_PHONE_HOME
       case 'group': {
-        // Only memberships get an entry of their own, so a node asking for arbitrary names cannot grow the record.
+        // Only known groups get an entry of their own, so a node asking for arbitrary names cannot grow the record:
+        // its memberships, or any known group for a node no roster pass has listed yet (a live SMD lookup), whose
+        // memberships the next pass brings.
         const gid = o.group === undefined ? undefined : this.groupIds.get(o.group)
-        return gid !== undefined && (this.nodes.members[slot] as Int32Array).includes(gid) ? GROUP_BASE + gid : DOC_OTHER_GROUP
+        if (gid === undefined) return DOC_OTHER_GROUP
+        return this.nodes.mark[slot] === 0 || (this.nodes.members[slot] as Int32Array).includes(gid) ? GROUP_BASE + gid : DOC_OTHER_GROUP
       }
     }
   }

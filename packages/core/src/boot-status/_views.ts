@@ -73,7 +73,8 @@ export function nodeView(record: BootRecord, slot: number, tunnelAddress: string
       lastAt: iso(pool.last[e] as number),
       status,
       address: pool.address[e] ?? '',
-      order: pool.doc[e] as number,
+      // Fixed documents, then group documents, then the one of a group that is not the node's.
+      order: pool.doc[e] === DOC_OTHER_GROUP ? Number.MAX_SAFE_INTEGER : (pool.doc[e] as number),
     })
   }
   documents.sort((a, b) => a.order - b.order)

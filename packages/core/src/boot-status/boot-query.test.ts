@@ -56,3 +56,10 @@ describe('xname order', () => {
     expect(xnameOrder(names, [0, 1, 2]).map((i) => names[i])).toEqual(['x999c0s0b0n0', 'x1000c0s2b0n1', 'x1000c0s10b0n0'])
   })
 })
+
+describe('parseBootQuery with narrowed parameters (the events route)', () => {
+  it('accepts only the listed parameters and names the others', () => {
+    expect(parseBootQuery({ group: 'compute' }, NOW, ['group'])).toEqual({ group: 'compute' })
+    expect(() => parseBootQuery({ state: 'stuck' }, NOW, ['group'])).toThrow('unknown query parameter "state" (expected group)')
+  })
+})

@@ -23,7 +23,11 @@ export const MAX_BOOT_QUERY_LIMIT = 100_000
 /** The query parameters of `GET /boot-status`, as a query string gives them. */
 export type RawQuery = Readonly<Record<string, string | readonly string[] | undefined>>
 
-const PARAMETERS = ['state', 'group', 'since', 'until', 'limit'] as const
+/** The parameters of `GET /boot-status`. */
+export const BOOT_QUERY_PARAMETERS = ['state', 'group', 'since', 'until', 'limit'] as const
+/** One of {@link BOOT_QUERY_PARAMETERS}. */
+export type BootQueryParameter = (typeof BOOT_QUERY_PARAMETERS)[number]
+
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
 // RFC 3339 date-time (offset required), so `Date.parse` never guesses a local time zone.
@@ -34,12 +38,12 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d
  * `until` (an RFC 3339 time, or a duration before `now`: `90s`, `15m`, `2h`, `1d`) and `limit` (0–100,000).
  * Rejects with `MetadataError('VALIDATION_FAILED')` naming the parameter: an unknown parameter, an unknown state,
  * an unreadable time or limit, a parameter given twice, or `since` after `until`. Group names are checked by the
- * record, which knows them.
+ * record, which knows them. `parameters` narrows what is accepted (`/boot-status/events` takes `group` only).
  */
-export function parseBootQuery(raw: RawQuery, now: number): BootQuery {
-  const unknown = Object.keys(raw).filter((key) => !(PARAMETERS as readonly string[]).includes(key)).sort()
+export function parseBootQuery(raw: RawQuery, now: number, parameters: readonly BootQueryParameter[] = BOOT_QUERY_PARAMETERS): BootQuery {
+  const unknown = Object.keys(raw).filter((key) => !(parameters as readonly string[]).includes(key)).sort()
   if (unknown.length > 0) {
-    throw invalidQuery(`unknown query parameter ${unknown.map((key) => JSON.stringify(key)).join(', ')} (expected ${PARAMETERS.join(', ')})`)
+    throw invalidQuery(`unknown query parameter ${unknown.map((key) => JSON.stringify(key)).join(', ')} (expected ${parameters.join(', ')})`)
   }
   const query: { -readonly [K in keyof BootQuery]: BootQuery[K] } = {}
   const states = listOf(raw.state)
@@ -97,7 +101,7 @@ function parseState(value: string): BootState {
   throw invalidQuery(`invalid query parameter state: ${JSON.stringify(value)} (expected one of ${BOOT_STATES.join(', ')})`)
 }
 
-function single(raw: RawQuery, name: (typeof PARAMETERS)[number]): string | undefined {
+function single(raw: RawQuery, name: BootQueryParameter): string | undefined {
   const value = raw[name]
   if (value === undefined || typeof value === 'string') return value
   if (value.length === 1) return value[0]

@@ -81,6 +81,17 @@ describe('boot record bounds (BOOT)', () => {
     expect(f.recorder.node('x9000c0s0b0n0')).toMatchObject({ state: 'booting', groups: [] })
     expect(f.recorder.size().nodes).toBe(4)
   })
+
+  it('keeps the known group documents of a node no roster pass listed yet, so the next pass can count them', () => {
+    const f = fleet()
+    const x = 'x9000c0s0b0n0'
+    for (const document of ['meta-data', 'user-data', 'vendor-data'] as const) f.fetch(x, document, { client: '10.1.1.1' })
+    f.fetch(x, 'group', { group: 'compute', client: '10.1.1.1' })
+    f.fetch(x, 'group', { group: 'no-such-group', client: '10.1.1.1' })
+    expect(f.recorder.node(x)?.documents.map((d) => d.document)).toEqual(['meta-data', 'user-data', 'vendor-data', 'compute.yaml', 'no-such-group.yaml'])
+    f.recorder.setRoster([...ROSTER, { xname: x, groups: ['compute'] }], (l) => TEMPLATED.has(l), STORED_GROUPS)
+    expect(f.recorder.node(x)).toMatchObject({ state: 'configured', groups: ['compute'], missing: [] })
+  })
 })
 
 describe('boot record roster (BOOT)', () => {

@@ -44,6 +44,20 @@ describe('createBootStatusService (BOOT)', () => {
     expect((await status.node(MOCK_N1))?.state).toBe('configured')
   })
 
+  it('start: loads the node list at once and follows later changes without a read', async () => {
+    const { status, store, group, clock } = setup()
+    const stop = await status.start(5)
+    // Recorded before any read: the memberships are known, so compute.yaml is counted as n1's.
+    await group('compute', '#cloud-config\n', 'group-00000001')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    for (const document of ['meta-data', 'user-data', 'vendor-data', 'group'] as const) {
+      status.record({ node: MOCK_N1, client: '10.252.0.27', document, group: document === 'group' ? 'compute' : undefined, status: 200, at: clock.now() })
+    }
+    expect((await status.node(MOCK_N1))?.state).toBe('configured')
+    stop()
+    void store
+  })
+
   it('follows inventory syncs: a node gone from SMD leaves the record', async () => {
     const { status, inventory } = setup()
     expect((await status.summary()).summary.nodes).toBe(3)

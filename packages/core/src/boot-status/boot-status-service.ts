@@ -24,6 +24,16 @@ export interface BootStatusReader {
 /** A boot record fed per request and read through {@link BootStatusReader}. */
 export interface BootStatus extends BootStatusSink, BootStatusReader {}
 
+/** A {@link BootStatus} that keeps its node list current in the background. */
+export interface BootStatusService extends BootStatus {
+  /**
+   * Loads the node list now and again within `pollMs` of every inventory or store generation change (default
+   * 1000 ms), so requests find their node's memberships even when nobody reads the record. Resolves after the first
+   * load with the function that stops the polling.
+   */
+  start(pollMs?: number): Promise<() => void>
+}
+
 /** What {@link createBootStatusService} keeps the record current from. */
 export interface BootStatusServiceDeps {
   readonly recorder: BootRecorder
@@ -35,13 +45,15 @@ export interface BootStatusServiceDeps {
   readonly tunnelAddresses?: () => ReadonlyMap<string, string>
 }
 
+const DEFAULT_POLL_MS = 1000
+
 /**
  * The boot record of a serving process over its inventory and store. Before each read the record's node list is
  * brought up to date when the inventory or store generation changed (O(nodes), once per change, never per
  * request), so the counts per group and the `configured` rule follow SMD memberships and Group templates.
  * Concurrent reads share one refresh; a failed store read is retried on the next read and the old list kept.
  */
-export function createBootStatusService(deps: BootStatusServiceDeps): BootStatus {
+export function createBootStatusService(deps: BootStatusServiceDeps): BootStatusService {
   const { recorder, inventory, store } = deps
   let seen: string | undefined
   let refreshing: Promise<void> | undefined
@@ -66,6 +78,13 @@ export function createBootStatusService(deps: BootStatusServiceDeps): BootStatus
   const read = () => ({ ...(deps.tunnelAddresses === undefined ? {} : { tunnelAddresses: deps.tunnelAddresses() }) })
 
   return {
+    async start(pollMs = DEFAULT_POLL_MS) {
+      await refresh()
+      const timer = setInterval(() => void refresh().catch(() => undefined), pollMs)
+      // Never the reason a process stays alive.
+      ;(timer as { unref?: () => void }).unref?.()
+      return () => clearInterval(timer)
+    },
     record: (observation) => recorder.record(observation),
     async report(query) {
       await refresh()
