@@ -9,6 +9,7 @@ import {
   type ServiceMetrics,
 } from '@metadata-service/adapter-http'
 import {
+  type BootStatus,
   checkWireGuardPeer,
   createNoCloudService,
   createResourceService,
@@ -36,6 +37,8 @@ export interface ServedParts {
   readonly wireguard?: WireGuardService
   /** With `--workers`: every worker's metrics, so any worker's `/metrics` shows the whole service (SVC-4). */
   readonly gatherMetrics?: () => Promise<readonly MetricsSnapshot[]>
+  /** BOOT: the boot record (a worker's is its primary's); absent with `boot_status: false`. */
+  readonly bootStatus?: BootStatus
 }
 
 /** What {@link serveHttp} needs besides the configuration and the parts. */
@@ -77,7 +80,7 @@ export function noCloudFor(
  * `host:port`, and the NoCloud pre-render started. Rejects when the port cannot be bound.
  */
 export async function serveHttp(config: Config, parts: ServedParts, deps: ServeHttpDeps): Promise<ServedHttp> {
-  const { store, inventory, tokenSource, nocloud, wireguard } = parts
+  const { store, inventory, tokenSource, nocloud, wireguard, bootStatus } = parts
   // WG-11: WireGuardPeers written through the resource API get the key, CIDR and address-in-use checks.
   const resources = createResourceService({ store, clock: deps.clock, kindChecks: { WireGuardPeer: checkWireGuardPeer } })
   const metrics = config.metrics
@@ -88,6 +91,7 @@ export async function serveHttp(config: Config, parts: ServedParts, deps: ServeH
           store,
           nocloud,
           ...(wireguard === undefined ? {} : { wireguard: () => ({ enabled: wireguard.enabled(), peers: wireguard.tunnelMap().size }) }),
+          bootStatus,
         }),
         parts.gatherMetrics === undefined ? {} : { gather: parts.gatherMetrics },
       )
@@ -103,6 +107,7 @@ export async function serveHttp(config: Config, parts: ServedParts, deps: ServeH
       ...(metrics === undefined ? {} : { metrics }),
       preview: nocloud,
       ...(wireguard === undefined ? {} : { wireguard: wireGuardEndpoints(wireguard) }),
+      ...(bootStatus === undefined ? {} : { bootStatus }),
     },
     {
       trustedProxies: config.trusted_proxies.map(parseCidr),

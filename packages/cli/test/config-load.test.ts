@@ -64,6 +64,10 @@ describe('loadConfig defaults (CFG-4)', () => {
       auth_audience: 'metadata-service',
       workers: 1,
       metrics: true,
+      boot_status: true,
+      boot_quiet_period: 60,
+      boot_stuck_after: 300,
+      boot_max_unknown_addresses: 1024,
     })
     expect(sources.port).toBe('default')
     expect(file).toBeUndefined()

@@ -17,7 +17,7 @@ describe('usage (CLI-1, CLI-7)', () => {
     expect(out).toMatchInlineSnapshot(`
       "NoCloud cloud-init metadata service for HPC nodes, and a client for its resource API (metadata-service)
 
-      USAGE metadata-service [OPTIONS] serve|health|version|clusterdefaults|group|instanceinfo|wireguardpeer|render|migrate
+      USAGE metadata-service [OPTIONS] serve|health|version|clusterdefaults|group|instanceinfo|wireguardpeer|render|status|migrate
 
       OPTIONS
 
@@ -36,6 +36,7 @@ describe('usage (CLI-1, CLI-7)', () => {
            instanceinfo    Manage InstanceInfo resources (/instanceinfos)
           wireguardpeer    Manage WireGuardPeer resources (/wireguardpeers)
                  render    Preview what a node receives (admin): its documents, or a group template change as a diff
+                 status    Boot status: which nodes booted, which are stuck or failing, unknown addresses
                 migrate    Copy a file store (data_dir) into PostgreSQL; running it again changes nothing
 
       Use metadata-service <command> --help for more information about a command.

@@ -44,7 +44,10 @@ export function showAttention(event: BootEvent, open: (xname: string) => void): 
 
 /** The unknown-address table: the classic "node missing from SMD". */
 export function showUnknown(list: UnknownList): void {
-  const caption = `${list.addresses} addresses, ${list.requests} requests` + (list.dropped > 0 ? `, ${list.dropped} requests dropped (list full at ${list.capacity})` : '')
+  const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`
+  const caption =
+    `${plural(list.addresses, 'address', 'addresses')}, ${plural(list.requests, 'request')}` +
+    (list.dropped > 0 ? `, ${plural(list.dropped, 'request')} dropped (list full at ${list.capacity})` : '')
   fill(
     'unknown',
     el('h2', {}, 'Unknown addresses'),

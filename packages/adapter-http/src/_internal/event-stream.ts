@@ -1,4 +1,3 @@
-import { PassThrough } from 'node:stream'
 import type { AppContext } from './state.js'
 
 /** Content type of server-sent events. */
@@ -28,7 +27,9 @@ const DEFAULT_KEEP_ALIVE_MS = 15_000
  * ends when the client goes away, when `poll` fails, or at shutdown.
  */
 export function openEventStream(ctx: AppContext, first: { readonly event: string; readonly data: unknown }, options: EventStreamOptions): void {
-  const stream = new PassThrough()
+  // Written straight to the response, not handed to Koa as a body stream: Koa reports a client that goes away
+  // mid-stream as an error, and here that is how every stream ends.
+  const stream = ctx.res
   const keepAliveMs = options.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS
   let lastWrite = Date.now()
   let busy = false
@@ -63,11 +64,14 @@ export function openEventStream(ctx: AppContext, first: { readonly event: string
   // An event stream is idle between events by design: no socket timeout.
   ctx.req.socket.setTimeout(0)
   ctx.status = 200
-  ctx.set('Content-Type', EVENT_STREAM)
-  ctx.set('Cache-Control', 'no-cache')
-  // Proxies such as nginx would otherwise hold the events back.
-  ctx.set('X-Accel-Buffering', 'no')
-  ctx.body = stream
+  ctx.respond = false
+  // The headers already set (X-Request-ID, nosniff) go out with these.
+  stream.writeHead(200, {
+    'Content-Type': EVENT_STREAM,
+    'Cache-Control': 'no-cache',
+    // Proxies such as nginx would otherwise hold the events back.
+    'X-Accel-Buffering': 'no',
+  })
   // The client reconnects after 2 s if the stream breaks.
   write('retry: 2000\n\n')
   send(first.event, first.data)

@@ -71,10 +71,16 @@ export function parseBootQuery(raw: RawQuery, now: number, parameters: readonly 
   return query
 }
 
+/** A duration such as `90s`, `15m`, `2h`, `1d` or `500ms` in milliseconds; undefined for anything else. */
+export function parseDurationMs(value: string): number | undefined {
+  const duration = DURATION.exec(value)
+  return duration === null ? undefined : Number(duration[1]) * (UNIT_MS[duration[2] as string] as number)
+}
+
 /** Parses a `since`/`until` value (see {@link parseBootQuery}) for `name`; Unix ms. */
 export function parseTime(name: string, value: string, now: number): number {
-  const duration = DURATION.exec(value)
-  if (duration !== null) return now - Number(duration[1]) * (UNIT_MS[duration[2] as string] as number)
+  const duration = parseDurationMs(value)
+  if (duration !== undefined) return now - duration
   const at = RFC3339.test(value) ? Date.parse(value) : Number.NaN
   if (Number.isNaN(at)) {
     throw invalidQuery(
