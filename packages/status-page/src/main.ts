@@ -33,8 +33,16 @@ let layout: GridLayout | undefined
 let controller: AbortController | undefined
 let retry: ReturnType<typeof setTimeout> | undefined
 
-// The test hook: what the grid holds, per state, and the timings.
-;(window as unknown as { __statusPage: unknown }).__statusPage = { model, timings, counts: () => model.counts() }
+// The test hook: what the grid holds, per state, the timings, and where a node's cell is (CSS pixels in the canvas).
+;(window as unknown as { __statusPage: unknown }).__statusPage = {
+  timings,
+  counts: () => model.counts(),
+  cellOf: (xname: string) => {
+    const i = model.indexOf(xname)
+    if (i === undefined || layout === undefined) return undefined
+    return { x: ((layout.column[i] as number) + 0.5) * layout.cell, y: ((layout.row[i] as number) + 0.5) * layout.cell }
+  },
+}
 
 function connect(): void {
   controller?.abort()
