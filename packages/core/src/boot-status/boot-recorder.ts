@@ -1,7 +1,7 @@
 import type { Clock } from '../ports/clock.js'
 import { DEFAULT_BOOT_STATUS_SETTINGS, type BootStatusSettings, type BootStatusSink } from './boot-states.js'
 import { invalidQuery, type BootQuery } from './boot-query.js'
-import type { BootChanges, BootCursor, BootNodeView, BootReplicaView, BootReport, BootSummary } from './boot-views.js'
+import type { BootAttentionView, BootChanges, BootCursor, BootNodeView, BootReplicaView, BootReport, BootSummary } from './boot-views.js'
 import { BootRecord, type RosterNode } from './_record.js'
 import { attentionOf, countsOf, groupCountsOf, iso, limitOf, matching, nodeView, unknownView } from './_views.js'
 
@@ -75,6 +75,14 @@ export function createBootRecorder(options: BootRecorderOptions): BootRecorder {
     record.tick(at)
     return at
   }
+  // Every open event stream asks each second: the attention list (a scan of every node) is kept per change sequence.
+  let attention: { seq: number; gid: number | undefined; value: BootAttentionView[] } | undefined
+  const attentionFor = (gid: number | undefined, inGroup: (slot: number) => boolean): BootAttentionView[] => {
+    if (attention?.seq !== record.seq || attention.gid !== gid) {
+      attention = { seq: record.seq, gid, value: attentionOf(record, gid === undefined ? record.order() : record.order().filter(inGroup)) }
+    }
+    return attention.value
+  }
 
   return {
     record: (observation) => record.record(observation),
@@ -105,7 +113,9 @@ export function createBootRecorder(options: BootRecorderOptions): BootRecorder {
       const full = cursor === undefined || cursor.seq < record.layoutSeq
       const n = record.nodes
       const inGroup = (slot: number) => gid === undefined || (n.members[slot] as Int32Array).includes(gid)
-      const slots = record.order().filter((slot) => inGroup(slot) && (full || (n.changed[slot] as number) > (cursor?.seq ?? 0)))
+      // Nothing changed since the cursor (the usual answer to a live view's poll): no scan at all.
+      const unchanged = !full && cursor.seq === record.seq
+      const slots = unchanged ? [] : record.order().filter((slot) => inGroup(slot) && (full || (n.changed[slot] as number) > cursor.seq))
       const unknownChanged = full || cursor.unknown !== record.unknown.version
       return {
         replica,
@@ -117,7 +127,7 @@ export function createBootRecorder(options: BootRecorderOptions): BootRecorder {
         states: slots.map((slot) => String(n.state[slot])).join(''),
         summary: countsOf(record.counts),
         groups: groupCountsOf(record),
-        attention: attentionOf(record, gid === undefined ? record.order() : record.order().filter(inGroup)),
+        attention: attentionFor(gid, inGroup),
         ...(unknownChanged ? { unknownAddresses: unknownView(record, EVENT_UNKNOWN_LIMIT) } : {}),
       }
     },
