@@ -22,5 +22,6 @@ export default defineConfig([
       for (const file of ['status-page.html', 'status-page.css']) copyFileSync(join('src', file), join('dist', file))
     },
   },
-  { entry: { events: 'src/events.ts' }, format: ['esm'], platform: 'neutral', target: 'node20', dts: true, sourcemap: true },
+  // No declarations: TypeScript users read src/ through the "@metadata-service/source" condition, like the tests.
+  { entry: { events: 'src/events.ts' }, format: ['esm'], platform: 'neutral', target: 'node20', sourcemap: true },
 ])

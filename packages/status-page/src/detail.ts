@@ -1,22 +1,6 @@
+import type { BootNodeView } from '@metadata-service/core'
 import { ApiError, requestJson } from './api.js'
 import { el, fill, table, when } from './dom.js'
-
-/** A node's record as `/boot-status/nodes/{xname}` answers it (the fields the panel shows). */
-interface NodeRecord {
-  readonly xname: string
-  readonly state: string
-  readonly stateSince?: string
-  readonly groups: readonly string[]
-  readonly bootStartedAt?: string
-  readonly lastSeenAt?: string
-  readonly lastDocument?: string
-  readonly lastStatus?: number
-  readonly address?: string
-  readonly phonedHomeAt?: string
-  readonly documents: readonly { readonly document: string; readonly firstAt: string; readonly lastAt: string; readonly status: number; readonly address: string }[]
-  readonly missing: readonly string[]
-  readonly wireguard?: { readonly tunnelAddress: string }
-}
 
 /** One document of a `POST /render` answer. */
 interface PreviewDocument {
@@ -33,9 +17,9 @@ interface PreviewDocument {
  */
 export async function showNode(xname: string): Promise<void> {
   fill('detail', el('p', { class: 'quiet' }, `Loading ${xname}…`))
-  let node: NodeRecord
+  let node: BootNodeView
   try {
-    node = (await requestJson(`/boot-status/nodes/${encodeURIComponent(xname)}`)) as NodeRecord
+    node = (await requestJson(`/boot-status/nodes/${encodeURIComponent(xname)}`)) as BootNodeView
   } catch (err) {
     fill('detail', el('p', { class: 'error' }, `${xname}: ${(err as Error).message}`))
     return

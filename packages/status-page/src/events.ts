@@ -1,28 +1,13 @@
-/** What the server sends in each event (adapter-http `BootEvent`; only the fields the page reads). */
-export interface BootEvent {
-  readonly replica: { readonly hostname: string; readonly pid: number; readonly startedAt: string }
-  readonly generatedAt: string
-  readonly full: boolean
-  readonly group?: string
-  readonly xnames: readonly string[]
-  readonly states: string
-  readonly summary: Counts
-  readonly groups: Readonly<Record<string, Counts>>
-  readonly attention: readonly { readonly xname: string; readonly state: string; readonly since: string }[]
-  readonly unknownAddresses?: UnknownList
-}
+import type { BootChanges, BootCounts, UnknownAddressesView } from '@metadata-service/core'
+
+/** The data of an event of `/boot-status/events` (core's BootChanges, as JSON). */
+export type BootEvent = BootChanges
 
 /** Nodes per state, and in all. */
-export type Counts = { readonly nodes: number } & Readonly<Record<string, number>>
+export type Counts = BootCounts
 
 /** The unknown-address list of an event. */
-export interface UnknownList {
-  readonly addresses: number
-  readonly requests: number
-  readonly dropped: number
-  readonly capacity: number
-  readonly entries: readonly { readonly address: string; readonly requests: number; readonly firstSeenAt: string; readonly lastSeenAt: string; readonly lastPath: string }[]
-}
+export type UnknownList = UnknownAddressesView
 
 /** One parsed server-sent event. */
 export interface ServerEvent {

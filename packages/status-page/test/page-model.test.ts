@@ -5,10 +5,11 @@ import { FleetModel } from '../src/model.js'
 
 // BOOT /status: the page's pure parts (the DOM and canvas parts run in Chromium, in the CLI's e2e test).
 
-const counts = { nodes: 0 }
+const counts = { nodes: 0, idle: 0, booting: 0, configured: 0, 'phoned-home': 0, stuck: 0, failing: 0 }
 const event = (full: boolean, xnames: string[], states: string): BootEvent => ({
   replica: { hostname: 'h', pid: 1, startedAt: '' },
   generatedAt: '',
+  cursor: { seq: 0, unknown: 0 },
   full,
   xnames,
   states,
