@@ -1,8 +1,12 @@
 import { spawn } from 'node:child_process'
-import { fakeXname } from '@metadata-service/adapter-smd/testing'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { request as httpRequest } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fakeNodeIp, fakeXname, generateFakeNodes, startFakeSmd } from '@metadata-service/adapter-smd/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CONFIGURED, FAILING, HALFWAY, IDLE, NODES, startBoot, UNKNOWN, xnamesOf, type BootReportJson, type BootRun } from './_boot-script.js'
-import { BIN } from './spawned-serve.js'
+import { BIN, loggedLine, spawnServe } from './spawned-serve.js'
 
 // BOOT end to end (issue 15): the built server, a fake SMD with 300 nodes, a scripted boot (most nodes fetch
 // everything, 15 stop halfway, one keeps failing, 4 never ask, two unknown addresses knock). The API, the CLI's
@@ -105,5 +109,45 @@ describe('boot status end to end (BOOT)', { timeout: 60_000 }, () => {
     expect(JSON.parse(line(1) as string)).toMatchObject({ summary: { booting: 1, idle: IDLE.length - 1 } })
     child.kill('SIGINT')
     expect(await exited).toBe(0)
+  })
+})
+
+describe('boot status across --workers (BOOT)', { timeout: 90_000 }, () => {
+  it('is one record: every worker reports to the primary, and any worker answers from it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mds-boot-workers-'))
+    const smd = await startFakeSmd({ nodes: generateFakeNodes(40) })
+    const served = spawnServe(['--workers', '2', '--host', '127.0.0.1', '--port', '0', '--data-dir', join(dir, 'data')], { HOME: dir, SMD_URL: smd.url })
+    try {
+      const port = (await loggedLine(served, 'listening')).port as number
+      // Each request on a connection of its own, so the kernel spreads them over both workers.
+      const fresh = (path: string, headers: Record<string, string> = {}) =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const req = httpRequest({ host: '127.0.0.1', port, path, headers, agent: false }, (res) => {
+            let body = ''
+            res.on('data', (c: Buffer) => (body += c.toString('utf8')))
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+          })
+          req.on('error', reject)
+          req.end()
+        })
+      for (let i = 0; i < 200 && (await fresh('/health')).status !== 200; i++) await new Promise((r) => setTimeout(r, 25))
+      for (let i = 0; i < 40; i++) expect((await fresh('/meta-data', { 'X-Forwarded-For': fakeNodeIp(i, 'HMN') })).status).toBe(200)
+      const workers = new Set(served.lines().filter((l) => l.msg === 'request' && l.route === '/meta-data').map((l) => l.worker))
+      expect(workers.size).toBe(2)
+      // Batches reach the primary within a few hundred ms; then every worker's answer is the same whole record.
+      let summaries: unknown[] = []
+      for (let i = 0; i < 100; i++) {
+        summaries = await Promise.all(Array.from({ length: 6 }, async () => (JSON.parse((await fresh('/boot-status')).body) as BootReportJson).summary))
+        if (summaries.every((s) => (s as { booting: number }).booting === 40)) break
+        await new Promise((r) => setTimeout(r, 100))
+      }
+      expect(summaries).toEqual(Array(6).fill({ nodes: 40, idle: 0, booting: 40, configured: 0, 'phoned-home': 0, stuck: 0, failing: 0 }))
+      expect((await fresh('/metrics')).body).toContain('metadata_service_boot_nodes{state="booting"} 40\n')
+    } finally {
+      served.child.kill('SIGTERM')
+      await served.exited
+      await smd.close()
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 })
