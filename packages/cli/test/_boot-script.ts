@@ -101,7 +101,8 @@ export async function waitForReport(url: string, done: (report: BootReportJson) 
     if (done(report)) return report
     await new Promise((r) => setTimeout(r, 100))
   }
-  throw new Error(`boot status never settled: ${JSON.stringify(report?.summary)}`)
+  const nodes = report?.nodes.map((n) => `${n.xname} ${n.state} last ${n.lastDocument ?? '-'} ${n.lastStatus ?? '-'} missing ${n.missing.join(',')}`)
+  throw new Error(`boot status never settled: ${JSON.stringify(report?.summary)}\n${(nodes ?? []).join('\n')}`)
 }
 
 /** The parts of a `/boot-status` answer the tests read. */

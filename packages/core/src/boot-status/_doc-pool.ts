@@ -75,6 +75,26 @@ export class DocPool {
     return entry
   }
 
+  /**
+   * The {@link DOC_OTHER_GROUP} entry named `name` in the list starting at `head`; when there is none and `max`
+   * such entries exist already, the one asked for least recently, emptied for reuse (a node asking for arbitrary
+   * names cannot grow the pool); else -1 (the caller takes a fresh one).
+   */
+  findOther(head: number, name: string | undefined, max: number): number {
+    let others = 0
+    let oldest = -1
+    for (let e = head; e !== -1; e = this.next[e] as number) {
+      if (this.doc[e] !== DOC_OTHER_GROUP) continue
+      if (this.name[e] === name) return e
+      others += 1
+      if (oldest === -1 || (this.last[e] as number) <= (this.last[oldest] as number)) oldest = e
+    }
+    if (others < max) return -1
+    this.first[oldest] = 0
+    this.status[oldest] = 0
+    return oldest
+  }
+
   #grow(needed: number): void {
     const capacity = nextCapacity(this.doc.length, needed)
     this.doc = grown(this.doc, capacity)

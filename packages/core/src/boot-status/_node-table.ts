@@ -24,8 +24,8 @@ export class NodeTable {
   /** The change sequence number of its latest state change (live views ask for changes since a number). */
   changed = new Float64Array(0)
   lastStatus = new Uint16Array(0)
-  /** Document id of its latest request; -1 before one. */
-  lastDoc = new Int32Array(0)
+  /** Document entry (DocPool) of its latest request, always one of the current boot; -1 before one. */
+  lastEntry = new Int32Array(0)
   /** Index into BOOT_STATES. */
   state = new Uint8Array(0)
   /** Bit `d` set while fixed document `d`'s latest answer in this boot was 200. */
@@ -65,7 +65,7 @@ export class NodeTable {
     this.stateSince[slot] = 0
     this.changed[slot] = 0
     this.lastStatus[slot] = 0
-    this.lastDoc[slot] = -1
+    this.lastEntry[slot] = -1
     this.state[slot] = 0
     this.okFixed[slot] = 0
     this.groupsOk[slot] = 0
@@ -92,7 +92,7 @@ export class NodeTable {
     this.stateSince = grown(this.stateSince, capacity)
     this.changed = grown(this.changed, capacity)
     this.lastStatus = grown(this.lastStatus, capacity)
-    this.lastDoc = grown(this.lastDoc, capacity)
+    this.lastEntry = grown(this.lastEntry, capacity)
     this.state = grown(this.state, capacity)
     this.okFixed = grown(this.okFixed, capacity)
     this.groupsOk = grown(this.groupsOk, capacity)

@@ -3,16 +3,12 @@ import { DocPool, DOC_META, DOC_NETWORK, DOC_OTHER_GROUP, DOC_PHONE_HOME, DOC_US
 import { Deadlines } from './_deadlines.js'
 import { GroupIdInterner, NodeTable } from './_node-table.js'
 import { createUnknownAddresses, type UnknownAddresses } from './unknown-addresses.js'
+import { applyRoster } from './_roster-pass.js'
+import { BOOTING, CONFIGURED, FAILING, IDLE, PHONED_HOME, STATE_COUNT, STUCK } from './_state-index.js'
 import { xnameOrder } from './xname-order.js'
 
-// Indexes into BOOT_STATES.
-export const IDLE = 0
-export const BOOTING = 1
-export const CONFIGURED = 2
-export const PHONED_HOME = 3
-export const STUCK = 4
-export const FAILING = 5
-export const STATE_COUNT = 6
+/** Group documents outside a node's memberships kept per node, by name. */
+const MAX_OTHER_ENTRIES = 4
 
 /** meta-data, user-data and vendor-data answered 200: the fixed part of `configured`. */
 const REQUIRED_FIXED = (1 << DOC_META) | (1 << DOC_USER) | (1 << DOC_VENDOR)
@@ -47,9 +43,11 @@ export class BootRecord {
   readonly #slots = new Map<string, number>()
   readonly #addressSlots = new Map<string, number>()
   readonly #deadlines = new Deadlines()
-  readonly #interner = new GroupIdInterner()
+  /** Group-id lists shared by nodes (used by the roster pass). */
+  readonly interner = new GroupIdInterner()
   #order: number[] | undefined
-  #rosterPass = 0
+  /** Roster passes so far (a node's `mark` is the last one that listed it). */
+  rosterPass = 0
 
   constructor(readonly settings: BootStatusSettings) {
     this.unknown = createUnknownAddresses(settings.maxUnknownAddresses)
@@ -74,7 +72,7 @@ export class BootRecord {
   record(o: BootObservation): void {
     let slot: number | undefined
     if (o.node !== undefined) {
-      slot = this.#slots.get(o.node) ?? this.#addNode(o.node)
+      slot = this.#slots.get(o.node) ?? this.addNode(o.node)
       this.#noteAddress(slot, o.client)
     } else if (o.document === 'user-data' || o.document === 'phone-home') {
       // Neither names a node (AT-6, WG-10): they count for the node whose documents last came from that address.
@@ -90,8 +88,10 @@ export class BootRecord {
     if (n.bootStart[slot] === 0 || ((doc === DOC_META || doc === DOC_NETWORK) && at - (n.lastSeen[slot] as number) >= this.settings.quietPeriodMs)) {
       this.#startBoot(slot, at)
     }
-    let entry = this.docs.find(n.head[slot] as number, doc)
-    if (entry === -1) n.head[slot] = entry = this.docs.take(doc, n.head[slot] as number)
+    const head = n.head[slot] as number
+    // Group documents outside the node's known memberships keep their name (see DocPool.findOther).
+    let entry = doc === DOC_OTHER_GROUP ? this.docs.findOther(head, o.group, MAX_OTHER_ENTRIES) : this.docs.find(head, doc)
+    if (entry === -1) n.head[slot] = entry = this.docs.take(doc, head)
     const wasOk = this.docs.status[entry] === 200
     const ok = o.status === 200
     if (this.docs.first[entry] === 0) this.docs.first[entry] = at
@@ -106,7 +106,7 @@ export class BootRecord {
     if (doc === DOC_PHONE_HOME && ok) n.phonedHome[slot] = at
     n.lastSeen[slot] = at
     n.lastStatus[slot] = o.status
-    n.lastDoc[slot] = doc
+    n.lastEntry[slot] = entry
     this.#update(slot, at)
     // Due deadlines are popped here too, so the queue stays bounded even when nobody reads the record.
     this.tick(at)
@@ -121,42 +121,9 @@ export class BootRecord {
     }
   }
 
-  /**
-   * Replaces the node list and memberships with the inventory's (nodes keep their records; nodes gone from it are
-   * dropped), `listed(label)` telling which groups have a template (their documents are in vendor-data, NC-13), and
-   * `groups` naming every stored Group. Recomputes every state and count: O(nodes), once per inventory or store
-   * generation.
-   */
+  /** See {@link applyRoster}. */
   setRoster(roster: Iterable<RosterNode>, listed: (label: string) => boolean, groups: Iterable<string>, now: number): void {
-    const pass = ++this.#rosterPass
-    const n = this.nodes
-    let layoutChanged = false
-    this.#interner.clear()
-    const known = new Set<string>(groups)
-    for (const name of known) this.#groupId(name)
-    for (const node of roster) {
-      let slot = this.#slots.get(node.xname)
-      if (slot === undefined) {
-        slot = this.#addNode(node.xname)
-        layoutChanged = true
-      }
-      const labels = node.groups ?? []
-      for (const label of labels) known.add(label)
-      const members = this.#interner.intern(labels.map((label) => this.#groupId(label)))
-      const before = n.members[slot] as Int32Array
-      if (before.length !== members.length || before.some((id, i) => members[i] !== id)) layoutChanged = true
-      n.members[slot] = members
-      n.listed[slot] = this.#interner.intern(labels.filter(listed).map((label) => this.#groupId(label)))
-      n.mark[slot] = pass
-    }
-    for (let slot = 0; slot < n.end; slot++) {
-      if (n.xname[slot] === undefined || n.mark[slot] === pass) continue
-      this.#removeNode(slot)
-      layoutChanged = true
-    }
-    this.knownGroups = known
-    this.#recount(now)
-    if (layoutChanged) this.#layoutChanged()
+    applyRoster(this, roster, listed, groups, now)
   }
 
   /** The group id of a known group name, or undefined. */
@@ -206,34 +173,6 @@ export class BootRecord {
     }
   }
 
-  /** Every node's listed-group count, state and the counts, from scratch (after a roster pass). */
-  #recount(now: number): void {
-    const n = this.nodes
-    this.counts.fill(0)
-    this.groupCounts = new Int32Array(this.groupNames.length * STATE_COUNT)
-    for (let slot = 0; slot < n.end; slot++) {
-      if (n.xname[slot] === undefined) continue
-      let ok = 0
-      const listed = n.listed[slot] as Int32Array
-      for (let e = n.head[slot] as number; e !== -1; e = this.docs.next[e] as number) {
-        const doc = this.docs.doc[e] as number
-        if (doc >= GROUP_BASE && this.docs.status[e] === 200 && listed.includes(doc - GROUP_BASE)) ok += 1
-      }
-      n.groupsOk[slot] = ok
-      const before = n.state[slot] as number
-      const after = this.derive(slot, now)
-      if (after !== before) {
-        n.state[slot] = after
-        n.stateSince[slot] = now
-        n.changed[slot] = ++this.seq
-      }
-      this.counts[after] = (this.counts[after] as number) + 1
-      for (const gid of n.members[slot] as Int32Array) {
-        this.groupCounts[gid * STATE_COUNT + after] = (this.groupCounts[gid * STATE_COUNT + after] as number) + 1
-      }
-    }
-  }
-
   // --- bookkeeping ---
 
   #docId(slot: number, o: BootObservation): number {
@@ -259,7 +198,8 @@ export class BootRecord {
     }
   }
 
-  #groupId(name: string): number {
+  /** The id of a group name, made when new (roster pass only: request names never grow the table). */
+  groupId(name: string): number {
     let gid = this.groupIds.get(name)
     if (gid === undefined) {
       gid = this.groupNames.length
@@ -269,15 +209,17 @@ export class BootRecord {
     return gid
   }
 
-  #addNode(xname: string): number {
+  /** A new idle node. */
+  addNode(xname: string): number {
     const slot = this.nodes.add(xname)
     this.#slots.set(xname, slot)
     this.counts[IDLE] = (this.counts[IDLE] as number) + 1
-    this.#layoutChanged()
+    this.layoutChanged()
     return slot
   }
 
-  #removeNode(slot: number): void {
+  /** Drops a node and its record. */
+  removeNode(slot: number): void {
     const n = this.nodes
     const address = n.address[slot]
     if (address !== undefined && this.#addressSlots.get(address) === slot) this.#addressSlots.delete(address)
@@ -295,7 +237,8 @@ export class BootRecord {
     this.nodes.address[slot] = client
   }
 
-  #layoutChanged(): void {
+  /** Live views need everything again: the node list or memberships changed. */
+  layoutChanged(): void {
     this.#order = undefined
     this.layoutSeq = ++this.seq
   }

@@ -3,7 +3,8 @@ import type { BootQuery } from './boot-query.js'
 import { DEFAULT_BOOT_QUERY_LIMIT } from './boot-query.js'
 import type { BootAttentionView, BootCounts, BootDocumentView, BootNodeView, UnknownAddressesView } from './boot-views.js'
 import { DOC_OTHER_GROUP, FIXED_DOC_NAMES, GROUP_BASE } from './_doc-pool.js'
-import { FAILING, STATE_COUNT, STUCK, type BootRecord } from './_record.js'
+import type { BootRecord } from './_record.js'
+import { FAILING, STATE_COUNT, STUCK } from './_state-index.js'
 
 // Read-side views of a BootRecord: built on request (never on the hot path), O(nodes) at most.
 
@@ -80,7 +81,7 @@ export function nodeView(record: BootRecord, slot: number, tunnelAddress: string
   documents.sort((a, b) => a.order - b.order)
   const listed = [...(n.listed[slot] as Int32Array)].map((gid) => `${record.groupNames[gid] as string}.yaml`)
   const times = (name: string, ms: number) => (ms === 0 ? {} : { [name]: iso(ms) })
-  const lastDoc = n.lastDoc[slot] as number
+  const lastEntry = n.lastEntry[slot] as number
   const address = n.address[slot]
   return {
     xname: n.xname[slot] as string,
@@ -89,7 +90,7 @@ export function nodeView(record: BootRecord, slot: number, tunnelAddress: string
     groups: [...(n.members[slot] as Int32Array)].map((gid) => record.groupNames[gid] as string),
     ...times('bootStartedAt', n.bootStart[slot] as number),
     ...times('lastSeenAt', n.lastSeen[slot] as number),
-    ...(lastDoc === -1 ? {} : { lastDocument: lastDocName(record, slot, lastDoc), lastStatus: n.lastStatus[slot] as number }),
+    ...(lastEntry === -1 ? {} : { lastDocument: docName(record, pool.doc[lastEntry] as number, pool.name[lastEntry]), lastStatus: n.lastStatus[slot] as number }),
     ...(address === undefined ? {} : { address }),
     ...times('phonedHomeAt', n.phonedHome[slot] as number),
     documents: documents.map(({ order: _order, ...doc }) => doc),
@@ -137,10 +138,4 @@ function docName(record: BootRecord, doc: number, other: string | undefined): st
   if (doc < DOC_OTHER_GROUP) return FIXED_DOC_NAMES[doc] as string
   if (doc === DOC_OTHER_GROUP) return `${other ?? ''}.yaml`
   return `${record.groupNames[doc - GROUP_BASE] as string}.yaml`
-}
-
-function lastDocName(record: BootRecord, slot: number, doc: number): string {
-  if (doc !== DOC_OTHER_GROUP) return docName(record, doc, undefined)
-  const entry = record.docs.find(record.nodes.head[slot] as number, doc)
-  return docName(record, doc, entry === -1 ? undefined : record.docs.name[entry])
 }

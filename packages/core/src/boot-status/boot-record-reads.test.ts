@@ -55,15 +55,31 @@ describe('unknown addresses (BOOT)', () => {
 })
 
 describe('boot record bounds (BOOT)', () => {
-  it('group documents outside the memberships share one entry per node, whatever names a node asks for', () => {
+  it('keeps at most four group documents outside the memberships per node, whatever names a node asks for', () => {
     const f = fleet()
     f.fetch(N1, 'meta-data')
-    for (let i = 0; i < 50; i++) f.fetch(N1, 'group', { group: `junk${i}`, status: 404 })
+    for (let i = 0; i < 50; i++) {
+      f.clock.advance(1)
+      f.fetch(N1, 'group', { group: `junk${i}`, status: 404 })
+    }
+    f.clock.advance(1)
     f.fetch(N1, 'group', { group: 'green', status: 404 }) // a known group, but not N1's
     const n1 = f.recorder.node(N1)
-    expect(n1?.documents.map((d) => d.document)).toEqual(['meta-data', 'green.yaml'])
+    // The latest four names asked for, after the fixed documents.
+    expect(n1?.documents[0]?.document).toBe('meta-data')
+    expect(n1?.documents.slice(1).map((d) => d.document).sort()).toEqual(['green.yaml', 'junk47.yaml', 'junk48.yaml', 'junk49.yaml'])
     expect(n1).toMatchObject({ state: 'failing', lastDocument: 'green.yaml' })
-    expect(f.recorder.size().documents).toBe(2)
+    expect(f.recorder.size().documents).toBe(5)
+  })
+
+  it('counts group documents asked for before the inventory listed the node, once a roster pass does', () => {
+    const f = fleet()
+    f.recorder.setRoster([], () => false, []) // before SMD's first sync: nothing known
+    for (const document of ['meta-data', 'user-data', 'vendor-data'] as const) f.fetch(N0, document)
+    f.fetch(N0, 'group', { group: 'compute' })
+    f.fetch(N0, 'group', { group: 'green' })
+    f.recorder.setRoster(ROSTER, (l) => TEMPLATED.has(l), STORED_GROUPS)
+    expect(f.recorder.node(N0)).toMatchObject({ state: 'configured', missing: [] })
   })
 
   it('a reboot returns the old boot entries to the pool', () => {
