@@ -1,7 +1,7 @@
 import type { ArgsDef, CommandDef } from 'citty'
 import { BOOT_STATES, parseDurationMs, type BootReport, type BootState } from '@metadata-service/core'
 import { lastFlag, type StrictArgs } from '../argv.js'
-import { createApiClient } from '../client/api-client.js'
+import { createApiClient, type ApiClient } from '../client/api-client.js'
 import { GLOBAL_ARGS, resolveClientOptions, type ClientOptions } from '../config/client.js'
 import { CliError, EXIT_FAILURE, UsageError } from '../errors.js'
 import { formatResources } from '../output/format.js'
@@ -54,7 +54,7 @@ export function statusCommand(ctx: CliContext): CommandDef<ArgsDef> {
       if (watch) return watchStatus(ctx, settings, lastFlag(args, 'group'))
       const listed = lastFlag(args, 'state') ?? DEFAULT_LISTED
       const query = queryString({ state: listed === 'all' ? undefined : listed, group: lastFlag(args, 'group'), since: lastFlag(args, 'since') })
-      const report = (await createApiClient(settings).call({ method: 'GET', path: `/boot-status${query}` })) as BootReport
+      const report = await readReport(createApiClient(settings), `/boot-status${query}`, settings.server)
       ctx.io.stdout(formatStatusReport(report, settings.output, listed === 'all' ? 'nodes' : `nodes ${listed.split(',').join(', ')}`))
     },
   })
@@ -77,7 +77,7 @@ async function waitFor(ctx: CliContext, args: StrictArgs, target: string): Promi
   for (;;) {
     let report: BootReport | undefined
     try {
-      report = (await client.call({ method: 'GET', path })) as BootReport
+      report = await readReport(client, path, settings.server)
     } catch (err) {
       // A server restarting under the wait is not the end of it; an error answer (a bad group) is.
       if (!(err instanceof CliError && err.message.startsWith('cannot reach')) || Date.now() >= deadline) throw err
@@ -100,6 +100,18 @@ function printWait(ctx: CliContext, settings: ClientOptions, report: BootReport,
   const state = wait.target === 'configured' ? 'configured (or phoned home)' : 'phoned home'
   if (satisfied) return ctx.io.stdout(`All ${total} ${scope} are ${state}.\n`)
   ctx.io.stdout(`Timed out after ${wait.waitMs / 1000} s: ${report.matched} of ${total} ${scope} are not ${state}:\n${nodesTable(report.nodes)}\n`)
+}
+
+/** A `/boot-status` answer; a server without the route says why in words (CLI-6). */
+async function readReport(client: ApiClient, path: string, server: string): Promise<BootReport> {
+  try {
+    return (await client.call({ method: 'GET', path })) as BootReport
+  } catch (err) {
+    if (err instanceof CliError && err.message === 'HTTP error 404: not found') {
+      throw new CliError(`${server} keeps no boot status: it runs with boot_status off (--no-boot-status), or predates it`, undefined, { cause: err })
+    }
+    throw err
+  }
 }
 
 /** `--timeout` under `--wait`: a duration (`15m`, `90s`, `1h`) or seconds; default 15 minutes. */
