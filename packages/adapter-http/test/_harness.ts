@@ -134,6 +134,28 @@ export function gate(): { readonly wait: Promise<void>; open(): void } {
   return { wait, open: () => release() }
 }
 
+/**
+ * A NoCloud service wrapper whose `metaData` holds every request until `open()`; `inside` settles once one is held
+ * (to fill the OPS-3 in-flight limit, or to see what a held request counts as).
+ */
+export function heldMetaData(): { wrapNocloud: (real: NoCloudService) => NoCloudService; readonly inside: Promise<void>; open(): void } {
+  const held = gate()
+  let entered!: () => void
+  const inside = new Promise<void>((resolve) => (entered = resolve))
+  return {
+    wrapNocloud: (real) => ({
+      ...real,
+      metaData: async (...args) => {
+        entered()
+        await held.wait
+        return real.metaData(...args)
+      },
+    }),
+    inside,
+    open: held.open,
+  }
+}
+
 /** The status, the media type and the body text of a response. */
 export async function read(res: Response): Promise<{ status: number; type: string | null; body: string }> {
   return { status: res.status, type: res.headers.get('content-type'), body: await res.text() }

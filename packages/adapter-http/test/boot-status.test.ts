@@ -1,8 +1,8 @@
-import { MetadataError, type NoCloudService } from '@metadata-service/core'
+import { MetadataError } from '@metadata-service/core'
 import { MOCK_N0, MOCK_N1 } from '@metadata-service/core/testing'
 import { describe, expect, it } from 'vitest'
 import { createServiceMetrics, type AdminAccessRequest } from '../src/index.js'
-import { gate, N0_IP, postJson, read, startHarness, type Harness } from './_harness.js'
+import { heldMetaData, N0_IP, postJson, read, startHarness, type Harness } from './_harness.js'
 import { readEvents } from './_events.js'
 
 // BOOT: the boot record fed by both request paths, and its admin API (/boot-status, /boot-status/nodes/{xname},
@@ -119,23 +119,14 @@ describe('GET /boot-status (BOOT)', () => {
   })
 
   it('still answers while the service sheds load (OPS-3), like the SVC routes: a storm is when it is needed', async () => {
-    const held = gate()
-    let entered!: () => void
-    const inside = new Promise<void>((resolve) => (entered = resolve))
+    const held = heldMetaData()
     const h = await startHarness({
       bootStatus: {},
       app: { maxInflight: 1 },
-      wrapNocloud: (real): NoCloudService => ({
-        ...real,
-        metaData: async (...args) => {
-          entered()
-          await held.wait
-          return real.metaData(...args)
-        },
-      }),
+      wrapNocloud: held.wrapNocloud,
     })
     const slow = h.fetch('/meta-data', { as: N0_IP })
-    await inside
+    await held.inside
     expect((await h.fetch('/user-data')).status).toBe(503)
     expect((await h.fetch('/boot-status')).status).toBe(200)
     expect((await h.fetch('/status')).status).toBe(200)
