@@ -9,6 +9,8 @@ it('exports exactly these names', async () => {
       "mirroredTokenSource",
       "openReplicaInventory",
       "openReplicaStore",
+      "remoteBootStatus",
+      "serveBootStatus",
       "serveReplicaInventory",
       "serveReplicaStore",
       "superviseWorkers",

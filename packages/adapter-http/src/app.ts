@@ -1,21 +1,24 @@
 import type { RequestListener } from 'node:http'
 import Koa from 'koa'
 import type { Router } from '@koa/router'
-import type { Cidr, Logger, NoCloudPreview, NoCloudService, ResourceService } from '@metadata-service/core'
+import type { BootStatus, Cidr, Logger, NoCloudPreview, NoCloudService, ResourceService } from '@metadata-service/core'
 import type { AdminAuthorizer } from './admin-access.js'
 import { deadline } from './middleware/deadline.js'
 import { errorHandler } from './middleware/error-handler.js'
 import { notFound } from './middleware/not-found.js'
 import { overloadGuard } from './middleware/overload.js'
 import { pathEncoding } from './middleware/path-encoding.js'
+import { bootObserver } from './_internal/boot-observer.js'
 import { createInflightLimit } from './_internal/inflight-limit.js'
 import { nocloudListener, type NoCloudHandlerOptions } from './_internal/nocloud-handler.js'
 import { untrustedForwarderWarning } from './_internal/untrusted-forwarder.js'
 import { requestContext, type RequestRecord } from './middleware/request-context.js'
+import { bootStatusRoutes } from './routes/boot-status.js'
 import { docsRoutes } from './routes/docs.js'
 import { healthRoutes, type HealthReport } from './routes/health.js'
 import { metricsRoutes } from './routes/metrics.js'
 import { renderRoutes } from './routes/render.js'
+import { statusPageRoutes } from './routes/status-page.js'
 import type { ServiceMetrics } from './metrics/service-metrics.js'
 import { WIREGUARD_DISABLED, wireGuardRoutes } from './routes/wireguard.js'
 import { wireGuardOnly } from './middleware/wireguard-only.js'
@@ -42,6 +45,12 @@ export interface AppDeps {
   readonly preview?: NoCloudPreview
   /** `/wg-init` and `/phone-home/{id}` (SPEC §7); absent: WireGuard is off and both answer 503 (WG-1). */
   readonly wireguard?: WireGuardEndpoints
+  /**
+   * BOOT: the boot record, fed with every finished NoCloud and `/phone-home` request (both request paths) and read by
+   * `/boot-status`, its events and the `/status` page (SEC-6 guarded like a resource read); absent: none of those
+   * routes (`boot_status: false`).
+   */
+  readonly bootStatus?: BootStatus
 }
 
 /** HTTP behaviour of the app. */
@@ -56,11 +65,20 @@ export interface AppOptions {
   readonly bodyLimitBytes?: number
   /** WG-12 `--wireguard-only`: NoCloud routes and `/phone-home` ask `deps.wireguard` about the socket peer. Default false. */
   readonly wireguardOnly?: boolean
+  /** BOOT: `/boot-status/events` sends at most one event per this many milliseconds. Default 1000. */
+  readonly bootEventsIntervalMs?: number
+}
+
+/** An app whose server must stop something before it can close (`listen()` calls `closing()` first, OPS-4). */
+export interface ClosableApp {
+  /** Ends what would hold the server open for the whole drain time (BOOT event streams). Idempotent. */
+  closing(): void
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000
 const DEFAULT_MAX_INFLIGHT = 1024
 const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024
+const DEFAULT_BOOT_EVENTS_INTERVAL_MS = 1000
 
 /**
  * Builds the app. Its `callback()`, the request listener of every entry point (`listen()`, Koa's own `listen`, or
@@ -76,6 +94,8 @@ export function createApp(deps: AppDeps, options: AppOptions): Koa<AppState, App
   const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES
   const wireguard = deps.wireguard ?? WIREGUARD_DISABLED
   const guard = options.wireguardOnly === true ? wireGuardOnly(wireguard) : undefined
+  // OPS-4: what must end before the server can close (BOOT event streams never end on their own).
+  const closeHooks = new Set<() => void>()
   const routers: Router<AppState>[] = [
     healthRoutes(deps.health),
     ...(deps.metrics === undefined ? [] : [metricsRoutes(deps.metrics)]),
@@ -84,6 +104,19 @@ export function createApp(deps: AppDeps, options: AppOptions): Koa<AppState, App
       : [renderRoutes(deps.preview, { bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES, ...(deps.authorize === undefined ? {} : { authorize: deps.authorize }) })]),
     openApiRoutes(),
     docsRoutes(),
+    ...(deps.bootStatus === undefined
+      ? []
+      : [
+          bootStatusRoutes(deps.bootStatus, {
+            eventsIntervalMs: options.bootEventsIntervalMs ?? DEFAULT_BOOT_EVENTS_INTERVAL_MS,
+            onShutdown: (end) => {
+              closeHooks.add(end)
+              return () => void closeHooks.delete(end)
+            },
+            ...(deps.authorize === undefined ? {} : { authorize: deps.authorize }),
+          }),
+          statusPageRoutes(),
+        ]),
     resourceRoutes(deps.resources, {
       bodyLimitBytes,
       ...(deps.authorize === undefined ? {} : { authorize: deps.authorize }),
@@ -92,12 +125,13 @@ export function createApp(deps: AppDeps, options: AppOptions): Koa<AppState, App
   ]
 
   const requests = deps.metrics?.requests
+  // Everything fed by the one record of each finished request (OPS-5), from the Koa path and the fast path alike.
+  const observers = [requests?.finished, deps.observe, deps.bootStatus && bootObserver(deps.bootStatus)].filter((o) => o !== undefined)
   const observe =
-    requests === undefined || deps.observe === undefined
-      ? (requests?.finished ?? deps.observe)
+    observers.length <= 1
+      ? observers[0]
       : (record: RequestRecord) => {
-          requests.finished(record)
-          deps.observe?.(record)
+          for (const observer of observers) observer(record)
         }
   // §16: forwarding headers from a peer outside trusted_proxies are ignored, and that is said once per peer.
   const onUntrusted = untrustedForwarderWarning(deps.logger)
@@ -114,7 +148,7 @@ export function createApp(deps: AppDeps, options: AppOptions): Koa<AppState, App
     ...(options.wireguardOnly === true ? { wireguardOnly: wireguard } : {}),
     ...(observe === undefined ? {} : { observe }),
     ...(requests === undefined ? {} : { onStart: requests.started }),
-  })
+  }, closeHooks)
   // Errors are answered by errorHandler; only failures outside the middleware chain (socket errors while writing)
   // reach Koa's 'error' event. A listener replaces Koa's default, which would print to stderr.
   app.on('error', (err: unknown) => deps.logger.error('http error', { error: String(err) }))
@@ -134,12 +168,20 @@ export function createApp(deps: AppDeps, options: AppOptions): Koa<AppState, App
  * Koa with the NoCloud handler in front: `callback()` is the one request listener of the app, so a server, a test's
  * `app.callback()` and an in-process request all run the same code (STYLE 21).
  */
-class NoCloudFirstApp extends Koa<AppState, AppContext> {
+class NoCloudFirstApp extends Koa<AppState, AppContext> implements ClosableApp {
   readonly #nocloud: NoCloudHandlerOptions
+  readonly #closeHooks: Set<() => void>
 
-  constructor(nocloud: NoCloudHandlerOptions) {
+  constructor(nocloud: NoCloudHandlerOptions, closeHooks: Set<() => void>) {
     super()
     this.#nocloud = nocloud
+    this.#closeHooks = closeHooks
+  }
+
+  closing(): void {
+    const hooks = [...this.#closeHooks]
+    this.#closeHooks.clear()
+    for (const hook of hooks) hook()
   }
 
   override callback(): ReturnType<Koa['callback']> {

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type Koa from 'koa'
+import type { ClosableApp } from './app.js'
 
 /** Where to listen, and the connection timeouts (`read_timeout`, `write_timeout`, `idle_timeout` of the Go service). */
 export interface ListenOptions {
@@ -50,7 +51,7 @@ const LISTEN_BACKLOG = 4096
  * Serves `app.callback()` on `host:port` with the OPS-6 timeouts (for an app of `createApp`: the NoCloud handler in
  * front of Koa). Rejects when the port cannot be bound.
  */
-export async function listen(app: Pick<Koa, 'callback'>, options: ListenOptions): Promise<HttpServerHandle> {
+export async function listen(app: Pick<Koa, 'callback'> & Partial<ClosableApp>, options: ListenOptions): Promise<HttpServerHandle> {
   const readMs = options.readTimeoutMs ?? READ_TIMEOUT_MS
   // Node enforces headersTimeout and requestTimeout only when it checks its connections, every 30 s by default, so
   // a configured 15 s fired after 16-38 s (issue 16). Checking often enough honours them within a second.
@@ -68,7 +69,15 @@ export async function listen(app: Pick<Koa, 'callback'>, options: ListenOptions)
     })
   })
   const bound = server.address() as AddressInfo
-  return { port: bound.port, address: bound.address, close: (drainMs) => closeServer(server, drainMs) }
+  return {
+    port: bound.port,
+    address: bound.address,
+    close: (drainMs) => {
+      // Event streams (BOOT) end first: they would otherwise hold the server open for the whole drain time.
+      app.closing?.()
+      return closeServer(server, drainMs)
+    },
+  }
 }
 
 /**

@@ -1,7 +1,11 @@
 import {
+  createBootRecorder,
+  createBootStatusService,
   createNoCloudService,
   createResourceService,
   parseCidrList,
+  systemClock,
+  type BootStatus,
   type Cidr,
   type InstrumentedNoCloudService,
   type NoCloudService,
@@ -66,6 +70,10 @@ export interface Harness {
   readonly logger: RecordingLogger
   readonly resources: ResourceService
   readonly nocloud: NoCloudService
+  /** BOOT: the boot record, when `bootStatus` was asked for. */
+  readonly bootStatus: BootStatus | undefined
+  /** `close(drainMs)` of the listening server (it is also closed after the test). */
+  close(drainMs?: number): Promise<void>
   /** GET (or another method) `path` as the node at `as` (sent as X-Forwarded-For from trusted loopback). */
   fetch(path: string, init?: RequestInit & { as?: string }): Promise<Response>
   /** Sends `target` exactly as given (no URL normalisation) and reads the answer with its header order. */
@@ -80,12 +88,14 @@ export interface HarnessOptions {
   readonly authorize?: AppDeps['authorize']
   readonly observe?: AppDeps['observe']
   /** SVC-4: the metrics to serve, built from the harness's own service and store. */
-  readonly metrics?: (parts: { nocloud: InstrumentedNoCloudService; store: ResourceStore }) => AppDeps['metrics']
+  readonly metrics?: (parts: { nocloud: InstrumentedNoCloudService; store: ResourceStore; bootStatus: BootStatus | undefined }) => AppDeps['metrics']
   /** Serve the admin `POST /render` from the real NoCloud service. */
   readonly preview?: boolean
   readonly wireguard?: AppDeps['wireguard']
   /** Runs first in the Koa stack, to see which requests reach Koa at all. */
   readonly firstKoaMiddleware?: Middleware
+  /** BOOT: serve a boot record over the harness's inventory and store (settings as given). */
+  readonly bootStatus?: Parameters<typeof createBootRecorder>[0]['settings']
   readonly app?: Partial<AppOptions>
   /** Default `listener`. */
   readonly entry?: Entry
@@ -105,6 +115,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const realNocloud = createNoCloudService({ inventory, store, logger })
   const resources = options.wrapResources?.(realResources) ?? realResources
   const nocloud = options.wrapNocloud?.(realNocloud) ?? realNocloud
+  const bootStatus =
+    options.bootStatus === undefined
+      ? undefined
+      : createBootStatusService({ recorder: createBootRecorder({ clock: systemClock, settings: options.bootStatus }), inventory, store })
   const app = createApp(
     {
       resources,
@@ -113,13 +127,18 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       logger,
       ...(options.authorize === undefined ? {} : { authorize: options.authorize }),
       ...(options.observe === undefined ? {} : { observe: options.observe }),
-      ...(options.metrics === undefined ? {} : { metrics: options.metrics({ nocloud: realNocloud, store }) }),
+      ...(options.metrics === undefined ? {} : { metrics: options.metrics({ nocloud: realNocloud, store, bootStatus }) }),
       ...(options.preview === true ? { preview: realNocloud } : {}),
       ...(options.wireguard === undefined ? {} : { wireguard: options.wireguard }),
+      ...(bootStatus === undefined ? {} : { bootStatus }),
     },
     { trustedProxies: LOOPBACK_TRUSTED, ...options.app },
   )
   if (options.firstKoaMiddleware !== undefined) app.middleware.unshift(options.firstKoaMiddleware)
+  if (bootStatus !== undefined) {
+    const stop = await bootStatus.start(20)
+    running.push(async () => stop())
+  }
   const entry = options.entry ?? 'listener'
   const send = entry === 'listener' ? await listening(app) : injecting(app.callback())
   return {
@@ -130,6 +149,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logger,
     resources,
     nocloud,
+    bootStatus,
+    close: (drainMs = 100) => send.close(drainMs),
     async fetch(path, init = {}) {
       const { as, ...rest } = init
       const headers = new Headers(rest.headers)
@@ -161,7 +182,7 @@ interface Sent {
   readonly body?: string
 }
 
-type Send = ((target: string, sent: Sent) => Promise<Exchanged>) & { readonly url: string }
+type Send = ((target: string, sent: Sent) => Promise<Exchanged>) & { readonly url: string; close(drainMs: number): Promise<void> }
 
 /** `listener`: the app served by `listen()` on 127.0.0.1, requests over node:http (target sent verbatim). */
 async function listening(app: ReturnType<typeof createApp>): Promise<Send> {
@@ -184,7 +205,7 @@ async function listening(app: ReturnType<typeof createApp>): Promise<Send> {
       req.on('error', reject)
       req.end(sent.body)
     })
-  return Object.assign(send, { url: `http://127.0.0.1:${server.port}` })
+  return Object.assign(send, { url: `http://127.0.0.1:${server.port}`, close: (drainMs: number) => server.close(drainMs) })
 }
 
 /** `inject`: the app's listener called in-process (`_inject.ts`), from the socket peer `from` (default 127.0.0.1). */
@@ -194,7 +215,7 @@ function injecting(listener: RequestListener): Send {
     const answer = await injectRequest(listener, { method: sent.method, target, headers, remoteAddress: sent.from ?? '127.0.0.1', ...(sent.body === undefined ? {} : { body: sent.body }) })
     return { status: answer.status, headers: answer.headers, body: answer.body.toString('utf8') }
   }
-  return Object.assign(send, { url: 'http://localhost' })
+  return Object.assign(send, { url: 'http://localhost', close: async () => {} })
 }
 
 /** POSTs `body` as JSON to `path` and returns the response. */
@@ -209,6 +230,28 @@ export function gate(): { readonly wait: Promise<void>; open(): void } {
     release = resolve
   })
   return { wait, open: () => release() }
+}
+
+/**
+ * A NoCloud service wrapper whose `metaData` holds every request until `open()`; `inside` settles once one is held
+ * (to fill the OPS-3 in-flight limit, or to see what a held request counts as).
+ */
+export function heldMetaData(): { wrapNocloud: (real: NoCloudService) => NoCloudService; readonly inside: Promise<void>; open(): void } {
+  const held = gate()
+  let entered!: () => void
+  const inside = new Promise<void>((resolve) => (entered = resolve))
+  return {
+    wrapNocloud: (real) => ({
+      ...real,
+      metaData: async (...args) => {
+        entered()
+        await held.wait
+        return real.metaData(...args)
+      },
+    }),
+    inside,
+    open: held.open,
+  }
 }
 
 /** The status, the media type and the body text of a response. */

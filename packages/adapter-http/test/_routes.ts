@@ -1,5 +1,5 @@
 import type Koa from 'koa'
-import { createNoCloudService, createResourceService } from '@metadata-service/core'
+import { createBootRecorder, createBootStatusService, createNoCloudService, createResourceService, systemClock } from '@metadata-service/core'
 import { createFakeInventory, createMemoryStore, createRecordingLogger } from '@metadata-service/core/testing'
 import { createApp, createServiceMetrics } from '../src/index.js'
 import { FIXED_NOCLOUD_ROUTES, GROUP_ROUTE } from '../src/_internal/nocloud-route.js'
@@ -43,8 +43,9 @@ export function documentedRoutes(doc: { paths: Readonly<Record<string, object>> 
 function fullApp(): Koa {
   const store = createMemoryStore()
   const logger = createRecordingLogger()
-  const nocloud = createNoCloudService({ inventory: createFakeInventory(), store, logger })
-  // WireGuard routes are always mounted (WG-1); /metrics and /render only with their deps.
+  const inventory = createFakeInventory()
+  const nocloud = createNoCloudService({ inventory, store, logger })
+  // WireGuard routes are always mounted (WG-1); /metrics, /render and the boot status routes only with their deps.
   return createApp(
     {
       resources: createResourceService({ store }),
@@ -55,6 +56,7 @@ function fullApp(): Koa {
       observe: () => {},
       metrics: createServiceMetrics(),
       preview: nocloud,
+      bootStatus: createBootStatusService({ recorder: createBootRecorder({ clock: systemClock }), inventory, store }),
     },
     { trustedProxies: LOOPBACK_TRUSTED },
   ) as unknown as Koa

@@ -1,6 +1,6 @@
 import { MetadataError, type NoCloudService, type ResourceService } from '@metadata-service/core'
 import { describe, expect, it } from 'vitest'
-import { N0_IP, gate, postJson, read, startHarness } from './_harness.js'
+import { N0_IP, gate, heldMetaData, postJson, read, startHarness } from './_harness.js'
 
 describe('headers on every response (SPEC §0, OPS-5)', () => {
   it('sets nosniff and a generated X-Request-ID on successes, errors, 404s and 405s', async () => {
@@ -138,22 +138,13 @@ describe('OPS-2 deadline', () => {
 
 describe('OPS-3 overload', () => {
   it('refuses a request beyond maxInflight with 503 and Retry-After 1–5, exempts /health, and recovers', async () => {
-    const held = gate()
-    let entered!: () => void
-    const inside = new Promise<void>((resolve) => (entered = resolve))
+    const held = heldMetaData()
     const h = await startHarness({
       app: { maxInflight: 1 },
-      wrapNocloud: (real): NoCloudService => ({
-        ...real,
-        metaData: async (...args) => {
-          entered()
-          await held.wait
-          return real.metaData(...args)
-        },
-      }),
+      wrapNocloud: held.wrapNocloud,
     })
     const slow = h.fetch('/meta-data', { as: N0_IP })
-    await inside
+    await held.inside
     const plain = await h.fetch('/user-data')
     expect(await read(plain)).toEqual({ status: 503, type: 'text/plain; charset=utf-8', body: 'service overloaded\n' })
     expect(Number(plain.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)

@@ -3,7 +3,7 @@ import { MOCK_NODE_FIXTURES, storedResource } from '@metadata-service/core/testi
 import type { InventoryStats, NoCloudService } from '@metadata-service/core'
 import { describe, expect, it } from 'vitest'
 import { createRuntimeMetrics, createServiceMetrics, type MetricsSources } from '../src/index.js'
-import { gate, N0_IP, read, startHarness } from './_harness.js'
+import { heldMetaData, N0_IP, read, startHarness } from './_harness.js'
 
 // SVC-4 `/metrics`: Prometheus text on the main port, every name prefixed `metadata_service_`, from a real server.
 
@@ -219,23 +219,14 @@ describe('SVC-4 /metrics', () => {
   })
 
   it('OPS-3/OPS-2 refusals are counted by reason', async () => {
-    const held = gate()
-    let entered!: () => void
-    const inside = new Promise<void>((resolve) => (entered = resolve))
+    const held = heldMetaData()
     const h = await startHarness({
       app: { maxInflight: 1 },
       metrics: () => createServiceMetrics(),
-      wrapNocloud: (real): NoCloudService => ({
-        ...real,
-        metaData: async (...args) => {
-          entered()
-          await held.wait
-          return real.metaData(...args)
-        },
-      }),
+      wrapNocloud: held.wrapNocloud,
     })
     const slow = h.fetch('/meta-data', { as: N0_IP })
-    await inside
+    await held.inside
     expect((await h.fetch('/user-data')).status).toBe(503)
     // /metrics is an SVC path: scraped while overloaded (SPEC §8).
     const m = await scrape(h)

@@ -34,12 +34,19 @@ export async function startWorker(config: Config, deps: WorkerDeps): Promise<Run
   const own: { metrics?: ServiceMetrics } = {}
   const primary = await connectToPrimary<MetricsSnapshot>(channel, {
     metricsSnapshot: async () => (await own.metrics?.snapshot()) ?? [],
+    // BOOT: the record is the primary's; this worker batches what it answers to it.
+    ...(config.boot_status ? { bootStatus: {} } : {}),
   })
   const { store, inventory, tokenSource } = primary
   let served: ServedHttp
   try {
     const nocloud = noCloudFor(config, { inventory, store, logger })
-    served = await serveHttp(config, { store, inventory, tokenSource, nocloud, gatherMetrics: () => primary.gatherMetrics() }, { logger, clock, authorize })
+    const bootStatus = primary.bootStatus
+    served = await serveHttp(
+      config,
+      { store, inventory, tokenSource, nocloud, gatherMetrics: () => primary.gatherMetrics(), ...(bootStatus === undefined ? {} : { bootStatus }) },
+      { logger, clock, authorize },
+    )
   } catch (err) {
     primary.close('worker failed to start')
     throw err

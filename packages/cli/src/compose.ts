@@ -6,6 +6,7 @@ import { createRuntimeMetrics } from '@metadata-service/adapter-http'
 import { SMD_URL_REQUIRED_MESSAGE } from '@metadata-service/adapter-smd'
 import type { Clock, Logger, Tunnel, WireGuardService } from '@metadata-service/core'
 import { adminAuthorizerFor } from './admin-access.js'
+import { openBootStatus } from './boot-status.js'
 import { startWorker } from './cluster-worker.js'
 import type { Config } from './config/schema.js'
 import { CliError } from './errors.js'
@@ -87,7 +88,13 @@ export async function startServer(config: Config, deps: ComposeDeps): Promise<Ru
     })
     tunnel.service = started
     closers.push(() => started.close())
-    const served = await serveHttp(config, { store, inventory, tokenSource, nocloud, wireguard: started }, { logger, clock, authorize })
+    const boot = await openBootStatus(config, { inventory, store, clock, wireguard: started })
+    if (boot !== undefined) closers.push(async () => boot.stop())
+    const served = await serveHttp(
+      config,
+      { store, inventory, tokenSource, nocloud, wireguard: started, ...(boot === undefined ? {} : { bootStatus: boot.status }) },
+      { logger, clock, authorize },
+    )
     const { http } = served
     closers.push(() => served.close(config.shutdown_timeout * 1000))
     logger.info('listening', { host: http.address, port: http.port, mockSmd: config.mock_smd, wireguard: started.enabled() })
@@ -147,7 +154,19 @@ async function startPrimary(config: Config, deps: ComposeDeps, count: number): P
     // Structured clone keeps what JSON would lose (undefined memberships, Infinity in metrics).
     cluster.setupPrimary({ serialization: 'advanced' })
     const runtime = config.metrics ? createRuntimeMetrics(VERSION_INFO) : undefined
-    const workers = superviseWorkers({ store, inventory, tokenSource, logger, forker: cluster, count, ...(runtime && { runtimeMetrics: runtime.snapshot }) })
+    // BOOT: the one boot record lives here; workers report to it and read it (adapter-cluster).
+    const boot = await openBootStatus(config, { inventory, store, clock: deps.clock })
+    if (boot !== undefined) closers.push(async () => boot.stop())
+    const workers = superviseWorkers({
+      store,
+      inventory,
+      tokenSource,
+      logger,
+      forker: cluster,
+      count,
+      ...(runtime && { runtimeMetrics: runtime.snapshot }),
+      ...(boot === undefined ? {} : { bootStatus: boot.status }),
+    })
     // The workers drain first (OPS-4), then the inventory and the store close.
     closers.push(() => workers.stop(config.shutdown_timeout * 1000 + 5_000))
     const port = await workers.ready

@@ -10,6 +10,7 @@ import { migrateCommand } from './commands/migrate.js'
 import { RESOURCE_COMMANDS, resourceCommand } from './commands/resource.js'
 import { renderCommand } from './commands/render.js'
 import { serveCommand } from './commands/serve.js'
+import { statusCommand } from './commands/status.js'
 import { versionCommand } from './commands/version.js'
 import { renderHelp } from './help.js'
 import { formatVersion, VERSION_INFO } from './version-info.js'
@@ -32,6 +33,7 @@ export function createMainCommand(ctx: CliContext): CommandDef<ArgsDef> {
       version: versionCommand(ctx),
       ...Object.fromEntries(Object.entries(RESOURCE_COMMANDS).map(([name, kind]) => [name, resourceCommand(name, kind, ctx)])),
       render: renderCommand(ctx),
+      status: statusCommand(ctx),
       migrate: migrateCommand(ctx),
       completion: completionCommand(() => createMainCommand(ctx), ctx),
     },

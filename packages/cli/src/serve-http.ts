@@ -10,6 +10,7 @@ import {
   type ServiceMetrics,
 } from '@metadata-service/adapter-http'
 import {
+  type BootStatus,
   checkWireGuardPeer,
   createNoCloudService,
   createResourceService,
@@ -39,6 +40,8 @@ export interface ServedParts {
   readonly wireguard?: WireGuardService
   /** With `--workers`: every worker's metrics, so any worker's `/metrics` shows the whole service (SVC-4). */
   readonly gatherMetrics?: () => Promise<readonly MetricsSnapshot[]>
+  /** BOOT: the boot record (a worker's is its primary's); absent with `boot_status: false`. */
+  readonly bootStatus?: BootStatus
 }
 
 /** What {@link serveHttp} needs besides the configuration and the parts. */
@@ -85,7 +88,7 @@ export function noCloudFor(
  * cannot be bound.
  */
 export async function serveHttp(config: Config, parts: ServedParts, deps: ServeHttpDeps): Promise<ServedHttp> {
-  const { store, inventory, tokenSource, nocloud, wireguard } = parts
+  const { store, inventory, tokenSource, nocloud, wireguard, bootStatus } = parts
   // WG-11: WireGuardPeers written through the resource API get the key, CIDR and address-in-use checks; Group
   // templates are also rendered for the worst case of the inventory, within max_document_bytes (SPEC §16), and
   // network definitions are checked against the addresses of the SMD snapshot (issue 14).
@@ -104,6 +107,7 @@ export async function serveHttp(config: Config, parts: ServedParts, deps: ServeH
           store,
           nocloud,
           ...(wireguard === undefined ? {} : { wireguard: () => ({ enabled: wireguard.enabled(), peers: wireguard.tunnelMap().size }) }),
+          bootStatus,
         }),
         // process_*, nodejs_* and build_info of this process (and, with --workers, of every other through gather).
         { build: VERSION_INFO, ...(parts.gatherMetrics === undefined ? {} : { gather: parts.gatherMetrics }) },
@@ -120,6 +124,7 @@ export async function serveHttp(config: Config, parts: ServedParts, deps: ServeH
       ...(metrics === undefined || !config.metrics ? {} : { metrics }),
       preview: nocloud,
       ...(wireguard === undefined ? {} : { wireguard: wireGuardEndpoints(wireguard) }),
+      ...(bootStatus === undefined ? {} : { bootStatus }),
     },
     {
       trustedProxies: config.trusted_proxies.map(parseCidr),

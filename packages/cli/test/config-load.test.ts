@@ -72,6 +72,10 @@ describe('loadConfig defaults (CFG-4)', () => {
       metrics: true,
       enable_metrics: false,
       metrics_port: 9090,
+      boot_status: true,
+      boot_quiet_period: 60,
+      boot_stuck_after: 300,
+      boot_max_unknown_addresses: 1024,
     })
     expect(sources.port).toBe('default')
     expect(file).toBeUndefined()

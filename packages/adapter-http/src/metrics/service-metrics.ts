@@ -1,4 +1,5 @@
 import { AggregatorRegistry, Registry } from 'prom-client'
+import { registerBootMetrics } from './boot-metrics.js'
 import { registerRequestMetrics, type RequestObserver } from './request-metrics.js'
 import { registerRuntimeMetrics, type BuildInfo } from './runtime-metrics.js'
 import { registerStateMetrics, type MetricsSources } from './state-metrics.js'
@@ -42,6 +43,7 @@ export function createServiceMetrics(sources: MetricsSources = {}, options: Serv
   const requests = registerRequestMetrics(registry)
   registerStateMetrics(registry, sources)
   if (options.build !== undefined) registerRuntimeMetrics(registry, options.build)
+  registerBootMetrics(registry, sources.bootStatus)
   const { gather } = options
   return {
     requests,

@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Aggregator, type Registry } from 'prom-client'
-import type { InventoryStats, NoCloudStats, StoreProblem, SupersededGroup, TokenHealth, TokenMode } from '@metadata-service/core'
+import type { BootSummary, InventoryStats, NoCloudStats, StoreProblem, SupersededGroup, TokenHealth, TokenMode } from '@metadata-service/core'
 import { METRIC_PREFIX } from './request-metrics.js'
 
 /** The token source's state (TOK-9) and its failed TokenSmith attempts. */
@@ -32,6 +32,8 @@ export interface MetricsSources {
   readonly superseded?: () => readonly SupersededGroup[]
   /** NC-17 degraded answers and the render cache counters. */
   readonly nocloud?: () => NoCloudStats
+  /** BOOT: the boot record's counts (a worker asks its primary's record); absent: no `boot_*` families. */
+  readonly bootStatus?: () => Promise<BootSummary>
 }
 
 const DOCUMENTS = ['metaData', 'vendorData', 'networkConfig', 'group'] as const

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { KIND_LIST, MetadataSchema, type KindInfo } from '@metadata-service/core'
+import { BootEventSchema, BootNodeSchema, BootReportSchema } from './boot-status-schemas.js'
 import {
   DeleteResponseSchema,
   ErrorResponseSchema,
@@ -59,6 +60,9 @@ export function componentSchemas(): Record<string, SchemaObject> {
     JsonPatchOperation: toSchema(JsonPatchOperationSchema, 'input'),
     RenderRequest: toSchema(RenderRequestSchema, 'input'),
     RenderResponse: toSchema(RenderResponseSchema, 'output'),
+    BootReport: toSchema(BootReportSchema, 'output'),
+    BootNode: toSchema(BootNodeSchema, 'output'),
+    BootEvent: toSchema(BootEventSchema, 'output'),
   }
   for (const info of KIND_LIST) Object.assign(schemas, kindSchemas(info))
   return schemas

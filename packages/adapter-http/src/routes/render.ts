@@ -10,6 +10,7 @@ import {
 } from '@metadata-service/core'
 import type { AdminAuthorizer } from '../admin-access.js'
 import { STATUS } from '../error-status.js'
+import { checkAdmin } from '../_internal/admin-check.js'
 import { readJsonBody } from '../_internal/read-body.js'
 import { PLAIN_TEXT, sendJson } from '../_internal/respond.js'
 import type { AppContext, AppState } from '../_internal/state.js'
@@ -52,16 +53,7 @@ export function renderRoutes(preview: NoCloudPreview, options: RenderRouteOption
   const router = new Router<AppState>({ sensitive: true })
   router.post('/render', async (ctx: AppContext) => {
     ctx.state.errorStyle = 'json'
-    if (options.authorize) {
-      const authorization = ctx.get('Authorization')
-      await options.authorize({
-        peer: ctx.state.peer,
-        method: ctx.method,
-        kind: 'Group',
-        write: true,
-        ...(authorization === '' ? {} : { authorization }),
-      })
-    }
+    await checkAdmin(ctx, options.authorize, { kind: 'Group', write: true })
     const body = await readJsonBody(ctx, { limitBytes: options.bodyLimitBytes, requireJsonType: true })
     const request = parseRenderRequest(body, requestBase(ctx.state.peerTrusted, ctx.req.headers))
     sendJson(ctx, 200, toResponse(await preview.preview(request)))

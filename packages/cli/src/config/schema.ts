@@ -196,6 +196,15 @@ export const ConfigSchema = z.object({
     .default(false)
     .register(keyInfo, { description: 'Also serve /metrics on a listener of its own, on metrics_port' }),
   metrics_port: int(0, 65535).default(9090).register(keyInfo, { description: 'Port of the enable_metrics listener (same host)' }),
+  // BOOT (docs/spec-addendum.md "Boot status"): the per-node boot record behind /boot-status, /status and `status`.
+  boot_status: bool().default(true).register(keyInfo, { description: 'Keep boot records: /boot-status, /status, metadata-service status' }),
+  boot_quiet_period: seconds(1)
+    .default(60)
+    .register(keyInfo, { description: 'Seconds without requests before meta-data or network-config starts a new boot' }),
+  boot_stuck_after: seconds(1).default(300).register(keyInfo, { description: 'Seconds a boot may take before its node counts as stuck' }),
+  boot_max_unknown_addresses: int(0, 1_000_000)
+    .default(1024)
+    .register(keyInfo, { description: 'Unknown addresses kept; requests from more are counted as dropped' }),
 }).superRefine((config, ctx) => {
   if (config.store === 'postgres' && config.database_url.trim() === '') {
     ctx.addIssue({ code: 'custom', path: ['database_url'], message: 'must be set when store is postgres' })
