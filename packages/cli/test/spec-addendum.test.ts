@@ -18,7 +18,7 @@ describe('docs/spec-addendum.md: Input limits and document safety', () => {
       '**65,536** values',
       'invalid path: bad percent-encoding',
       'must not contain\n  control characters (U+000A)',
-      '<field> must be a valid URL',
+      '<field> must be an absolute http:// or https:// URL',
       'FUZZ_SEED',
     ]) {
       expect(section, text).toContain(text)

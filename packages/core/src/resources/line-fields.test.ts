@@ -37,7 +37,7 @@ describe('control characters in document-line fields (SPEC §16)', () => {
 
   it('judges URLs on the exact stored string: nothing a URL parser would trim, drop or repair', () => {
     for (const url of [' http://a', 'http://a ', 'http://a/b c', 'http:\\\\evil\\x', 'http://exämple.com', 'http://a/%zz', 'http:/a', 'ftp://a', 'http://']) {
-      expect(messageOf('ClusterDefaults', { ...CD, base_url: url }), url).toBe('validation failed: base_url must be a valid URL')
+      expect(messageOf('ClusterDefaults', { ...CD, base_url: url }), url).toBe('validation failed: base_url must be an absolute http:// or https:// URL')
     }
     for (const url of ['http://a', 'https://m.example:8443/ci/', 'http://10.0.0.1/x?y=1&z=%20#f', 'http://[::1]:80/', 'HTTP://A.B']) {
       expect(validateSpec('ClusterDefaults', { ...CD, base_url: url }).base_url).toBe(url)
@@ -78,7 +78,7 @@ describe('control characters in document-line fields (SPEC §16)', () => {
       message: 'validation failed: metadata.name must not contain control characters (U+000D)',
     })
     await expect(service.create('Group', { metadata: { name: 'g\n' }, spec: {} })).rejects.toMatchObject({
-      message: 'validation failed: metadata.name must match ^[-A-Za-z0-9:._]+$',
+      message: "validation failed: metadata.name of a Group may hold only letters, digits, '-', ':', '.' and '_'",
     })
     const { uid } = (await service.create('WireGuardPeer', {
       metadata: { name: 'p' },
