@@ -52,7 +52,7 @@ describe('boot status end to end (BOOT)', { timeout: 60_000 }, () => {
   })
 
   it('`status` (table) names the failing node, a stuck one and the unknown addresses', async () => {
-    const { code, stdout } = await boot.cli(['status'])
+    const { code, stdout } = await boot.cli(['status', '-o', 'table'])
     expect(code).toBe(0)
     expect(stdout).toContain(`${fakeXname(FAILING)}  failing`)
     expect(stdout).toContain(`${fakeXname(HALFWAY[0] as number)}  stuck`)
@@ -61,7 +61,7 @@ describe('boot status end to end (BOOT)', { timeout: 60_000 }, () => {
   })
 
   it('`status --wait configured --group compute` times out with exit 1 and lists the nodes that are not configured', async () => {
-    const table = await boot.cli(['status', '--wait', 'configured', '--group', 'compute', '--timeout', '1s'])
+    const table = await boot.cli(['status', '--wait', 'configured', '--group', 'compute', '--timeout', '1s', '-o', 'table'])
     expect(table.code).toBe(1)
     expect(table.stdout).toMatch(/^Timed out after 1 s: 20 of 300 nodes of group compute are not configured \(or phoned home\):\n/)
     for (const xname of NOT_CONFIGURED) expect(table.stdout).toContain(xname)
@@ -73,12 +73,12 @@ describe('boot status end to end (BOOT)', { timeout: 60_000 }, () => {
   })
 
   it('`status --wait configured` exits 0 at once for a group that is all configured, and 1 for an unknown group', async () => {
-    expect(await boot.cli(['status', '--wait', 'configured', '--group', 'rack0', '--timeout', '30s'])).toEqual({
+    expect(await boot.cli(['status', '--wait', 'configured', '--group', 'rack0', '--timeout', '30s', '-o', 'table'])).toEqual({
       code: 0,
       stdout: 'All 64 nodes of group rack0 are configured (or phoned home).\n',
       stderr: '',
     })
-    const unknown = await boot.cli(['status', '--wait', 'configured', '--group', 'rakc0'])
+    const unknown = await boot.cli(['status', '--wait', 'configured', '--group', 'rakc0', '-o', 'table'])
     expect(unknown).toMatchObject({ code: 1, stderr: 'Error: API error (400): invalid query parameter group: unknown group "rakc0"\n' })
   })
 

@@ -48,8 +48,9 @@ afterEach(async () => {
   await stub.close()
 })
 
+/** `status` as a person at a terminal runs it (a table unless `-o` says otherwise). */
 async function run(argv: string[]) {
-  const io = fakeIo()
+  const io = fakeIo({ tty: true })
   const code = await runCli(['--server', stub.url, ...argv], io)
   return { code, out: io.stdoutText(), err: io.stderrText() }
 }
