@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
@@ -19,6 +19,8 @@ function gnuDiff(before: string, after: string): string {
   } catch (err) {
     const out = (err as { stdout: string }).stdout
     return out.replace(/^--- .*\n\+\+\+ .*\n/, '--- a\n+++ b\n')
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
   }
 }
 
