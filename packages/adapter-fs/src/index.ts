@@ -1,1 +1,2 @@
 export { openFileStore, type FileStoreOptions } from './file-store.js'
+export { openFileSeedTokenStore, seedTokenDir, type FileSeedTokenStoreOptions } from './seed-token-store.js'

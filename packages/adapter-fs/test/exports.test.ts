@@ -4,7 +4,9 @@ import { expect, it } from 'vitest'
 it('exports exactly these names', async () => {
   expect(Object.keys(await import('@metadata-service/adapter-fs')).sort()).toMatchInlineSnapshot(`
     [
+      "openFileSeedTokenStore",
       "openFileStore",
+      "seedTokenDir",
     ]
   `)
 })
