@@ -1,7 +1,8 @@
 import type { Worker } from 'node:cluster'
-import type { Inventory, Logger, ResourceStore, TokenSource } from '@metadata-service/core'
+import type { Inventory, Logger, ResourceStore, SeedTokenStore, TokenSource } from '@metadata-service/core'
 import { GATHER_METRICS_CALL, METRICS_SNAPSHOT_CALL, SHUTDOWN_EVENT } from './_protocol.js'
 import { serveReplicaInventory } from './replica-inventory.js'
+import { serveReplicaSeedTokens } from './replica-seed-tokens.js'
 import { serveReplicaStore } from './replica-store.js'
 import { connectRpc, type RpcPeer } from './rpc.js'
 
@@ -15,6 +16,8 @@ export interface SupervisorDeps {
   readonly store: ResourceStore
   readonly inventory: Inventory
   readonly tokenSource: TokenSource | undefined
+  /** SEED: the seed token store the workers copy and rotate through; absent with `seed_tokens: off`. */
+  readonly seedTokens?: SeedTokenStore
   readonly logger: Logger
   readonly forker: WorkerForker
   /** How many workers to keep running. */
@@ -48,9 +51,11 @@ export function superviseWorkers(deps: SupervisorDeps): WorkerSupervisor {
   }
   const replicaStore = serveReplicaStore(store, broadcast)
   const replicaInventory = serveReplicaInventory(inventory, deps.tokenSource, broadcast, deps.pollMs)
+  const replicaSeeds = serveReplicaSeedTokens(deps.seedTokens, broadcast)
   const handlers = {
     ...replicaStore.handlers,
     ...replicaInventory.handlers,
+    ...replicaSeeds.handlers,
     // A worker that dies meanwhile is left out rather than failing the scrape.
     [GATHER_METRICS_CALL]: async () => {
       const asked = [...started].map((worker) => peers.get(worker)?.call<unknown>(METRICS_SNAPSHOT_CALL))
@@ -97,6 +102,7 @@ export function superviseWorkers(deps: SupervisorDeps): WorkerSupervisor {
       stopping = true
       replicaInventory.stop()
       replicaStore.stop()
+      replicaSeeds.stop()
       // A worker still starting has not connected its end yet and would miss the event; it has no requests yet
       // either, so a signal ends it.
       for (const [worker, peer] of peers) {

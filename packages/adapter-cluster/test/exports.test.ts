@@ -8,8 +8,10 @@ it('exports exactly these names', async () => {
       "connectToPrimary",
       "mirroredTokenSource",
       "openReplicaInventory",
+      "openReplicaSeedTokenStore",
       "openReplicaStore",
       "serveReplicaInventory",
+      "serveReplicaSeedTokens",
       "serveReplicaStore",
       "superviseWorkers",
     ]
