@@ -6,8 +6,8 @@ export interface AdminAccessRequest {
   readonly peer: string
   /** The HTTP method, upper case. */
   readonly method: string
-  /** The kind of the addressed collection. */
-  readonly kind: KindName
+  /** The kind of the addressed collection; `SeedToken` for the seed token admin API (SEED, always a write). */
+  readonly kind: KindName | 'SeedToken'
   /** True for POST, PUT, PATCH and DELETE. */
   readonly write: boolean
   /** The `Authorization` header; absent when not sent. */

@@ -1,6 +1,6 @@
 import Koa from 'koa'
 import type { Router } from '@koa/router'
-import type { Cidr, Logger, NoCloudPreview, NoCloudService, ResourceService } from '@metadata-service/core'
+import type { Cidr, Logger, NoCloudPreview, NoCloudService, ResourceService, SeedTokenAdmin } from '@metadata-service/core'
 import type { AdminAuthorizer } from './admin-access.js'
 import { deadline } from './middleware/deadline.js'
 import { errorHandler } from './middleware/error-handler.js'
@@ -21,6 +21,7 @@ import { wireGuardOnly } from './middleware/wireguard-only.js'
 import type { WireGuardEndpoints } from './wireguard-endpoints.js'
 import { openApiRoutes } from './routes/openapi.js'
 import { resourceRoutes } from './routes/resources.js'
+import { seedTokenRoutes } from './routes/seed-tokens.js'
 import type { AppContext, AppState } from './_internal/state.js'
 
 /** The use cases and ports the app serves. */
@@ -41,6 +42,8 @@ export interface AppDeps {
   readonly preview?: NoCloudPreview
   /** `/wg-init` and `/phone-home/{id}` (SPEC §7); absent: WireGuard is off and both answer 503 (WG-1). */
   readonly wireguard?: WireGuardEndpoints
+  /** SEED admin `/seed-tokens` (SEC-6 guarded by `authorize`); absent: `seed_tokens: off`, the routes answer 404. */
+  readonly seedTokens?: SeedTokenAdmin
 }
 
 /** HTTP behaviour of the app. */
@@ -89,6 +92,7 @@ export function createApp(deps: AppDeps, options: AppOptions): Koa<AppState, App
     ...(deps.preview === undefined
       ? []
       : [renderRoutes(deps.preview, { bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES, ...(deps.authorize === undefined ? {} : { authorize: deps.authorize }) })]),
+    seedTokenRoutes(deps.seedTokens, { bodyLimitBytes, ...(deps.authorize === undefined ? {} : { authorize: deps.authorize }) }),
     openApiRoutes(),
     docsRoutes(),
     resourceRoutes(deps.resources, {

@@ -28,6 +28,7 @@ const operations = (): Array<{ method: string; path: string; op: Operation }> =>
 const SERVICE_IDS = ['getHealth', 'getOpenAPISpec', 'getSwaggerUI', 'getSwaggerUIAsset', 'getMetrics']
 const CLOUD_INIT_IDS = ['getMetaData', 'getUserData', 'getVendorData', 'getNetworkConfig', 'getGroupConfig', 'renderPreview']
 const WIREGUARD_IDS = ['wgInit', 'phoneHome']
+const SEED_IDS = ['listSeedUrls', 'rotateSeedTokens']
 const kindIds = (kind: string, plural: string) => [
   `list${plural}`,
   `create${kind}`,
@@ -80,6 +81,7 @@ describe('the OpenAPI document (SVC-2)', () => {
       ...SERVICE_IDS,
       ...CLOUD_INIT_IDS,
       ...WIREGUARD_IDS,
+      ...SEED_IDS,
       ...KIND_LIST.flatMap((info) => kindIds(info.kind, info.plural)),
     ]
     expect([...ids].sort()).toEqual([...expected].sort())
@@ -87,12 +89,13 @@ describe('the OpenAPI document (SVC-2)', () => {
     expect(ids).toEqual(expect.arrayContaining(['listClusterDefaultss', 'listGroups', 'listInstanceInfos', 'listWireGuardPeers']))
   })
 
-  it('tags Service, CloudInit, WireGuard and one per kind; every operation has one tag of that list', () => {
-    expect(doc.tags.map((t) => t.name)).toEqual(['Service', 'CloudInit', 'WireGuard', 'ClusterDefaults', 'Group', 'InstanceInfo', 'WireGuardPeer'])
+  it('tags Service, CloudInit, WireGuard, SeedTokens and one per kind; every operation has one tag of that list', () => {
+    expect(doc.tags.map((t) => t.name)).toEqual(['Service', 'CloudInit', 'WireGuard', 'SeedTokens', 'ClusterDefaults', 'Group', 'InstanceInfo', 'WireGuardPeer'])
     const tagOf = (id: string) => operations().find((o) => o.op.operationId === id)?.op.tags
     for (const id of SERVICE_IDS) expect(tagOf(id)).toEqual(['Service'])
     for (const id of CLOUD_INIT_IDS) expect(tagOf(id)).toEqual(['CloudInit'])
     for (const id of WIREGUARD_IDS) expect(tagOf(id)).toEqual(['WireGuard'])
+    for (const id of SEED_IDS) expect(tagOf(id)).toEqual(['SeedTokens'])
     for (const info of KIND_LIST) for (const id of kindIds(info.kind, info.plural)) expect(tagOf(id)).toEqual([info.kind])
     expect(doc.paths['/health']?.get?.tags).toEqual(['Service'])
     expect(doc.paths['/metrics']?.get?.tags).toEqual(['Service'])

@@ -2,6 +2,7 @@ import { KIND_LIST } from '@metadata-service/core'
 import { componentSchemas } from './components.js'
 import { resourcePaths } from './resource-paths.js'
 import { cloudInitPaths, renderPaths, servicePaths, wireGuardPaths } from './service-paths.js'
+import { seedTokenPaths } from './seed-paths.js'
 
 /** The parts of the SVC-2 document tests and callers look at; everything else is plain OpenAPI 3.0.3. */
 export interface OpenApiDocument {
@@ -32,9 +33,10 @@ export function buildOpenApiDocument(): OpenApiDocument {
       { name: 'Service', description: 'Health, this document, its UI and metrics (SVC-1..SVC-4).' },
       { name: 'CloudInit', description: 'The NoCloud datasource a node reads at boot (SPEC §2).' },
       { name: 'WireGuard', description: 'WireGuard tunnel bootstrap for nodes (SPEC §7).' },
+      { name: 'SeedTokens', description: 'Per-node seed URLs `/n/<token>/` and their rotation (SEED, admin).' },
       ...KIND_LIST.map((info) => ({ name: info.kind, description: `The \`/${info.collection}\` collection (SPEC §4).` })),
     ],
-    paths: { ...servicePaths(), ...cloudInitPaths(), ...renderPaths(), ...wireGuardPaths(), ...resourcePaths() },
+    paths: { ...servicePaths(), ...cloudInitPaths(), ...renderPaths(), ...wireGuardPaths(), ...seedTokenPaths(), ...resourcePaths() },
     components: {
       schemas: componentSchemas(),
       securitySchemes: {

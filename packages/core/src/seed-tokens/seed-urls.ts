@@ -56,7 +56,7 @@ export interface SeedUrlsDeps {
 export async function listSeedUrls(deps: SeedUrlsDeps, query: SeedUrlQuery): Promise<SeedUrlEntry[]> {
   const chosen = [query.node, query.group, query.nodes].filter((v) => v !== undefined).length
   if (chosen > 1) throw invalid('give at most one of node and group')
-  const override = query.base === undefined ? undefined : checkBase(query.base)
+  const override = query.base === undefined ? undefined : checkSeedBase(query.base)
   const nodes = await selectNodes(deps.inventory, query)
   const baseOf = override === undefined ? await configuredBases(deps) : () => override
   const fromRequest = resolveBaseUrl({ request: query.request })
@@ -69,6 +69,20 @@ export async function listSeedUrls(deps: SeedUrlsDeps, query: SeedUrlQuery): Pro
     const baseFrom: SeedBaseSource = override !== undefined ? 'override' : configured !== undefined ? 'configured' : 'request'
     return { node: node.xname, url, kernelArgument: `ds=nocloud;s=${url}`, fingerprint: seedTokenFingerprint(token), baseFrom }
   })
+}
+
+/**
+ * A seed URL base override as given (`base`): absolute http or https, no query, fragment, spaces or control
+ * characters (it lands on kernel command lines and in `#include` lines); trailing `/` trimmed. Throws
+ * VALIDATION_FAILED naming `base` otherwise.
+ */
+export function checkSeedBase(base: string): string {
+  const trimmed = base.replace(/\/+$/, '')
+  // Lands on kernel command lines and in `#include` lines: no spaces, controls, query or fragment.
+  // eslint-disable-next-line no-control-regex
+  const ok = /^https?:\/\/[^/\x00-\x20\x7f?#]+(\/[^\x00-\x20\x7f?#]*)?$/i.test(trimmed) && URL.canParse(trimmed)
+  if (!ok) throw invalid('base must be an absolute http or https URL without query or fragment')
+  return trimmed
 }
 
 // --- internal ---
@@ -92,15 +106,6 @@ async function configuredBases(deps: SeedUrlsDeps): Promise<(node: InventoryNode
   const index = buildResourceIndex({ clusterDefaults, instanceInfos, groups })
   return (node) =>
     resolveBaseUrl({ instanceInfo: index.instanceInfo(node.xname)?.spec, clusterDefaults: index.clusterDefaults?.spec, publicUrl: deps.publicUrl })
-}
-
-function checkBase(base: string): string {
-  const trimmed = base.replace(/\/+$/, '')
-  // Lands on kernel command lines and in `#include` lines: no spaces, controls, query or fragment.
-  // eslint-disable-next-line no-control-regex
-  const ok = /^https?:\/\/[^/\x00-\x20\x7f?#]+(\/[^\x00-\x20\x7f?#]*)?$/i.test(trimmed) && URL.canParse(trimmed)
-  if (!ok) throw invalid('base must be an absolute http or https URL without query or fragment')
-  return trimmed
 }
 
 function invalid(detail: string): MetadataError {
