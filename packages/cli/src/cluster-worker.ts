@@ -35,11 +35,15 @@ export async function startWorker(config: Config, deps: WorkerDeps): Promise<Run
   const primary = await connectToPrimary<MetricsSnapshot>(channel, {
     metricsSnapshot: async () => (await own.metrics?.snapshot()) ?? [],
   })
-  const { store, inventory, tokenSource } = primary
+  const { store, inventory, tokenSource, seedTokens } = primary
   let served: ServedHttp
   try {
     const nocloud = noCloudFor(config, { inventory, store, logger })
-    served = await serveHttp(config, { store, inventory, tokenSource, nocloud, gatherMetrics: () => primary.gatherMetrics() }, { logger, clock, authorize })
+    served = await serveHttp(
+      config,
+      { store, inventory, tokenSource, nocloud, gatherMetrics: () => primary.gatherMetrics(), ...(seedTokens === undefined ? {} : { seedStore: seedTokens }) },
+      { logger, clock, authorize },
+    )
   } catch (err) {
     primary.close('worker failed to start')
     throw err

@@ -12,6 +12,7 @@ import { openInventory } from './inventory.js'
 import { noCloudFor, serveHttp } from './serve-http.js'
 import { openWireGuard } from './wireguard.js'
 import { openStore } from './store.js'
+import { openSeedTokenStore } from './seed-tokens.js'
 
 /** What the composition root needs besides the configuration. */
 export interface ComposeDeps {
@@ -63,6 +64,9 @@ export async function startServer(config: Config, deps: ComposeDeps): Promise<Ru
   closers.push(() => store.close())
   const closeAll = () => closers.closeAll()
   try {
+    // SEED: after the store, whose data-directory lock makes this process the secret's only writer.
+    const seedStore = await openSeedTokenStore(config, logger)
+    if (seedStore !== undefined) closers.push(() => seedStore.close())
     const { inventory, tokenSource } = await openInventory(config, {
       logger,
       clock,
@@ -76,7 +80,11 @@ export async function startServer(config: Config, deps: ComposeDeps): Promise<Ru
     const started = await openWireGuard(config, { store, dataDir, logger, clock, resolveNode: (a) => nocloud.resolveNode(a) })
     tunnel.service = started
     closers.push(() => started.close())
-    const served = await serveHttp(config, { store, inventory, tokenSource, nocloud, wireguard: started }, { logger, clock, authorize })
+    const served = await serveHttp(
+      config,
+      { store, inventory, tokenSource, nocloud, wireguard: started, ...(seedStore === undefined ? {} : { seedStore }) },
+      { logger, clock, authorize },
+    )
     const { http } = served
     closers.push(() => served.close(config.shutdown_timeout * 1000))
     logger.info('listening', { host: http.address, port: http.port, mockSmd: config.mock_smd, wireguard: started.enabled() })
@@ -123,6 +131,8 @@ async function startPrimary(config: Config, deps: ComposeDeps, count: number): P
   const closers = closerList(logger)
   closers.push(() => store.close())
   try {
+    const seedStore = await openSeedTokenStore(config, logger)
+    if (seedStore !== undefined) closers.push(() => seedStore.close())
     const { inventory, tokenSource } = await openInventory(config, {
       logger,
       clock: deps.clock,
@@ -135,7 +145,7 @@ async function startPrimary(config: Config, deps: ComposeDeps, count: number): P
     cluster.schedulingPolicy = cluster.SCHED_NONE
     // Structured clone keeps what JSON would lose (undefined memberships, Infinity in metrics).
     cluster.setupPrimary({ serialization: 'advanced' })
-    const workers = superviseWorkers({ store, inventory, tokenSource, logger, forker: cluster, count })
+    const workers = superviseWorkers({ store, inventory, tokenSource, logger, forker: cluster, count, ...(seedStore === undefined ? {} : { seedTokens: seedStore }) })
     // The workers drain first (OPS-4), then the inventory and the store close.
     closers.push(() => workers.stop(config.shutdown_timeout * 1000 + 5_000))
     const port = await workers.ready

@@ -1,4 +1,4 @@
-import type { MetricsSources, TokenMetricsView, WireGuardMetricsView } from '@metadata-service/adapter-http'
+import type { MetricsSources, SeedTokenMetricsView, TokenMetricsView, WireGuardMetricsView } from '@metadata-service/adapter-http'
 import type { InstrumentedNoCloudService, Inventory, ResourceStore, TokenSource } from '@metadata-service/core'
 
 /** The running components whose state `/metrics` mirrors (SVC-4). */
@@ -10,6 +10,8 @@ export interface MetricsParts {
   readonly nocloud: InstrumentedNoCloudService
   /** WG-1: absent while WireGuard is not wired; reported as off. */
   readonly wireguard?: () => WireGuardMetricsView
+  /** SEED: the mode and, unless off, the seed token counters. */
+  readonly seeds?: () => SeedTokenMetricsView
 }
 
 /**
@@ -23,6 +25,7 @@ export function metricsSources(parts: MetricsParts): MetricsSources {
     wireguard: parts.wireguard ?? (() => ({ enabled: false, peers: 0 })),
     storageProblems: () => parts.store.problems(),
     nocloud: () => parts.nocloud.stats(),
+    ...(parts.seeds === undefined ? {} : { seeds: parts.seeds }),
   }
 }
 

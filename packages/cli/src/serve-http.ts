@@ -18,11 +18,13 @@ import {
   type Inventory,
   type Logger,
   type ResourceStore,
+  type SeedTokenStore,
   type TokenSource,
   type WireGuardService,
 } from '@metadata-service/core'
 import type { Config } from './config/schema.js'
 import { metricsSources } from './metrics-sources.js'
+import { seedTokensFor } from './seed-tokens.js'
 import { wireGuardEndpoints } from './wireguard.js'
 
 /** What the HTTP side of one serving process is built on: the single server, or each worker of `--workers`. */
@@ -34,6 +36,8 @@ export interface ServedParts {
   readonly nocloud: InstrumentedNoCloudService
   /** Absent in worker processes (WireGuard runs in a single process only). */
   readonly wireguard?: WireGuardService
+  /** SEED: the seed token store (a worker's copy of its primary's); absent with `seed_tokens: off`. */
+  readonly seedStore?: SeedTokenStore
   /** With `--workers`: every worker's metrics, so any worker's `/metrics` shows the whole service (SVC-4). */
   readonly gatherMetrics?: () => Promise<readonly MetricsSnapshot[]>
 }
@@ -78,6 +82,7 @@ export function noCloudFor(
  */
 export async function serveHttp(config: Config, parts: ServedParts, deps: ServeHttpDeps): Promise<ServedHttp> {
   const { store, inventory, tokenSource, nocloud, wireguard } = parts
+  const served = seedTokensFor(config, { seedStore: parts.seedStore, inventory, store, nocloud, logger: deps.logger })
   // WG-11: WireGuardPeers written through the resource API get the key, CIDR and address-in-use checks.
   // Issue 14: network definitions are also checked against the addresses of the SMD snapshot at write.
   const resources = createResourceService({ store, clock: deps.clock, kindChecks: { WireGuardPeer: checkWireGuardPeer }, inventory })
@@ -88,6 +93,7 @@ export async function serveHttp(config: Config, parts: ServedParts, deps: ServeH
           tokenSource,
           store,
           nocloud,
+          seeds: () => ({ mode: config.seed_tokens, ...(served === undefined ? {} : { stats: served.seeds.stats() }) }),
           ...(wireguard === undefined ? {} : { wireguard: () => ({ enabled: wireguard.enabled(), peers: wireguard.tunnelMap().size }) }),
         }),
         parts.gatherMetrics === undefined ? {} : { gather: parts.gatherMetrics },
@@ -104,6 +110,7 @@ export async function serveHttp(config: Config, parts: ServedParts, deps: ServeH
       ...(metrics === undefined ? {} : { metrics }),
       preview: nocloud,
       ...(wireguard === undefined ? {} : { wireguard: wireGuardEndpoints(wireguard) }),
+      ...(served === undefined ? {} : { seedTokens: served.admin }),
     },
     {
       trustedProxies: config.trusted_proxies.map(parseCidr),
@@ -115,11 +122,14 @@ export async function serveHttp(config: Config, parts: ServedParts, deps: ServeH
   const http = await listen(app, { host: config.host, port: config.port })
   // OPS-7: every document of every node is rendered ahead of the storm, again after each snapshot or store change.
   const prerender = nocloud.startPrerender()
+  // SEED: the token index follows the inventory and every rotation, in the background.
+  const seedIndex = served?.seeds.start()
   return {
     http,
     metrics,
     close: async (drainMs) => {
       prerender.stop()
+      seedIndex?.stop()
       await http.close(drainMs)
     },
   }
