@@ -1,2 +1,2 @@
 export { openFileStore, type FileStoreOptions } from './file-store.js'
-export { openFileSeedTokenStore, seedTokenDir, type FileSeedTokenStoreOptions } from './seed-token-store.js'
+export { openFileSeedTokenStore, readFileSeedTokenState, seedTokenDir, type FileSeedTokenStoreOptions } from './seed-token-store.js'

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { encodeSeedSecret } from '@metadata-service/core'
 import { describeSeedTokenStore } from '@metadata-service/core/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openFileSeedTokenStore, seedTokenDir } from './seed-token-store.js'
+import { openFileSeedTokenStore, readFileSeedTokenState, seedTokenDir } from './seed-token-store.js'
 
 describeSeedTokenStore('adapter-fs', async () => {
   const root = await mkdtemp(join(tmpdir(), 'mds-seed-'))
@@ -92,5 +92,20 @@ describe('the seed token files (SEED: kept like the WireGuard key)', () => {
     await expect(failed).rejects.not.toThrow(root)
     expect(store.current().nodeEpochs.get('x1000c0s0b0n0')).toBe(1)
     await store.close()
+  })
+})
+
+describe('readFileSeedTokenState (migrate)', () => {
+  it('reads the secret and epochs without creating anything', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'mds-seed-'))
+    const dataDir = join(root, 'data')
+    expect(await readFileSeedTokenState(dataDir)).toBeUndefined()
+    await expect(stat(seedTokenDir(dataDir))).rejects.toMatchObject({ code: 'ENOENT' })
+    const store = await openFileSeedTokenStore({ dataDir })
+    await store.rotateNodes(['x1000c0s0b0n0'])
+    await store.rotateAll()
+    expect(await readFileSeedTokenState(dataDir)).toEqual(store.current())
+    await store.close()
+    await rm(root, { recursive: true, force: true })
   })
 })

@@ -89,6 +89,18 @@ export async function openFileSeedTokenStore(options: FileSeedTokenStoreOptions)
   }
 }
 
+/**
+ * The seed token state kept in `<dataDir>/seed-tokens/`, read without creating or changing anything (for `migrate`):
+ * `undefined` when no secret was ever created. Rejects like {@link openFileSeedTokenStore} for unreadable or invalid
+ * files. Take the data-directory lock first (`openFileStore`) so no server writes meanwhile.
+ */
+export async function readFileSeedTokenState(dataDir: string): Promise<SeedTokenState | undefined> {
+  const dir = seedTokenDir(dataDir)
+  const secret = await readSecret(join(dir, SECRET_FILE))
+  if (secret === undefined) return undefined
+  return { ...initialSeedState(secret), ...(await readEpochs(dir)) }
+}
+
 // --- internal ---
 
 async function prepareDir(dir: string): Promise<void> {

@@ -6,6 +6,7 @@ it('exports exactly these names', async () => {
     [
       "openFileSeedTokenStore",
       "openFileStore",
+      "readFileSeedTokenState",
       "seedTokenDir",
     ]
   `)

@@ -1,3 +1,3 @@
 export { redactUrl } from './_errors.js'
 export { openPostgresStore, type PostgresStoreOptions } from './postgres-store.js'
-export { openPostgresSeedTokenStore, type PostgresSeedTokenStoreOptions } from './seed-token-store.js'
+export { importSeedTokenState, openPostgresSeedTokenStore, type PostgresSeedTokenStoreOptions, type SeedTokenImport } from './seed-token-store.js'

@@ -2,7 +2,7 @@ import { createSeedTokens, MetadataError, silentLogger, type InventoryNode, type
 import { createFakeInventory, describeSeedTokenStore } from '@metadata-service/core/testing'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openPostgresSeedTokenStore } from './seed-token-store.js'
+import { importSeedTokenState, openPostgresSeedTokenStore } from './seed-token-store.js'
 import { startThrowawayPostgres, type ThrowawayPostgres } from './testing/throwaway-postgres.js'
 
 let cluster: ThrowawayPostgres
@@ -84,5 +84,49 @@ describe('seed tokens across PostgreSQL replicas (SEED)', () => {
     const failed = open('postgres://mds:hunter2@127.0.0.1:1/nowhere')
     await expect(failed).rejects.toMatchObject({ code: 'STORAGE_FAILED' })
     await expect(failed).rejects.not.toThrow('hunter2')
+  })
+})
+
+describe('importSeedTokenState (migrate)', () => {
+  const fileState = (secretByte: number) => ({
+    secret: new Uint8Array(32).fill(secretByte),
+    globalEpoch: 2,
+    nodeEpochs: new Map([
+      ['x1000c0s0b0n0', 3],
+      ['x1000c0s0b0n1', 1],
+    ]),
+  })
+
+  it('copies the secret and epochs into an empty database once; a second run changes nothing', async () => {
+    const url = await freshDatabase()
+    expect(await importSeedTokenState({ connectionString: url, logger: silentLogger, state: fileState(7) })).toBe('copied')
+    expect(await importSeedTokenState({ connectionString: url, logger: silentLogger, state: fileState(7) })).toBe('unchanged')
+    const store = await open(url)
+    expect(store.current()).toEqual(fileState(7))
+    await store.close()
+  })
+
+  it('never lowers an epoch already further in the database', async () => {
+    const url = await freshDatabase()
+    await importSeedTokenState({ connectionString: url, logger: silentLogger, state: fileState(7) })
+    const store = await open(url)
+    await store.rotateNodes(['x1000c0s0b0n1', 'x1000c0s0b0n1'])
+    await store.rotateNodes(['x1000c0s0b0n1'])
+    await store.close()
+    expect(await importSeedTokenState({ connectionString: url, logger: silentLogger, state: fileState(7) })).toBe('unchanged')
+    const again = await open(url)
+    expect(again.current().nodeEpochs.get('x1000c0s0b0n1')).toBe(3)
+    await again.close()
+  })
+
+  it('answers conflict and changes nothing when the database holds another secret', async () => {
+    const url = await freshDatabase()
+    const store = await open(url)
+    const before = store.current()
+    expect(await importSeedTokenState({ connectionString: url, logger: silentLogger, state: fileState(7) })).toBe('conflict')
+    await store.close()
+    const again = await open(url)
+    expect(again.current()).toEqual(before)
+    await again.close()
   })
 })

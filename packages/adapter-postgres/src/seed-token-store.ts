@@ -133,7 +133,54 @@ export async function openPostgresSeedTokenStore(options: PostgresSeedTokenStore
   }
 }
 
+/** What {@link importSeedTokenState} did. */
+export type SeedTokenImport = 'copied' | 'unchanged' | 'conflict'
+
+/**
+ * `migrate`: brings a file store's seed token state into the database so every node keeps its seed URL. When the
+ * database holds no secret yet, `state`'s is written; then each stored epoch is raised to at least `state`'s (never
+ * lowered: a rotated token stays rotated), and running replicas are told. Answers `conflict`, changing nothing, when
+ * the database already holds another secret (replicas started before the migration made one). Rejects with
+ * STORAGE_FAILED when the database cannot be reached.
+ */
+export async function importSeedTokenState(options: PostgresSeedTokenStoreOptions & { state: SeedTokenState }): Promise<SeedTokenImport> {
+  const { connectionString, state } = options
+  const where = redactUrl(connectionString)
+  const pool = new pg.Pool({ max: 1, connectionString })
+  pool.on('error', (err) => options.logger.warn('postgres pool connection lost', { error: err.message }))
+  try {
+    const client = await pool.connect().catch((err: unknown) => {
+      throw storageFailed('cannot import seed tokens: PostgreSQL is unreachable', err, where)
+    })
+    try {
+      await migrate(client)
+    } finally {
+      client.release()
+    }
+    const before = await readStateIfAny(pool)
+    if (before !== undefined && !Buffer.from(before.secret).equals(Buffer.from(state.secret))) return 'conflict'
+    await inTransaction(pool, 'import seed tokens', where, async (c) => {
+      await c.query('INSERT INTO seed_tokens (id, secret) VALUES (1, $1) ON CONFLICT (id) DO NOTHING', [encodeSeedSecret(state.secret)])
+      await c.query('UPDATE seed_tokens SET global_epoch = GREATEST(global_epoch, $1) WHERE id = 1', [state.globalEpoch])
+      await c.query(
+        `INSERT INTO seed_token_epochs (xname, epoch) SELECT * FROM unnest($1::text[], $2::bigint[])
+         ON CONFLICT (xname) DO UPDATE SET epoch = GREATEST(seed_token_epochs.epoch, excluded.epoch)`,
+        [[...state.nodeEpochs.keys()], [...state.nodeEpochs.values()]],
+      )
+      await c.query('SELECT pg_notify($1, $2)', [SEED_TOKENS_CHANNEL, JSON.stringify({ o: 'migrate' } satisfies SeedNotice)])
+    })
+    return sameState(before, await readState(pool)) ? 'unchanged' : 'copied'
+  } finally {
+    await pool.end().catch(() => {})
+  }
+}
+
 // --- internal ---
+
+async function readStateIfAny(pool: pg.Pool): Promise<SeedTokenState | undefined> {
+  const { rows } = await pool.query('SELECT 1 FROM seed_tokens WHERE id = 1')
+  return rows.length === 0 ? undefined : readState(pool)
+}
 
 async function readState(pool: pg.Pool): Promise<SeedTokenState> {
   const { rows } = await pool.query<{ secret: string; global_epoch: string }>('SELECT secret, global_epoch::text FROM seed_tokens WHERE id = 1')

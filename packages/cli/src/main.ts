@@ -8,6 +8,7 @@ import { healthCommand } from './commands/health.js'
 import { migrateCommand } from './commands/migrate.js'
 import { RESOURCE_COMMANDS, resourceCommand } from './commands/resource.js'
 import { renderCommand } from './commands/render.js'
+import { seedUrlCommand } from './commands/seed-url.js'
 import { serveCommand } from './commands/serve.js'
 import { versionCommand } from './commands/version.js'
 import { renderHelp } from './help.js'
@@ -30,6 +31,7 @@ export function createMainCommand(ctx: CliContext): CommandDef<ArgsDef> {
       version: versionCommand(ctx),
       ...Object.fromEntries(Object.entries(RESOURCE_COMMANDS).map(([name, kind]) => [name, resourceCommand(name, kind, ctx)])),
       render: renderCommand(ctx),
+      'seed-url': seedUrlCommand(ctx),
       migrate: migrateCommand(ctx),
       completion: completionCommand(() => createMainCommand(ctx), ctx),
     },

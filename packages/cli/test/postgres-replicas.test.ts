@@ -170,7 +170,8 @@ describe('migrate --from-dir … --to postgres://…', () => {
     }
     const counts = (group: string) =>
       `ClusterDefaults: 0 created, 0 updated, 0 unchanged, 0 failed\n${group}\n` +
-      'InstanceInfo: 0 created, 0 updated, 0 unchanged, 0 failed\nWireGuardPeer: 0 created, 0 updated, 0 unchanged, 0 failed\n'
+      'InstanceInfo: 0 created, 0 updated, 0 unchanged, 0 failed\nWireGuardPeer: 0 created, 0 updated, 0 unchanged, 0 failed\n' +
+      'Seed tokens: none in the data directory\n'
     const first = await migrate()
     expect(first).toEqual({ code: 0, out: counts('Group: 2 created, 0 updated, 0 unchanged, 0 failed'), err: '' })
     expect(await migrate()).toEqual({ code: 0, out: counts('Group: 0 created, 0 updated, 2 unchanged, 0 failed'), err: '' })

@@ -43,6 +43,7 @@ describe('usage (CLI-1, CLI-7)', () => {
         instanceinfo     Manage InstanceInfo resources (/instanceinfos)
         wireguardpeer    Manage WireGuardPeer resources (/wireguardpeers)
         render           Show what a node would receive: its documents, or a template change as a diff
+        seed-url         Show or rotate the per-node seed URLs /n/<token>/ for kernel command lines
         migrate          Copy a file store (data_dir) into PostgreSQL; running it again changes nothing
         completion       Print a shell completion script for bash, zsh or fish
 
