@@ -91,7 +91,13 @@ export function createApp(deps: AppDeps, options: AppOptions): Koa<AppState, App
     ...(deps.metrics === undefined ? [] : [metricsRoutes(deps.metrics)]),
     ...(deps.preview === undefined
       ? []
-      : [renderRoutes(deps.preview, { bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES, ...(deps.authorize === undefined ? {} : { authorize: deps.authorize }) })]),
+      : [
+          renderRoutes(deps.preview, {
+            bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+            ...(deps.authorize === undefined ? {} : { authorize: deps.authorize }),
+            ...(deps.seedTokens === undefined ? {} : { seeds: deps.seedTokens }),
+          }),
+        ]),
     seedTokenRoutes(deps.seedTokens, { bodyLimitBytes, ...(deps.authorize === undefined ? {} : { authorize: deps.authorize }) }),
     openApiRoutes(),
     docsRoutes(),

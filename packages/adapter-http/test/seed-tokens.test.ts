@@ -6,7 +6,14 @@ import {
   createSeedTokens,
   type SeedTokens,
 } from '@metadata-service/core'
-import { createFakeInventory, createMemorySeedTokenStore, createMemoryStore, createRecordingLogger, storedResource } from '@metadata-service/core/testing'
+import {
+  QUICKSTART_GROUP_COMPUTE,
+  createFakeInventory,
+  createMemorySeedTokenStore,
+  createMemoryStore,
+  createRecordingLogger,
+  storedResource,
+} from '@metadata-service/core/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createApp, createServiceMetrics, listen, type AdminAccessRequest, type AdminAuthorizer } from '../src/index.js'
 import { LOOPBACK_TRUSTED } from './_harness.js'
@@ -23,6 +30,7 @@ afterEach(async () => {
 async function start(options: { off?: boolean; authorize?: AdminAuthorizer } = {}) {
   const store = createMemoryStore([
     storedResource('ClusterDefaults', { metadata: { name: 'cd' }, spec: { base_url: 'http://10.252.0.1:8080', cluster_name: 'tc' } }),
+    storedResource('Group', QUICKSTART_GROUP_COMPUTE),
   ])
   const inventory = createFakeInventory()
   const logger = createRecordingLogger()
@@ -42,6 +50,7 @@ async function start(options: { off?: boolean; authorize?: AdminAuthorizer } = {
       health: () => ({ healthy: true }),
       logger,
       metrics,
+      preview: nocloud,
       ...(options.authorize === undefined ? {} : { authorize: options.authorize }),
       ...(options.off === true ? {} : { seedTokens: createSeedTokenAdmin({ seeds, inventory, store }) }),
     },
@@ -51,8 +60,8 @@ async function start(options: { off?: boolean; authorize?: AdminAuthorizer } = {
   closers.push(() => server.close(100))
   const url = `http://127.0.0.1:${server.port}`
   const get = (path: string) => fetch(`${url}${path}`)
-  const post = (body: unknown, type = 'application/json') =>
-    fetch(`${url}/seed-tokens/rotate`, { method: 'POST', headers: { 'Content-Type': type }, body: typeof body === 'string' ? body : JSON.stringify(body) })
+  const post = (body: unknown, type = 'application/json', path = '/seed-tokens/rotate') =>
+    fetch(`${url}${path}`, { method: 'POST', headers: { 'Content-Type': type }, body: typeof body === 'string' ? body : JSON.stringify(body) })
   return { seeds, logger, get, post }
 }
 
@@ -172,5 +181,36 @@ describe('seed token metrics (SEED)', () => {
     expect(text).toContain('metadata_service_seed_token_requests_total{result="malformed"} 1')
     expect(text).toContain('metadata_service_seed_token_rotations_total{scope="node"} 1')
     expect(text).toContain('metadata_service_seed_tokens_indexed 3')
+  })
+})
+
+describe('POST /render with a seed (SEED)', () => {
+  type Preview = { node: string; documents: { path: string; status: number; body: string }[] }
+
+  it('previews the node a seed URL names, as its seed URL serves it', async () => {
+    const { seeds, post } = await start()
+    const token = seeds.tokenOf(N0)
+    const res = await post({ seed: `http://10.252.0.1:8080/n/${token}/` }, 'application/json', '/render')
+    expect(res.status).toBe(200)
+    const preview = (await res.json()) as Preview
+    expect(preview.node).toBe(N0)
+    expect(preview.documents.find((d) => d.path === '/vendor-data')?.body).toBe(`#include\nhttp://10.252.0.1:8080/n/${token}/compute.yaml\n`)
+    // The preview is no seed request: nothing counted.
+    expect(seeds.stats().requests.accepted).toBe(0)
+  })
+
+  it.each([
+    [{ seed: 'A'.repeat(32) }, 404, 'unknown seed token'],
+    [{ seed: 'x', node: N0 }, 400, 'validation failed: give node or seed, not both'],
+    [{}, 400, 'validation failed: node is required'],
+  ])('%j answers %i', async (body, status, error) => {
+    const res = await (await start()).post(body, 'application/json', '/render')
+    expect({ status: res.status, body: await res.json() }).toEqual({ status, body: { error, code: status } })
+  })
+
+  it('answers 404 naming the setting with seed tokens off', async () => {
+    const res = await (await start({ off: true })).post({ seed: 'A'.repeat(32) }, 'application/json', '/render')
+    expect(res.status).toBe(404)
+    expect(((await res.json()) as { error: string }).error).toBe('seed tokens are off (seed_tokens: off); set seed_tokens to optional or required')
   })
 })

@@ -112,6 +112,20 @@ describe('seed-url (SEED)', () => {
     await expect(stat(join(dir, 'data', 'seed-tokens'))).rejects.toMatchObject({ code: 'ENOENT' })
   })
 
+  it('render --seed previews the node a seed URL names, #include lines under its seed path', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mds-seed-url-'))
+    const server = await serve(['--public-url', 'http://10.252.0.1:8080'])
+    const group = { metadata: { name: 'compute' }, spec: { description: 'Compute nodes', template: '#cloud-config\nhostname: {{ hostname }}\n' } }
+    expect((await fetch(`${server}/groups`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(group) })).status).toBe(201)
+    const [entry] = JSON.parse((await run(['seed-url', '--node', N1, '--server', server])).out) as Entry[]
+    const { code, out } = await run(['render', '--seed', entry!.url, '--server', server])
+    expect(code).toBe(0)
+    const preview = JSON.parse(out) as { node: string; documents: { path: string; body: string }[] }
+    expect(preview.node).toBe(N1)
+    expect(preview.documents.find((d) => d.path === '/vendor-data')?.body).toBe(`#include\n${entry!.url}compute.yaml\n`)
+    expect(await run(['render', '--seed', 'A'.repeat(32), '--server', server])).toMatchObject({ code: 1, err: 'Error: API error (404): unknown seed token\n' })
+  })
+
   it('names an unknown node', async () => {
     dir = await mkdtemp(join(tmpdir(), 'mds-seed-url-'))
     const server = await serve()

@@ -86,7 +86,7 @@ describe('usage (CLI-1, CLI-7)', () => {
     [['serve', '--mock-smd', '--server', 'http://x'], 'Error: unknown flag: --server', ' serve'],
     [['version', '--server', 'http://x'], 'Error: unknown flag: --server', ' version'],
     [['migrate', '--server', 'http://x'], 'Error: unknown flag: --server', ' migrate'],
-    [['render', '--group', 'compute'], 'Error: render needs --node <xname>, e.g. --node x1000c0s0b0n0', ' render'],
+    [['render', '--group', 'compute'], 'Error: render needs --node <xname>, e.g. --node x1000c0s0b0n0 (or --seed <seed URL>)', ' render'],
   ])('%j → exit 2, %s, and points to that command\'s help', async (argv, message, command) => {
     const { code, out, err } = await run(argv)
     expect({ code, out }).toEqual({ code: 2, out: '' })

@@ -212,7 +212,8 @@ export function renderPaths(): PathItems {
           '`group`, that group only; with `template`, also the document that template would give and a unified diff; ' +
           'with `networks`, the /network-config those ClusterDefaults networks would give and a unified diff. ' +
           '`/network-config` carries `notes` on guessed prefixes and addresses left out. ' +
-          'The template or networks are checked first (TPL-4, network definitions). Nothing is stored. Allowed as a Group write (SEC-6).',
+          'The template or networks are checked first (TPL-4, network definitions). With `seed` (a seed token or seed URL, SEED) ' +
+          'instead of `node`: the node it names, as its seed URL serves it. Nothing is stored. Allowed as a Group write (SEC-6).',
         security: [{}, { bearerAuth: [] }],
         requestBody: {
           required: true,
@@ -228,7 +229,7 @@ export function renderPaths(): PathItems {
           400: jsonError(400, 'Body not JSON, a field missing or unknown, or the template invalid (TPL-4).', 'validation failed: node is required'),
           401: jsonError(401, 'A bearer token is required (SEC-6, with auth_jwks_url).', 'bearer token required'),
           403: jsonError(403, 'Not an admin peer, or insufficient scope (SEC-6).', 'admin access requires a peer in admin_cidrs or a bearer token (configure auth_jwks_url)'),
-          404: jsonError(404, 'No such node.', 'node x9999c0s0b0n0 not found'),
+          404: jsonError(404, 'No such node, a `seed` that names none (`unknown seed token`), or seed tokens off.', 'node x9999c0s0b0n0 not found'),
           413: jsonError(413, 'Body larger than 1 MiB (SEC-5).', 'request body too large'),
           415: jsonError(415, 'Not a JSON media type.', 'unsupported media type: text/plain'),
           503: jsonError(503, 'Inventory unavailable, overloaded (OPS-3) or timed out (OPS-2).', 'node lookup unavailable'),

@@ -21,6 +21,17 @@ describe('seed token admin (SEED)', () => {
     expect((await admin.rotate({ all: true }, { request, base: 'http://10.0.0.1:8080' })).map((e) => e.node)).toEqual([MOCK_N0, MOCK_N1, MOCK_STORAGE])
   })
 
+  it('names the node of a token or of a seed URL, with its seed path; anything else is an unknown seed token', async () => {
+    const { admin, seeds } = setup()
+    const token = seeds.tokenOf(MOCK_N1)
+    for (const given of [token, `http://mds:8080/n/${token}/`, `http://mds:8080/n/${token}/meta-data`]) {
+      expect(await admin.nodeOf(given)).toMatchObject({ node: { xname: MOCK_N1 }, seedPath: `/n/${token}` })
+    }
+    for (const given of ['', 'http://mds:8080/n/', `http://mds:8080/n/${token.slice(1)}/`]) {
+      await expect(admin.nodeOf(given)).rejects.toMatchObject({ code: 'NODE_NOT_FOUND', message: 'unknown seed token' })
+    }
+  })
+
   it('refuses a bad base before rotating anything', async () => {
     const { admin, seedStore } = setup()
     const before = seedStore.current()

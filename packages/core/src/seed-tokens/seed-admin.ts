@@ -1,4 +1,6 @@
+import type { InventoryNode } from '../ports/inventory.js'
 import type { RequestContext } from '../services/nocloud-api.js'
+import { SEED_PATH_PREFIX, seedPath, unknownSeedToken } from './seed-policy.js'
 import type { SeedRotation, SeedTokens } from './seed-token-service.js'
 import { checkSeedBase, listSeedUrls, type SeedUrlEntry, type SeedUrlQuery, type SeedUrlsDeps } from './seed-urls.js'
 
@@ -11,6 +13,11 @@ export interface SeedTokenAdmin {
    * new seed URLs of the rotated nodes. A bad `base` is refused (VALIDATION_FAILED) before anything is rotated.
    */
   rotate(target: SeedRotation, options: { readonly base?: string; readonly request: RequestContext }): Promise<SeedUrlEntry[]>
+  /**
+   * The node a token, or a seed URL holding one (`…/n/<token>/…`), names now (for the render preview), and its seed
+   * path. Rejects with NODE_NOT_FOUND `unknown seed token` as a seed request would.
+   */
+  nodeOf(tokenOrUrl: string): Promise<{ readonly node: InventoryNode; readonly seedPath: string }>
 }
 
 /** Creates the {@link SeedTokenAdmin} over the seed tokens, the inventory and the resource store (NC-14 bases). */
@@ -22,6 +29,13 @@ export function createSeedTokenAdmin(deps: SeedUrlsDeps & { readonly seeds: Seed
       const rotated = await deps.seeds.rotate(target)
       const base = options.base === undefined ? {} : { base: options.base }
       return listSeedUrls(deps, { ...base, request: options.request, ...('all' in target ? {} : { nodes: rotated }) })
+    },
+    async nodeOf(tokenOrUrl) {
+      const at = tokenOrUrl.indexOf(SEED_PATH_PREFIX)
+      const token = at === -1 ? tokenOrUrl : (tokenOrUrl.slice(at + SEED_PATH_PREFIX.length).split('/')[0] ?? '')
+      const node = await deps.seeds.nodeOf(token)
+      if (node === undefined) throw unknownSeedToken()
+      return { node, seedPath: seedPath(token) }
     },
   }
 }

@@ -133,6 +133,19 @@ describe('identify (SEED)', () => {
   })
 })
 
+describe('nodeOf (SEED, admin lookups)', () => {
+  it('names the node of a current token, nothing for any other, and counts nothing', async () => {
+    const { seeds } = seedSetup({ bindAddress: true })
+    const token = seeds.tokenOf(MOCK_N1)
+    expect((await seeds.nodeOf(token))?.xname).toBe(MOCK_N1)
+    expect(await seeds.nodeOf('A'.repeat(32))).toBeUndefined()
+    expect(await seeds.nodeOf('short')).toBeUndefined()
+    await seeds.rotate({ node: MOCK_N1 })
+    expect(await seeds.nodeOf(token)).toBeUndefined()
+    expect(seeds.stats().requests).toEqual({ accepted: 0, malformed: 0, unknown: 0, wrongAddress: 0 })
+  })
+})
+
 describe('seed_tokens_bind_address (SEED)', () => {
   it('accepts a token from its node’s address only; others get the same 404 as an unknown token', async () => {
     const { seeds, logger } = seedSetup({ bindAddress: true })

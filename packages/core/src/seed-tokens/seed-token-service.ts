@@ -50,6 +50,11 @@ export interface SeedTokens {
    * Rejects with INVENTORY_UNAVAILABLE (`node lookup unavailable`) when the inventory cannot answer.
    */
   identify(token: string, client: string): Promise<InventoryNode>
+  /**
+   * The node `token` names now, or `undefined` (malformed, unknown or rotated): the same lookup as `identify`, for an
+   * admin (the render preview), so neither counted nor bound to an address.
+   */
+  nodeOf(token: string): Promise<InventoryNode | undefined>
   /** SEED `required`: rejects an address-only request of a known node with FORBIDDEN naming the setting; else nothing. */
   admitAddressOnly(node: InventoryNode): void
   /** The node's current token. Never log it (SEC-4); log {@link seedTokenFingerprint} instead. */
@@ -86,6 +91,17 @@ export function createSeedTokens(deps: SeedTokensDeps): SeedTokens {
     return xname !== undefined && seedTokensEqual(token, deriveSeedToken(store.current(), xname)) ? xname : undefined
   }
 
+  /** The node of a token of the right shape: one digest, one map lookup, one derivation and a constant-time compare. */
+  const lookup = async (token: string): Promise<InventoryNode | undefined> => {
+    const digest = seedTokenDigest(token)
+    let xname = verified(digest, token)
+    if (xname === undefined && !index.isCurrent()) {
+      await index.update()
+      xname = verified(digest, token)
+    }
+    return xname === undefined ? undefined : nodeNamed(inventory, xname)
+  }
+
   const checkAddress = async (node: InventoryNode, client: string, token: string): Promise<void> => {
     let owner: InventoryNode | undefined
     try {
@@ -106,13 +122,7 @@ export function createSeedTokens(deps: SeedTokensDeps): SeedTokens {
         requests.malformed += 1
         throw unknownSeedToken()
       }
-      const digest = seedTokenDigest(token)
-      let xname = verified(digest, token)
-      if (xname === undefined && !index.isCurrent()) {
-        await index.update()
-        xname = verified(digest, token)
-      }
-      const node = xname === undefined ? undefined : await nodeNamed(inventory, xname)
+      const node = await lookup(token)
       if (node === undefined) {
         requests.unknown += 1
         throw unknownSeedToken()
@@ -121,6 +131,7 @@ export function createSeedTokens(deps: SeedTokensDeps): SeedTokens {
       requests.accepted += 1
       return node
     },
+    nodeOf: (token) => (isSeedTokenShape(token) ? lookup(token) : Promise.resolve(undefined)),
     admitAddressOnly() {
       if (policy.mode !== 'required') return
       addressOnlyRefused += 1
