@@ -22,7 +22,7 @@ const forbid = (files, groups) => ({
 const noFakes = [testing, 'production code never imports test fakes']
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', 'coverage/**', 'data/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', 'coverage/**', 'data/**', 'bench/.build/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -44,6 +44,23 @@ export default tseslint.config(
     [coreInternals, 'import @metadata-service/core by its public entry points'],
     noFakes,
   ]),
+  // BOOT /status: browser code, bundled on its own; it may use no Node module and no other package.
+  { files: ['packages/status-page/src/**/*.ts'], languageOptions: { globals: { ...globals.browser } } },
+  // Types of the API it reads may come from core (erased by the build); code may not.
+  {
+    files: ['packages/status-page/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', ...frameworks], message: 'the status page runs in the browser' },
+            { group: ['@metadata-service/*'], message: 'the status page bundles nothing but its own files', allowTypeImports: true },
+          ],
+        },
+      ],
+    },
+  },
   forbid(['packages/cli/src/**/*.ts'], [
     [coreInternals, 'import @metadata-service/core by its public entry points'],
     noFakes,

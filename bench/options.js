@@ -17,6 +17,10 @@ export const USAGE = `Usage: npm run bench -- [options]
                               document again, as it does between a change and a storm; cold: the same change,
                               then storm at once (the storm races the pre-render); warm: no change between runs
   --workers <n>               serve --workers (default 1: one process)
+  --loggers <list>            pino (default: the service as built), plus any of pino-async (pino with its own
+                              asynchronous destination) and handwritten (the logger pino replaced): each is a
+                              copy of the server with that logger, stormed against the same baseline in the
+                              same run
   --timeout <s>               wrk per-request timeout; later answers count as timeouts (default 5)
   --profile                   run the server under node --cpu-prof and summarise the top frames
   --log-level <level>         server --log-level (default: the server's own, info = one line per request)
@@ -27,6 +31,9 @@ export const USAGE = `Usage: npm run bench -- [options]
   --overload-connections <n>  wrk connections in the overload phase (default 1000)
   --overload-duration <s>     seconds of overload (default 30)
   --max-inflight <n>          server --max-inflight in the overload phase (default 16)
+  --hostile-template          only the hostile-template phase (issue 16): the other nodes' p99 while group blue holds
+                              the nested-section bomb over 200 keys and its nodes ask for it, against the same
+                              storm with a harmless template (SPEC §16: within 2×)
   --mock                      serve --mock-smd (3 built-in nodes, no fake SMD): HTTP-stack figures only
   --sync-storm                also storm a second server that re-syncs every --sync-storm-interval s
   --sync-storm-interval <s>   (default 5)
@@ -48,6 +55,7 @@ export const USAGE = `Usage: npm run bench -- [options]
  * @property {number} timeoutS
  * @property {'prerendered' | 'cold' | 'warm'} cache
  * @property {number} workers
+ * @property {('pino' | 'pino-async' | 'handwritten')[]} loggers
  * @property {number} rate
  * @property {boolean} profile
  * @property {string | undefined} logLevel
@@ -58,6 +66,7 @@ export const USAGE = `Usage: npm run bench -- [options]
  * @property {number} overloadConnections
  * @property {number} overloadDurationS
  * @property {number} maxInflight
+ * @property {boolean} hostileTemplate
  * @property {boolean} mock
  * @property {boolean} syncStorm
  * @property {number} syncStormIntervalS
@@ -86,6 +95,7 @@ export function parseOptions(argv) {
       timeout: { type: 'string', default: '5' },
       cache: { type: 'string', default: 'prerendered' },
       workers: { type: 'string', default: '1' },
+      loggers: { type: 'string', default: 'pino' },
       rate: { type: 'string', default: '0' },
       profile: { type: 'boolean', default: false },
       'log-level': { type: 'string' },
@@ -96,6 +106,7 @@ export function parseOptions(argv) {
       'overload-connections': { type: 'string', default: '1000' },
       'overload-duration': { type: 'string', default: '30' },
       'max-inflight': { type: 'string', default: '16' },
+      'hostile-template': { type: 'boolean', default: false },
       mock: { type: 'boolean', default: false },
       'sync-storm': { type: 'boolean', default: false },
       'sync-storm-interval': { type: 'string', default: '5' },
@@ -114,10 +125,15 @@ export function parseOptions(argv) {
   const quick = values.quick
   const modes = values.modes.split(',').map((m) => m.trim())
   for (const m of modes) if (m !== 'close' && m !== 'keepalive') throw new Error(`--modes accepts close and keepalive, got ${JSON.stringify(m)}`)
+  const loggers = values.loggers.split(',').map((l) => l.trim())
+  if (loggers[0] !== 'pino' || loggers.some((l) => !['pino', 'pino-async', 'handwritten'].includes(l))) {
+    throw new Error(`--loggers starts with pino, then any of pino-async and handwritten; got ${JSON.stringify(values.loggers)}`)
+  }
   if (!['prerendered', 'cold', 'warm'].includes(values.cache)) {
     throw new Error(`--cache accepts prerendered, cold and warm, got ${JSON.stringify(values.cache)}`)
   }
   if (values.mock && values['sync-storm']) throw new Error('--sync-storm needs the fake SMD; drop --mock')
+  if (values.mock && values['hostile-template']) throw new Error('--hostile-template needs the fake SMD; drop --mock')
   return {
     nodes: num('nodes', values.nodes ?? (quick ? '1000' : '10000'), 4),
     runs: num('runs', quick ? '1' : values.runs, 1),
@@ -129,6 +145,7 @@ export function parseOptions(argv) {
     timeoutS: num('timeout', values.timeout, 1),
     cache: /** @type {'prerendered' | 'cold' | 'warm'} */ (values.cache),
     workers: num('workers', values.workers, 1),
+    loggers: /** @type {('pino' | 'pino-async' | 'handwritten')[]} */ (loggers),
     rate: num('rate', values.rate, 0),
     profile: values.profile,
     logLevel: values['log-level'],
@@ -139,6 +156,7 @@ export function parseOptions(argv) {
     overloadConnections: num('overload-connections', values['overload-connections'], 1),
     overloadDurationS: num('overload-duration', quick ? '5' : values['overload-duration'], 1),
     maxInflight: num('max-inflight', values['max-inflight'], 1),
+    hostileTemplate: values['hostile-template'],
     mock: values.mock,
     syncStorm: values['sync-storm'],
     syncStormIntervalS: num('sync-storm-interval', values['sync-storm-interval'], 1),

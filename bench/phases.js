@@ -34,7 +34,7 @@ export const totalCalls = (calls) => Object.values(calls).reduce((a, b) => a + b
  * Starts a server in `<workDir>/<name>`, waits for its first sync, creates the quick-start resources and probes
  * a sample of storm requests.
  * @param {BenchContext} ctx
- * @param {{ name: string, syncIntervalS: number, maxInflight?: number, cpuProfile?: boolean }} o
+ * @param {{ name: string, syncIntervalS: number, maxInflight?: number, cpuProfile?: boolean, bin?: string }} o
  */
 export async function bootServer(ctx, o) {
   const before = await smdStats(ctx.smdUrl)
@@ -45,6 +45,7 @@ export async function bootServer(ctx, o) {
     maxInflight: o.maxInflight,
     logLevel: ctx.options.logLevel,
     cpuProfile: o.cpuProfile,
+    bin: o.bin,
     nodeArgs: ctx.options.nodeArgs,
     extraArgs: [...(ctx.options.workers > 1 ? [`--workers=${ctx.options.workers}`] : []), ...ctx.options.serverArgs],
   })

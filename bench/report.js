@@ -106,6 +106,11 @@ export function verdicts(results) {
   if (results.syncStorm) {
     out.push({ target: 'p99 during a full sync ≤ 50 ms', value: results.syncStorm.storm.latencyMs.p99, pass: results.syncStorm.storm.latencyMs.p99 <= 50 })
   }
+  if (results.hostileTemplate) {
+    const t = results.hostileTemplate
+    out.push({ target: 'hostile template: other nodes\' p99 ≤ 2× normal', value: t.p99Ratio, pass: (t.p99Ratio ?? Infinity) <= 2 })
+    out.push({ target: 'hostile template: other nodes get no error', value: t.hostile.non2xx + t.hostile.timeouts, pass: t.hostile.non2xx + t.hostile.timeouts === 0 })
+  }
   if (results.overload) {
     const o = results.overload
     out.push({ target: 'overload: only 200 and 503+Retry-After', value: o.unexpected, pass: o.unexpected === 0 })

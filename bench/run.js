@@ -8,7 +8,9 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startPortChild } from './children.js'
 import { MOCK_NODES, benchNodes, targetLines } from './nodes.js'
+import { buildLoggerVariant } from './logger-variant.js'
 import { USAGE, parseOptions } from './options.js'
+import { hostileTemplate } from './hostile.js'
 import { bootServer, overload, smdStats, stormModes, syncStorm, totalCalls } from './phases.js'
 import { summariseProfileDir } from './profile-summary.js'
 import { sampleRss } from './proc-stats.js'
@@ -68,14 +70,19 @@ async function main() {
     // The profile summary covers the storms only, not start-up and the first sync.
     const stormsFromUs = Number(process.hrtime.bigint() / 1000n)
     const callsBefore = totalCalls((await smdStats(ctx.smdUrl)).calls)
+    /** @type {{ url: string, pid: number } | undefined} */
+    let baselineTarget
     if (options.overload) {
       results.overload = await overload(ctx, server)
+    } else if (options.hostileTemplate) {
+      results.hostileTemplate = await hostileTemplate(ctx, server)
     } else {
       const bytes = booted.probe.bytes['/meta-data'] ?? 1200
       const baseline = await startPortChild(join(BENCH_DIR, 'baseline-server.js'), ['--bytes', String(bytes)])
       cleanup.push(() => baseline.stop())
       results.baselineBytes = bytes
-      results.modes = await stormModes(ctx, server, { url: `http://127.0.0.1:${baseline.port}`, pid: baseline.pid })
+      baselineTarget = { url: `http://127.0.0.1:${baseline.port}`, pid: baseline.pid }
+      results.modes = await stormModes(ctx, server, baselineTarget)
     }
     results.smd = options.mock ? {} : { callsDuringStorms: totalCalls((await smdStats(ctx.smdUrl)).calls) - callsBefore }
     const memory = rss.stop()
@@ -86,6 +93,21 @@ async function main() {
     if (options.profile) {
       results.profile = summariseProfileDir(join(workDir, 'main', 'prof'), { fromUs: stormsFromUs })
       results.profileStartup = summariseProfileDir(join(workDir, 'main', 'prof'), { toUs: server.healthyAtUs, top: 15 })
+    }
+
+    // Other loggers (issue 17): the same storms against the same baseline, so every logger's ratio comes from one
+    // run. The server above (the service as built) is stopped by now; each copy serves the same inventory in turn.
+    const others = options.loggers.filter((l) => l !== 'pino')
+    if (baselineTarget !== undefined && others.length > 0) {
+      results.loggers = { pino: results.modes }
+      for (const name of others) {
+        say(`building the server with the ${name} logger (bench/logger-variant.js)`)
+        const bin = await buildLoggerVariant(REPO_ROOT, name)
+        const variant = await bootServer(ctx, { name: `logger-${name}`, syncIntervalS: 86_400, bin })
+        cleanup.push(() => variant.server.stop())
+        results.loggers[name] = await stormModes(ctx, variant.server, baselineTarget)
+        await variant.server.stop()
+      }
     }
 
     if (options.syncStorm) {
@@ -126,12 +148,30 @@ function render(r) {
     if (waits.length > 0) out.push(`pre-render after each change (before each measured run): ${waits.join('; ')}`)
     out.push('', table(['mode / target', 'req/s', 'ratio', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx', 'sock err', 'timeouts', 'cpu µs/req', 'cpu ratio', 'target cpu%', 'wrk cpu%', 'other cpu%', 'repeat %'], rows))
   }
+  if (r.loggers) {
+    const rows = Object.entries(r.loggers).flatMap(([logger, modes]) =>
+      Object.entries(modes).map(([mode, m]) => [`${mode} ${logger}`, m.server.rps, m.baseline.rps, m.ratio, m.server.p99Ms, m.server.cpuUsPerRequest, m.cpuRatio]),
+    )
+    out.push('', 'loggers (each against the same bare node:http baseline, medians):')
+    out.push(table(['mode / logger', 'req/s', 'baseline req/s', 'ratio', 'p99 ms', 'cpu µs/req', 'cpu ratio'], rows))
+  }
   if (r.overload) {
     const o = r.overload
     out.push(
       '',
       `overload (max-inflight ${o.maxInflight}): capacity ${o.capacityRps} req/s, offered ~${o.offeredRps}, answered ${o.achievedRps}/s; ` +
         `status ${JSON.stringify(o.status)}; shed ${o.shedPct}%; 503 without Retry-After ${o.missingRetryAfter}; timeouts ${o.timeouts}; socket errors ${o.socketErrors}; p99 ${o.latencyMs.p99} ms; RSS peak ${o.rss.peakMiB} MiB`,
+    )
+  }
+  if (r.hostileTemplate) {
+    const t = r.hostileTemplate
+    const row = (name, x) => [name, x.rps, x.p50Ms, x.p99Ms, x.maxMs, x.non2xx, x.timeouts, x.side.rps, x.side.p99Ms, JSON.stringify(x.side.status)]
+    out.push(
+      '',
+      `hostile template (group ${t.group}, ${t.keys} keys per node; measured: the other nodes' documents, new connections; ` +
+        `side: the group's nodes asking for /${t.group}.yaml); p99 hostile/normal ${t.p99Ratio} (pairs ${t.pairP99Ratios.join(', ')}); ` +
+        `answers over a template limit ${t.templateLimitAnswers}`,
+      table(['phase', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx', 'timeouts', 'side req/s', 'side p99 ms', 'side statuses'], [row('normal', t.normal), row('hostile', t.hostile)]),
     )
   }
   if (r.syncStorm) {

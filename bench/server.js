@@ -22,6 +22,7 @@ const DIST = join(REPO_ROOT, 'packages/cli/dist/index.js')
  * @property {boolean} [cpuProfile]    run under `node --cpu-prof` (written to `<workDir>/prof` on exit)
  * @property {string[]} [extraArgs]    more `serve` flags
  * @property {string[]} [nodeArgs]     more flags for the server's node
+ * @property {string} [bin]             the executable; default the CLI built from this checkout (or BENCH_SERVER_BIN)
  * @property {number} [readyTimeoutMs] how long to wait for `/health` 200; default 300 s
  */
 
@@ -57,7 +58,7 @@ export async function startServer(o) {
   const nodeArgs = [...(o.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${join(o.workDir, 'prof')}`] : []), ...(o.nodeArgs ?? [])]
   const args = [
     ...nodeArgs,
-    BIN,
+    o.bin ?? BIN,
     'serve',
     '--port',
     String(port),

@@ -5,10 +5,12 @@
 -- The identity is the node's HMN address in X-Forwarded-For (the server trusts loopback by default, ID-2).
 --
 -- Arguments (after `--`): <targets file> <threads> <start offset> <close|keepalive> <count statuses 0|1> <delay ms>
+--   [group]
 --   targets file: one line per node, "<ip> <group>" (bench/nodes.js targetLines)
 --   close: adds `Connection: close`, so the server closes after each answer and wrk opens a new connection
 --   count statuses: counts every status and 503s lacking Retry-After (slower; used by --overload)
 --   delay ms: pause before each request on a connection (pacing for --overload; 0 = none)
+--   group: when given, every request is the node's /<group>.yaml (the --hostile-template side storm)
 -- done() prints one line `BENCH_JSON {...}` for bench/wrk.js.
 
 local ips, groups = {}, {}
@@ -16,6 +18,7 @@ local n = 0
 local k, step = 0, 1
 local close = false
 local pause = 0
+local group_only = false
 local PATHS = { "/network-config", "/meta-data", "/user-data", "/vendor-data" }
 
 -- main state: number the threads so each one walks its own residue class of k
@@ -43,6 +46,7 @@ function init(args)
   k = tonumber(args[3]) + tid
   close = args[4] == "close"
   pause = tonumber(args[6]) or 0
+  group_only = args[7] == "group"
   if args[5] == "1" then
     response = function(status, headers, _body)
       counts[status] = (counts[status] or 0) + 1
@@ -59,6 +63,7 @@ end
 function request()
   local node = k % n
   local p = (node + math.floor(k / n)) % 5
+  if group_only then p = 4 end
   k = k + step
   local path
   if p == 4 then

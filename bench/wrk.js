@@ -20,6 +20,7 @@ const STORM_LUA = fileURLToPath(new URL('./storm.lua', import.meta.url))
  * @property {number} [delayMs]        pause before each request per connection; default 0
  * @property {number} [timeoutS]       wrk's per-request timeout; later answers count as timeouts; default 5
  * @property {number} [targetPid]      the server's pid, for its CPU use during the run
+ * @property {boolean} [groupOnly]     every request is the node's `/<group>.yaml` (the --hostile-template side storm)
  */
 
 /**
@@ -61,6 +62,7 @@ export async function runStorm(o) {
     o.mode,
     o.countStatus ? '1' : '0',
     String(o.delayMs ?? 0),
+    ...(o.groupOnly ? ['group'] : []),
   ]
   const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] })
   const target0 = o.targetPid === undefined ? undefined : cpuSeconds(o.targetPid)

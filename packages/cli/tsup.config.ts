@@ -4,8 +4,13 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { defineConfig } from 'tsup'
 
-/** The short commit of the checkout, when git knows it (CLI-5 `version`). */
+/**
+ * The commit `version` reports (CLI-5): `METADATA_SERVICE_COMMIT` when set (the container build passes it as a build
+ * argument, since its context has no .git), else the checkout's short commit, else none.
+ */
 function commit(): string {
+  const given = process.env.METADATA_SERVICE_COMMIT?.trim()
+  if (given) return given
   try {
     return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
   } catch {
@@ -27,24 +32,38 @@ function copySwaggerUi(): void {
   }
 }
 
+/**
+ * BOOT /status offline: the built status page (script, map, stylesheet, HTML) copied to `dist/status-page/`, where
+ * adapter-http looks first. `@metadata-service/status-page` builds before the CLI (a workspace dependency).
+ */
+function copyStatusPage(): void {
+  const from = join(dirname(createRequire(import.meta.url).resolve('@metadata-service/status-page/package.json')), 'dist')
+  const to = join('dist', 'status-page')
+  mkdirSync(to, { recursive: true })
+  for (const name of readdirSync(from)) if (name.startsWith('status-page.')) copyFileSync(join(from, name), join(to, name))
+}
+
 export default defineConfig({
   entry: ['src/index.ts'],
   format: ['esm'],
   dts: false,
   clean: true,
   sourcemap: true,
-  target: 'node20',
+  target: 'node22',
   // One self-contained bundle, so the packed tarball installs offline with no dependencies (deploy/README.md): the
   // workspace packages from their sources (the "@metadata-service/source" condition the tests use, so a stale
-  // dist/ of a sibling is never picked up) and every third-party package. Swagger UI's static files are copied
-  // beside it (copySwaggerUi).
+  // dist/ of a sibling is never picked up) and every third-party package. Swagger UI's and the status page's static
+  // files are copied beside it (copySwaggerUi, copyStatusPage).
   noExternal: [/.*/],
   // CommonJS dependencies (koa, prom-client, …) call require() for Node built-ins; an ESM bundle needs one.
   banner: { js: "import { createRequire as __mdsCreateRequire } from 'node:module'\nconst require = __mdsCreateRequire(import.meta.url)" },
   esbuildOptions(options) {
     options.conditions = ['@metadata-service/source']
   },
-  onSuccess: async () => copySwaggerUi(),
+  onSuccess: async () => {
+    copySwaggerUi()
+    copyStatusPage()
+  },
   define: {
     __METADATA_SERVICE_COMMIT__: JSON.stringify(commit()),
     __METADATA_SERVICE_BUILT__: JSON.stringify(new Date().toISOString()),

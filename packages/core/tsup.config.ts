@@ -6,7 +6,7 @@ export default defineConfig({
   dts: true,
   clean: true,
   sourcemap: true,
-  target: 'node20',
-  // vitest is an optional peer used only by the contract suites in ./testing.
-  external: ['vitest'],
+  target: 'node22',
+  // vitest and fast-check are optional peers used only by the contract suites and arbitraries in ./testing.
+  external: ['vitest', 'fast-check'],
 })

@@ -10,6 +10,8 @@
  *   writes to the primary), a replica inventory ({@link openReplicaInventory}: the primary's snapshot, misses asked
  *   of the primary), the primary's token state ({@link mirroredTokenSource}) and its seed token store
  *   ({@link openReplicaSeedTokenStore}).
+ * - {@link serveBootStatus} and {@link remoteBootStatus}: the one boot record (BOOT) in the primary, fed by the
+ *   workers' batched reports and read through calls.
  * - {@link connectRpc} is the request/response and event layer both sides use, on any {@link IpcChannel}.
  *
  * Forking the processes and wiring the HTTP side stay in the CLI.
@@ -21,5 +23,6 @@ export { openReplicaStore, serveReplicaStore } from './replica-store.js'
 export { openReplicaInventory, serveReplicaInventory, type PrimaryStatus, type ReplicaInventory, type TokenStatus } from './replica-inventory.js'
 export { mirroredTokenSource } from './mirrored-token-source.js'
 export { openReplicaSeedTokenStore, serveReplicaSeedTokens } from './replica-seed-tokens.js'
+export { remoteBootStatus, serveBootStatus, type RemoteBootStatus, type RemoteBootStatusOptions } from './boot-status.js'
 export { superviseWorkers, type SupervisorDeps, type WorkerForker, type WorkerSupervisor } from './worker-supervisor.js'
 export { connectToPrimary, type PrimaryChannel, type PrimaryConnection, type PrimaryConnectionOptions } from './worker-connection.js'

@@ -1,4 +1,5 @@
 import type { ResourceStore, SeedTokenStore, TokenSource } from '@metadata-service/core'
+import { remoteBootStatus, type RemoteBootStatus, type RemoteBootStatusOptions } from './boot-status.js'
 import { GATHER_METRICS_CALL, METRICS_SNAPSHOT_CALL, SHUTDOWN_EVENT } from './_protocol.js'
 import { mirroredTokenSource } from './mirrored-token-source.js'
 import { openReplicaInventory, type ReplicaInventory } from './replica-inventory.js'
@@ -20,6 +21,8 @@ export interface PrimaryConnectionOptions<M> {
    * for when any worker is scraped. May be called before the worker serves.
    */
   readonly metricsSnapshot: () => Promise<M>
+  /** BOOT: report to and read the primary's boot record (it must serve one); absent: off. */
+  readonly bootStatus?: RemoteBootStatusOptions
 }
 
 /** What a worker serves from: copies of the primary's store and inventory, and its token state. */
@@ -32,6 +35,8 @@ export interface PrimaryConnection<M> {
   readonly seedTokens: SeedTokenStore | undefined
   /** Every started worker's `metricsSnapshot()`, gathered by the primary; a worker that dies meanwhile is left out. */
   gatherMetrics(): Promise<readonly M[]>
+  /** The primary's boot record, when `bootStatus` was given: observations batched to it, reads answered by it. */
+  readonly bootStatus: RemoteBootStatus | undefined
   /** Resolves with a reason when the primary asks this worker to stop (OPS-4), or has gone away. */
   readonly stopRequested: Promise<string>
   /** Stops answering the primary, rejects calls still pending with `reason` and disconnects the channel. */
@@ -50,7 +55,10 @@ export async function connectToPrimary<M>(channel: PrimaryChannel, options: Prim
   const stopRequested = new Promise<string>((resolve) => (requestStop = resolve))
   peer.onEvent(SHUTDOWN_EVENT, () => requestStop('primary shutting down'))
   channel.on('disconnect', () => requestStop('primary gone'))
+  const bootStatus = options.bootStatus === undefined ? undefined : remoteBootStatus(peer, options.bootStatus)
   const close = (reason: string): void => {
+    // The last batch goes before the channel does.
+    bootStatus?.close()
     peer.close(reason)
     channel.disconnect()
   }
@@ -62,6 +70,7 @@ export async function connectToPrimary<M>(channel: PrimaryChannel, options: Prim
       seedTokens,
       tokenSource: mirroredTokenSource(inventory),
       gatherMetrics: () => peer.call<readonly M[]>(GATHER_METRICS_CALL),
+      bootStatus,
       stopRequested,
       close,
     }

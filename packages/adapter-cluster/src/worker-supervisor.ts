@@ -1,5 +1,6 @@
 import type { Worker } from 'node:cluster'
-import type { Inventory, Logger, ResourceStore, SeedTokenStore, TokenSource } from '@metadata-service/core'
+import type { BootStatus, Inventory, Logger, ResourceStore, SeedTokenStore, TokenSource } from '@metadata-service/core'
+import { serveBootStatus } from './boot-status.js'
 import { GATHER_METRICS_CALL, METRICS_SNAPSHOT_CALL, SHUTDOWN_EVENT } from './_protocol.js'
 import { serveReplicaInventory } from './replica-inventory.js'
 import { serveReplicaSeedTokens } from './replica-seed-tokens.js'
@@ -22,8 +23,12 @@ export interface SupervisorDeps {
   readonly forker: WorkerForker
   /** How many workers to keep running. */
   readonly count: number
+  /** The primary's own process and runtime families, gathered with the workers' (absent with `--metrics=false`). */
+  readonly runtimeMetrics?: () => Promise<unknown>
   /** How often the primary checks for a new SMD snapshot and refreshes the workers' status, ms. Default 250. */
   readonly pollMs?: number
+  /** BOOT: the one boot record, fed by every worker's batches and read by their calls; absent: off. */
+  readonly bootStatus?: BootStatus
 }
 
 /** The running workers of the primary. */
@@ -38,7 +43,8 @@ export interface WorkerSupervisor {
  * The primary of `--workers N`: keeps N workers running (a worker that dies is replaced and logged), answers their
  * store writes on the one store, their snapshot misses on the one inventory (so SMD load does not grow with N,
  * OPS-7), copies each new SMD snapshot and every store change to all of them, and gathers every worker's metrics
- * snapshot for whichever worker is scraped. Each worker runs `connectToPrimary` at its end.
+ * snapshot for whichever worker is scraped, and keeps the one boot record (BOOT) that every worker feeds and reads.
+ * Each worker runs `connectToPrimary` at its end.
  */
 export function superviseWorkers(deps: SupervisorDeps): WorkerSupervisor {
   const { store, inventory, logger } = deps
@@ -52,13 +58,16 @@ export function superviseWorkers(deps: SupervisorDeps): WorkerSupervisor {
   const replicaStore = serveReplicaStore(store, broadcast)
   const replicaInventory = serveReplicaInventory(inventory, deps.tokenSource, broadcast, deps.pollMs)
   const replicaSeeds = serveReplicaSeedTokens(deps.seedTokens, broadcast)
+  const boot = deps.bootStatus === undefined ? undefined : serveBootStatus(deps.bootStatus)
   const handlers = {
     ...replicaStore.handlers,
     ...replicaInventory.handlers,
     ...replicaSeeds.handlers,
+    ...boot?.handlers,
     // A worker that dies meanwhile is left out rather than failing the scrape.
     [GATHER_METRICS_CALL]: async () => {
       const asked = [...started].map((worker) => peers.get(worker)?.call<unknown>(METRICS_SNAPSHOT_CALL))
+      if (deps.runtimeMetrics !== undefined) asked.push(deps.runtimeMetrics())
       const settled = await Promise.allSettled(asked)
       return settled.flatMap((result) => (result.status === 'fulfilled' && result.value !== undefined ? [result.value] : []))
     },
@@ -71,7 +80,9 @@ export function superviseWorkers(deps: SupervisorDeps): WorkerSupervisor {
 
   const start = (first: boolean): void => {
     const worker = deps.forker.fork()
-    peers.set(worker, connectRpc(worker, handlers))
+    const peer = connectRpc(worker, handlers)
+    boot?.listen(peer)
+    peers.set(worker, peer)
     worker.once('listening', (address) => {
       started.add(worker)
       if (first && ++firstListening === deps.count) settleReady.resolve(address.port)

@@ -10,6 +10,8 @@ it('exports exactly these names', async () => {
       "openReplicaInventory",
       "openReplicaSeedTokenStore",
       "openReplicaStore",
+      "remoteBootStatus",
+      "serveBootStatus",
       "serveReplicaInventory",
       "serveReplicaSeedTokens",
       "serveReplicaStore",

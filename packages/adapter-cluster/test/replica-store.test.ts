@@ -21,10 +21,19 @@ async function cluster(workers: number, primaryStore = createMemoryStore()) {
 }
 
 // The same contract as the memory, file and PostgreSQL stores (STYLE 6): a worker sees exactly a store.
-describeResourceStore('worker replica over IPC', async () => {
-  const { replicas } = await cluster(1)
-  return { store: replicas[0]! }
-})
+describeResourceStore(
+  'worker replica over IPC',
+  async () => {
+    const { replicas } = await cluster(1)
+    return { store: replicas[0]! }
+  },
+  {
+    seeded: async (seed) => {
+      const { replicas } = await cluster(1, createMemoryStore(seed))
+      return { store: replicas[0]! }
+    },
+  },
+)
 
 describe('replica stores of --workers (ARCHITECTURE processes)', () => {
   it('starts from the primary store and shows a write made through one worker on the other', async () => {

@@ -39,6 +39,11 @@ export async function removeFileDurably(dir: string, name: string): Promise<void
   await syncDir(dir)
 }
 
+/** True for the name of a leftover temp file of an interrupted write (`<uid>.json.tmp-<rand>`, STO-2). */
+export function isTempFileName(name: string): boolean {
+  return TEMP_FILE.test(name)
+}
+
 /** STO-2: removes leftover `*.json.tmp-*` files of interrupted writes in `dir`; resolves to the removed names. */
 export async function removeTempFiles(dir: string): Promise<string[]> {
   const removed = (await readdir(dir)).filter((name) => TEMP_FILE.test(name)).sort()

@@ -1,6 +1,6 @@
 import { chmod, lstat, mkdir, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { KIND_LIST, type AnyResource, type KindName, type Logger, type StoreProblem } from '@metadata-service/core'
+import { KIND_LIST, type AnyResource, type KindInfo, type KindName, type Logger, type StoreProblem } from '@metadata-service/core'
 import { removeTempFiles } from './_atomic-write.js'
 import { parseResourceFile } from './_parse-resource.js'
 import { readResourceFile } from './_read-resource-file.js'
@@ -45,22 +45,7 @@ export async function loadDataDir(dataDir: string, logger: Logger): Promise<Load
     } catch (err) {
       throw storageFailed(`cannot list ${dir}`, err)
     }
-    for (const name of names) {
-      const location = join(dir, name)
-      const file = await readResourceFile(location)
-      if (file.state !== 'read') {
-        // A file gone since the listing is no problem: it was deleted meanwhile.
-        if (file.state !== 'missing') loaded.problems.push({ kind: kind.kind, location, reason: file.reason })
-        continue
-      }
-      const parsed = parseResourceFile(kind, name, file.text)
-      if (!parsed.ok) {
-        loaded.problems.push({ kind: kind.kind, location, reason: parsed.reason })
-        continue
-      }
-      loaded.resources.push(parsed.resource)
-      loaded.fingerprints.set(parsed.resource.metadata.uid, file.digest)
-    }
+    await readResourceFiles(kind, dir, names, loaded)
   }
   for (const problem of loaded.problems) {
     logger.error('corrupt resource file excluded; it stays on disk', {
@@ -93,5 +78,33 @@ export async function ensureDir(dir: string): Promise<void> {
     if (created !== undefined) await chmod(dir, DIR_MODE)
   } catch (err) {
     throw storageFailed(`cannot create directory ${dir}`, err)
+  }
+}
+
+/**
+ * Reads and parses each of `names` in `dir` into `into` (STO-4: unreadable and corrupt ones become problems). Links
+ * are not followed and no reason quotes a file's content (issue 16); a file gone since the listing is skipped.
+ */
+export async function readResourceFiles(
+  kind: KindInfo,
+  dir: string,
+  names: readonly string[],
+  into: Pick<Loaded, 'resources' | 'problems' | 'fingerprints'>,
+): Promise<void> {
+  for (const name of names) {
+    const location = join(dir, name)
+    const file = await readResourceFile(location)
+    if (file.state !== 'read') {
+      // A file gone since the listing is no problem: it was deleted meanwhile.
+      if (file.state !== 'missing') into.problems.push({ kind: kind.kind, location, reason: file.reason })
+      continue
+    }
+    const parsed = parseResourceFile(kind, name, file.text)
+    if (!parsed.ok) {
+      into.problems.push({ kind: kind.kind, location, reason: parsed.reason })
+      continue
+    }
+    into.resources.push(parsed.resource)
+    into.fingerprints.set(parsed.resource.metadata.uid, file.digest)
   }
 }

@@ -53,7 +53,7 @@ export async function acquireLock(dataDir: string, options: LockOptions): Promis
         continue
       }
       if (previous !== undefined) {
-        options.logger.warn('taking over the lock of a dead metadata-service process', { path, pid: previous.pid, host: previous.host })
+        options.logger.warn('taking over the lock of a dead metadata-service process', { path, holderPid: previous.pid, host: previous.host })
       }
       await recordHolder(path, fd, mine).catch((err: unknown) => {
         // The kernel lock holds all the same; without flock(1) an unrecorded holder is no lock at all.

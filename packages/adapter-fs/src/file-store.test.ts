@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { KIND_LIST, silentLogger, type ResourceChange, type ResourceStore } from '@metadata-service/core'
+import { KINDS, KIND_LIST, silentLogger, type AnyResource, type ResourceChange, type ResourceStore } from '@metadata-service/core'
 import { createRecordingLogger, describeResourceStore } from '@metadata-service/core/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openFileStore } from './file-store.js'
@@ -14,12 +14,18 @@ const sample = (name: string, uid: string) => ({
   status: { valid: true },
 })
 
-// A data dir that does not exist yet: openFileStore creates it.
-describeResourceStore('adapter-fs', async () => {
+// A data dir that does not exist yet: openFileStore creates it. Seeded: the files an earlier writer left.
+const openOn = async (seed: readonly AnyResource[]) => {
   const root = await mkdtemp(join(tmpdir(), 'mds-fs-'))
+  for (const resource of seed) {
+    const dir = join(root, 'data', KINDS[resource.kind].dir)
+    await mkdir(dir, { recursive: true })
+    await writeFile(join(dir, `${resource.metadata.uid}.json`), JSON.stringify(resource))
+  }
   const store = await openFileStore({ dataDir: join(root, 'data'), logger: silentLogger })
   return { store, cleanup: () => rm(root, { recursive: true, force: true }) }
-})
+}
+describeResourceStore('adapter-fs', () => openOn([]), { seeded: openOn })
 
 describe('openFileStore on disk', () => {
   let root: string

@@ -65,7 +65,7 @@ interface Parts {
 }
 
 function createFileStore({ dataDir, logger, loaded, release }: Parts): ResourceStore {
-  // Legacy duplicate names load as they are (RES-3); the 409 rule applies to their next write.
+  // Several resources with one name (the Go service's data dirs) load as they are: the latest is served (§16 RES-3).
   const table = createResourceTable({
     seed: loaded.resources,
     onListenerError: (err, change) =>
@@ -92,14 +92,13 @@ function createFileStore({ dataDir, logger, loaded, release }: Parts): ResourceS
   return {
     ...tableReads(table, gate),
     create<K extends KindName>(resource: ResourceOf<K>) {
-      const next = structuredClone(resource)
+      const proposed = structuredClone(resource)
       return serialised(async () => {
-        table.checkCreate(next)
+        const next = table.checkCreate(proposed)
         // STO-4 leaves corrupt files on disk for the operator: a file already there is never overwritten.
         await disk.expect(next.kind, next.metadata.uid, ['absent'])
         await persist(next)
-        table.apply('created', next)
-        return structuredClone(next)
+        return table.apply('created', next)
       })
     },
     update<K extends KindName>(resource: ResourceOf<K>, expectedVersion: string) {
@@ -108,8 +107,7 @@ function createFileStore({ dataDir, logger, loaded, release }: Parts): ResourceS
         const next = table.checkUpdate(proposed, expectedVersion)
         await disk.expect(next.kind, next.metadata.uid, ['ours'])
         await persist(next)
-        table.apply('updated', next)
-        return structuredClone(next)
+        return table.apply('updated', next)
       })
     },
     delete<K extends KindName>(kind: K, uid: string, expectedVersion?: string) {

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ResourceStore } from '@metadata-service/core'
-import { createRecordingLogger } from '@metadata-service/core/testing'
+import { conflictText, createRecordingLogger } from '@metadata-service/core/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openFileStore } from './file-store.js'
 
@@ -115,17 +115,39 @@ describe('openFileStore loading existing files (STO-1, STO-4)', () => {
     expect(await store.list('Group')).toEqual([])
   })
 
-  it('loads legacy duplicate names; a write to either answers CONFLICT (RES-3)', async () => {
-    await put('groups', 'group-00000001.json', { metadata: meta('compute', 'group-00000001'), spec: {} })
-    await put('groups', 'group-00000002.json', { metadata: { ...meta('compute', 'group-00000002'), createdAt: '2024-07-01T00:00:00Z' }, spec: {} })
-    store = await openFileStore({ dataDir: root, logger })
-    const [first, second] = await store.list('Group')
-    expect([first?.metadata.uid, second?.metadata.uid]).toEqual(['group-00000001', 'group-00000002'])
-    await expect(store.update(first!, '3')).rejects.toMatchObject({
-      code: 'CONFLICT',
-      message: 'Group named compute already exists: group-00000002',
+  it('loads every version of a name as the Go service left them; the latest is served, the files stay as they are (§16 RES-3)', async () => {
+    const version = (uid: string, createdAt: string, template: string) => ({
+      apiVersion: 'cloud-init.openchami.io/v1',
+      kind: 'Group',
+      metadata: { name: 'compute', uid, createdAt, updatedAt: createdAt },
+      spec: { template },
     })
+    const paths = [
+      await put('groups', 'group-00000001.json', version('group-00000001', '2024-06-01T08:00:00.123456789Z', 'v1')),
+      await put('groups', 'group-00000002.json', version('group-00000002', '2024-07-01T00:00:00Z', 'v3')),
+      await put('groups', 'group-00000003.json', version('group-00000003', '2024-06-15T00:00:00.5Z', 'v2')),
+    ]
+    const before = await Promise.all(paths.map((p) => readFile(p, 'utf8')))
+    store = await openFileStore({ dataDir: root, logger })
+    const listed = await store.list('Group')
+    expect(listed.map((g) => [g.metadata.uid, g.spec.template, g.status.supersededBy])).toEqual([
+      ['group-00000001', 'v1', 'group-00000002'],
+      ['group-00000003', 'v2', 'group-00000002'],
+      ['group-00000002', 'v3', undefined],
+    ])
+    expect(store.superseded()).toEqual([
+      { kind: 'Group', name: 'compute', served: 'group-00000002', superseded: ['group-00000001', 'group-00000003'] },
+    ])
     expect(store.problems()).toEqual([])
+    expect(await Promise.all(paths.map((p) => readFile(p, 'utf8')))).toEqual(before)
+    // A write by name goes to the served one, and touches only its file.
+    const served = listed[2]!
+    await store.update({ ...served, spec: { template: 'v4' } }, '1')
+    expect(JSON.parse(await readFile(paths[1]!, 'utf8')).spec.template).toBe('v4')
+    expect(JSON.parse(await readFile(paths[1]!, 'utf8')).status).toEqual({ valid: false })
+    expect([await readFile(paths[0]!, 'utf8'), await readFile(paths[2]!, 'utf8')]).toEqual([before[0], before[2]])
+    const older = { ...listed[0]!, spec: { template: 'v1 changed' } }
+    await expect(store.update(older, '1')).rejects.toMatchObject({ code: 'CONFLICT', message: conflictText('Group', 'compute', 'group-00000002') })
   })
 
   it('removes leftover temp files at open and leaves other files alone (STO-2)', async () => {

@@ -59,7 +59,7 @@ describe('openFileStore lock (STO-5, issue 16)', () => {
     await openStore({ logger })
     expect(JSON.parse(await readFile(lockPath, 'utf8'))).toEqual({ pid: process.pid, host: hostname() })
     expect(logger.entries).toEqual([
-      { level: 'warn', message: 'taking over the lock of a dead metadata-service process', fields: { path: lockPath, pid: 1, host: hostname() } },
+      { level: 'warn', message: 'taking over the lock of a dead metadata-service process', fields: { path: lockPath, holderPid: 1, host: hostname() } },
     ])
   })
 
@@ -90,7 +90,7 @@ describe('openFileStore lock (STO-5, issue 16)', () => {
     const logger = createRecordingLogger()
     await openStore({ hostname: 'this-host', pid: 7, logger })
     expect(JSON.parse(await readFile(lockPath, 'utf8'))).toEqual({ pid: 7, host: 'this-host' })
-    expect(logger.entries.map((e) => e.fields)).toEqual([{ path: lockPath, pid: 4242, host: 'other-host' }])
+    expect(logger.entries.map((e) => e.fields)).toEqual([{ path: lockPath, holderPid: 4242, host: 'other-host' }])
   })
 
   it('takes an empty or unreadable lock file nobody holds, and says "pid unknown" of one a live process holds', async () => {

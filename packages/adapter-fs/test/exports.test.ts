@@ -4,6 +4,7 @@ import { expect, it } from 'vitest'
 it('exports exactly these names', async () => {
   expect(Object.keys(await import('@metadata-service/adapter-fs')).sort()).toMatchInlineSnapshot(`
     [
+      "inspectDataDir",
       "openFileSeedTokenStore",
       "openFileStore",
       "readFileSeedTokenState",

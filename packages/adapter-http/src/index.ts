@@ -1,5 +1,6 @@
 export { createApp, type AppDeps, type AppOptions } from './app.js'
 export { listen, type HttpServerHandle, type ListenOptions } from './server.js'
+export { listenMetrics } from './metrics-server.js'
 export { STATUS } from './error-status.js'
 export type { AdminAccessRequest, AdminAuthorizer } from './admin-access.js'
 export { createBearerAuthorizer, READ_SCOPE, WRITE_SCOPE, type BearerAuthorizerOptions } from './bearer-authorizer.js'
@@ -10,4 +11,5 @@ export { createServiceMetrics, type MetricsSnapshot, type ServiceMetrics, type S
 export type { MetricsSources, TokenMetricsView, WireGuardMetricsView } from './metrics/state-metrics.js'
 export type { SeedTokenMetricsView } from './metrics/seed-metrics.js'
 export type { RequestObserver } from './metrics/request-metrics.js'
+export { createRuntimeMetrics, type BuildInfo } from './metrics/runtime-metrics.js'
 export type { RenderPreviewResponse, RenderedPreviewDocument } from './routes/render.js'

@@ -1,7 +1,8 @@
 import type Koa from 'koa'
-import { createNoCloudService, createResourceService } from '@metadata-service/core'
+import { createBootRecorder, createBootStatusService, createNoCloudService, createResourceService, systemClock } from '@metadata-service/core'
 import { createFakeInventory, createMemoryStore, createRecordingLogger } from '@metadata-service/core/testing'
 import { createApp, createServiceMetrics } from '../src/index.js'
+import { FIXED_NOCLOUD_ROUTES, GROUP_ROUTE } from '../src/_internal/nocloud-route.js'
 import { LOOPBACK_TRUSTED } from './_harness.js'
 
 /** A router's layer as @koa/router keeps it (its public `stack`). */
@@ -11,19 +12,24 @@ interface Layer {
 }
 
 /**
- * `METHOD /path` of every route the app serves, sorted, read from the routers' own layer stacks (the dispatch
- * middleware of `router.routes()` carries its router). `:name` becomes `{name}` as in OpenAPI; the HEAD the router
- * adds to each GET is left out.
+ * `METHOD /path` of every route the app serves, sorted: the NoCloud handler's routes (GET, from its route table) and
+ * the Koa routes, read from the routers' own layer stacks (the dispatch middleware of `router.routes()` carries its
+ * router). `:name` becomes `{name}` as in OpenAPI; the HEAD the router adds to each GET is left out.
  */
 export function servedRoutes(app: Koa = fullApp()): string[] {
-  const routes = new Set<string>()
+  const nocloud = [...FIXED_NOCLOUD_ROUTES.map(([path]) => path), GROUP_ROUTE].map((path) => `GET ${openApiPath(path)}`)
+  const routes = new Set<string>(nocloud)
   for (const middleware of app.middleware as unknown as Array<{ router?: { stack: Layer[] } }>) {
     for (const layer of middleware.router?.stack ?? []) {
-      const path = String(layer.path).replace(/:([A-Za-z0-9_]+)/g, '{$1}')
+      const path = openApiPath(String(layer.path))
       for (const method of layer.methods) if (method !== 'HEAD') routes.add(`${method} ${path}`)
     }
   }
   return [...routes].sort()
+}
+
+function openApiPath(path: string): string {
+  return path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')
 }
 
 /** `METHOD /path` of every operation in an OpenAPI document, sorted. */
@@ -37,8 +43,9 @@ export function documentedRoutes(doc: { paths: Readonly<Record<string, object>> 
 function fullApp(): Koa {
   const store = createMemoryStore()
   const logger = createRecordingLogger()
-  const nocloud = createNoCloudService({ inventory: createFakeInventory(), store, logger })
-  // WireGuard routes are always mounted (WG-1); /metrics and /render only with their deps.
+  const inventory = createFakeInventory()
+  const nocloud = createNoCloudService({ inventory, store, logger })
+  // WireGuard routes are always mounted (WG-1); /metrics, /render and the boot status routes only with their deps.
   return createApp(
     {
       resources: createResourceService({ store }),
@@ -49,6 +56,7 @@ function fullApp(): Koa {
       observe: () => {},
       metrics: createServiceMetrics(),
       preview: nocloud,
+      bootStatus: createBootStatusService({ recorder: createBootRecorder({ clock: systemClock }), inventory, store }),
     },
     { trustedProxies: LOOPBACK_TRUSTED },
   ) as unknown as Koa

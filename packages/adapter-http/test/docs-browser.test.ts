@@ -1,26 +1,14 @@
-import { existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildOpenApiDocument } from '../src/openapi/document.js'
+import { launchChromium } from './_chromium.js'
 import { startHarness } from './_harness.js'
 
 // SVC-3 in a real browser: Debian's Chromium (installed by .ci/run) loads /docs from the server, Swagger UI renders
 // every operation of /openapi.json, and the page reaches nothing but the server. The browser cannot reach anything
 // else anyway: every host name but 127.0.0.1 fails to resolve.
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
-]
 
 /** Every operation of the document with its (first) tag, as Swagger UI names its DOM ids. */
 function documentedOperations(): Array<{ tag: string; operationId: string; method: string; path: string }> {
@@ -35,10 +23,7 @@ function documentedOperations(): Array<{ tag: string; operationId: string; metho
 
 let browser: Browser
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium package (.ci/run does) or set CHROMIUM_PATH`)
-  }
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
+  browser = await launchChromium()
 }, 60_000)
 afterAll(async () => {
   await browser?.close()

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import type { NoCloudService } from '@metadata-service/core'
 import { describe, expect, it } from 'vitest'
-import { gate, read, startHarness } from './_harness.js'
+import { heldMetaData, read, startHarness } from './_harness.js'
 
 // SVC-3 and the /docs half of AT-50, over HTTP. docs-browser.test.ts renders the page in Chromium.
 
@@ -66,22 +65,13 @@ describe('GET /docs (SVC-3, AT-50)', () => {
   })
 
   it('/docs and /openapi.json still answer while the service sheds load (SVC routes skip OPS-3)', async () => {
-    const held = gate()
-    let entered!: () => void
-    const inside = new Promise<void>((resolve) => (entered = resolve))
+    const held = heldMetaData()
     const h = await startHarness({
       app: { maxInflight: 1 },
-      wrapNocloud: (real): NoCloudService => ({
-        ...real,
-        metaData: async (...args) => {
-          entered()
-          await held.wait
-          return real.metaData(...args)
-        },
-      }),
+      wrapNocloud: held.wrapNocloud,
     })
     const slow = h.fetch('/meta-data', { as: '10.252.0.26' })
-    await inside
+    await held.inside
     expect((await h.fetch('/user-data')).status).toBe(503)
     expect((await h.fetch('/docs')).status).toBe(200)
     expect((await h.fetch('/docs/assets/swagger-ui.css')).status).toBe(200)

@@ -8,8 +8,10 @@ it('exports exactly these names (STYLE 2: a new public name is a visible diff)',
       "WRITE_SCOPE",
       "createApp",
       "createBearerAuthorizer",
+      "createRuntimeMetrics",
       "createServiceMetrics",
       "listen",
+      "listenMetrics",
     ]
   `)
 })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { read, startHarness } from './_harness.js'
+import { MetadataError } from '@metadata-service/core'
+import { N0_IP, read, startHarness } from './_harness.js'
 
 describe('/health (SVC-1)', () => {
   it('answers 200 healthy JSON, with HEAD and a trailing slash', async () => {
@@ -24,6 +25,28 @@ describe('/health (SVC-1)', () => {
     })
     report = { healthy: true }
     expect((await h.fetch('/health')).status).toBe(200)
+  })
+
+  it('shows an upstream reason without URL passwords or raw control characters (SPEC §16 Secrets, issue 16)', async () => {
+    const reason = 'dynamic TokenSmith auth unhealthy: service token refresh via http://ts:s3cret@ts.local/oauth/token failed\n\u001b[2J'
+    const h = await startHarness({ health: () => ({ healthy: false, reason }) })
+    const body = (await read(await h.fetch('/health'))).body
+    expect(JSON.parse(body)).toEqual({
+      reason: 'dynamic TokenSmith auth unhealthy: service token refresh via http://ts:***@ts.local/oauth/token failed\\u000a\\u001b[2J',
+      service: 'metadata-service',
+      status: 'unhealthy',
+    })
+  })
+
+  it('answers error bodies that quote a URL without its password', async () => {
+    const h = await startHarness({
+      wrapNocloud: (real) => ({
+        ...real,
+        metaData: () => Promise.reject(new MetadataError('TOKEN_UNAVAILABLE', 'bootstrap token exchange via http://ts:s3cret@ts/oauth/token failed')),
+      }),
+    })
+    const answer = await read(await h.fetch('/meta-data', { as: N0_IP }))
+    expect(answer).toMatchObject({ status: 503, body: 'bootstrap token exchange via http://ts:***@ts/oauth/token failed\n' })
   })
 
   it('answers 405 with Allow for POST', async () => {

@@ -1,6 +1,6 @@
 import { MetadataError, type NoCloudService, type ResourceService } from '@metadata-service/core'
 import { describe, expect, it } from 'vitest'
-import { N0_IP, gate, postJson, read, startHarness } from './_harness.js'
+import { N0_IP, gate, heldMetaData, postJson, read, startHarness } from './_harness.js'
 
 describe('headers on every response (SPEC §0, OPS-5)', () => {
   it('sets nosniff and a generated X-Request-ID on successes, errors, 404s and 405s', async () => {
@@ -89,16 +89,24 @@ describe('failures that are not MetadataErrors', () => {
     expect(errors).toHaveLength(2)
     expect(errors[0]).toContain('TypeError: secret detail')
     expect(errors[1]).toContain('disk exploded')
+    // An internal error is a bug: its stack goes to the log.
+    expect(errors[0]).toMatch(/\n {4}at /)
   })
 
   it('a 503 MetadataError from the store keeps its message and gets Retry-After', async () => {
     const h = await startHarness({
-      wrapResources: (real) => ({ ...real, list: async () => Promise.reject(new MetadataError('STORAGE_FAILED', 'failed to read groups')) }),
+      wrapResources: (real) => ({
+        ...real,
+        list: async () => Promise.reject(new MetadataError('STORAGE_FAILED', 'failed to read groups', { cause: new Error('EIO: i/o error, read') })),
+      }),
     })
     const res = await h.fetch('/groups')
     expect(res.headers.get('retry-after')).toBe('5')
     expect(await read(res)).toEqual({ status: 503, type: 'application/json', body: '{"error":"failed to read groups","code":503}' })
-    expect(h.logger.entries.find((e) => e.message === 'request failed')).toMatchObject({ level: 'warn', fields: { code: 'STORAGE_FAILED' } })
+    const line = h.logger.entries.find((e) => e.message === 'request failed')
+    expect(line).toMatchObject({ level: 'warn', fields: { code: 'STORAGE_FAILED' } })
+    // SPEC §16 Logs: the messages of the error and its cause, no stack trace in a warn line.
+    expect(line?.fields.error).toBe('MetadataError: failed to read groups\ncaused by: Error: EIO: i/o error, read')
   })
 })
 
@@ -130,22 +138,13 @@ describe('OPS-2 deadline', () => {
 
 describe('OPS-3 overload', () => {
   it('refuses a request beyond maxInflight with 503 and Retry-After 1–5, exempts /health, and recovers', async () => {
-    const held = gate()
-    let entered!: () => void
-    const inside = new Promise<void>((resolve) => (entered = resolve))
+    const held = heldMetaData()
     const h = await startHarness({
       app: { maxInflight: 1 },
-      wrapNocloud: (real): NoCloudService => ({
-        ...real,
-        metaData: async (...args) => {
-          entered()
-          await held.wait
-          return real.metaData(...args)
-        },
-      }),
+      wrapNocloud: held.wrapNocloud,
     })
     const slow = h.fetch('/meta-data', { as: N0_IP })
-    await inside
+    await held.inside
     const plain = await h.fetch('/user-data')
     expect(await read(plain)).toEqual({ status: 503, type: 'text/plain; charset=utf-8', body: 'service overloaded\n' })
     expect(Number(plain.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)

@@ -38,6 +38,32 @@ describe('client address from an untrusted peer (ID-2, SEC-1, AT-19)', () => {
   })
 })
 
+describe('forwarding headers from an untrusted peer explain themselves (§16)', () => {
+  const WARNING =
+    'forwarding headers from 127.0.0.1 ignored: it is not in trusted_proxies, so the connection\'s own address ' +
+    'identifies the client; add the proxy\'s address to trusted_proxies if it is one'
+
+  it('logs one warning per peer naming trusted_proxies, on the fast path and through Koa alike', async () => {
+    const h = await startHarness({ app: { trustedProxies: [] } })
+    // Fast path, Koa (a query string), a resource route: one warning for the one peer.
+    await h.fetch('/meta-data', { headers: { 'X-Forwarded-For': N0_IP } })
+    await h.fetch('/meta-data?x=1', { headers: { Forwarded: `for=${N0_IP}` } })
+    await h.fetch('/groups', { headers: { 'X-Real-IP': N0_IP } })
+    const warnings = h.logger.entries.filter((e) => e.level === 'warn')
+    expect(warnings).toEqual([{ level: 'warn', message: WARNING, fields: { peer: '127.0.0.1', header: 'x-forwarded-for' } }])
+  })
+
+  it('logs nothing for requests without forwarding headers, or from a trusted proxy', async () => {
+    const untrusted = await startHarness({ app: { trustedProxies: [] } })
+    await untrusted.fetch('/meta-data')
+    await untrusted.fetch('/health')
+    expect(untrusted.logger.entries.filter((e) => e.level === 'warn')).toEqual([])
+    const trusted = await startHarness()
+    await trusted.fetch('/meta-data', { headers: { 'X-Forwarded-For': N0_IP } })
+    expect(trusted.logger.entries.filter((e) => e.level === 'warn')).toEqual([])
+  })
+})
+
 describe('client address from a trusted loopback peer (ID-3)', () => {
   it('honours X-Forwarded-For, Forwarded and X-Real-IP', async () => {
     const h = await startHarness()

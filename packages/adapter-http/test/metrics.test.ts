@@ -1,9 +1,9 @@
 import { register as globalRegistry } from 'prom-client'
-import { MOCK_NODE_FIXTURES } from '@metadata-service/core/testing'
+import { MOCK_NODE_FIXTURES, storedResource } from '@metadata-service/core/testing'
 import type { InventoryStats, NoCloudService } from '@metadata-service/core'
 import { describe, expect, it } from 'vitest'
-import { createServiceMetrics, type MetricsSources } from '../src/index.js'
-import { gate, N0_IP, read, startHarness } from './_harness.js'
+import { createRuntimeMetrics, createServiceMetrics, type MetricsSources } from '../src/index.js'
+import { heldMetaData, N0_IP, read, startHarness } from './_harness.js'
 
 // SVC-4 `/metrics`: Prometheus text on the main port, every name prefixed `metadata_service_`, from a real server.
 
@@ -101,6 +101,7 @@ describe('SVC-4 /metrics', () => {
           'http_requests_in_flight gauge',
           'http_requests_rejected_total counter',
           'degraded_responses_total counter',
+          'template_limit_exceeded_total counter',
           'unknown_client_total counter',
           'smd_sync_age_seconds gauge',
           'smd_sync_last_success_timestamp_seconds gauge',
@@ -125,6 +126,26 @@ describe('SVC-4 /metrics', () => {
     const m = samples(text)
     expect(m.get('metadata_service_smd_sync_age_seconds')).toBe(Number.POSITIVE_INFINITY)
     expect(m.get('metadata_service_smd_sync_last_success_timestamp_seconds')).toBe(0)
+  })
+
+  it('with build info: the process and Node.js runtime families, merged sensibly over the processes of --workers', async () => {
+    const build = { version: '1.2.3', commit: 'abc1234' }
+    const single = samples(await createServiceMetrics({}, { build }).scrape())
+    expect(single.get(`metadata_service_build_info{version="1.2.3",commit="abc1234",node="${process.version}"}`)).toBe(1)
+    for (const name of ['process_cpu_user_seconds_total', 'process_resident_memory_bytes', 'process_start_time_seconds', 'process_max_fds', 'nodejs_heap_size_total_bytes', 'nodejs_eventloop_lag_seconds']) {
+      expect(single.has(name), name).toBe(true)
+    }
+    // Two more processes' snapshots (here: this one twice): memory and CPU add up; the start time is the oldest
+    // process's and a per-process limit stays what it is, where a sum (or prom-client's own omission) would mislead.
+    const others = [createRuntimeMetrics(build), createRuntimeMetrics(build)]
+    const merged = samples(
+      await createServiceMetrics({}, { build, gather: async () => Promise.all([createServiceMetrics({}, { build }).snapshot(), ...others.map((o) => o.snapshot())]) }).scrape(),
+    )
+    expect(merged.get('process_start_time_seconds')).toBe(single.get('process_start_time_seconds'))
+    expect(merged.get('process_max_fds')).toBe(single.get('process_max_fds'))
+    expect(merged.get('process_resident_memory_bytes')).toBeGreaterThan(2 * (single.get('process_resident_memory_bytes') ?? 0) * 0.9)
+    expect([...merged.keys()].filter((k) => k.startsWith('metadata_service_build_info'))).toEqual([`metadata_service_build_info{version="1.2.3",commit="abc1234",node="${process.version}"}`])
+    expect(merged.get(`metadata_service_build_info{version="1.2.3",commit="abc1234",node="${process.version}"}`)).toBe(1)
   })
 
   it('gauges mirror the components at scrape time (SMD, TokenSmith, WireGuard, STO-4 corrupt files)', async () => {
@@ -179,24 +200,33 @@ describe('SVC-4 /metrics', () => {
     expect(m.get('metadata_service_degraded_responses_total{route="/network-config"}')).toBe(0)
   })
 
+  it('SPEC §16: a group document over a template limit answers 500 for that node and is counted by group and limit', async () => {
+    const h = await startHarness({ metrics: ({ nocloud }) => createServiceMetrics({ nocloud: () => nocloud.stats() }) })
+    const keys = Array.from({ length: 200 }, (_, i) => `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${i} key${i}@example`)
+    // As a data directory may hold it (written before the cluster grew): the store, not the API, so nothing validates it.
+    await h.store.create(storedResource('ClusterDefaults', { metadata: { name: 'cd' }, spec: { base_url: 'http://localhost:8888', cluster_name: 'c', public_keys: keys } }, { uid: 'clusterdefaults-00000001' }))
+    const bomb = '{{#public_keys}}{{#public_keys}}{{#public_keys}}{{.}}{{/public_keys}}{{/public_keys}}{{/public_keys}}'
+    await h.store.create(storedResource('Group', { metadata: { name: 'compute' }, spec: { template: bomb } }, { uid: 'group-00000001' }))
+    expect(await read(await h.fetch('/compute.yaml', { as: N0_IP }))).toMatchObject({
+      status: 500,
+      body: 'template output exceeds 1048576 bytes (max_document_bytes)\n',
+    })
+    expect((await h.fetch('/meta-data', { as: N0_IP })).status).toBe(200)
+    expect((await h.fetch('/meta-data', { as: '10.252.0.28' })).status).toBe(200)
+    const m = await scrape(h)
+    expect(m.get('metadata_service_template_limit_exceeded_total{group="compute",limit="bytes"}')).toBe(1)
+    expect(h.logger.entries.some((e) => e.message === 'group document over a template limit' && e.fields.group === 'compute')).toBe(true)
+  })
+
   it('OPS-3/OPS-2 refusals are counted by reason', async () => {
-    const held = gate()
-    let entered!: () => void
-    const inside = new Promise<void>((resolve) => (entered = resolve))
+    const held = heldMetaData()
     const h = await startHarness({
       app: { maxInflight: 1 },
       metrics: () => createServiceMetrics(),
-      wrapNocloud: (real): NoCloudService => ({
-        ...real,
-        metaData: async (...args) => {
-          entered()
-          await held.wait
-          return real.metaData(...args)
-        },
-      }),
+      wrapNocloud: held.wrapNocloud,
     })
     const slow = h.fetch('/meta-data', { as: N0_IP })
-    await inside
+    await held.inside
     expect((await h.fetch('/user-data')).status).toBe(503)
     // /metrics is an SVC path: scraped while overloaded (SPEC §8).
     const m = await scrape(h)

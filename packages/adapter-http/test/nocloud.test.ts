@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { GOLDEN_META_DATA, MOCK_NODE_FIXTURES, QUICKSTART_CLUSTER_DEFAULTS, QUICKSTART_GROUP_COMPUTE, QUICKSTART_GROUP_GREEN, storedResource } from '@metadata-service/core/testing'
-import { N0_IP, postJson, read, startHarness, type Harness } from './_harness.js'
+import { ENTRIES, N0_IP, postJson, read, startHarness, type Harness } from './_harness.js'
 
 /** SPEC §14a step 3: the three fixtures created over the resource API. */
 async function quickStart(h: Harness): Promise<void> {
@@ -12,9 +12,9 @@ async function quickStart(h: Harness): Promise<void> {
 
 const NC12_GOLDEN: unknown = parse(GOLDEN_META_DATA)
 
-describe('NoCloud routes with the quick-start resources (SPEC §2, §14a)', () => {
+describe.each(ENTRIES)('NoCloud routes with the quick-start resources (SPEC §2, §14a), %s', (entry) => {
   it('AT-1: /meta-data is application/x-yaml and equals the NC-12 golden, keys in order', async () => {
-    const h = await startHarness()
+    const h = await startHarness({ entry })
     await quickStart(h)
     const res = await read(await h.fetch('/meta-data', { as: N0_IP }))
     expect(res.status).toBe(200)
@@ -25,7 +25,7 @@ describe('NoCloud routes with the quick-start resources (SPEC §2, §14a)', () =
   })
 
   it('AT-7: /vendor-data is exactly the NC-13 golden', async () => {
-    const h = await startHarness()
+    const h = await startHarness({ entry })
     await quickStart(h)
     const res = await read(await h.fetch('/vendor-data', { as: N0_IP }))
     expect(res).toEqual({
@@ -36,7 +36,7 @@ describe('NoCloud routes with the quick-start resources (SPEC §2, §14a)', () =
   })
 
   it('AT-11: /compute.yaml and /green.yaml render the group templates exactly', async () => {
-    const h = await startHarness()
+    const h = await startHarness({ entry })
     await quickStart(h)
     expect(await read(await h.fetch('/compute.yaml', { as: N0_IP }))).toEqual({
       status: 200,
@@ -53,7 +53,7 @@ describe('NoCloud routes with the quick-start resources (SPEC §2, §14a)', () =
   })
 
   it('AT-12: a group the node is not in answers 404 with the exact plain text', async () => {
-    const h = await startHarness()
+    const h = await startHarness({ entry })
     await quickStart(h)
     expect(await read(await h.fetch('/storage.yaml', { as: N0_IP }))).toEqual({
       status: 404,
@@ -63,7 +63,7 @@ describe('NoCloud routes with the quick-start resources (SPEC §2, §14a)', () =
   })
 
   it('AT-16: /meta-data/ and /vendor-data/ answer as without the slash (NC-4b), and so do the other two', async () => {
-    const h = await startHarness()
+    const h = await startHarness({ entry })
     await quickStart(h)
     for (const path of ['/meta-data', '/vendor-data', '/network-config', '/user-data']) {
       const plain = await read(await h.fetch(path, { as: N0_IP }))
@@ -73,7 +73,7 @@ describe('NoCloud routes with the quick-start resources (SPEC §2, §14a)', () =
   })
 
   it('HEAD answers the headers of GET without a body', async () => {
-    const h = await startHarness()
+    const h = await startHarness({ entry })
     await quickStart(h)
     const get = await h.fetch('/vendor-data', { as: N0_IP })
     const head = await h.fetch('/vendor-data', { as: N0_IP, method: 'HEAD' })
@@ -85,9 +85,9 @@ describe('NoCloud routes with the quick-start resources (SPEC §2, §14a)', () =
   })
 })
 
-describe('NoCloud routes without resources', () => {
+describe.each(ENTRIES)('NoCloud routes without resources, %s', (entry) => {
   it('AT-2: hostname "1000", cluster-name "", groups with empty maps, no base URL', async () => {
-    const h = await startHarness()
+    const h = await startHarness({ entry })
     const res = await read(await h.fetch('/meta-data', { as: N0_IP }))
     expect(res.status).toBe(200)
     expect(res.body).toContain('hostname: "1000"')
@@ -98,7 +98,7 @@ describe('NoCloud routes without resources', () => {
   })
 
   it('AT-6: /user-data from an unknown address is exactly #cloud-config', async () => {
-    const h = await startHarness()
+    const h = await startHarness({ entry })
     expect(await read(await h.fetch('/user-data', { as: '192.168.99.99' }))).toEqual({
       status: 200,
       type: 'text/cloud-config',
@@ -107,7 +107,7 @@ describe('NoCloud routes without resources', () => {
   })
 
   it('ID-4: an unknown node gets 404 plain "node not found" on every identity route', async () => {
-    const h = await startHarness()
+    const h = await startHarness({ entry })
     for (const path of ['/meta-data', '/vendor-data', '/network-config', '/compute.yaml']) {
       expect(await read(await h.fetch(path, { as: '192.168.99.99' }))).toEqual({
         status: 404,
@@ -118,7 +118,7 @@ describe('NoCloud routes without resources', () => {
   })
 
   it('ID-4: an inventory outage is 503 "node lookup unavailable" with Retry-After, never a 404', async () => {
-    const h = await startHarness()
+    const h = await startHarness({ entry })
     h.inventory.failNext('INVENTORY_UNAVAILABLE')
     const res = await h.fetch('/meta-data', { as: N0_IP })
     expect(res.headers.get('retry-after')).toBe('5')
@@ -127,7 +127,7 @@ describe('NoCloud routes without resources', () => {
   })
 
   it('AT-13: /blue.yaml for n1 with no Group, then with an empty template, is #cloud-config', async () => {
-    const h = await startHarness()
+    const h = await startHarness({ entry })
     const first = await read(await h.fetch('/blue.yaml', { as: '10.252.0.27' }))
     expect(first).toEqual({ status: 200, type: 'text/cloud-config', body: '#cloud-config\n' })
     expect((await postJson(h, '/groups', { metadata: { name: 'blue' }, spec: { template: '' } })).status).toBe(201)
@@ -135,14 +135,14 @@ describe('NoCloud routes without resources', () => {
   })
 
   it('AT-14: a Jinja template is accepted (201) and served verbatim', async () => {
-    const h = await startHarness()
+    const h = await startHarness({ entry })
     const template = '## template: jinja\n#cloud-config\nh: {{ ds.meta_data.hostname }}\n{% if x %}a{% endif %}\n'
     expect((await postJson(h, '/groups', { metadata: { name: 'compute' }, spec: { template } })).status).toBe(201)
     expect(await read(await h.fetch('/compute.yaml', { as: N0_IP }))).toEqual({ status: 200, type: 'text/cloud-config', body: template })
   })
 
   it('AT-15: /network-config lists both NICs with /24 subnets; a node without NICs gets the minimal body', async () => {
-    const h = await startHarness()
+    const h = await startHarness({ entry })
     const res = await read(await h.fetch('/network-config', { as: N0_IP }))
     expect(res.status).toBe(200)
     expect(res.type).toBe('text/cloud-config')
@@ -161,7 +161,7 @@ describe('NoCloud routes without resources', () => {
   })
 
   it('NC-4c: the group is the percent-decoded last segment minus .yaml, dots allowed', async () => {
-    const h = await startHarness()
+    const h = await startHarness({ entry })
     expect((await read(await h.fetch('/rack.1.yaml', { as: N0_IP }))).body).toBe('node x1000c0s0b0n0 is not a member of group rack.1\n')
     expect((await read(await h.fetch('/rack%201.yaml', { as: N0_IP }))).body).toBe('node x1000c0s0b0n0 is not a member of group rack 1\n')
     h.inventory.setNodes([{ xname: 'x1n0', nid: 1, role: 'compute', groups: ['rack.1'], interfaces: [], nics: [], componentIp: '10.0.0.9' }])
@@ -172,7 +172,7 @@ describe('NoCloud routes without resources', () => {
   })
 
   it('NC-14: without a configured base, vendor-data uses X-Forwarded-Proto/Host from a trusted peer', async () => {
-    const h = await startHarness()
+    const h = await startHarness({ entry })
     expect((await postJson(h, '/groups', QUICKSTART_GROUP_COMPUTE)).status).toBe(201)
     const headers = { 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'ci.example:8443' }
     expect((await read(await h.fetch('/vendor-data', { as: N0_IP, headers }))).body).toBe(
@@ -181,14 +181,14 @@ describe('NoCloud routes without resources', () => {
   })
 
   it('OPS-5: the request log line names the resolved node', async () => {
-    const h = await startHarness()
+    const h = await startHarness({ entry })
     await h.fetch('/meta-data', { as: N0_IP })
     const line = h.logger.entries.find((e) => e.message === 'request')
     expect(line?.fields).toMatchObject({ method: 'GET', route: '/meta-data', status: 200, client: N0_IP, node: 'x1000c0s0b0n0' })
   })
 
   it('NC-16: unreadable memberships are 500 "failed to verify group membership"; NC-17 vendor-data still answers 200', async () => {
-    const h = await startHarness()
+    const h = await startHarness({ entry })
     const n0 = MOCK_NODE_FIXTURES[0]!
     h.inventory.setNodes([{ ...n0, groups: undefined }])
     expect(await read(await h.fetch('/compute.yaml', { as: N0_IP }))).toEqual({
@@ -200,7 +200,7 @@ describe('NoCloud routes without resources', () => {
   })
 
   it('NC-16: a stored template that fails to render is 500 "template rendering failed"', async () => {
-    const h = await startHarness()
+    const h = await startHarness({ entry })
     // Written straight to the store, as an older release may have left it: the API would have refused it (TPL-4).
     await h.store.create(storedResource('Group', { metadata: { name: 'compute' }, spec: { template: '#cloud-config\n{{#open}}\n' } }))
     expect(await read(await h.fetch('/compute.yaml', { as: N0_IP }))).toEqual({

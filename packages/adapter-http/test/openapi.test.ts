@@ -29,6 +29,7 @@ const SERVICE_IDS = ['getHealth', 'getOpenAPISpec', 'getSwaggerUI', 'getSwaggerU
 const CLOUD_INIT_IDS = ['getMetaData', 'getUserData', 'getVendorData', 'getNetworkConfig', 'getGroupConfig', 'renderPreview']
 const WIREGUARD_IDS = ['wgInit', 'phoneHome']
 const SEED_IDS = ['listSeedUrls', 'rotateSeedTokens']
+const BOOT_STATUS_IDS = ['getBootStatus', 'getBootStatusNode', 'getBootStatusEvents', 'getStatusPage', 'getStatusPageAsset']
 const kindIds = (kind: string, plural: string) => [
   `list${plural}`,
   `create${kind}`,
@@ -82,6 +83,7 @@ describe('the OpenAPI document (SVC-2)', () => {
       ...CLOUD_INIT_IDS,
       ...WIREGUARD_IDS,
       ...SEED_IDS,
+      ...BOOT_STATUS_IDS,
       ...KIND_LIST.flatMap((info) => kindIds(info.kind, info.plural)),
     ]
     expect([...ids].sort()).toEqual([...expected].sort())
@@ -89,13 +91,14 @@ describe('the OpenAPI document (SVC-2)', () => {
     expect(ids).toEqual(expect.arrayContaining(['listClusterDefaultss', 'listGroups', 'listInstanceInfos', 'listWireGuardPeers']))
   })
 
-  it('tags Service, CloudInit, WireGuard, SeedTokens and one per kind; every operation has one tag of that list', () => {
-    expect(doc.tags.map((t) => t.name)).toEqual(['Service', 'CloudInit', 'WireGuard', 'SeedTokens', 'ClusterDefaults', 'Group', 'InstanceInfo', 'WireGuardPeer'])
+  it('tags Service, CloudInit, WireGuard, SeedTokens, BootStatus and one per kind; every operation has one tag of that list', () => {
+    expect(doc.tags.map((t) => t.name)).toEqual(['Service', 'CloudInit', 'WireGuard', 'SeedTokens', 'BootStatus', 'ClusterDefaults', 'Group', 'InstanceInfo', 'WireGuardPeer'])
     const tagOf = (id: string) => operations().find((o) => o.op.operationId === id)?.op.tags
     for (const id of SERVICE_IDS) expect(tagOf(id)).toEqual(['Service'])
     for (const id of CLOUD_INIT_IDS) expect(tagOf(id)).toEqual(['CloudInit'])
     for (const id of WIREGUARD_IDS) expect(tagOf(id)).toEqual(['WireGuard'])
     for (const id of SEED_IDS) expect(tagOf(id)).toEqual(['SeedTokens'])
+    for (const id of BOOT_STATUS_IDS) expect(tagOf(id)).toEqual(['BootStatus'])
     for (const info of KIND_LIST) for (const id of kindIds(info.kind, info.plural)) expect(tagOf(id)).toEqual([info.kind])
     expect(doc.paths['/health']?.get?.tags).toEqual(['Service'])
     expect(doc.paths['/metrics']?.get?.tags).toEqual(['Service'])
@@ -118,6 +121,17 @@ describe('the OpenAPI document (SVC-2)', () => {
       properties: { nid_length: { type: 'integer', minimum: 0, maximum: 10 }, description: { maxLength: 200 } },
     })
     expect(JSON.stringify(doc)).not.toMatch(/"type":\[/)
+  })
+
+  it('documents the Group template fields and the status engine and warnings (SPEC §16)', () => {
+    const schemas = doc.components.schemas as Record<string, { properties: Record<string, Record<string, unknown>> }>
+    const spec = schemas.GroupSpec!.properties
+    expect(spec.templateEncoding).toMatchObject({ type: 'string', enum: ['plain', 'base64'], description: expect.stringMatching(/decoded on write/) })
+    expect(spec.metaData).toMatchObject({ type: 'object', description: expect.stringMatching(/any JSON by key; at most 64 KiB as JSON and 16 levels deep/) })
+    expect(spec.template).toMatchObject({ description: expect.stringMatching(/at most 256 KiB/) })
+    const status = schemas.GroupStatus!.properties
+    expect(status.engine).toMatchObject({ enum: ['none', 'jinja', 'mustache', 'pongo2'] })
+    expect(status.warnings).toMatchObject({ type: 'array', items: { properties: { code: { type: 'string' }, message: { type: 'string' } } } })
   })
 
   it('documents PATCH with the three RES-6 content types, and the status sub-resource', () => {

@@ -1,6 +1,7 @@
-import { request } from 'node:http'
+import { request, type RequestListener } from 'node:http'
+import { connect } from 'node:net'
 import { silentLogger, type NoCloudService } from '@metadata-service/core'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { createApp, listen, type HttpServerHandle } from '../src/index.js'
 import { LOOPBACK_TRUSTED, gate, startHarness } from './_harness.js'
 
@@ -81,5 +82,70 @@ describe('listen (OPS-4, OPS-6)', () => {
     await entered
     await server.close(20)
     expect(await inFlight).toBe('ECONNRESET')
+  })
+
+  it('honours a configured header timeout within a second, not at the 30 s Node connection check (issue 16)', async () => {
+    const h = await startHarness()
+    const app = createApp({ resources: h.resources, nocloud: h.nocloud, health: () => ({ healthy: true }), logger: silentLogger }, { trustedProxies: LOOPBACK_TRUSTED })
+    const server = await listen(app, { host: '127.0.0.1', port: 0, readTimeoutMs: 1_000 })
+    try {
+      // A slow client: part of the headers, then nothing. Node answers 408 and closes once it checks.
+      const socket = connect(server.port, '127.0.0.1')
+      socket.write('GET /meta-data HTTP/1.1\r\nHost: x\r\nX-Slow: ')
+      let answer = ''
+      socket.on('data', (chunk: Buffer) => void (answer += chunk.toString('latin1')))
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()))
+      // Far below Node's default 30 s check, far above the configured 1 s plus a 250 ms check: not a timing test.
+      const verdict = await Promise.race([closed.then(() => 'closed'), new Promise((resolve) => setTimeout(resolve, 10_000, 'still open'))])
+      socket.destroy()
+      expect({ verdict, status: answer.split('\r\n')[0] }).toEqual({ verdict: 'closed', status: 'HTTP/1.1 408 Request Timeout' })
+    } finally {
+      await server.close(100)
+    }
+  }, 20_000)
+})
+
+describe('listen timeouts (the Go service\'s read_timeout, write_timeout, idle_timeout)', () => {
+  /** A bare listener: `/stall` never answers, anything else answers `ok`. */
+  const bare = (options: { readTimeoutMs?: number; writeTimeoutMs?: number; idleTimeoutMs?: number }) => {
+    const handler: RequestListener = (req, res) => {
+      if (req.url !== '/stall') res.end('ok')
+    }
+    return listen({ callback: () => handler } as unknown as Parameters<typeof listen>[0], { host: '127.0.0.1', port: 0, ...options })
+  }
+  /** Writes `text` on a fresh connection; resolves with everything read until the server closes it. */
+  const exchange = (port: number, text: string) =>
+    new Promise<string>((resolve, reject) => {
+      let seen = ''
+      const socket = connect(port, '127.0.0.1', () => socket.write(text))
+      socket.setEncoding('utf8').on('data', (chunk: string) => (seen += chunk))
+      socket.on('close', () => resolve(seen)).on('error', reject)
+    })
+  const servers: HttpServerHandle[] = []
+  const start = async (options: Parameters<typeof bare>[0]) => {
+    const server = await bare(options)
+    servers.push(server)
+    return server
+  }
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close(0)))
+  })
+
+  it('read: a request whose headers do not all arrive gets 408 and its connection closed', async () => {
+    const server = await start({ readTimeoutMs: 300 })
+    expect(await exchange(server.port, 'GET / HTTP/1.1\r\nHost: x\r\n')).toMatch(/^HTTP\/1\.1 408 /)
+  })
+
+  it('write: a request that stalls has its connection dropped; one that answers is untouched', async () => {
+    const server = await start({ writeTimeoutMs: 300 })
+    expect(await rawGet(server.port, '/')).toBe(200)
+    expect(await rawGet(server.port, '/stall')).toBe('ECONNRESET')
+  })
+
+  it('idle: keep-alive is announced with the idle timeout and the idle connection is closed by the server', async () => {
+    const server = await start({ idleTimeoutMs: 1000 })
+    const answer = await exchange(server.port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n')
+    expect(answer).toMatch(/\r\nKeep-Alive: timeout=1\r\n/)
+    expect(answer).toMatch(/\r\n\r\nok$/)
   })
 })

@@ -17,14 +17,3 @@ export function uniqueViolation(err: unknown): string | undefined {
   const e = err as { code?: string; constraint?: string } | undefined
   return e?.code === '23505' ? (e.constraint ?? '') : undefined
 }
-
-/** The connection string without its password, for messages and logs. */
-export function redactUrl(connectionString: string): string {
-  try {
-    const url = new URL(connectionString)
-    if (url.password) url.password = '***'
-    return url.toString()
-  } catch {
-    return '(unparsable database_url)'
-  }
-}

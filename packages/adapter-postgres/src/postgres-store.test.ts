@@ -1,5 +1,6 @@
 import { MetadataError, silentLogger, type ResourceChange, type ResourceStore } from '@metadata-service/core'
-import { createRecordingLogger, describeResourceStore } from '@metadata-service/core/testing'
+import { conflictText, createRecordingLogger, describeResourceStore } from '@metadata-service/core/testing'
+import pg from 'pg'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { openPostgresStore } from './postgres-store.js'
 import { startThrowawayPostgres, type ThrowawayPostgres } from './testing/throwaway-postgres.js'
@@ -14,10 +15,32 @@ afterAll(async () => {
 })
 const freshDatabase = () => cluster.createDatabase(`contract_${(databases += 1)}`)
 
-describeResourceStore('adapter-postgres', async () => {
-  const store = await openPostgresStore({ connectionString: await freshDatabase(), logger: silentLogger })
-  return { store }
-})
+describeResourceStore(
+  'adapter-postgres',
+  async () => {
+    const store = await openPostgresStore({ connectionString: await freshDatabase(), logger: silentLogger })
+    return { store }
+  },
+  {
+    // Rows an earlier writer left: migrated schema, rows inserted directly, then the store opened on them.
+    seeded: async (seed) => {
+      const url = await freshDatabase()
+      await (await openPostgresStore({ connectionString: url, logger: silentLogger })).close()
+      const client = new pg.Client({ connectionString: url })
+      await client.connect()
+      for (const r of seed) {
+        await client.query(
+          'INSERT INTO resources (kind, uid, name, resource, resource_version, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
+          [r.kind, r.metadata.uid, r.metadata.name, JSON.stringify(r), r.metadata.resourceVersion, r.metadata.createdAt],
+        )
+      }
+      await client.end()
+      return { store: await openPostgresStore({ connectionString: url, logger: silentLogger }) }
+    },
+    // The unique (kind, name) index: only ClusterDefaults under several names can be there.
+    duplicateNames: false,
+  },
+)
 
 const group = (name: string, uid: string) => ({
   apiVersion: 'v1' as const,
@@ -83,7 +106,7 @@ describe('two replicas on one database', () => {
     // b may not have seen the create yet: the unique index still answers with the holder (RES-3).
     await expect(b.create(group('compute', 'group-00000002'))).rejects.toMatchObject({
       code: 'CONFLICT',
-      message: 'Group named compute already exists: group-00000001',
+      message: conflictText('Group', 'compute', 'group-00000001'),
     })
     await a.update(group('compute', 'group-00000001'), '1')
     await expect(b.update(group('compute', 'group-00000001'), '1')).rejects.toMatchObject({

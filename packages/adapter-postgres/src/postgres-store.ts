@@ -2,11 +2,16 @@ import { randomUUID } from 'node:crypto'
 import {
   KINDS,
   KIND_LIST,
+  clusterDefaultsConflict,
   createResourceTable,
   createStoreGate,
   tableReads,
+  latestCreated,
   preconditionFailed,
+  redactUrlCredentials,
   resourceNotFound,
+  sameNameAndSpec,
+  storedForm,
   type AnyResource,
   type KindName,
   type Logger,
@@ -14,7 +19,7 @@ import {
   type ResourceStore,
 } from '@metadata-service/core'
 import pg from 'pg'
-import { redactUrl, storageFailed } from './_errors.js'
+import { storageFailed } from './_errors.js'
 import { listenForChanges } from './_listen.js'
 import { migrate } from './_schema.js'
 import { createTransactionRunner } from './_transaction.js'
@@ -37,7 +42,8 @@ export interface PostgresStoreOptions {
  */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<ResourceStore> {
   const { connectionString, logger } = options
-  const where = redactUrl(connectionString)
+  // SPEC §16 Secrets: messages and logs name the database without its password.
+  const where = redactUrlCredentials(connectionString)
   const pool = new pg.Pool({ max: 5, ...options.pool, connectionString })
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', (err) => logger.warn('postgres pool connection lost', { error: err.message }))
@@ -61,6 +67,34 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 }
 
 // --- internal ---
+
+/**
+ * §16: one ClusterDefaults per cluster. The advisory lock serialises ClusterDefaults writes across replicas (a
+ * unique index cannot: databases filled before this rule may hold several, which load, the latest served).
+ */
+async function clusterDefaultsRows(c: pg.PoolClient): Promise<AnyResource[]> {
+  await c.query("SELECT pg_advisory_xact_lock(hashtext('metadata-service ClusterDefaults'))")
+  const { rows } = await c.query<{ resource: AnyResource }>("SELECT resource FROM resources WHERE kind = 'ClusterDefaults'")
+  return rows.map((r) => r.resource)
+}
+
+/** Rejects a new ClusterDefaults under another name than the cluster's (the same name is the unique index's 409). */
+async function assertNoClusterDefaults(c: pg.PoolClient, next: AnyResource): Promise<void> {
+  const holder = latestCreated(await clusterDefaultsRows(c))
+  if (holder !== undefined && holder.metadata.name !== next.metadata.name) throw clusterDefaultsConflict(holder.metadata)
+}
+
+/**
+ * Rejects a write to a superseded ClusterDefaults (§16 RES-3): the served one is the latest by createdAt. A write
+ * that keeps its name and spec (its status) passes, as in every store.
+ */
+async function assertServedClusterDefaults(c: pg.PoolClient, next: AnyResource): Promise<void> {
+  const rows = await clusterDefaultsRows(c)
+  const served = latestCreated(rows)
+  if (served === undefined || served.metadata.uid === next.metadata.uid) return
+  const current = rows.find((r) => r.metadata.uid === next.metadata.uid)
+  if (current === undefined || !sameNameAndSpec(current, next)) throw clusterDefaultsConflict(served.metadata)
+}
 
 interface Parts {
   pool: pg.Pool
@@ -107,27 +141,28 @@ function createPostgresStore({ pool, logger, where }: Parts) {
   const api: ResourceStore = {
     ...tableReads(table, gate),
     create<K extends KindName>(resource: ResourceOf<K>) {
-      const next = structuredClone(resource) as AnyResource
+      const next = storedForm(resource) as AnyResource
       const { uid, name, createdAt, resourceVersion } = next.metadata
       return serialised(async () => {
-        await transaction(`store ${next.kind} ${uid}`, { kind: next.kind, uid, resource: next }, (c) =>
-          c.query(
+        await transaction(`store ${next.kind} ${uid}`, { kind: next.kind, uid, resource: next }, async (c) => {
+          if (next.kind === 'ClusterDefaults') await assertNoClusterDefaults(c, next)
+          await c.query(
             `INSERT INTO resources (kind, uid, name, resource, resource_version, created_at)
              VALUES ($1, $2, $3, $4, $5, $6)`,
             [next.kind, uid, name, JSON.stringify(next), resourceVersion, createdAt],
-          ),
-        )
-        table.apply('created', next)
-        return structuredClone(next) as ResourceOf<K>
+          )
+        })
+        return table.apply('created', next as ResourceOf<K>)
       })
     },
     update<K extends KindName>(resource: ResourceOf<K>, expectedVersion: string) {
-      const next = structuredClone(resource) as AnyResource
+      const next = storedForm(resource) as AnyResource
       const { kind } = next
       const { uid, name } = next.metadata
       return serialised(async () => {
         next.metadata.resourceVersion = String(Number(expectedVersion) + 1)
         await transaction(`update ${kind} ${uid}`, { kind, uid, resource: next }, async (c) => {
+          if (kind === 'ClusterDefaults') await assertServedClusterDefaults(c, next)
           const { rowCount } = await c.query(
             `UPDATE resources SET name = $3, resource = $4, resource_version = $5, created_at = $6, written_at = now()
              WHERE kind = $1 AND uid = $2 AND resource_version::text = $7`,
@@ -137,8 +172,7 @@ function createPostgresStore({ pool, logger, where }: Parts) {
           const current = await currentVersion(c, kind, uid)
           throw current === undefined ? resourceNotFound(kind, uid) : preconditionFailed(current)
         })
-        table.apply('updated', next)
-        return structuredClone(next) as ResourceOf<K>
+        return table.apply('updated', next as ResourceOf<K>)
       })
     },
     delete<K extends KindName>(kind: K, uid: string, expectedVersion?: string) {

@@ -4,12 +4,13 @@ import {
   decodeSeedSecret,
   encodeSeedSecret,
   generateSeedSecret,
+  redactUrlCredentials,
   type Logger,
   type SeedTokenState,
   type SeedTokenStore,
 } from '@metadata-service/core'
 import pg from 'pg'
-import { redactUrl, storageFailed } from './_errors.js'
+import { storageFailed } from './_errors.js'
 import { listenForChanges } from './_listen.js'
 import { migrate, SEED_TOKENS_CHANNEL } from './_schema.js'
 
@@ -35,7 +36,7 @@ interface SeedNotice {
  */
 export async function openPostgresSeedTokenStore(options: PostgresSeedTokenStoreOptions): Promise<SeedTokenStore> {
   const { connectionString, logger } = options
-  const where = redactUrl(connectionString)
+  const where = redactUrlCredentials(connectionString)
   const pool = new pg.Pool({ max: 2, connectionString })
   pool.on('error', (err) => logger.warn('postgres pool connection lost', { error: err.message }))
   const origin = randomUUID()
@@ -145,7 +146,7 @@ export type SeedTokenImport = 'copied' | 'unchanged' | 'conflict'
  */
 export async function importSeedTokenState(options: PostgresSeedTokenStoreOptions & { state: SeedTokenState }): Promise<SeedTokenImport> {
   const { connectionString, state } = options
-  const where = redactUrl(connectionString)
+  const where = redactUrlCredentials(connectionString)
   const pool = new pg.Pool({ max: 1, connectionString })
   pool.on('error', (err) => options.logger.warn('postgres pool connection lost', { error: err.message }))
   try {

@@ -7,7 +7,6 @@ it('exports exactly these names', async () => {
       "importSeedTokenState",
       "openPostgresSeedTokenStore",
       "openPostgresStore",
-      "redactUrl",
     ]
   `)
   expect(Object.keys(await import('@metadata-service/adapter-postgres/testing')).sort()).toMatchInlineSnapshot(`

@@ -1,3 +1,9 @@
+// Hand-written on purpose (issue 17), kept for properties lru-cache (isaacs) lacks, checked against lru-cache 11.5
+// with `perf: clock, ttlResolution: 0`: an entry is gone at exactly its TTL on the injected Clock (SMD-12 pins the
+// error cache as still there at 4,999 ms and gone at 5,000; lru-cache expires at `now - start > ttl`, one
+// millisecond later), a clock reading of 0 is a time like any other (lru-cache takes a start of 0 as "no TTL", so
+// the entry would never expire), and the map needs no count cap (lru-cache without `max`/`maxSize` warns
+// LRU_CACHE_UNBOUNDED; here expired entries are swept as the map doubles). `expiring-map.test.ts` pins all three.
 import type { Clock } from '@metadata-service/core'
 
 /**

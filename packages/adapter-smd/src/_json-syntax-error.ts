@@ -3,7 +3,9 @@
 // either side and on the body's length. A stand-in body rebuilt from (a) the real opening up to `[`, (b) valid
 // placeholders of the same length for the cuts already dropped (`0,` and spaces), (c) the real text of the
 // last cuts, of the failing cut and of what follows it, puts JSON.parse in the same state at the same position
-// with the same neighbours, so it throws the same SyntaxError, message included.
+// with the same neighbours, so it throws the same SyntaxError, message included. Since Node.js 22 (V8 12) the
+// message also names the line and column, so the placeholders keep the dropped text's number of line breaks and
+// the length of its last line.
 
 /** Remembers what {@link createJsonArrayStream} parsed, to replay a failure. */
 export interface SyntaxWitness {
@@ -25,13 +27,9 @@ const KEPT_BEFORE = 32
 export function createSyntaxWitness(head: string): SyntaxWitness {
   const recent: string[] = []
   let recentChars = 0
-  let dropped = 0
+  const dropped = { chars: 0, lineBreaks: 0, lastLine: 0 }
 
-  const body = (text: string): string => {
-    // Dropped cuts each ended with a comma, so `dropped` ≥ 2 whenever it is not 0: `0,` and padding stand in.
-    const filler = dropped === 0 ? '' : `0,${' '.repeat(dropped - 2)}`
-    return head + filler + recent.join('') + text
-  }
+  const body = (text: string): string => head + filler(dropped) + recent.join('') + text
 
   return {
     parsed(text) {
@@ -40,7 +38,7 @@ export function createSyntaxWitness(head: string): SyntaxWitness {
       while (recent.length > 1 && recentChars - recent[0]!.length >= KEPT_BEFORE) {
         const first = recent.shift()!
         recentChars -= first.length
-        dropped += first.length
+        drop(dropped, first)
       }
     },
     fail(text, unkept) {
@@ -51,6 +49,37 @@ export function createSyntaxWitness(head: string): SyntaxWitness {
     },
     parseWith: (text) => JSON.parse(body(text)) as unknown,
   }
+}
+
+/** Adds a cut to the dropped text's counts: a cut ends with its comma, so no `\r\n` spans two cuts. */
+function drop(dropped: { chars: number; lineBreaks: number; lastLine: number }, text: string): void {
+  const breaks = text.match(LINE_BREAK)
+  dropped.chars += text.length
+  if (breaks === null) {
+    dropped.lastLine += text.length
+    return
+  }
+  dropped.lineBreaks += breaks.length
+  dropped.lastLine = text.length - Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r')) - 1
+}
+
+/** JSON's line breaks as V8 counts them for its `(line n column m)`: `\r\n`, `\r` or `\n`. */
+const LINE_BREAK = /\r\n|\r|\n/g
+
+/**
+ * Valid array elements standing in for the dropped cuts: as many characters, line breaks and characters after the
+ * last one. The dropped text ends with a comma after at least one other character, so `0,` fits.
+ */
+function filler(dropped: { chars: number; lineBreaks: number; lastLine: number }): string {
+  const { chars, lineBreaks, lastLine } = dropped
+  if (chars === 0) return ''
+  if (lineBreaks === 0) return `0,${' '.repeat(chars - 2)}`
+  // Characters before the last line break that a single `\n` per break leaves over (≥ 0: `\r\n` is two).
+  const before = chars - lineBreaks - lastLine
+  const breaks = '\n'.repeat(lineBreaks)
+  // The last line is the comma alone: the element sits before the breaks, so `before` ≥ 1.
+  if (lastLine === 1) return `0${' '.repeat(before - 1)}${breaks},`
+  return `${' '.repeat(before)}${breaks}0,${' '.repeat(lastLine - 2)}`
 }
 
 /** Keeps the first characters of the rest of a broken body and counts the others (UTF-16 units, as JSON.parse). */

@@ -1,4 +1,9 @@
+import { redactUrlCredentials } from '@metadata-service/core'
 import { TokenSmithError } from './tokensmith-client.js'
+// Hand-written on purpose (issue 17), kept for a property both candidates lack: the backoff sleep is injected
+// (`RetryPolicy.sleep`), so the TOK-7 tests check the 1, 2, 4, 8 s schedule without waiting it out. p-retry (7.1;
+// 8 and later need Node 22) and exponential-backoff (3.1) wait with their own setTimeout. With either, the TOK-7
+// message and the stop on invalid_grant would still be written here; the loop itself is a dozen lines.
 
 /** How TOK-7 retries: 5 attempts, backoff from 1 s doubling, capped at 15 s. */
 export interface RetryPolicy {
@@ -30,7 +35,8 @@ export class RetriesExhausted extends Error {
 
 /**
  * Runs `attempt` until it succeeds or `policy.attempts` have failed. An `invalid_grant` stops at once. The
- * final error reads `<action> via <endpoint URL> failed after <n> attempts: <last error>` (TOK-7).
+ * final error reads `<action> via <endpoint URL> failed after <n> attempts: <last error>` (TOK-7), the URL without
+ * its password (it reaches `/health`, logs and 503 bodies: SPEC §16 Secrets).
  */
 export async function withRetries<T>(
   action: string,
@@ -46,7 +52,8 @@ export async function withRetries<T>(
       policy.onAttemptFailed?.(err)
       const stop = n >= policy.attempts || (err instanceof TokenSmithError && err.invalidGrant)
       if (stop) {
-        throw new RetriesExhausted(`${action} via ${endpoint} failed after ${n} attempts: ${(err as Error).message}`, err)
+        const via = redactUrlCredentials(endpoint)
+        throw new RetriesExhausted(`${action} via ${via} failed after ${n} attempts: ${(err as Error).message}`, err)
       }
       await policy.sleep(delay)
       delay = Math.min(delay * 2, policy.maxDelayMs)

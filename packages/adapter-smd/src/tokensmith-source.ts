@@ -1,5 +1,6 @@
 import { Agent, type Dispatcher } from 'undici'
 import {
+  redactUrlCredentials,
   MetadataError,
   silentLogger,
   systemClock,
@@ -172,7 +173,7 @@ export function createTokenSmithSource(options: TokenSmithSourceOptions): TokenS
         failure = (err as Error).message
         throw new MetadataError('TOKEN_UNAVAILABLE', failure, { cause: err })
       }
-      logger.info('TokenSmith auth ready', { mode, url: options.url })
+      logger.info('TokenSmith auth ready', { mode, url: redactUrlCredentials(options.url) })
       timer = setInterval(() => {
         if (failure === undefined && due()) renew().catch(() => {})
       }, options.checkIntervalMs ?? 60_000)

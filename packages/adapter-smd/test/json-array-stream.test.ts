@@ -132,6 +132,23 @@ describe('reading a JSON array in cuts (SMD-7, OPS-7)', () => {
     }
   })
 
+  it('keeps the line and column of the message (Node.js 22+) deep in a pretty-printed body, whatever its line breaks', () => {
+    const list = Array.from({ length: 400 }, (_, i) => ({ ID: `x${i}`, IPAddresses: [{ IPAddress: `10.0.1.${i & 255}` }] }))
+    const pretty = JSON.stringify({ Components: list }, null, 2)
+    for (const breaks of ['\n', '\r\n', '\r']) {
+      const good = pretty.replaceAll('\n', breaks)
+      // An element split over cuts and lines, and one whose comma stands alone on its line.
+      const commaLine = good.replaceAll(`${breaks}    },`, `${breaks}    }${breaks},`)
+      expect(commaLine).not.toBe(good)
+      for (const body of [good, commaLine]) {
+        for (const at of [body.length - 3, body.indexOf('x350'), Math.floor(body.length / 2)]) {
+          const bytes = encode(`${body.slice(0, at)}x${body.slice(at + 1)}`)
+          expectSameAsJsonParse(bytes, read(bytes, [500, 37], 256, ['Components']))
+        }
+      }
+    }
+  })
+
   it('reads other shapes whole: an object, null, blank, a BOM, non-JSON', () => {
     for (const b of ['{"ID":"x1"}', 'null', '', '   ', '\uFEFF[1,2]', '<html>oops</html>', `${' '.repeat(600)}[1]`, '{"Components":null}']) {
       const outcome = read(encode(b), [3], 8, [undefined, 'Components'])

@@ -132,6 +132,21 @@ describe('bootstrap mode (TOK-4, TOK-5, TOK-6)', () => {
     expect(src.health()).toMatchObject({ healthy: false })
   })
 
+  it('names the endpoint without the password of a tokensmith_url holding credentials, in errors, health and logs (SPEC §16)', async () => {
+    const ft = await fakeTokenSmith()
+    ft.inject('token', { status: 500, body: '{"error":"server_error"}' })
+    const logger = createRecordingLogger()
+    const withCredentials = ft.url.replace('http://', 'http://ts:s3cret@')
+    const { src } = source(ft, { url: withCredentials, logger })
+    const err = await rejection(src.init())
+    expect(err.message).toMatch(/^bootstrap token exchange via http:\/\/ts:\*\*\*@127\.0\.0\.1:\d+\/oauth\/token failed after 5 attempts/)
+    expect(JSON.stringify([err.message, src.health(), logger.entries])).not.toContain('s3cret')
+    ft.clearInjections()
+    const { src: ready } = source(ft, { url: withCredentials, logger })
+    await ready.init()
+    expect(logger.entries.find((e) => e.message === 'TokenSmith auth ready')?.fields).toMatchObject({ url: withCredentials.replace('s3cret', '***') })
+  })
+
   it('fails init against a closed port with the endpoint URL (AT-32)', async () => {
     const { src } = source({ url: 'http://127.0.0.1:1' } as FakeTokenSmith)
     const err = await rejection(src.init())

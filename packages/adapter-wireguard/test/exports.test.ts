@@ -6,8 +6,12 @@ it('exports exactly these names', async () => {
     [
       "createWireGuardTunnel",
       "execFileRunner",
+      "importRecordPath",
       "loadOrCreateServerKey",
+      "readGoStateFile",
+      "readImportRecord",
       "serverKeyPath",
+      "writeImportRecord",
     ]
   `)
 })

@@ -7,6 +7,14 @@ import { CliError } from './errors.js'
 export const ADMIN_ACCESS_REQUIRED = 'admin access requires a peer in admin_cidrs or a bearer token (configure auth_jwks_url)'
 
 /**
+ * The SEC-6 403 message for `peer`: {@link ADMIN_ACCESS_REQUIRED}, then the connection's own address, since the Go
+ * service let anyone write and forwarding headers never count here (§16: the difference explains itself).
+ */
+export function adminAccessRefused(peer: string): string {
+  return `${ADMIN_ACCESS_REQUIRED}; this connection comes from ${peer}, which is not in admin_cidrs`
+}
+
+/**
  * SEC-6 without `auth_jwks_url`: resource writes, and every read of WireGuardPeers, are allowed only from a socket
  * peer inside `adminCidrs` (never decided on headers); other reads stay open. Rejects with FORBIDDEN otherwise.
  */
@@ -14,8 +22,9 @@ export function createAdminAuthorizer(adminCidrs: readonly Cidr[]): AdminAuthori
   return (request) => {
     if (!request.write && request.kind !== 'WireGuardPeer') return
     // ID-1 form of the socket peer: `::ffff:a.b.c.d` as IPv4, any zone (`fe80::1%eth0`) dropped.
-    if (anyCidrContains(adminCidrs, normalizePeerAddress(request.peer) ?? '')) return
-    throw new MetadataError('FORBIDDEN', ADMIN_ACCESS_REQUIRED)
+    const peer = normalizePeerAddress(request.peer)
+    if (anyCidrContains(adminCidrs, peer ?? '')) return
+    throw new MetadataError('FORBIDDEN', adminAccessRefused(peer ?? (request.peer === '' ? 'an unknown address' : request.peer)))
   }
 }
 

@@ -2,9 +2,11 @@ import cluster from 'node:cluster'
 import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
 import { superviseWorkers } from '@metadata-service/adapter-cluster'
+import { createRuntimeMetrics } from '@metadata-service/adapter-http'
 import { SMD_URL_REQUIRED_MESSAGE } from '@metadata-service/adapter-smd'
-import type { Clock, Logger, WireGuardService } from '@metadata-service/core'
+import type { Clock, Logger, Tunnel, WireGuardService } from '@metadata-service/core'
 import { adminAuthorizerFor } from './admin-access.js'
+import { openBootStatus } from './boot-status.js'
 import { startWorker } from './cluster-worker.js'
 import type { Config } from './config/schema.js'
 import { CliError } from './errors.js'
@@ -13,6 +15,7 @@ import { noCloudFor, serveHttp } from './serve-http.js'
 import { openWireGuard } from './wireguard.js'
 import { openStore } from './store.js'
 import { openSeedTokenStore } from './seed-tokens.js'
+import { VERSION_INFO } from './version-info.js'
 
 /** What the composition root needs besides the configuration. */
 export interface ComposeDeps {
@@ -20,6 +23,8 @@ export interface ComposeDeps {
   readonly clock: Clock
   /** This executable's version, for the SMD User-Agent (SMD-3). */
   readonly version: string
+  /** The WireGuard device; default wireguard-go. Tests (the fuzz suite) pass core's fake. */
+  readonly createTunnel?: () => Tunnel
 }
 
 /** A started service. */
@@ -77,12 +82,29 @@ export async function startServer(config: Config, deps: ComposeDeps): Promise<Ru
     // WG-9: tunnel addresses resolve before the inventory (ID-4); the service exists once WireGuard has started.
     const tunnel: { service?: WireGuardService } = {}
     const nocloud = noCloudFor(config, { inventory, store, logger }, tunnel)
-    const started = await openWireGuard(config, { store, dataDir, logger, clock, resolveNode: (a) => nocloud.resolveNode(a) })
+    const started = await openWireGuard(config, {
+      store,
+      dataDir,
+      logger,
+      clock,
+      resolveNode: (a) => nocloud.resolveNode(a),
+      ...(deps.createTunnel === undefined ? {} : { createTunnel: deps.createTunnel }),
+    })
     tunnel.service = started
     closers.push(() => started.close())
+    const boot = await openBootStatus(config, { inventory, store, clock, wireguard: started })
+    if (boot !== undefined) closers.push(async () => boot.stop())
     const served = await serveHttp(
       config,
-      { store, inventory, tokenSource, nocloud, wireguard: started, ...(seedStore === undefined ? {} : { seedStore }) },
+      {
+        store,
+        inventory,
+        tokenSource,
+        nocloud,
+        wireguard: started,
+        ...(boot === undefined ? {} : { bootStatus: boot.status }),
+        ...(seedStore === undefined ? {} : { seedStore }),
+      },
       { logger, clock, authorize },
     )
     const { http } = served
@@ -145,7 +167,21 @@ async function startPrimary(config: Config, deps: ComposeDeps, count: number): P
     cluster.schedulingPolicy = cluster.SCHED_NONE
     // Structured clone keeps what JSON would lose (undefined memberships, Infinity in metrics).
     cluster.setupPrimary({ serialization: 'advanced' })
-    const workers = superviseWorkers({ store, inventory, tokenSource, logger, forker: cluster, count, ...(seedStore === undefined ? {} : { seedTokens: seedStore }) })
+    const runtime = config.metrics ? createRuntimeMetrics(VERSION_INFO) : undefined
+    // BOOT: the one boot record lives here; workers report to it and read it (adapter-cluster).
+    const boot = await openBootStatus(config, { inventory, store, clock: deps.clock })
+    if (boot !== undefined) closers.push(async () => boot.stop())
+    const workers = superviseWorkers({
+      store,
+      inventory,
+      tokenSource,
+      logger,
+      forker: cluster,
+      count,
+      ...(runtime && { runtimeMetrics: runtime.snapshot }),
+      ...(boot === undefined ? {} : { bootStatus: boot.status }),
+      ...(seedStore === undefined ? {} : { seedTokens: seedStore }),
+    })
     // The workers drain first (OPS-4), then the inventory and the store close.
     closers.push(() => workers.stop(config.shutdown_timeout * 1000 + 5_000))
     const port = await workers.ready

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { runCli } from './main.js'
 import type { CliIo } from './io.js'
+import { programOf } from './serve-dispatch.js'
 
 const io: CliIo = {
   env: process.env,
@@ -35,4 +36,5 @@ const io: CliIo = {
   },
 }
 
-process.exitCode = await runCli(process.argv.slice(2), io)
+// §16 CLI: one program under three names; `metadata-server` serves without a command, `metadata-client` never does.
+process.exitCode = await runCli(process.argv.slice(2), io, programOf(process.argv[1]))

@@ -6,7 +6,7 @@ import {
   createTokenSmithSource,
   selectTokenMode,
 } from '@metadata-service/adapter-smd'
-import type { Clock, Inventory, Logger, TokenSource } from '@metadata-service/core'
+import { redactUrlCredentials, type Clock, type Inventory, type Logger, type TokenSource } from '@metadata-service/core'
 import type { Config } from './config/schema.js'
 
 /** The inventory side of the service, started in OPS-1 order by {@link openInventory}. */
@@ -83,6 +83,7 @@ export async function openInventory(config: Config, deps: InventoryDeps): Promis
     clock: deps.clock,
   })
   deps.onOpened(() => inventory.close())
-  logger.info('SMD client ready', { baseUrl: client.baseUrl, syncEnabled: config.smd_sync_enabled })
+  // SPEC §16 Secrets: the URL is shown without its password.
+  logger.info('SMD client ready', { baseUrl: redactUrlCredentials(client.baseUrl), syncEnabled: config.smd_sync_enabled })
   return { inventory, tokenSource }
 }

@@ -1,4 +1,5 @@
 import { runCommand, type ArgsDef, type CommandDef } from 'citty'
+import { shownText } from '@metadata-service/core'
 import { GLOBAL_ARGS, hoistGlobalFlags } from './config/client.js'
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './errors.js'
 import type { CliIo } from './io.js'
@@ -10,9 +11,11 @@ import { RESOURCE_COMMANDS, resourceCommand } from './commands/resource.js'
 import { renderCommand } from './commands/render.js'
 import { seedUrlCommand } from './commands/seed-url.js'
 import { serveCommand } from './commands/serve.js'
+import { statusCommand } from './commands/status.js'
 import { versionCommand } from './commands/version.js'
 import { renderHelp } from './help.js'
 import { formatVersion, VERSION_INFO } from './version-info.js'
+import { dispatchServe, type Program } from './serve-dispatch.js'
 
 /** The command tree (CLI-1), bound to one invocation's context. */
 export function createMainCommand(ctx: CliContext): CommandDef<ArgsDef> {
@@ -31,6 +34,7 @@ export function createMainCommand(ctx: CliContext): CommandDef<ArgsDef> {
       version: versionCommand(ctx),
       ...Object.fromEntries(Object.entries(RESOURCE_COMMANDS).map(([name, kind]) => [name, resourceCommand(name, kind, ctx)])),
       render: renderCommand(ctx),
+      status: statusCommand(ctx),
       'seed-url': seedUrlCommand(ctx),
       migrate: migrateCommand(ctx),
       completion: completionCommand(() => createMainCommand(ctx), ctx),
@@ -41,12 +45,15 @@ export function createMainCommand(ctx: CliContext): CommandDef<ArgsDef> {
 /**
  * Runs the CLI on `argv` (without the node and script paths) and resolves with the exit code (CLI-7). Results go
  * to `io.stdout`, errors to `io.stderr` as `Error: <message>` (CLI-6). `serve` resolves only after shutdown.
+ * `program` is the name it was invoked by (§16 CLI): `metadata-server` serves without a command, `metadata-client`
+ * never serves (see `dispatchServe`).
  */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runCli(argv: readonly string[], io: CliIo, program: Program = 'metadata-service'): Promise<number> {
   // The command a usage error points to for help: the deepest one named before the mistake.
   let helpPath = PROGRAM
   try {
-    const { globals, rest } = hoistGlobalFlags(argv)
+    // §16 CLI: the root command serves, and server flags may come before `serve`.
+    const { globals, rest } = hoistGlobalFlags(dispatchServe(argv, program))
     const ctx: CliContext = { io, globals, exitCode: EXIT_OK }
     const main = createMainCommand(ctx)
     const { chain, stray, unknown } = await resolveCommand(main, rest)
@@ -113,17 +120,18 @@ async function resolveCommand(
 function report(err: unknown, io: CliIo, helpPath: string): number {
   const hint = `Run '${helpPath} --help' for usage.\n`
   if (err instanceof CliError) {
-    io.stderr(err.message.split('\n').map((line) => `Error: ${line}\n`).join('') + (err instanceof UsageError ? hint : ''))
+    io.stderr(err.message.split('\n').map((line) => `Error: ${shownText(line)}\n`).join('') + (err instanceof UsageError ? hint : ''))
     return err.exitCode
   }
   if ((err as { name?: unknown } | undefined)?.name === 'CLIError') {
     // citty's own argument errors (e.g. a missing positional) are usage errors (CLI-7).
-    io.stderr(`Error: ${stripAnsi((err as Error).message)}\n${hint}`)
+    io.stderr(`Error: ${shownText(stripAnsi((err as Error).message))}\n${hint}`)
     return EXIT_USAGE
   }
-  io.stderr(`Error: ${err instanceof Error ? err.message : String(err)}\n`)
+  io.stderr(`Error: ${shownText(err instanceof Error ? err.message : String(err))}\n`)
   return EXIT_FAILURE
 }
+
 
 function stripAnsi(text: string): string {
   // eslint-disable-next-line no-control-regex

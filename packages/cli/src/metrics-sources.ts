@@ -1,5 +1,5 @@
 import type { MetricsSources, SeedTokenMetricsView, TokenMetricsView, WireGuardMetricsView } from '@metadata-service/adapter-http'
-import type { InstrumentedNoCloudService, Inventory, ResourceStore, TokenSource } from '@metadata-service/core'
+import type { BootStatusReader, InstrumentedNoCloudService, Inventory, ResourceStore, TokenSource } from '@metadata-service/core'
 
 /** The running components whose state `/metrics` mirrors (SVC-4). */
 export interface MetricsParts {
@@ -10,6 +10,8 @@ export interface MetricsParts {
   readonly nocloud: InstrumentedNoCloudService
   /** WG-1: absent while WireGuard is not wired; reported as off. */
   readonly wireguard?: () => WireGuardMetricsView
+  /** BOOT: absent with `boot_status: false` (no `boot_*` families). */
+  readonly bootStatus?: BootStatusReader | undefined
   /** SEED: the mode and, unless off, the seed token counters. */
   readonly seeds?: () => SeedTokenMetricsView
 }
@@ -24,7 +26,9 @@ export function metricsSources(parts: MetricsParts): MetricsSources {
     token: () => tokenMetricsView(parts.tokenSource),
     wireguard: parts.wireguard ?? (() => ({ enabled: false, peers: 0 })),
     storageProblems: () => parts.store.problems(),
+    superseded: () => parts.store.superseded(),
     nocloud: () => parts.nocloud.stats(),
+    ...(parts.bootStatus === undefined ? {} : { bootStatus: () => (parts.bootStatus as BootStatusReader).summary() }),
     ...(parts.seeds === undefined ? {} : { seeds: parts.seeds }),
   }
 }

@@ -1,13 +1,16 @@
 import type { WireGuardEndpoints } from '@metadata-service/adapter-http'
 import { createWireGuardTunnel, loadOrCreateServerKey } from '@metadata-service/adapter-wireguard'
 import {
+  isMetadataError,
   startWireGuard,
   type Clock,
   type Logger,
   type ResourceStore,
+  type Tunnel,
   type WireGuardService,
 } from '@metadata-service/core'
 import type { Config } from './config/schema.js'
+import { importGoWireGuardState } from './wireguard-import.js'
 
 /** What {@link openWireGuard} needs besides the configuration. */
 export interface WireGuardDeps {
@@ -18,6 +21,8 @@ export interface WireGuardDeps {
   readonly clock: Clock
   /** ID-4 for a client address: the node's xname; rejects with NODE_NOT_FOUND or INVENTORY_UNAVAILABLE. */
   readonly resolveNode: (address: string) => Promise<{ readonly xname: string }>
+  /** The device; default wireguard-go (WG-2). Tests pass core's fake. */
+  readonly createTunnel?: () => Tunnel
 }
 
 /**
@@ -27,6 +32,19 @@ export interface WireGuardDeps {
  */
 export async function openWireGuard(config: Config, deps: WireGuardDeps): Promise<WireGuardService> {
   const logger = deps.logger.child({ component: 'wireguard' })
+  // The Go state file's peers are stored under their node when ID-1..4 resolve it, else under the address itself.
+  const resolveRequester = async (address: string) => {
+    try {
+      return (await deps.resolveNode(address)).xname
+    } catch (err) {
+      if (isMetadataError(err, 'NODE_NOT_FOUND')) return address
+      throw err
+    }
+  }
+  // §16: the Go service's server key and peers, imported once, before the device starts with that key.
+  if (config.wireguard_server.trim() !== '' && config.wireguard_state_file.trim() !== '') {
+    await importGoWireGuardState(config.wireguard_state_file, { ...deps, logger, resolveRequester })
+  }
   return startWireGuard({
     server: config.wireguard_server,
     listenPort: config.wireguard_listen_port,
@@ -35,8 +53,9 @@ export async function openWireGuard(config: Config, deps: WireGuardDeps): Promis
     clock: deps.clock,
     // WG-6, WG-10 (SPEC §16): the requester is the node ID-1..4 resolve; an address that is no node gets nothing.
     resolveNode: async (address) => (await deps.resolveNode(address)).xname,
-    createTunnel: () =>
-      createWireGuardTunnel({ interfaceName: config.wireguard_interface, wireguardGoPath: config.wireguard_go_path, logger }),
+    createTunnel:
+      deps.createTunnel ??
+      (() => createWireGuardTunnel({ interfaceName: config.wireguard_interface, wireguardGoPath: config.wireguard_go_path, logger })),
     loadPrivateKey: () => loadOrCreateServerKey(deps.dataDir),
   })
 }

@@ -28,15 +28,15 @@ describe('createAdminAuthorizer (SEC-6 without auth_jwks_url)', () => {
     expect(() => linkLocal(request('', 'Group', true))).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }))
   })
 
-  it('refuses writes and WireGuardPeer reads from anyone else with FORBIDDEN', () => {
+  it('refuses writes and WireGuardPeer reads from anyone else with FORBIDDEN naming the connection address', () => {
     for (const [kind, write] of [['Group', true], ['WireGuardPeer', false]] as const) {
-      expect(() => authorize(request('10.252.0.26', kind, write))).toThrow(
-        expect.objectContaining({ code: 'FORBIDDEN', message: ADMIN_ACCESS_REQUIRED }),
+      expect(() => authorize(request('::ffff:10.252.0.26', kind, write))).toThrow(
+        expect.objectContaining({ code: 'FORBIDDEN', message: `${ADMIN_ACCESS_REQUIRED}; this connection comes from 10.252.0.26, which is not in admin_cidrs` }),
       )
     }
   })
 
-  it('has the SEC-6 text', () => {
+  it('has the SEC-6 text, naming admin_cidrs and the JWT option (§16)', () => {
     expect(ADMIN_ACCESS_REQUIRED).toBe('admin access requires a peer in admin_cidrs or a bearer token (configure auth_jwks_url)')
   })
 })

@@ -149,7 +149,7 @@ describe('--spec takes JSON, YAML, @file or - (stdin)', () => {
 describe('status warnings are printed after a write, in every output mode', () => {
   const warned = {
     ...groupResource('group-0000000a', 'compute'),
-    status: { valid: true, warnings: ['cloud-init ignores this template: its first line is not #cloud-config'] },
+    status: { valid: true, warnings: [{ code: 'CLOUD_INIT_IGNORED', message: 'cloud-init ignores this template: its first line is not #cloud-config' }] },
   }
   const line = 'Warning: Group compute: cloud-init ignores this template: its first line is not #cloud-config\n'
 
@@ -186,5 +186,13 @@ describe('status warnings are printed after a write, in every output mode', () =
       await stub.close()
     }
     expect((await cli(['group', 'patch', 'compute', '--set', 'description=x'])).err).toBe('')
+  })
+
+  it("print the real server's warning for a template cloud-init would ignore (issue 17)", async () => {
+    const request = { metadata: { name: 'plainyaml' }, spec: { template: 'hostname: {{ hostname }}\n' } }
+    const created = await cli(['group', 'create', '--spec', JSON.stringify(request)])
+    expect(created.code).toBe(0)
+    expect(JSON.parse(created.out).status.warnings).toEqual([{ code: 'CLOUD_INIT_IGNORED', message: expect.any(String) }])
+    expect(created.err).toMatch(/^Warning: Group plainyaml: cloud-init ignores this document: it starts with "hostname: /)
   })
 })

@@ -25,14 +25,18 @@ describe('loadConfig defaults (CFG-4)', () => {
     expect(config).toEqual({
       port: 8080,
       host: '0.0.0.0',
-      data_dir: './data',
+      data_dir: '/data',
       store: 'file',
       database_url: '',
       public_url: '',
       trusted_proxies: ['127.0.0.0/8', '::1/128'],
       request_timeout: 10,
       max_inflight: 1024,
+      max_document_bytes: 1_048_576,
       shutdown_timeout: 30,
+      read_timeout: 15,
+      write_timeout: 15,
+      idle_timeout: 60,
       log_level: 'info',
       log_format: 'json',
       debug: false,
@@ -58,6 +62,7 @@ describe('loadConfig defaults (CFG-4)', () => {
       wireguard_listen_port: 51820,
       wireguard_interface: 'wg0',
       wireguard_go_path: 'wireguard-go',
+      wireguard_state_file: '/data/wireguard/state.yaml',
       admin_cidrs: ['127.0.0.0/8', '::1/128'],
       admin_cidrs_bypass_auth: false,
       auth_jwks_url: '',
@@ -67,6 +72,12 @@ describe('loadConfig defaults (CFG-4)', () => {
       seed_tokens_bind_address: false,
       workers: 1,
       metrics: true,
+      enable_metrics: false,
+      metrics_port: 9090,
+      boot_status: true,
+      boot_quiet_period: 60,
+      boot_stuck_after: 300,
+      boot_max_unknown_addresses: 1024,
     })
     expect(sources.port).toBe('default')
     expect(file).toBeUndefined()
@@ -232,6 +243,16 @@ describe('loadConfig values (CFG-4)', () => {
   })
 })
 
+describe('max_document_bytes (SPEC §16 "Template cost")', () => {
+  it('is set by flag, env or file like every key, in bytes, default 1 MiB', () => {
+    expect(load().config.max_document_bytes).toBe(1_048_576)
+    expect(load(['--max-document-bytes', '2097152']).config.max_document_bytes).toBe(2_097_152)
+    expect(load([], { METADATA_SERVICE_MAX_DOCUMENT_BYTES: '65536' }).config.max_document_bytes).toBe(65_536)
+    expect(load([], {}, { './config.yaml': 'max_document_bytes: 4096\n' }).config.max_document_bytes).toBe(4_096)
+    expect(load(['--max-document-bytes', '8192'], { METADATA_SERVICE_MAX_DOCUMENT_BYTES: '65536' }).config.max_document_bytes).toBe(8_192)
+  })
+})
+
 describe('loadConfig validation messages (CFG-4)', () => {
   it.each([
     [['--port', 'abc'], 'invalid value for port: must be an integer, got "abc" (from flag --port)'],
@@ -240,14 +261,17 @@ describe('loadConfig validation messages (CFG-4)', () => {
     [['--host', ''], undefined],
     [['--data-dir', ' '], 'invalid value for data_dir: must not be empty (from flag --data-dir)'],
     [['--public-url', 'example.com'], 'invalid value for public_url: must be an absolute http or https URL, got "example.com" (from flag --public-url)'],
-    [['--request-timeout', 'soon'], 'invalid value for request_timeout: must be a number of seconds, got "soon" (from flag --request-timeout)'],
+    // SPEC §16: judged on the exact string (public_url lands in vendor-data lines); JSON shows the control character.
+    [['--public-url', 'http://a/\nruncmd: [x]'], 'invalid value for public_url: must be an absolute http or https URL, got "http://a/\\nruncmd: [x]" (from flag --public-url)'],
+    [['--public-url', 'http://a/\tb'], 'invalid value for public_url: must be an absolute http or https URL, got "http://a/\\tb" (from flag --public-url)'],
+    [['--request-timeout', 'soon'], 'invalid value for request_timeout: must be a number of seconds or a duration such as 30s or 1m, got "soon" (from flag --request-timeout)'],
     [['--shutdown-timeout', '-1'], 'invalid value for shutdown_timeout: must be at least 0 seconds, got -1 (from flag --shutdown-timeout)'],
     [['--max-inflight', '-5'], 'invalid value for max_inflight: must be between 0 and 1000000, got -5 (from flag --max-inflight)'],
     [['--log-level', 'loud'], 'invalid value for log_level: must be one of debug, info, warn, error, got "loud" (from flag --log-level)'],
     [['--log-format', 'xml'], 'invalid value for log_format: must be one of json, pretty, got "xml" (from flag --log-format)'],
     [['--mock-smd=maybe'], 'invalid value for mock_smd: must be a boolean (true/false/1/0/yes/no), got "maybe" (from flag --mock-smd)'],
     [['--smd-url', 'ftp://x'], 'invalid value for smd_url: must be an absolute http or https URL, got "ftp://x" (from flag --smd-url)'],
-    [['--smd-timeout', 'x'], 'invalid value for smd_timeout: must be a number of seconds, got "x" (from flag --smd-timeout)'],
+    [['--smd-timeout', 'x'], 'invalid value for smd_timeout: must be a number of seconds or a duration such as 30s or 1m, got "x" (from flag --smd-timeout)'],
     [['--tokensmith-refresh-skew-sec', '-1'], 'invalid value for tokensmith_refresh_skew_sec: must be between 0 and 86400, got -1 (from flag --tokensmith-refresh-skew-sec)'],
     [['--wireguard-listen-port', '0'], 'invalid value for wireguard_listen_port: must be between 1 and 65535, got 0 (from flag --wireguard-listen-port)'],
     [['--auth-jwks-url', '/jwks'], 'invalid value for auth_jwks_url: must be an absolute http or https URL, got "/jwks" (from flag --auth-jwks-url)'],
@@ -255,6 +279,7 @@ describe('loadConfig validation messages (CFG-4)', () => {
     [['--admin-cidrs', '10.0.0.0/33'], 'invalid value for admin_cidrs: invalid CIDR "10.0.0.0/33": prefix length must be 0-32 (from flag --admin-cidrs)'],
     [['--workers', 'many'], 'invalid value for workers: must be an integer, got "many" (from flag --workers)'],
     [['--seed-tokens', 'always'], 'invalid value for seed_tokens: must be one of off, optional, required, got "always" (from flag --seed-tokens)'],
+    [['--max-document-bytes', '100'], 'invalid value for max_document_bytes: must be between 1024 and 67108864, got 100 (from flag --max-document-bytes)'],
   ])('%j → %s', (argv, message) => {
     if (message === undefined) {
       expect(() => load(argv)).not.toThrow()
@@ -366,5 +391,93 @@ describe('seed token settings (SEED)', () => {
     })
     const fromFile = load(['--config', 'c.yaml'], {}, { 'c.yaml': 'seed_tokens: required\nseed_tokens_bind_address: true\n' })
     expect(fromFile.config).toMatchObject({ seed_tokens: 'required', seed_tokens_bind_address: true })
+  })
+})
+
+describe('loadConfig: the Go service settings (§16 CLI, CFG)', () => {
+  it('accepts each Go server flag, its METADATA_SERVICE_ env name and its file key', () => {
+    const argv = ['--read-timeout', '30', '--write-timeout', '1m', '--idle-timeout', '2m30s', '--enable-metrics', '--metrics-port', '9191',
+      '--wireguard-state-file', '/srv/wg/state.yaml', '--debug']
+    const fromFlags = load(argv).config
+    expect(fromFlags).toMatchObject({ read_timeout: 30, write_timeout: 60, idle_timeout: 150, enable_metrics: true, metrics_port: 9191,
+      wireguard_state_file: '/srv/wg/state.yaml', debug: true, log_level: 'debug' })
+    const env = { METADATA_SERVICE_READ_TIMEOUT: '5', METADATA_SERVICE_WRITE_TIMEOUT: '500ms', METADATA_SERVICE_IDLE_TIMEOUT: '1h',
+      METADATA_SERVICE_ENABLE_METRICS: 'true', METADATA_SERVICE_METRICS_PORT: '9292', METADATA_SERVICE_WIREGUARD_STATE_FILE: '/e.yaml',
+      METADATA_SERVICE_DEBUG: 'true', METADATA_SERVICE_DATA_DIR: '/app/data', METADATA_SERVICE_MOCK_SMD: 'true' }
+    expect(load([], env).config).toMatchObject({ read_timeout: 5, write_timeout: 0.5, idle_timeout: 3600, enable_metrics: true,
+      metrics_port: 9292, wireguard_state_file: '/e.yaml', log_level: 'debug', data_dir: '/app/data', mock_smd: true })
+    // The Go service's config.example.yaml, keys as it writes them.
+    const file = 'read_timeout: 15\nwrite_timeout: 20\nidle_timeout: 60\ndebug: false\nenable_metrics: true\nmetrics_port: 9393\n' +
+      'data_dir: "/app/data"\nwireguard_state_file: "/data/wireguard/state.yaml"\nwireguard_only: false\nsmd_sync_enabled: true\n' +
+      'smd_sync_interval: 60\ntokensmith_url: "http://tokensmith:8080"\ntokensmith_target_service: "smd"\n'
+    const fromFile = load(['--config', 'c.yaml'], {}, { 'c.yaml': file })
+    expect(fromFile.warnings).toEqual([])
+    expect(fromFile.config).toMatchObject({ write_timeout: 20, enable_metrics: true, metrics_port: 9393, data_dir: '/app/data' })
+  })
+
+  it('reads durations as seconds or Go durations, and names the rule otherwise', () => {
+    expect(load(['--request-timeout', '1m30s', '--smd-timeout', '2.5', '--shutdown-timeout', '1.5s']).config).toMatchObject({
+      request_timeout: 90, smd_timeout: 2.5, shutdown_timeout: 1.5,
+    })
+    expect(problemsOf(() => load(['--read-timeout', '15 seconds', '--idle-timeout', '-1s']))).toEqual([
+      'invalid value for read_timeout: must be a number of seconds or a duration such as 30s or 1m, got "15 seconds" (from flag --read-timeout)',
+      'invalid value for idle_timeout: must be at least 0 seconds, got -1 (from flag --idle-timeout)',
+    ])
+  })
+
+  it('refuses a metrics_port equal to port with enable_metrics', () => {
+    expect(problemsOf(() => load(['--enable-metrics', '--metrics-port', '8080']))).toEqual([
+      'invalid value for metrics_port: must differ from port (8080) when enable_metrics is set (from flag --metrics-port)',
+    ])
+  })
+
+  it('warns about environment names the Go service documented but never read, naming the one to use', () => {
+    const { warnings, config } = load([], { WIREGUARD_SERVER: '100.97.0.1/16', LOG_LEVEL: 'debug' })
+    expect(config).toMatchObject({ wireguard_server: '', log_level: 'info' })
+    expect(warnings).toEqual([
+      'environment variable LOG_LEVEL is not read (nor was it by the Go service); set METADATA_SERVICE_LOG_LEVEL or --log-level',
+      'environment variable WIREGUARD_SERVER is not read (nor was it by the Go service); set METADATA_SERVICE_WIREGUARD_SERVER or --wireguard-server',
+    ])
+  })
+})
+
+describe('loadConfig systemd credentials (SEC-4, deploy/metadata-service.service)', () => {
+  const creds = '/run/credentials/metadata-service.service'
+
+  it('reads each secret key from the file of its name in $CREDENTIALS_DIRECTORY, below env and above the file', () => {
+    const files = {
+      [`${creds}/smd_jwt`]: 'jwt-from-credential\n',
+      [`${creds}/tokensmith_bootstrap_token`]: 'boot-from-credential',
+      [`${creds}/database_url`]: 'postgres://mds:pw@db:5432/mds\n',
+      // Only secrets come from credentials: any other name is not looked at.
+      [`${creds}/smd_url`]: 'http://credential:1',
+      './config.yaml': 'smd_jwt: jwt-from-file\nsmd_token: token-from-file\nsmd_url: http://file:1\n',
+    }
+    const { config, sources } = load([], { CREDENTIALS_DIRECTORY: creds, TOKENSMITH_BOOTSTRAP_TOKEN: 'boot-from-env' }, files)
+    expect(config).toMatchObject({
+      smd_jwt: 'jwt-from-credential',
+      smd_token: 'token-from-file',
+      tokensmith_bootstrap_token: 'boot-from-env',
+      database_url: 'postgres://mds:pw@db:5432/mds',
+      smd_url: 'http://file:1',
+    })
+    expect(sources).toMatchObject({ smd_jwt: 'credential smd_jwt', database_url: 'credential database_url', tokensmith_bootstrap_token: 'env TOKENSMITH_BOOTSTRAP_TOKEN' })
+    expect(redactConfig(config)).toMatchObject({ smd_jwt: '***', database_url: '***' })
+  })
+
+  it('ignores credentials without $CREDENTIALS_DIRECTORY, and an empty credential', () => {
+    const files = { [`${creds}/smd_jwt`]: 'jwt', [`${creds}/smd_token`]: '\n' }
+    expect(load([], {}, files).config.smd_jwt).toBe('')
+    expect(load([], { CREDENTIALS_DIRECTORY: creds }, files).sources.smd_token).toBe('default')
+  })
+
+  it('reports a credential that exists but cannot be read as a startup failure (exit 1)', () => {
+    const readFile = (path: string) => {
+      if (path === `${creds}/smd_token`) throw new Error('EACCES: permission denied')
+      return undefined
+    }
+    expect(() => loadConfig({ argv: [], env: { CREDENTIALS_DIRECTORY: creds }, readFile })).toThrow(
+      expect.objectContaining({ message: `cannot read credential smd_token (${creds}/smd_token): EACCES: permission denied`, exitCode: 1 }),
+    )
   })
 })

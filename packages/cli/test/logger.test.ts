@@ -1,70 +1,84 @@
 import { describe, expect, it } from 'vitest'
-import { createLogger } from '../src/logger.js'
+import { PIPE_ATOMIC_BYTES } from '../src/line-batcher.js'
+import { createServeLog, type LogLevel } from '../src/logger.js'
 
-const clock = { now: () => Date.UTC(2025, 0, 2, 3, 4, 5, 6) }
+// SPEC §16 Logs: pino's line shape (numeric level, time in epoch ms, pid, hostname, fields, msg), SEC-4 masking,
+// no stacks in warn lines, and the batched PIPE_BUF-sized writes `--workers` relies on (OPS-5).
+// Lines are handed on per event-loop turn; each test closes the log (which flushes) before it looks.
 
-function capture(level: 'debug' | 'info' | 'warn' | 'error', format: 'json' | 'pretty' = 'json') {
-  const lines: string[] = []
-  return { lines, logger: createLogger({ level, format, clock, write: (line) => lines.push(line) }) }
+const NOW = Date.UTC(2025, 0, 2, 3, 4, 5, 6)
+const clock = { now: () => NOW }
+
+function capture(level: LogLevel, format: 'json' | 'pretty' = 'json') {
+  const chunks: string[] = []
+  const log = createServeLog({ level, format, clock, write: (chunk) => chunks.push(chunk), pid: 4242, hostname: 'mds-host' })
+  const lines = async () => {
+    await log.close()
+    return chunks.join('').split(/(?<=\n)/).filter(Boolean)
+  }
+  return { lines, logger: log.logger, parsed: async () => (await lines()).map((l) => JSON.parse(l) as Record<string, unknown>) }
 }
 
-describe('createLogger', () => {
-  it('writes one JSON object per line with time, level, msg and fields', () => {
+describe('createServeLog', () => {
+  it("writes pino's line: numeric level, epoch-ms time, pid, hostname, the fields, msg", async () => {
     const { lines, logger } = capture('info')
-    logger.info('listening', { port: 8888 })
-    expect(lines).toEqual(['{"time":"2025-01-02T03:04:05.006Z","level":"info","msg":"listening","port":8888}\n'])
+    logger.info('listening', { port: 8888, host: '0.0.0.0' })
+    expect(await lines()).toEqual([`{"level":30,"time":${NOW},"pid":4242,"hostname":"mds-host","port":8888,"host":"0.0.0.0","msg":"listening"}\n`])
   })
 
-  it('stamps each line with the clock of its own millisecond', () => {
-    let now = Date.UTC(2025, 0, 2, 3, 4, 5, 6)
-    const lines: string[] = []
-    const logger = createLogger({ level: 'info', format: 'json', clock: { now: () => now }, write: (line) => lines.push(line) })
-    logger.info('a')
-    logger.info('b')
-    now += 1
-    logger.info('c')
-    now += 60_000
-    logger.info('d')
-    expect(lines.map((l) => (JSON.parse(l) as { time: string }).time)).toEqual([
-      '2025-01-02T03:04:05.006Z',
-      '2025-01-02T03:04:05.006Z',
-      '2025-01-02T03:04:05.007Z',
-      '2025-01-02T03:05:05.007Z',
-    ])
+  it('numbers the levels as pino does and drops entries below the configured one', async () => {
+    const all = capture('debug')
+    for (const level of ['debug', 'info', 'warn', 'error'] as const) all.logger[level](level)
+    expect((await all.parsed()).map((l) => [l.level, l.msg])).toEqual([[20, 'debug'], [30, 'info'], [40, 'warn'], [50, 'error']])
+    const warn = capture('warn')
+    for (const level of ['debug', 'info', 'warn', 'error'] as const) warn.logger[level](level)
+    expect((await warn.parsed()).map((l) => l.msg)).toEqual(['warn', 'error'])
   })
 
-  it('drops entries below the level', () => {
-    const { lines, logger } = capture('warn')
-    logger.debug('a')
-    logger.info('b')
-    logger.warn('c')
-    logger.error('d')
-    expect(lines.map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(['c', 'd'])
+  it('adds child fields to every entry', async () => {
+    const { parsed, logger } = capture('debug')
+    logger.child({ worker: 2 }).child({ component: 'smd' }).debug('sync', { ms: 3 })
+    expect(await parsed()).toEqual([{ level: 20, time: NOW, pid: 4242, hostname: 'mds-host', worker: 2, component: 'smd', ms: 3, msg: 'sync' }])
   })
 
-  it('adds child fields to every entry', () => {
-    const { lines, logger } = capture('debug')
-    logger.child({ component: 'smd' }).child({ node: 'x1' }).debug('sync', { ms: 3 })
-    expect(JSON.parse(lines[0] ?? '')).toEqual({ time: '2025-01-02T03:04:05.006Z', level: 'debug', msg: 'sync', component: 'smd', node: 'x1', ms: 3 })
+  it('masks secret-named fields, in child bindings too (SEC-4)', async () => {
+    const { lines, parsed, logger } = capture('info')
+    logger.info('auth', { token: 'abc', smd_jwt: 'jwt', refresh_token: 'r', tokenMode: 'static', authorization: '' })
+    logger.child({ bootstrapToken: 'boot' }).info('bound')
+    const [first, second] = await parsed()
+    expect(first).toMatchObject({ token: '***', smd_jwt: '***', refresh_token: '***', tokenMode: 'static', authorization: '' })
+    expect(second).toMatchObject({ bootstrapToken: '***' })
+    for (const secret of ['"abc"', '"jwt"', '"r"', '"boot"']) expect((await lines()).join('')).not.toContain(secret)
   })
 
-  it('masks secret-named fields (SEC-4)', () => {
-    const { lines, logger } = capture('info')
-    logger.info('auth', { token: 'abc', smd_jwt: 'jwt', refresh_token: 'r', tokenMode: 'static' })
-    expect(JSON.parse(lines[0] ?? '')).toMatchObject({ token: '***', smd_jwt: '***', refresh_token: '***', tokenMode: 'static' })
-    expect(lines[0]).not.toContain('abc')
-  })
-
-  it('reduces errors to name, message, code and cause', () => {
-    const { lines, logger } = capture('info')
+  it('reduces errors to name, message, code and cause; a stack only at debug level', async () => {
     const err = Object.assign(new Error('outer', { cause: new Error('inner') }), { code: 'E1' })
-    logger.error('failed', { err })
-    expect(JSON.parse(lines[0] ?? '').err).toEqual({ name: 'Error', message: 'outer', code: 'E1', cause: { name: 'Error', message: 'inner' } })
+    const info = capture('info')
+    info.logger.warn('failed', { err })
+    expect((await info.parsed())[0]?.err).toEqual({ name: 'Error', message: 'outer', code: 'E1', cause: { name: 'Error', message: 'inner' } })
+    expect((await info.lines())[0]).not.toContain('    at ')
+    const debug = capture('debug')
+    debug.logger.warn('failed', { err })
+    expect(String(((await debug.parsed())[0]?.err as { stack: string }).stack)).toContain('    at ')
   })
 
-  it('prints a readable line in pretty format', () => {
+  it('writes pino-pretty lines in pretty format', async () => {
     const { lines, logger } = capture('info', 'pretty')
     logger.warn('unknown config key', { key: 'prot', n: 2 })
-    expect(lines).toEqual(['2025-01-02T03:04:05.006Z WARN  unknown config key key=prot n=2\n'])
+    const [line, ...more] = await lines()
+    expect(more).toEqual([])
+    expect(line).toMatch(/^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.006 [+-]\d{4}\] WARN \(4242\): unknown config key \{"key":"prot","n":2\}\n$/)
+  })
+
+  it('hands the lines of one event-loop turn on together, in chunks of at most PIPE_BUF that end at a line end', async () => {
+    const chunks: string[] = []
+    const log = createServeLog({ level: 'info', format: 'json', clock, write: (chunk) => chunks.push(chunk), maxWriteBytes: PIPE_ATOMIC_BYTES })
+    for (let i = 0; i < 500; i++) log.logger.info('request', { reqId: `req-${i}`, route: '/meta-data', status: 200, ms: 0.4, pad: 'x'.repeat(i % 50) })
+    await new Promise((resolve) => setImmediate(resolve))
+    const lines = chunks.join('').trimEnd().split('\n')
+    expect(lines.map((l) => (JSON.parse(l) as { reqId: string }).reqId)).toEqual(Array.from({ length: 500 }, (_, i) => `req-${i}`))
+    expect(chunks.every((c) => Buffer.byteLength(c) <= PIPE_ATOMIC_BYTES && c.endsWith('\n'))).toBe(true)
+    expect(chunks.length).toBeLessThan(50)
+    await log.close()
   })
 })

@@ -1,7 +1,10 @@
+import { execFile } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { startFakeSmd, startFakeTokenSmith, type FakeSmd, type FakeTokenSmith } from '@metadata-service/adapter-smd/testing'
 import { QUICKSTART_GROUP_COMPUTE } from '@metadata-service/core/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -91,7 +94,8 @@ describe('logs (OPS-5, SEC-4)', () => {
     expect(printed).not.toMatch(/\b(access|refresh)-\d+\b/)
 
     const lines = running.logs()
-    expect(lines.every((l) => typeof l.time === 'string' && typeof l.level === 'string' && typeof l.msg === 'string')).toBe(true)
+    // SPEC §16 Logs: pino's line shape.
+    for (const l of lines) expect([typeof l.level, typeof l.time, typeof l.pid, typeof l.hostname, typeof l.msg], JSON.stringify(l)).toEqual(['number', 'number', 'number', 'string', 'string'])
     expect(lines.find((l) => l.msg === 'configuration')?.config).toMatchObject({
       smd_jwt: '***',
       smd_token: '***',
@@ -121,15 +125,37 @@ describe('logs (OPS-5, SEC-4)', () => {
       expect(await run.exit).toBe(0)
       const lines = run.io.stdoutText().trim().split('\n').filter(Boolean)
       await rm(join(dir, 'data'), { recursive: true, force: true })
-      return { lines, levels: new Set(lines.map((l) => (JSON.parse(l) as { level: string }).level)) }
+      return { lines, levels: new Set(lines.map((l) => (JSON.parse(l) as { level: number }).level)) }
     }
+    // pino's level numbers: debug 20, info 30, warn 40, error 50.
     const debug = await levels(['--log-level', 'debug'])
-    expect(debug.levels.has('debug')).toBe(true)
+    expect(debug.levels.has(20)).toBe(true)
     expect(debug.lines.some((l) => l.includes('"msg":"configuration sources"'))).toBe(true)
     const info = await levels([])
-    expect(info.levels.has('debug')).toBe(false)
+    expect(info.levels.has(20)).toBe(false)
     expect(info.lines.some((l) => l.includes('"msg":"request"'))).toBe(true)
     const warn = await levels(['--log-level', 'warn'])
-    expect([...warn.levels].filter((level) => level === 'debug' || level === 'info')).toEqual([])
+    expect([...warn.levels].filter((level) => level < 40)).toEqual([])
+  })
+
+  it("are read by pino-pretty as they are, with no option (SPEC §16 Logs)", async () => {
+    const config = join(dir, 'config.yaml')
+    running = startServe(dir, ['--mock-smd', '--config', config], {}, { [config]: 'prot: 8080\n' })
+    const server = `http://127.0.0.1:${await listening(running)}`
+    expect((await fetch(`${server}/meta-data`, { headers: { 'X-Forwarded-For': '10.252.0.26' } })).status).toBe(200)
+    running.signal('SIGTERM')
+    expect(await running.exit).toBe(0)
+
+    // The pino-pretty executable, as an operator pipes into it: `metadata-service serve | pino-pretty`.
+    const bin = createRequire(import.meta.url).resolve('pino-pretty/bin.js')
+    const pretty = promisify(execFile)(process.execPath, [bin], { env: { ...process.env, NO_COLOR: '1' } })
+    pretty.child.stdin?.end(running.io.stdoutText())
+    const { stdout } = await pretty
+    const pid = process.pid
+    expect(stdout).toMatch(new RegExp(`^\\[\\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\] WARN \\(${pid}\\): unknown config key prot in ${config}`, 'm'))
+    expect(stdout).toMatch(new RegExp(`^\\[[\\d:.]+\\] INFO \\(${pid}\\): listening\n(    .*\n)*    port: \\d+\n`, 'm'))
+    expect(stdout).toMatch(new RegExp(`^\\[[\\d:.]+\\] INFO \\(${pid}\\): request\n(    .*\n)*    node: "x1000c0s0b0n0"\n(    .*\n)*    document: "meta-data"\n`, 'm'))
+    // Nothing pino-pretty could not read (it passes such lines through unchanged).
+    expect(stdout.split('\n').filter((l) => l.startsWith('{'))).toEqual([])
   })
 })

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { GOLDEN_COMPUTE_YAML, QUICKSTART_CLUSTER_DEFAULTS, QUICKSTART_GROUP_COMPUTE, QUICKSTART_GROUP_GREEN } from '@metadata-service/core/testing'
@@ -65,6 +65,29 @@ describe('/metrics from serve (SVC-4)', () => {
     expect(sample(text, 'metadata_service_render_cache_hits_total{document="meta-data"}')).toBe(3)
     // Three nodes: meta-data and network-config each; vendor-data's base comes from the request here (NC-14).
     expect(sample(text, 'metadata_service_prerender_last_pass_documents')).toBe(6)
+  })
+
+  it('has the process and Node.js runtime families and build_info (issue 17)', async () => {
+    const server = await serve([])
+    const text = await (await fetch(`${server}/metrics`)).text()
+    const families = new Set([...text.matchAll(/^# TYPE (\S+) \S+$/gm)].map((m) => m[1]))
+    for (const family of [
+      'process_cpu_seconds_total',
+      'process_resident_memory_bytes',
+      'process_start_time_seconds',
+      'process_open_fds',
+      'nodejs_heap_size_used_bytes',
+      'nodejs_eventloop_lag_p99_seconds',
+      'nodejs_gc_duration_seconds',
+      'nodejs_active_handles_total',
+      'nodejs_version_info',
+    ]) {
+      expect(families.has(family), family).toBe(true)
+    }
+    expect(sample(text, 'process_resident_memory_bytes')).toBeGreaterThan(1_000_000)
+    const version = (JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
+    // Running from source: the commit is only known to a build (tsup `define`).
+    expect(sample(text, `metadata_service_build_info{version="${version}",commit="unknown",node="${process.version}"}`)).toBe(1)
   })
 
   it('--metrics=false removes the route', async () => {

@@ -18,7 +18,7 @@ const BIN = join(REPO, 'packages/cli/bin/metadata-service.js')
 const CURL_SHIM = fileURLToPath(new URL('./fixtures/curl-shim.mjs', import.meta.url))
 const PORT = 8888
 const BASE = `http://localhost:${PORT}`
-const SERVE_LINE = 'npx metadata-service serve --port 8888 --mock-smd'
+const SERVE_LINE = 'npx metadata-service serve --port 8888 --mock-smd --data-dir ./data'
 const XFF = { 'X-Forwarded-For': '10.252.0.26' }
 
 /** NC-12 golden (SPEC §2), compared parsed. */
@@ -178,7 +178,7 @@ describe('README quick start (SPEC §14a), end to end', () => {
   })
 
   it('refuses a second serve on the same data directory with the lock message (STO-5, AT-48)', async () => {
-    const second = startServe(dir, ['serve', '--port', '0', '--mock-smd'])
+    const second = startServe(dir, ['serve', '--port', '0', '--mock-smd', '--data-dir', './data'])
     expect(await second.exited).toBe(1)
     const pid = server?.child.pid
     expect(second.err()).toBe(
@@ -208,7 +208,7 @@ describe('README quick start (SPEC §14a), end to end', () => {
     server = startServe(dir, SERVE_LINE.split(' ').slice(2))
     await waitHealthy(server)
     const logs = server.out().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
-    expect(logs.some((l) => l.level === 'error' && JSON.stringify(l).includes(bad))).toBe(true)
+    expect(logs.some((l) => l.level === 50 && JSON.stringify(l).includes(bad))).toBe(true)
     expect(logs.find((l) => l.msg === 'resource store opened')).toMatchObject({ corruptFiles: 1 })
     expect(await get('/meta-data')).toBe(outputOf('/meta-data', 1))
     expect(existsSync(bad)).toBe(true)

@@ -81,7 +81,7 @@ describe('serve with WireGuard', () => {
     running = startServe(dir, ['--mock-smd', '--wireguard-server', '100.97.0.1/33'])
     let port = await listening(running)
     expect(await post(port, '/wg-init', JSON.stringify({ public_key: KEY }))).toEqual({ status: 503, text: 'wireguard disabled\n' })
-    expect(running.logs().some((l) => l.level === 'error' && String(l.msg).startsWith('Invalid WIREGUARD_SERVER value: '))).toBe(true)
+    expect(running.logs().some((l) => l.level === 50 && String(l.msg).startsWith('Invalid WIREGUARD_SERVER value: '))).toBe(true)
     running.signal('SIGTERM')
     await running.exit
 
@@ -89,7 +89,7 @@ describe('serve with WireGuard', () => {
     port = await listening(running)
     expect(running.logs().find((l) => l.msg === 'listening')).toMatchObject({ wireguard: false })
     expect(await post(port, '/phone-home/x', '')).toEqual({ status: 503, text: 'wireguard disabled\n' })
-    expect(running.logs().some((l) => l.level === 'error' && String(l.msg).startsWith('Failed to initialize WireGuard controller: '))).toBe(true)
+    expect(running.logs().some((l) => l.level === 50 && String(l.msg).startsWith('Failed to initialize WireGuard controller: '))).toBe(true)
     expect(existsSync(join(dir, 'data', 'metadata-service.lock'))).toBe(true)
   })
 })

@@ -39,7 +39,7 @@ describe('serve', () => {
     await listening(run)
     run.signal('SIGINT')
     expect(await run.exit).toBe(0)
-    const warnings = run.logs().filter((l) => l.level === 'warn').map((l) => l.msg)
+    const warnings = run.logs().filter((l) => l.level === 40).map((l) => l.msg)
     expect(warnings).toEqual(['unknown config key bogus_key in ./config.yaml'])
   })
 

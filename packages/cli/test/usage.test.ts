@@ -43,8 +43,9 @@ describe('usage (CLI-1, CLI-7)', () => {
         instanceinfo     Manage InstanceInfo resources (/instanceinfos)
         wireguardpeer    Manage WireGuardPeer resources (/wireguardpeers)
         render           Show what a node would receive: its documents, or a template change as a diff
+        status           Boot status: which nodes booted, which are stuck or failing, unknown addresses
         seed-url         Show or rotate the per-node seed URLs /n/<token>/ for kernel command lines
-        migrate          Copy a file store (data_dir) into PostgreSQL; running it again changes nothing
+        migrate          Check a data dir before switching (--check), or copy a file store into PostgreSQL
         completion       Print a shell completion script for bash, zsh or fish
 
       Run 'metadata-service <command> --help' for a command's options.

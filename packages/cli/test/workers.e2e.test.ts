@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer, request as httpRequest, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
@@ -114,6 +114,16 @@ describe('serve --workers 2 (OPS-7, ARCHITECTURE processes)', { timeout: 60_000 
     const metrics = (await fresh(port, '/metrics')).body
     expect(metrics).toContain(`metadata_service_http_requests_total{method="GET",route="/meta-data",status="200"} ${asked}\n`)
     expect(metrics).toContain(`metadata_service_smd_snapshot_nodes ${NODES}\n`)
+    // Process families cover the primary and both workers: memory adds up (against /proc read just after), one
+    // build_info (issue 17).
+    const rss = Number(/^process_resident_memory_bytes (\d+)$/m.exec(metrics)?.[1])
+    const pids = [served.child.pid ?? 0, ...childPids(served.child.pid)]
+    const procRss = pids.map((pid) => Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) * 1024)
+    expect(pids).toHaveLength(3)
+    const total = procRss.reduce((a, b) => a + b, 0)
+    expect(rss / total, `${rss} reported, ${procRss.join(' + ')} in /proc`).toBeGreaterThan(0.8)
+    expect(rss / total).toBeLessThan(1.25)
+    expect(metrics.match(/^metadata_service_build_info\{.*\} 1$/gm)).toHaveLength(1)
 
     served.child.kill('SIGTERM')
     expect(await served.exited).toBe(0)
@@ -127,7 +137,7 @@ describe('serve --workers 2 (OPS-7, ARCHITECTURE processes)', { timeout: 60_000 
     const [victim] = childPids(served.child.pid)
     expect(victim).toBeDefined()
     process.kill(victim as number, 'SIGKILL')
-    expect(await loggedLine(served, 'worker exited; starting a new one')).toMatchObject({ level: 'error', signal: 'SIGKILL' })
+    expect(await loggedLine(served, 'worker exited; starting a new one')).toMatchObject({ level: 50, signal: 'SIGKILL' })
     for (let i = 0; i < 200 && childPids(served.child.pid).length < 2; i++) await new Promise((r) => setTimeout(r, 25))
     expect(childPids(served.child.pid)).toHaveLength(2)
     const statuses = []

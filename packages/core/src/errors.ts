@@ -17,6 +17,8 @@ export type MetadataErrorCode =
   | 'VALIDATION_FAILED'
   /** A request body could not be parsed at all (RES-8 "invalid request body"). */
   | 'INVALID_BODY'
+  /** A request path could not be decoded (bad percent-encoding; issue 16). */
+  | 'INVALID_PATH'
   /** A PATCH could not be applied (RES-6, 422). */
   | 'PATCH_FAILED'
   /** An unsupported apiVersion was requested (RES-8, 406). `details.requested` holds the version. */
@@ -61,6 +63,7 @@ export const METADATA_ERROR_CODES: readonly MetadataErrorCode[] = [
   'PRECONDITION_FAILED',
   'VALIDATION_FAILED',
   'INVALID_BODY',
+  'INVALID_PATH',
   'PATCH_FAILED',
   'UNSUPPORTED_VERSION',
   'UNSUPPORTED_MEDIA_TYPE',

@@ -1,7 +1,7 @@
 import { MetadataError } from '@metadata-service/core'
 
 /**
- * OPS-3: the count of unanswered requests, shared by the Koa overload guard and the NoCloud fast path so both
+ * OPS-3: the count of unanswered requests, shared by the Koa overload guard and the NoCloud handler so both
  * count against one bound.
  */
 export interface InflightLimit {

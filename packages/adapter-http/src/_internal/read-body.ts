@@ -1,4 +1,4 @@
-import { MetadataError } from '@metadata-service/core'
+import { MetadataError, parseJsonBody } from '@metadata-service/core'
 import { isJsonMediaType, mediaType } from './media-type.js'
 import type { AppContext } from './state.js'
 
@@ -13,21 +13,18 @@ export interface ReadBodyOptions {
 const tooLarge = () => new MetadataError('PAYLOAD_TOO_LARGE', 'request body too large')
 
 /**
- * Reads and parses a JSON request body. Rejects with UNSUPPORTED_MEDIA_TYPE (`unsupported media type: <type>`),
+ * Reads and parses a JSON request body. Rejects with UNSUPPORTED_MEDIA_TYPE (`unsupported media type: <type>; send
+ * Content-Type: application/json`: the Go service read any body as JSON, so the 415 says what to send, §16),
  * PAYLOAD_TOO_LARGE (`request body too large`: a declared `Content-Length` above the cap is refused before reading,
- * and a streamed body is counted as it arrives) or INVALID_BODY (`invalid request body: <detail>`).
+ * and a streamed body is counted as it arrives) or INVALID_BODY (`invalid request body: <detail>`, also for JSON
+ * nested deeper than MAX_JSON_DEPTH, refused before parsing: SPEC §16 "Bodies").
  */
 export async function readJsonBody(ctx: AppContext, options: ReadBodyOptions): Promise<unknown> {
   const type = mediaType(ctx.get('Content-Type'))
   if (options.requireJsonType && type !== '' && !isJsonMediaType(type)) {
-    throw new MetadataError('UNSUPPORTED_MEDIA_TYPE', `unsupported media type: ${type}`)
+    throw new MetadataError('UNSUPPORTED_MEDIA_TYPE', `unsupported media type: ${type}; send Content-Type: application/json`)
   }
-  const text = (await readRawBody(ctx, options.limitBytes)).toString('utf8')
-  try {
-    return JSON.parse(text) as unknown
-  } catch (err) {
-    throw new MetadataError('INVALID_BODY', `invalid request body: ${(err as Error).message}`)
-  }
+  return parseJsonBody((await readRawBody(ctx, options.limitBytes)).toString('utf8'))
 }
 
 /**

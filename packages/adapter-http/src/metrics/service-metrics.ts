@@ -1,5 +1,7 @@
 import { AggregatorRegistry, Registry } from 'prom-client'
+import { registerBootMetrics } from './boot-metrics.js'
 import { registerRequestMetrics, type RequestObserver } from './request-metrics.js'
+import { registerRuntimeMetrics, type BuildInfo } from './runtime-metrics.js'
 import { registerStateMetrics, type MetricsSources } from './state-metrics.js'
 
 /** One process's metric families as plain data (prom-client's JSON form), for merging across worker processes. */
@@ -24,6 +26,11 @@ export interface ServiceMetricsOptions {
    * shows the whole service (request counters summed, the primary's mirrored state once). Absent: this process only.
    */
   readonly gather?: () => Promise<readonly MetricsSnapshot[]>
+  /**
+   * The process and runtime families (`process_*`, `nodejs_*`) and `metadata_service_build_info` with these labels.
+   * Absent: none of them (tests that build many apps in one process).
+   */
+  readonly build?: BuildInfo
 }
 
 /**
@@ -35,6 +42,8 @@ export function createServiceMetrics(sources: MetricsSources = {}, options: Serv
   const registry = new Registry()
   const requests = registerRequestMetrics(registry)
   registerStateMetrics(registry, sources)
+  if (options.build !== undefined) registerRuntimeMetrics(registry, options.build)
+  registerBootMetrics(registry, sources.bootStatus)
   const { gather } = options
   return {
     requests,

@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Aggregator, type Registry } from 'prom-client'
-import type { InventoryStats, NoCloudStats, StoreProblem, TokenHealth, TokenMode } from '@metadata-service/core'
+import type { BootSummary, InventoryStats, NoCloudStats, StoreProblem, SupersededGroup, TokenHealth, TokenMode } from '@metadata-service/core'
 import { METRIC_PREFIX } from './request-metrics.js'
 import { registerSeedMetrics, type SeedTokenMetricsView } from './seed-metrics.js'
 
@@ -29,8 +29,12 @@ export interface MetricsSources {
   readonly wireguard?: () => WireGuardMetricsView
   /** STO-4 corrupt files (`ResourceStore.problems()`). */
   readonly storageProblems?: () => readonly StoreProblem[]
+  /** §16 RES-3 names held several times (`ResourceStore.superseded()`). */
+  readonly superseded?: () => readonly SupersededGroup[]
   /** NC-17 degraded answers and the render cache counters. */
   readonly nocloud?: () => NoCloudStats
+  /** BOOT: the boot record's counts (a worker asks its primary's record); absent: no `boot_*` families. */
+  readonly bootStatus?: () => Promise<BootSummary>
   /** SEED: the mode and the seed token counters; absent reads as `off`. */
   readonly seeds?: () => SeedTokenMetricsView
 }
@@ -101,19 +105,28 @@ export function registerStateMetrics(registry: Registry, sources: MetricsSources
   gauge('wireguard_enabled', '1 while WireGuard bootstrap is on (WG-1)', () => (sources.wireguard?.().enabled ? 1 : 0))
   gauge('wireguard_peers', 'Stored WireGuard peers with a tunnel address (WG-9)', () => sources.wireguard?.().peers ?? 0)
 
-  new Gauge({
-    name: `${METRIC_PREFIX}storage_corrupt_files`,
-    help: 'Corrupt resource files excluded at startup (STO-4), by kind',
-    labelNames: ['kind'],
-    registers,
-    aggregator: 'first',
-    collect() {
-      this.reset()
-      const perKind = new Map<string, number>()
-      for (const problem of sources.storageProblems?.() ?? []) perKind.set(problem.kind, (perKind.get(problem.kind) ?? 0) + 1)
-      for (const [kind, count] of perKind) this.set({ kind }, count)
-    },
-  })
+  // Gauges by resource kind: each source item adds its weight to its kind's series.
+  const perKindGauge = <T extends { readonly kind: string }>(name: string, help: string, items: () => readonly T[], weight: (item: T) => number) =>
+    new Gauge({
+      name: METRIC_PREFIX + name,
+      help,
+      labelNames: ['kind'],
+      registers,
+      aggregator: 'first',
+      collect() {
+        this.reset()
+        const perKind = new Map<string, number>()
+        for (const item of items()) perKind.set(item.kind, (perKind.get(item.kind) ?? 0) + weight(item))
+        for (const [kind, count] of perKind) this.set({ kind }, count)
+      },
+    })
+  perKindGauge('storage_corrupt_files', 'Corrupt resource files excluded at startup (STO-4), by kind', () => sources.storageProblems?.() ?? [], () => 1)
+  perKindGauge(
+    'superseded_resources',
+    'Resources kept but not served because a later one of the kind holds their name (§16 RES-3), by kind',
+    () => sources.superseded?.() ?? [],
+    (group) => group.superseded.length,
+  )
 
   const nocloud = () => sources.nocloud?.()
   new Counter({
@@ -140,6 +153,21 @@ export function registerStateMetrics(registry: Registry, sources: MetricsSources
       this.inc({ outcome: 'defined' }, counts?.defined ?? 0)
       this.inc({ outcome: 'guessed' }, counts?.guessed ?? 0)
       this.inc({ outcome: 'left_out' }, counts?.leftOut ?? 0)
+    },
+  })
+  // SPEC §16 "Template cost": group documents answered 500 because a template ran into a bound, per group and
+  // limit (`bytes`: max_document_bytes, `steps`: the render budget). Groups are operator-made: bounded labels.
+  new Counter({
+    name: `${METRIC_PREFIX}template_limit_exceeded_total`,
+    help: 'Group documents answered 500 "template output exceeds <limit>", by group and limit (bytes or steps)',
+    labelNames: ['group', 'limit'],
+    registers,
+    aggregator: 'sum',
+    collect() {
+      this.reset()
+      for (const [group, counts] of Object.entries(nocloud()?.templateLimits ?? {})) {
+        for (const limit of ['bytes', 'steps'] as const) if (counts[limit] > 0) this.inc({ group, limit }, counts[limit])
+      }
     },
   })
   const perDocument = (name: string, help: string, read: (stats: NoCloudStats) => Readonly<Record<(typeof DOCUMENTS)[number], number>>) =>

@@ -1,5 +1,6 @@
+import type { IncomingHttpHeaders } from 'node:http'
 import { clientAddress, isTrustedPeer, type Cidr, type LogFields, type Logger } from '@metadata-service/core'
-import { FIXED_NOCLOUD_ROUTES, GROUP_ROUTE } from '../_internal/nocloud-documents.js'
+import { FIXED_NOCLOUD_ROUTES, GROUP_ROUTE } from '../_internal/nocloud-route.js'
 import { requestIdOf } from '../_internal/request-id.js'
 import type { AppMiddleware } from '../_internal/state.js'
 
@@ -29,13 +30,14 @@ const DOCUMENTS: ReadonlyMap<string, string> = new Map(FIXED_NOCLOUD_ROUTES)
  * The outermost middleware: sets `X-Request-ID` (OPS-5) and `X-Content-Type-Options: nosniff` on every response,
  * decides the client address from the socket peer (ID-1..ID-3; never Koa's `ctx.ip`), and logs one `request` line
  * per request through `logger` once the answer is known. `onStart` runs as a request enters, `observe` after its
- * line is logged (the SVC-4 metrics).
+ * line is logged (the SVC-4 metrics), `onUntrusted` with the headers of a peer not in `trustedProxies` (§16).
  */
 export function requestContext(
   logger: Logger,
   trustedProxies: readonly Cidr[],
   observe?: (record: RequestRecord) => void,
   onStart?: () => void,
+  onUntrusted?: (peer: string, headers: IncomingHttpHeaders) => void,
 ): AppMiddleware {
   return async (ctx, next) => {
     onStart?.()
@@ -48,6 +50,7 @@ export function requestContext(
     ctx.state.peer = peer
     ctx.state.client = clientAddress(peer, ctx.req.headers, trustedProxies)
     ctx.state.peerTrusted = isTrustedPeer(peer, trustedProxies)
+    if (!ctx.state.peerTrusted) onUntrusted?.(peer, ctx.req.headers)
     try {
       await next()
     } finally {
@@ -56,7 +59,8 @@ export function requestContext(
         reqId,
         method: ctx.method,
         route: typeof route === 'string' ? route : undefined,
-        group: route === GROUP_ROUTE ? ctx.params.group : undefined,
+        // NoCloud routes, the only ones with a group, are answered by the NoCloud handler before Koa.
+        group: undefined,
         status: ctx.status,
         started,
         client: ctx.state.client,
@@ -88,7 +92,7 @@ export interface FinishedRequest {
 
 /**
  * OPS-5: logs the one `request` line of a finished request through `logger`, then hands the same record to
- * `observe` (SVC-4). Shared by the Koa path and the NoCloud fast path so both log alike.
+ * `observe` (SVC-4). The one place a finished request is recorded: the Koa app and the NoCloud handler both end here.
  */
 export function finishRequest(logger: Logger, observe: ((record: RequestRecord) => void) | undefined, done: FinishedRequest): void {
   const route = done.route

@@ -1,5 +1,6 @@
 import { MetadataError, SUPPORTED_API_VERSIONS, type KindName } from '@metadata-service/core'
 import type { AdminAuthorizer } from '../admin-access.js'
+import { checkAdmin } from '../_internal/admin-check.js'
 import { unsupportedAcceptVersion } from '../_internal/media-type.js'
 import type { AppMiddleware } from '../_internal/state.js'
 
@@ -10,16 +11,7 @@ import type { AppMiddleware } from '../_internal/state.js'
 export function resourceGuard(kind: KindName, write: boolean, authorize: AdminAuthorizer | undefined): AppMiddleware {
   return async (ctx, next) => {
     ctx.state.errorStyle = 'json'
-    if (authorize) {
-      const authorization = ctx.get('Authorization')
-      await authorize({
-        peer: ctx.state.peer,
-        method: ctx.method,
-        kind,
-        write,
-        ...(authorization === '' ? {} : { authorization }),
-      })
-    }
+    await checkAdmin(ctx, authorize, { kind, write })
     // RES-8: `Accept: …;version=<v>` may name the same versions as a body's apiVersion.
     const requested = unsupportedAcceptVersion(ctx.get('Accept') || undefined, SUPPORTED_API_VERSIONS)
     if (requested !== undefined) {

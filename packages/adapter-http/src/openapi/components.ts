@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { KIND_LIST, MetadataSchema, type KindInfo } from '@metadata-service/core'
+import { BootEventSchema, BootNodeSchema, BootReportSchema } from './boot-status-schemas.js'
 import {
   DeleteResponseSchema,
   ErrorResponseSchema,
@@ -60,6 +61,9 @@ export function componentSchemas(): Record<string, SchemaObject> {
     JsonPatchOperation: toSchema(JsonPatchOperationSchema, 'input'),
     RenderRequest: toSchema(RenderRequestSchema, 'input'),
     RenderResponse: toSchema(RenderResponseSchema, 'output'),
+    BootReport: toSchema(BootReportSchema, 'output'),
+    BootNode: toSchema(BootNodeSchema, 'output'),
+    BootEvent: toSchema(BootEventSchema, 'output'),
     SeedUrl: toSchema(SeedUrlSchema, 'output'),
     SeedRotateRequest: toSchema(SeedRotateRequestSchema, 'input'),
   }

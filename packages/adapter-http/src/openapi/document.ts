@@ -1,4 +1,5 @@
 import { KIND_LIST } from '@metadata-service/core'
+import { bootStatusPaths } from './boot-status-paths.js'
 import { componentSchemas } from './components.js'
 import { resourcePaths } from './resource-paths.js'
 import { cloudInitPaths, renderPaths, servicePaths, wireGuardPaths } from './service-paths.js'
@@ -34,9 +35,18 @@ export function buildOpenApiDocument(): OpenApiDocument {
       { name: 'CloudInit', description: 'The NoCloud datasource a node reads at boot (SPEC §2).' },
       { name: 'WireGuard', description: 'WireGuard tunnel bootstrap for nodes (SPEC §7).' },
       { name: 'SeedTokens', description: 'Per-node seed URLs `/n/<token>/` and their rotation (SEED, admin).' },
+      { name: 'BootStatus', description: 'Which nodes booted, which are stuck, who knocked without being known (BOOT).' },
       ...KIND_LIST.map((info) => ({ name: info.kind, description: `The \`/${info.collection}\` collection (SPEC §4).` })),
     ],
-    paths: { ...servicePaths(), ...cloudInitPaths(), ...renderPaths(), ...wireGuardPaths(), ...seedTokenPaths(), ...resourcePaths() },
+    paths: {
+      ...servicePaths(),
+      ...cloudInitPaths(),
+      ...renderPaths(),
+      ...wireGuardPaths(),
+      ...seedTokenPaths(),
+      ...bootStatusPaths(),
+      ...resourcePaths(),
+    },
     components: {
       schemas: componentSchemas(),
       securitySchemes: {

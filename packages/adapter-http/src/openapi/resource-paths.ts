@@ -46,7 +46,7 @@ function kindPaths(info: KindInfo): PathItems {
   const names = kindSchemaNames(info)
   const tags = [kind]
   const uid = { ...UID, example: `${uidPrefix}1a2b3c4d` }
-  const err = errors(kind, `${uidPrefix}1a2b3c4d`)
+  const err = errors(kind, `${uidPrefix}1a2b3c4d`, collection)
   // SEC-6: who may call depends on the configuration (admin_cidrs, or a bearer JWT with auth_jwks_url).
   const security = [{}, { bearerAuth: [] }]
   const resource = (description: string) => jsonResponse(description, ref(names.resource), { headers: ETAG })
@@ -81,7 +81,7 @@ function kindPaths(info: KindInfo): PathItems {
     [`/${collection}/{uid}`]: {
       get: op(`get${kind}`, `Get a ${kind}`, 'RES-1.', {
         parameters: [uid],
-        responses: { 200: resource(`The ${kind}.`), ...err.pick(401, 403, 404, 406, 503) },
+        responses: { 200: resource(`The ${kind}.`), ...err.pick(400, 401, 403, 404, 406, 503) },
       }),
       put: op(`update${kind}`, `Replace a ${kind}'s spec`, 'RES-4: the spec is replaced whole; a non-empty `metadata.name` renames; labels and annotations merge.', {
         parameters: [uid, IF_MATCH],
@@ -97,7 +97,7 @@ function kindPaths(info: KindInfo): PathItems {
         parameters: [uid, IF_MATCH],
         responses: {
           200: jsonResponse('Deleted.', ref('DeleteResponse'), { example: { message: `${kind} deleted successfully`, uid: uid.example } }),
-          ...err.pick(401, 403, 404, 406, 412, 503),
+          ...err.pick(400, 401, 403, 404, 406, 412, 503),
         },
       }),
     },
@@ -144,19 +144,23 @@ interface ErrorTable {
 }
 
 /** The RES-8 / SEC-6 answers of one kind, with their exact messages as examples. */
-function errors(kind: string, uid: string): ErrorTable {
+function errors(kind: string, uid: string, collection: string): ErrorTable {
   const table: Record<number, ResponseObject> = {
-    400: jsonError(400, 'Body not JSON, or validation failed (RES-9, TPL-4, WG-11).', 'validation failed: <m1>; <m2>'),
+    400: jsonError(
+      400,
+      'Body not JSON or nested deeper than 64 levels, validation failed (RES-9, TPL-4, WG-11), or the path does not percent-decode.',
+      'validation failed: <m1>; <m2>',
+    ),
     401: jsonError(401, 'A bearer token is required (SEC-6, with auth_jwks_url).', 'bearer token required'),
-    403: jsonError(403, 'Not an admin peer, or insufficient scope (SEC-6).', 'admin access requires a peer in admin_cidrs or a bearer token (configure auth_jwks_url)'),
+    403: jsonError(403, 'Not an admin peer, or insufficient scope (SEC-6).', 'admin access requires a peer in admin_cidrs or a bearer token (configure auth_jwks_url); this connection comes from 10.252.0.26, which is not in admin_cidrs'),
     404: jsonError(404, 'Unknown uid.', `${kind} not found: failed to load ${kind} ${uid}: resource not found`),
     406: jsonResponse('Unsupported `apiVersion` or `Accept` version (RES-8).', ref('UnsupportedVersionResponse'), {
       example: { error: 'Unsupported version', code: 406, requested: 'v2', supported: ['v1'] },
     }),
-    409: jsonError(409, 'The name is held by another resource of this kind (RES-3).', `${kind} named <name> already exists: <uid>`),
+    409: jsonError(409, 'The name is held by another resource of this kind (RES-3).', `${kind} named <name> already exists: <uid>; to change it, update that one: metadata-service ${kind.toLowerCase()} update <uid> (PUT /${collection}/<uid>)`),
     412: jsonError(412, 'If-Match does not match (RES-5).', 'precondition failed: current resourceVersion is 2'),
     413: jsonError(413, 'Body larger than 1 MiB (SEC-5).', 'request body too large'),
-    415: jsonError(415, 'Not a JSON media type (RES-8).', 'unsupported media type: text/plain'),
+    415: jsonError(415, 'Not a JSON media type (RES-8).', 'unsupported media type: text/plain; send Content-Type: application/json'),
     422: jsonError(422, 'The patch cannot be applied, or a `test` failed (RES-6).', 'failed to apply patch to spec: <detail>'),
     503: overloaded('json'),
   }

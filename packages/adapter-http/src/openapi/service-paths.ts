@@ -137,6 +137,7 @@ export function cloudInitPaths(): PathItems {
         parameters: [{ name: 'group', in: 'path', required: true, schema: { type: 'string' }, example: 'compute' }],
         responses: {
           200: textResponse('The rendered cloud-config.', NOCLOUD_CONTENT_TYPES.group, EXAMPLE_COMPUTE_YAML),
+          400: plainError(400, 'The path does not percent-decode (issue 16).', 'invalid path: bad percent-encoding'),
           403: wireGuardOnly,
           404: plainError(404, 'Unknown node, or the node is not a member of the group.', 'node x1000c0s0b0n0 is not a member of group storage'),
           500: plainError(500, 'Memberships unreadable, component data unavailable, or rendering failed.', 'template rendering failed'),
@@ -166,7 +167,7 @@ export function wireGuardPaths(): PathItems {
           202: jsonResponse('Accepted; the device is reconciled in the background (WG-8).', ref('WgInitResponse'), {
             example: EXAMPLE_WG_INIT_RESPONSE,
           }),
-          400: plainError(400, 'Not JSON, or a missing or invalid key (WG-4).', 'public_key must decode to 32 bytes'),
+          400: plainError(400, 'Not JSON, nested deeper than 64 levels, or a missing or invalid key (WG-4).', 'public_key must decode to 32 bytes'),
           404: plainError(404, 'The client address is no known node (SPEC §16); nothing was allocated.', 'node not found'),
           500: plainError(500, 'Storage failure, or the address pool is full.', 'failed to allocate WireGuard IP: no available IPs'),
           503: disabled,
@@ -186,6 +187,7 @@ export function wireGuardPaths(): PathItems {
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' }, example: 'x1000c0s0b0n0' }],
         responses: {
           200: { description: 'Done (also when nothing matched); empty body.' },
+          400: plainError(400, 'The path does not percent-decode (issue 16).', 'invalid path: bad percent-encoding'),
           403: plainError(
             403,
             'The caller is not the node that owns the peer (SPEC §16), or `--wireguard-only` and the socket peer is outside the tunnel (WG-12).',
@@ -228,10 +230,10 @@ export function renderPaths(): PathItems {
           200: jsonResponse('The documents.', ref('RenderResponse')),
           400: jsonError(400, 'Body not JSON, a field missing or unknown, or the template invalid (TPL-4).', 'validation failed: node is required'),
           401: jsonError(401, 'A bearer token is required (SEC-6, with auth_jwks_url).', 'bearer token required'),
-          403: jsonError(403, 'Not an admin peer, or insufficient scope (SEC-6).', 'admin access requires a peer in admin_cidrs or a bearer token (configure auth_jwks_url)'),
+          403: jsonError(403, 'Not an admin peer, or insufficient scope (SEC-6).', 'admin access requires a peer in admin_cidrs or a bearer token (configure auth_jwks_url); this connection comes from 10.252.0.26, which is not in admin_cidrs'),
           404: jsonError(404, 'No such node, a `seed` that names none (`unknown seed token`), or seed tokens off.', 'node x9999c0s0b0n0 not found'),
           413: jsonError(413, 'Body larger than 1 MiB (SEC-5).', 'request body too large'),
-          415: jsonError(415, 'Not a JSON media type.', 'unsupported media type: text/plain'),
+          415: jsonError(415, 'Not a JSON media type.', 'unsupported media type: text/plain; send Content-Type: application/json'),
           503: jsonError(503, 'Inventory unavailable, overloaded (OPS-3) or timed out (OPS-2).', 'node lookup unavailable'),
         },
       },

@@ -3,6 +3,7 @@ import {
   MetadataError,
   SEED_TOKENS_OFF_MESSAGE,
   requestBase,
+  shownText,
   type NoCloudPreview,
   type SeedTokenAdmin,
   type PreviewDocument,
@@ -11,6 +12,7 @@ import {
 } from '@metadata-service/core'
 import type { AdminAuthorizer } from '../admin-access.js'
 import { STATUS } from '../error-status.js'
+import { checkAdmin } from '../_internal/admin-check.js'
 import { readJsonBody } from '../_internal/read-body.js'
 import { PLAIN_TEXT, sendJson } from '../_internal/respond.js'
 import type { AppContext, AppState } from '../_internal/state.js'
@@ -55,16 +57,7 @@ export function renderRoutes(preview: NoCloudPreview, options: RenderRouteOption
   const router = new Router<AppState>({ sensitive: true })
   router.post('/render', async (ctx: AppContext) => {
     ctx.state.errorStyle = 'json'
-    if (options.authorize) {
-      const authorization = ctx.get('Authorization')
-      await options.authorize({
-        peer: ctx.state.peer,
-        method: ctx.method,
-        kind: 'Group',
-        write: true,
-        ...(authorization === '' ? {} : { authorization }),
-      })
-    }
+    await checkAdmin(ctx, options.authorize, { kind: 'Group', write: true })
     const body = await readJsonBody(ctx, { limitBytes: options.bodyLimitBytes, requireJsonType: true })
     const { node, seed, ...rest } = parseRenderRequest(body, requestBase(ctx.state.peerTrusted, ctx.req.headers))
     const request = seed === undefined ? { ...rest, node: node as string } : await bySeed(rest, seed, options.seeds)
@@ -139,5 +132,6 @@ function onTheWire(entry: PreviewDocument): RenderedPreviewDocument {
     return { path: entry.path, status: 200, contentType, body, ...(entry.notes === undefined ? {} : { notes: entry.notes }) }
   }
   const error = entry.error ?? { code: 'INTERNAL' as const, message: 'internal error' }
-  return { path: entry.path, status: STATUS[error.code], contentType: PLAIN_TEXT, body: `${error.message}\n` }
+  // As the node's own request would get it: control characters escaped (issue 16).
+  return { path: entry.path, status: STATUS[error.code], contentType: PLAIN_TEXT, body: `${shownText(error.message)}\n` }
 }

@@ -2,23 +2,25 @@ import type { ArgsDef, CommandDef } from 'citty'
 import { systemClock } from '@metadata-service/core'
 import { SERVE_ARGS } from '../config/flags.js'
 import { loadConfig, redactConfig } from '../config/load.js'
-import { createLineBatcher, PIPE_ATOMIC_BYTES } from '../line-batcher.js'
-import { createLogger } from '../logger.js'
+import { PIPE_ATOMIC_BYTES } from '../line-batcher.js'
+import { createServeLog } from '../logger.js'
 import { VERSION_INFO } from '../version-info.js'
 import { leafCommand, PROGRAM, type CliContext } from './command.js'
 
 /**
  * `serve` (CLI-1): loads the configuration (CFG), starts the service in the OPS-1 order and runs until SIGINT or
- * SIGTERM, then drains and releases the data directory (OPS-4). Logs go to stdout as JSON lines.
+ * SIGTERM, then drains and releases the data directory (OPS-4). Logs go to stdout as JSON lines. Also what
+ * `metadata-server` runs without a command (§16 CLI, see `dispatchServe`).
  */
 export function serveCommand(ctx: CliContext): CommandDef<ArgsDef> {
   return leafCommand({
     path: `${PROGRAM} serve`,
     description: 'Run the metadata service until SIGINT/SIGTERM',
     examples: [
-      `${PROGRAM} serve --port 8888 --mock-smd`,
+      `${PROGRAM} serve --port 8888 --mock-smd --data-dir ./data`,
       `SMD_URL=http://smd:27779 SMD_JWT=$TOKEN ${PROGRAM} serve`,
       `${PROGRAM} serve --config /etc/metadata-service/config.yaml --log-format pretty`,
+      'metadata-server --mock-smd --debug --port 8888 --data-dir ./data   # Go name; serve is optional',
     ],
     args: SERVE_ARGS,
     run: async (_args, rawArgs) => {
@@ -26,16 +28,17 @@ export function serveCommand(ctx: CliContext): CommandDef<ArgsDef> {
       // Loaded here so the client commands do not pay for the server's modules at startup.
       const { clusterWorkerId, startServer } = await import('../compose.js')
       const worker = clusterWorkerId()
-      // Workers of `--workers` share the primary's stdout: chunks up to PIPE_BUF never interleave.
-      const output = createLineBatcher((chunk) => ctx.io.stdout(chunk), worker === undefined ? undefined : PIPE_ATOMIC_BYTES)
-      const base = createLogger({
+      // Every process of `--workers` writes to the one stdout: writes up to PIPE_BUF never interleave.
+      const shared = worker !== undefined || config.workers !== 1
+      const log = createServeLog({
         level: config.log_level,
         format: config.log_format,
-        write: output.write,
         clock: systemClock,
+        write: (chunk) => ctx.io.stdout(chunk),
+        ...(shared ? { maxWriteBytes: PIPE_ATOMIC_BYTES } : {}),
       })
       // Every line of a worker names it, so an operator can tell the processes apart.
-      const logger = worker === undefined ? base : base.child({ worker })
+      const logger = worker === undefined ? log.logger : log.logger.child({ worker })
       if (worker === undefined) {
         for (const warning of warnings) logger.warn(warning)
         logger.info('starting metadata-service', { version: VERSION_INFO.version, configFile: file ?? null })
@@ -56,7 +59,7 @@ export function serveCommand(ctx: CliContext): CommandDef<ArgsDef> {
         logger.info('stopped')
       } finally {
         removeHandler()
-        output.flush()
+        await log.close()
       }
     },
   })

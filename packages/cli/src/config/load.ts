@@ -1,3 +1,4 @@
+import { redactUrlCredentials } from '@metadata-service/core'
 import { parse as parseYaml } from 'yaml'
 import { lastFlag, parseStrict } from '../argv.js'
 import { CliError, UsageError } from '../errors.js'
@@ -25,12 +26,25 @@ export interface LoadedConfig {
   readonly sources: Readonly<Record<ConfigKey, string>>
 }
 
+/**
+ * Environment names the Go service's deployment guide shows but the Go service never read (its `viper` binds only
+ * `METADATA_SERVICE_<KEY>` and the bare SMD and TokenSmith names). They are not read here either, and a warning
+ * says which name to use instead (§16: a difference explains itself where it bites).
+ */
+const UNREAD_GO_ENV: Readonly<Record<string, ConfigKey>> = {
+  LOG_LEVEL: 'log_level',
+  WIREGUARD_SERVER: 'wireguard_server',
+  WIREGUARD_STATE_FILE: 'wireguard_state_file',
+}
+
 /** Keys whose values are never shown (SEC-4). */
 export const SECRET_KEYS: readonly ConfigKey[] = CONFIG_KEYS.filter(([, info]) => info.secret === true).map(([key]) => key)
 
 /**
- * Loads the `serve` configuration (CFG-1..CFG-4): explicit flag > env > config file > default. A flag counts only
- * when it is on the command line, so a config-file value beats an unchanged flag default.
+ * Loads the `serve` configuration (CFG-1..CFG-4): explicit flag > env > systemd credential > config file > default.
+ * A flag counts only when it is on the command line, so a config-file value beats an unchanged flag default. A
+ * secret key (`smd_jwt`, …) is also read from the file of that name in `$CREDENTIALS_DIRECTORY` when systemd passes
+ * one (`LoadCredential=`, deploy/metadata-service.service), so secrets stay out of unit files and environments.
  *
  * Throws a UsageError (exit 2) for an unknown flag or any invalid value, listing every problem as
  * `invalid value for <key>: <detail>` (one per line); a CliError (exit 1) when a config file cannot be read.
@@ -38,7 +52,14 @@ export const SECRET_KEYS: readonly ConfigKey[] = CONFIG_KEYS.filter(([, info]) =
 export function loadConfig(input: LoadConfigInput): LoadedConfig {
   const flags = parseStrict(input.argv, SERVE_ARGS)
   const env = (name: string) => nonEmpty(input.env[name])
-  const { file, values: fileValues, warnings } = readConfigFile(lastFlag(flags, CONFIG_FLAG), input)
+  const { file, values: fileValues, warnings: fileWarnings } = readConfigFile(lastFlag(flags, CONFIG_FLAG), input)
+  const warnings = [
+    ...fileWarnings,
+    ...Object.entries(UNREAD_GO_ENV)
+      .filter(([name]) => env(name) !== undefined)
+      .map(([name, key]) => `environment variable ${name} is not read (nor was it by the Go service); set ${prefixedEnvName(key)} or --${flagName(key)}`),
+  ]
+  const credential = credentialReader(input)
 
   const raw: Record<string, unknown> = {}
   const sources = {} as Record<ConfigKey, string>
@@ -47,6 +68,7 @@ export function loadConfig(input: LoadConfigInput): LoadedConfig {
     const candidates: (readonly [string, () => unknown])[] = [
       ...(info.noFlag === true ? [] : names.map((n) => [`flag --${flagName(n)}`, () => lastFlag(flags, flagName(n))] as const)),
       ...[...names.map(prefixedEnvName), ...(info.env ?? [])].map((n) => [`env ${n}`, () => env(n)] as const),
+      ...(info.secret === true ? [[`credential ${key}`, () => credential(key)] as const] : []),
       ...names.map((n) => [`file ${file}`, () => fileValues[n]] as const),
     ]
     sources[key] = 'default'
@@ -72,9 +94,13 @@ export function loadConfig(input: LoadConfigInput): LoadedConfig {
   return { config: deepFreeze(config), file, warnings, sources }
 }
 
-/** A copy of `config` with every secret shown as `***` (SEC-4); empty secrets stay empty. */
+/**
+ * A copy of `config` with every secret shown as `***` (SEC-4; empty secrets stay empty) and every URL without the
+ * password inside it (`smd_url`, `database_url`, `tokensmith_url`, `auth_jwks_url`, `public_url`: SPEC §16 Secrets).
+ */
 export function redactConfig(config: Config): Record<string, unknown> {
   const copy: Record<string, unknown> = { ...config }
+  for (const [key, value] of Object.entries(copy)) if (typeof value === 'string') copy[key] = redactUrlCredentials(value)
   for (const key of SECRET_KEYS) if (copy[key] !== '') copy[key] = '***'
   return copy
 }
@@ -119,6 +145,20 @@ function readConfigFile(
   }
   if (explicit !== undefined) throw new UsageError(`cannot read config file ${explicit}: file not found`)
   return { file: undefined, values: {}, warnings: [] }
+}
+
+/** The text of systemd credential `name` (trailing newline dropped), or undefined without one. */
+function credentialReader(input: LoadConfigInput): (name: string) => string | undefined {
+  const dir = nonEmpty(input.env.CREDENTIALS_DIRECTORY)
+  return (name) => {
+    if (dir === undefined) return undefined
+    const path = `${dir}/${name}`
+    try {
+      return nonEmpty(input.readFile(path)?.replace(/\r?\n$/, ''))
+    } catch (err) {
+      throw new CliError(`cannot read credential ${name} (${path}): ${(err as Error).message}`, undefined, { cause: err })
+    }
+  }
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

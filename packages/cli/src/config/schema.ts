@@ -1,6 +1,7 @@
 import { DEFAULT_SMD_MAX_RESPONSE_BYTES } from '@metadata-service/adapter-smd'
-import { SEED_TOKEN_MODES, isMetadataError, parseCidr } from '@metadata-service/core'
+import { DEFAULT_MAX_DOCUMENT_BYTES, SEED_TOKEN_MODES, isHttpUrl, isMetadataError, parseCidr } from '@metadata-service/core'
 import { z } from 'zod'
+import { parseDurationSeconds } from './duration.js'
 
 /** How a configuration key is named outside YAML files (CFG-2), and whether it is a secret (SEC-4). */
 export interface KeyInfo {
@@ -46,12 +47,15 @@ const int = (min: number, max: number) =>
       .int({ error: (i) => `must be an integer, got ${show(i.input)}` })
       .refine((n) => n >= min && n <= max, { error: (i) => `must be between ${min} and ${max}, got ${show(i.input)}` }),
   )
-/** A duration in seconds; fractions allowed. `min` is the smallest accepted value. */
+/**
+ * A duration in seconds; fractions allowed, and Go durations as the Go service's files and flags held them (`30s`,
+ * `1m30s`, `500ms`). `min` is the smallest accepted value.
+ */
 const seconds = (min = 0) =>
   z.preprocess(
-    toNumber,
+    (v) => (typeof v === 'string' ? (parseDurationSeconds(v) ?? v) : v),
     z
-      .number({ error: (i) => `must be a number of seconds, got ${show(i.input)}` })
+      .number({ error: (i) => `must be a number of seconds or a duration such as 30s or 1m, got ${show(i.input)}` })
       .refine((n) => Number.isFinite(n) && n >= min, { error: (i) => `must be at least ${min} seconds, got ${show(i.input)}` }),
   )
 /** Comma-separated in flags and env, a list or a string in YAML; items trimmed, empty ones dropped (CFG-4, TOK-10). */
@@ -79,9 +83,9 @@ const cidrList = () =>
       }
     }
   })
-/** `""` or an absolute http(s) URL. */
+/** `""` or an absolute http(s) URL, judged on the exact string (core's isHttpUrl: `public_url` lands in vendor-data). */
 const url = () =>
-  str().refine((s) => s === '' || (/^https?:\/\/[^/]/i.test(s) && URL.canParse(s)), {
+  str().refine((s) => s === '' || isHttpUrl(s), {
     error: (i) => `must be an absolute http or https URL, got ${show(i.input)}`,
   })
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
@@ -99,10 +103,10 @@ const LOOPBACK = ['127.0.0.0/8', '::1/128']
 export const ConfigSchema = z.object({
   port: int(0, 65535).default(8080).register(keyInfo, { description: 'TCP port to listen on (0 = any free port)', short: 'p' }),
   host: str().default('0.0.0.0').register(keyInfo, { description: 'Address to listen on' }),
-  // deliberate: a relative default runs from a checkout without root; containers set /data.
+  // §16 CFG data_dir: /data, as the Go service (npm start and the README pass ./data).
   data_dir: str()
     .refine((s) => s.trim() !== '', { error: 'must not be empty' })
-    .default('./data')
+    .default('/data')
     .register(keyInfo, { description: 'Directory holding the resources and the lock file' }),
   // Several replicas share one PostgreSQL database; data_dir then only keeps the WireGuard server key.
   store: oneOf(['file', 'postgres']).default('file').register(keyInfo, { description: 'Resource store: file (data_dir) or postgres (database_url)' }),
@@ -115,7 +119,19 @@ export const ConfigSchema = z.object({
     .register(keyInfo, { description: 'CIDRs whose forwarding headers are believed (ID-2); empty trusts nobody' }),
   request_timeout: seconds().default(10).register(keyInfo, { description: 'Seconds before an unanswered request gets 503 (OPS-2)' }),
   max_inflight: int(0, 1_000_000).default(1024).register(keyInfo, { description: 'Concurrent requests before 503 (OPS-3); 0 = off' }),
+  // Bytes (UTF-8) of one rendered group document; over it, that node's /{group}.yaml answers 500 (SPEC §16).
+  max_document_bytes: int(1_024, 64 * 1024 * 1024)
+    .default(DEFAULT_MAX_DOCUMENT_BYTES)
+    .register(keyInfo, { description: 'Largest rendered group document in bytes; larger answers 500 (default 1 MiB)' }),
   shutdown_timeout: seconds().default(30).register(keyInfo, { description: 'Seconds to drain requests on SIGINT/SIGTERM (OPS-4)' }),
+  // The Go service's three http.Server timeouts, mapped onto node:http's (docs/spec-addendum.md, "Drop-in").
+  read_timeout: seconds()
+    .default(15)
+    .register(keyInfo, { description: 'Seconds for a request\'s headers and body to arrive; 0 = no limit' }),
+  write_timeout: seconds()
+    .default(15)
+    .register(keyInfo, { description: 'Seconds a connection with a request under way may stall before it is dropped; 0 = no limit' }),
+  idle_timeout: seconds().default(60).register(keyInfo, { description: 'Seconds an idle keep-alive connection stays open' }),
   log_level: oneOf(['debug', 'info', 'warn', 'error']).default('info').register(keyInfo, { description: 'debug, info, warn or error' }),
   log_format: oneOf(['json', 'pretty']).default('json').register(keyInfo, { description: 'json (one object per line) or pretty' }),
   debug: bool().default(false).register(keyInfo, { description: 'Same as --log-level debug' }),
@@ -166,6 +182,9 @@ export const ConfigSchema = z.object({
   wireguard_listen_port: int(1, 65535).default(51820).register(keyInfo, { description: 'WireGuard UDP port' }),
   wireguard_interface: str().default('wg0').register(keyInfo, { description: 'WireGuard interface name' }),
   wireguard_go_path: str().default('wireguard-go').register(keyInfo, { description: 'Path of the wireguard-go binary (WG-2)' }),
+  wireguard_state_file: str()
+    .default('/data/wireguard/state.yaml')
+    .register(keyInfo, { description: 'The Go service\'s WireGuard state, imported once when WireGuard is on; "" = none' }),
   admin_cidrs: cidrList().default(LOOPBACK).register(keyInfo, { description: 'Peers allowed to write resources without a token (SEC-6)' }),
   admin_cidrs_bypass_auth: bool().default(false).register(keyInfo, { description: 'Let admin_cidrs peers skip JWT auth (SEC-6)' }),
   auth_jwks_url: url().default('').register(keyInfo, { description: 'JWKS URL; requires a bearer JWT on the resource API (SEC-6)' }),
@@ -179,10 +198,26 @@ export const ConfigSchema = z.object({
     .default(false)
     .register(keyInfo, { description: "Also require a seed URL request to come from the token's node's own address" }),
   workers: int(0, 1024).default(1).register(keyInfo, { description: 'Server processes; 0 = one per core' }),
-  metrics: bool().default(true).register(keyInfo, { description: 'Serve /metrics (SVC-4)' }),
+  metrics: bool().default(true).register(keyInfo, { description: 'Serve /metrics on the main port (SVC-4)' }),
+  enable_metrics: bool()
+    .default(false)
+    .register(keyInfo, { description: 'Also serve /metrics on a listener of its own, on metrics_port' }),
+  metrics_port: int(0, 65535).default(9090).register(keyInfo, { description: 'Port of the enable_metrics listener (same host)' }),
+  // BOOT (docs/spec-addendum.md "Boot status"): the per-node boot record behind /boot-status, /status and `status`.
+  boot_status: bool().default(true).register(keyInfo, { description: 'Keep boot records: /boot-status, /status, metadata-service status' }),
+  boot_quiet_period: seconds(1)
+    .default(60)
+    .register(keyInfo, { description: 'Seconds without requests before meta-data or network-config starts a new boot' }),
+  boot_stuck_after: seconds(1).default(300).register(keyInfo, { description: 'Seconds a boot may take before its node counts as stuck' }),
+  boot_max_unknown_addresses: int(0, 1_000_000)
+    .default(1024)
+    .register(keyInfo, { description: 'Unknown addresses kept; requests from more are counted as dropped' }),
 }).superRefine((config, ctx) => {
   if (config.store === 'postgres' && config.database_url.trim() === '') {
     ctx.addIssue({ code: 'custom', path: ['database_url'], message: 'must be set when store is postgres' })
+  }
+  if (config.enable_metrics && config.metrics_port !== 0 && config.metrics_port === config.port) {
+    ctx.addIssue({ code: 'custom', path: ['metrics_port'], message: `must differ from port (${config.port}) when enable_metrics is set` })
   }
 })
 

@@ -1,6 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -35,11 +35,24 @@ function npm(args: string[], cwd: string) {
 }
 
 describe('offline install from the packed CLI', () => {
-  it('packs, installs with --offline from an empty cache, prints its version and serves /meta-data', async () => {
+  it('packs, installs with --offline from an empty cache, prints its version and serves /meta-data (as metadata-server too)', async () => {
     expect(existsSync(join(REPO, 'packages/cli/dist/index.js'))).toBe(true)
     await npm(['pack', '-w', '@metadata-service/cli', '--pack-destination', work], REPO)
     const tarballs = (await readdir(work)).filter((name) => name.endsWith('.tgz'))
     expect(tarballs).toEqual(['metadata-service-cli-0.1.0.tgz'])
+    // The packed manifest says which Node.js it runs on and under which licence, and the licence text ships with it
+    // (issue 17): the repository's LICENSE, MIT as package.json says.
+    const unpacked = join(work, 'unpacked')
+    await mkdir(unpacked)
+    await exec('tar', ['-xzf', join(work, tarballs[0] as string), '-C', unpacked])
+    const manifest = JSON.parse(await readFile(join(unpacked, 'package/package.json'), 'utf8')) as { engines?: { node?: string }; license?: string }
+    const root = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')) as { engines: { node: string }; license: string }
+    expect(manifest.engines?.node).toBe(root.engines.node)
+    expect(manifest.license).toBe('MIT')
+    expect(root.license).toBe('MIT')
+    const license = await readFile(join(unpacked, 'package/LICENSE'), 'utf8')
+    expect(license).toBe(await readFile(join(REPO, 'LICENSE'), 'utf8'))
+    expect(license).toMatch(/^MIT License\n\nCopyright \(c\) /)
 
     const prefix = join(work, 'install')
     await mkdir(prefix)
@@ -50,9 +63,15 @@ describe('offline install from the packed CLI', () => {
 
     const { stdout } = await exec(bin, ['version'], { cwd: prefix })
     expect(stdout).toMatch(/^metadata-service version 0\.1\.0\n/)
+    // §16 CLI: the Go service's executable names are installed beside it; the client one never serves.
+    const client = join(prefix, 'node_modules/.bin/metadata-client')
+    expect((await exec(client, ['version'], { cwd: prefix })).stdout).toMatch(/^metadata-service version 0\.1\.0\n/)
+    await expect(exec(client, ['serve'], { cwd: prefix })).rejects.toMatchObject({ code: 2 })
 
+    // The root command of metadata-server serves, as the Go service's did.
     const data = join(work, 'data')
-    const child = spawn(bin, ['serve', '--mock-smd', '--port', '0', '--host', '127.0.0.1', '--data-dir', data], { cwd: prefix })
+    const serverBin = join(prefix, 'node_modules/.bin/metadata-server')
+    const child = spawn(serverBin, ['--mock-smd', '--port', '0', '--host', '127.0.0.1', '--data-dir', data], { cwd: prefix })
     server = child
     const port = await new Promise<number>((resolve, reject) => {
       let seen = ''

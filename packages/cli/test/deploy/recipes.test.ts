@@ -10,7 +10,7 @@ import { Ajv2019 } from 'ajv/dist/2019.js'
 import { validate as validateDockerfile } from 'dockerfile-utils'
 import { parseAllDocuments, parse as parseYaml } from 'yaml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadConfig } from '../../src/config/load.js'
+import { loadConfig, SECRET_KEYS } from '../../src/config/load.js'
 
 // The deploy/ recipes, each checked by the best tool this machine has (deploy/README.md "How the recipes are
 // checked"), plus what they must all agree on: port 8080, data in /data, /health checks and the TokenSmith
@@ -96,16 +96,31 @@ function expectAllRead(env: Record<string, string>): void {
 describe('deploy/metadata-service.service (systemd)', () => {
   it('passes systemd-analyze verify with no warning', async () => {
     const unit = await deployFile('metadata-service.service')
-    expect(unit).toMatch(/^ExecStart=\/usr\/local\/bin\/metadata-service serve /m)
+    // A bare name, found in /usr/local/bin or /usr/bin: the stub stands in for the installed executable.
+    expect(unit).toMatch(/^ExecStart=metadata-service serve /m)
     const copy = join(work, 'metadata-service.service')
-    await writeFile(copy, unit.replace(/^ExecStart=\/usr\/local\/bin\/metadata-service/m, `ExecStart=${stub}`))
+    await writeFile(copy, unit.replace(/^ExecStart=metadata-service/m, `ExecStart=${stub}`))
     expect(await systemdVerify(copy)).toBe('')
   })
 
-  it('sets port 8080, a data directory and the TokenSmith paths, all names the service reads', async () => {
-    const env = environmentLines(await deployFile('metadata-service.service'))
-    expect(env).toMatchObject({ METADATA_SERVICE_PORT: '8080', METADATA_SERVICE_DATA_DIR: '/var/lib/metadata-service', ...TOKENSMITH_ENV })
+  it('sets port 8080 and the TokenSmith identity from its credentials, all names the service reads', async () => {
+    const unit = await deployFile('metadata-service.service')
+    const env = environmentLines(unit)
+    expect(env).toEqual({
+      METADATA_SERVICE_PORT: '8080',
+      TOKENSMITH_SERVICE_IDENTITY_CERT: '%d/tokensmith-tls.crt',
+      TOKENSMITH_SERVICE_IDENTITY_KEY: '%d/tokensmith-tls.key',
+      TOKENSMITH_SERVICE_IDENTITY_CA: '%d/tokensmith-ca.crt',
+    })
     expectAllRead(env)
+    // Every file the environment names in the credentials directory (%d) is a LoadCredential= of the unit, and every
+    // other credential is a secret key the service reads from $CREDENTIALS_DIRECTORY itself (config/load.ts).
+    const credentials = [...unit.matchAll(/^LoadCredential=([^:]+):metadata-service\.\1$/gm)].map((m) => m[1] as string)
+    expect(credentials.length).toBe([...unit.matchAll(/^LoadCredential=/gm)].length)
+    const paths = Object.values(env).flatMap((v) => (v.startsWith('%d/') ? [v.slice(3)] : []))
+    expect(credentials.filter((c) => !paths.includes(c)).sort()).toEqual(['database_url', 'smd_jwt', 'smd_token', 'tokensmith_bootstrap_token'])
+    expect(paths.every((p) => credentials.includes(p))).toBe(true)
+    expect(SECRET_KEYS.slice().sort()).toEqual(['database_url', 'smd_jwt', 'smd_token', 'tokensmith_bootstrap_token'])
   })
 })
 
@@ -205,6 +220,39 @@ describe('deploy/kubernetes.yaml', () => {
   })
 })
 
+describe('deploy/kubernetes.yaml what an operator edits', () => {
+  it('marks exactly the placeholders an operator must replace with CHANGE ME', async () => {
+    const text = await deployFile('kubernetes.yaml')
+    const marked = text
+      .split('\n')
+      .filter((line) => /#\s*CHANGE ME/.test(line) && !line.trimStart().startsWith('#'))
+      .map((line) => line.trim().split(':')[0])
+    expect(marked.sort()).toEqual(
+      ['smd_url', 'tokensmith_url', 'public_url', 'SMD_JWT', 'TOKENSMITH_BOOTSTRAP_TOKEN', 'tls.crt', 'tls.key', 'ca.crt', 'image'].sort(),
+    )
+    // The placeholder public_url is a reserved example name (RFC 2606): it cannot work unchanged.
+    expect(text).toMatch(/^ {4}public_url: http:\/\/metadata\.example:8080 /m)
+  })
+
+  it('probes /health: startup allows the first SMD sync 5 minutes, then readiness and liveness take over', async () => {
+    const deployment = parseAllDocuments(await deployFile('kubernetes.yaml'))
+      .map((doc) => doc.toJS() as Record<string, any>) // eslint-disable-line @typescript-eslint/no-explicit-any
+      .find((o) => o.kind === 'Deployment')
+    const container = deployment?.spec.template.spec.containers[0]
+    expect(container.startupProbe.periodSeconds * container.startupProbe.failureThreshold).toBeGreaterThanOrEqual(300)
+    expect(container.readinessProbe.httpGet.path).toBe('/health')
+    expect(container.livenessProbe.httpGet.path).toBe('/health')
+  })
+
+  it('says how resources get written with the admin API on loopback: port-forward or a JWT', async () => {
+    const text = await deployFile('kubernetes.yaml')
+    expect(text).toContain('kubectl port-forward deploy/metadata-service 8080:8080')
+    expect(text).toMatch(/# auth_jwks_url: /)
+    const config = parseAllDocuments(text).map((doc) => doc.toJS() as Record<string, any>).find((o) => o.kind === 'ConfigMap') // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(configFrom({}, config?.data['config.yaml']).config.admin_cidrs).toEqual(['127.0.0.0/8', '::1/128'])
+  })
+})
+
 describe('deploy/compose.yaml', () => {
   it('is valid against the Compose specification schema', async () => {
     const { $schema, ...schema } = JSON.parse(
@@ -243,5 +291,25 @@ describe('deploy/Containerfile', () => {
     expect(text).toMatch(/^HEALTHCHECK .*\n.*fetch\('http:\/\/127\.0\.0\.1:8080\/health'\)/m)
     // The image installs the packed CLI offline (the path the offline-install test runs).
     expect(text).toMatch(/npm install --global --offline/)
+  })
+
+  it('runs Node.js 24 and takes the commit as a build argument in both stages, labelled as the OCI revision', async () => {
+    const text = await deployFile('Containerfile')
+    expect([...text.matchAll(/^FROM (\S+)/gm)].map((m) => m[1])).toEqual(['docker.io/library/node:24-bookworm-slim', 'docker.io/library/node:24-bookworm-slim'])
+    const stages = text.split(/^FROM /m).slice(1)
+    for (const stage of stages) expect(stage).toMatch(/^ARG METADATA_SERVICE_COMMIT$/m)
+    expect(stages[1]).toMatch(/org\.opencontainers\.image\.revision="\$\{METADATA_SERVICE_COMMIT\}"/)
+    // The documented build command passes it; so does compose.yaml, from the environment.
+    expect(text).toContain('podman build --build-arg METADATA_SERVICE_COMMIT="$(git rev-parse --short HEAD)"')
+    expect((parseYaml(await deployFile('compose.yaml')) as { services: Record<string, { build: { args: string[] } }> }).services['metadata-service']?.build.args).toEqual(['METADATA_SERVICE_COMMIT'])
+  })
+
+  it('declares its health check in every recipe that runs the image, since an OCI-format build drops HEALTHCHECK', async () => {
+    expect(await deployFile('Containerfile')).toMatch(/an OCI-format build \(podman's default\) drops it/)
+    expect(sections(await deployFile('metadata-service.container')).get('Container')?.get('HealthCmd')?.[0]).toContain(HEALTH_PROBE)
+    const compose = parseYaml(await deployFile('compose.yaml')) as { services: Record<string, { healthcheck: { test: string[] } }> }
+    expect(compose.services['metadata-service']?.healthcheck.test.join(' ')).toContain(HEALTH_PROBE)
+    const deployment = parseAllDocuments(await deployFile('kubernetes.yaml')).map((d) => d.toJS() as Record<string, any>).find((o) => o.kind === 'Deployment') // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(deployment?.spec.template.spec.containers[0].livenessProbe.httpGet).toEqual({ path: '/health', port: 'http' })
   })
 })

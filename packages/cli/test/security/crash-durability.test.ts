@@ -149,9 +149,9 @@ describe.each(MODES)('SIGKILL during 1,000 concurrent writes, then restart, as $
     const restarted = await spawnServe(dataDir, ['--mock-smd', '--host', '127.0.0.1'], options).then((s) => (pid1 ? stoppedInside(s) : s))
     second = restarted
     const logs = restarted.logs()
-    expect(logs.find((l) => l.msg === 'taking over the lock of a dead metadata-service process')).toMatchObject({ level: 'warn', pid: recordedPid })
+    expect(logs.find((l) => l.msg === 'taking over the lock of a dead metadata-service process')).toMatchObject({ level: 40, holderPid: recordedPid })
     expect(logs.find((l) => l.msg === 'resource store opened')).toMatchObject({ corruptFiles: 0 })
-    expect(logs.filter((l) => l.level === 'error')).toEqual([])
+    expect(logs.filter((l) => l.level === 50)).toEqual([])
 
     expect(JSON.parse(await readFile(join(dataDir, 'metadata-service.lock'), 'utf8'))).toMatchObject({ pid: pid1 ? 1 : restarted.child.pid })
     const { resources, others } = await filesOnDisk()

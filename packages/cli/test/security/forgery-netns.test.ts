@@ -23,7 +23,10 @@ const N0 = '10.252.0.26'
 const N1 = '10.252.0.27' // mock x1000c0s0b0n1: a second source address of the namespace
 const N2 = '10.252.0.28' // mock x1000c0s1b0n0: a third one
 const PROXY_HOPS = '198.51.100.0/24' // trusted proxies that exist only in headers
-const ADMIN_403 = { error: 'admin access requires a peer in admin_cidrs or a bearer token (configure auth_jwks_url)', code: 403 }
+const admin403 = (from: string) => ({
+  error: `admin access requires a peer in admin_cidrs or a bearer token (configure auth_jwks_url); this connection comes from ${from}, which is not in admin_cidrs`,
+  code: 403,
+})
 
 const NOCLOUD_ROUTES = [
   '/meta-data',
@@ -202,7 +205,7 @@ describe('forged forwarding headers from an untrusted peer (SEC-1, ID-2, ID-3)',
         path,
         headers,
         status: 403,
-        body: ADMIN_403,
+        body: admin403(from as string),
       })
     })
     // Reads of the other kinds stay open; nothing was changed.
@@ -245,14 +248,14 @@ describe('a trusted proxy chain (ID-3)', () => {
       headers: [['Content-Type', 'application/json'], ['X-Forwarded-For', '127.0.0.1']],
       body: JSON.stringify({ metadata: { name: 'evil' }, spec: {} }),
     })
-    expect({ status: write.status, body: JSON.parse(write.body) as unknown }).toEqual({ status: 403, body: ADMIN_403 })
+    expect({ status: write.status, body: JSON.parse(write.body) as unknown }).toEqual({ status: 403, body: admin403(STRANGER) })
 
     // admin_cidrs holds N2: its own socket may write; a trusted proxy forwarding N2 (or loopback) may not (SEC-6).
     const evil = JSON.stringify({ metadata: { name: 'admin-test' }, spec: {} })
     const post = (from: string, headers: [string, string][]) =>
       forged(proxied as BuiltServer, '/groups', { from, method: 'POST', headers: [['Content-Type', 'application/json'], ...headers], body: evil })
     const relayed = await post(STRANGER, [['X-Forwarded-For', N2], ['X-Real-IP', N2], ['Forwarded', `for=${N2}`]])
-    expect({ status: relayed.status, body: JSON.parse(relayed.body) as unknown }).toEqual({ status: 403, body: ADMIN_403 })
+    expect({ status: relayed.status, body: JSON.parse(relayed.body) as unknown }).toEqual({ status: 403, body: admin403(STRANGER) })
     const direct = await post(N2, [])
     expect(direct.status).toBe(201)
   })

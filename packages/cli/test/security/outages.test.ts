@@ -88,7 +88,7 @@ describe('SMD down for many sync intervals (SMD-7, SMD-8, AT-27)', () => {
     await waitFor(() => syncFailures(running as Running) >= before + 12, '12 more failed syncs', 30)
     await expectServedFromSnapshot(port, document)
     expect(await (await get(port, '/health')).json()).toEqual(HEALTHY)
-    const errors = running.logs().filter((l) => l.level === 'error' && l.msg !== 'request failed')
+    const errors = running.logs().filter((l) => l.level === 50 && l.msg !== 'request failed')
     expect(errors).toEqual([])
   }, 120_000)
 })

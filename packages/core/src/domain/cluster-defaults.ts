@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { Resource } from './metadata.js'
+import { SupersededBySchema, type Resource } from './metadata.js'
 import { NetworksSchema } from './network-definitions.js'
 
 /** ClusterDefaults spec (RES-9). Field-level messages are produced by `validateSpec`, not by these schemas. */
@@ -27,6 +27,7 @@ export const ReadyStatusSchema = z
     phase: z.string().optional(),
     message: z.string().optional(),
     ready: z.boolean().default(false),
+    supersededBy: SupersededBySchema,
   })
   .strict()
 export type ReadyStatus = z.infer<typeof ReadyStatusSchema>

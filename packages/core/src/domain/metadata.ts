@@ -1,6 +1,6 @@
 import { z } from 'zod'
 
-/** String-to-string map used by labels, annotations and Group metaData. */
+/** String-to-string map used by labels and annotations. */
 export const StringMapSchema = z.record(z.string(), z.string())
 
 /** RES-2 metadata block as stored and sent on the wire. Timestamps are RFC 3339 strings (ms, or ns from older files). */
@@ -15,6 +15,12 @@ export const MetadataSchema = z.object({
   resourceVersion: z.string(),
 })
 export type Metadata = z.infer<typeof MetadataSchema>
+
+/**
+ * `status.supersededBy` of every kind (§16 RES-3): the uid of the resource that serves this one's name (for
+ * ClusterDefaults, the cluster's). Worked out by the store on every read and never stored; absent on served ones.
+ */
+export const SupersededBySchema = z.string().optional()
 
 /** The four resource kinds (RES-1). */
 export const KIND_NAMES = ['ClusterDefaults', 'Group', 'InstanceInfo', 'WireGuardPeer'] as const

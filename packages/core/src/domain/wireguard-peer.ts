@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { Resource } from './metadata.js'
+import { SupersededBySchema, type Resource } from './metadata.js'
 
 /** WireGuardPeer spec (RES-9, WG-6, WG-11). `public_key` is base64 of 32 bytes; `allowed_ip` a CIDR. */
 export const WireGuardPeerSpecSchema = z
@@ -18,6 +18,7 @@ export const WireGuardPeerStatusSchema = z
     message: z.string().optional(),
     ready: z.boolean().default(false),
     version: z.string().optional(),
+    supersededBy: SupersededBySchema,
   })
   .strict()
 export type WireGuardPeerStatus = z.infer<typeof WireGuardPeerStatusSchema>

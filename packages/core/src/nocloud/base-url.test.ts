@@ -17,4 +17,11 @@ describe('resolveBaseUrl (NC-14)', () => {
     expect(resolveBaseUrl({ request: { proto: 'https' } })).toBeUndefined()
     expect(resolveBaseUrl({})).toBeUndefined()
   })
+
+  it('skips a stored source holding a control character, so it never becomes a vendor-data line (SPEC §16)', () => {
+    const injected = { instance_id: 'i', cloud_init_base_url: 'http://a/\nruncmd: [x]' }
+    expect(resolveBaseUrl({ instanceInfo: injected, clusterDefaults: cd })).toBe('http://t.local')
+    expect(resolveBaseUrl({ clusterDefaults: { ...cd, base_url: 'http://a/\tb' }, publicUrl: 'http://p' })).toBe('http://p')
+    expect(resolveBaseUrl({ clusterDefaults: { ...cd, base_url: 'http://a/\u2028b' } })).toBeUndefined()
+  })
 })

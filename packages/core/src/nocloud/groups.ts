@@ -8,16 +8,17 @@ import type { GroupSpec } from '../domain/group.js'
 export function buildGroupsMap(
   labels: readonly string[],
   groupSpec: (label: string) => GroupSpec | undefined,
-): Record<string, Record<string, string>> {
-  const groups: Record<string, Record<string, string>> = {}
+): Record<string, Record<string, unknown>> {
+  const groups: Record<string, Record<string, unknown>> = {}
   for (const label of [...labels].sort(compareKeys)) {
     const spec = groupSpec(label)
-    const merged = new Map<string, string>()
+    const merged = new Map<string, unknown>()
     if (spec?.description) merged.set('description', spec.description)
+    // SPEC §16 TPL-3: values may be any JSON; nested values keep their own key order.
     for (const [key, value] of Object.entries(spec?.metaData ?? {})) merged.set(key, value)
     if (merged.get('description') === '') merged.delete('description')
-    const value: Record<string, string> = {}
-    for (const key of [...merged.keys()].sort(compareKeys)) setOwn(value, key, merged.get(key) as string)
+    const value: Record<string, unknown> = {}
+    for (const key of [...merged.keys()].sort(compareKeys)) setOwn(value, key, merged.get(key))
     setOwn(groups, label, value)
   }
   return groups

@@ -19,8 +19,8 @@ export interface MetaDataVendorData {
   role?: string
   mac?: string
   interfaces?: MetaDataInterface[]
-  /** NC-10: every membership; `{description?, ...metaData}` or `{}`. */
-  groups?: Record<string, Record<string, string>>
+  /** NC-10: every membership; `{description?, ...metaData}` (metaData values any JSON) or `{}`. */
+  groups?: Record<string, Record<string, unknown>>
 }
 
 /**

@@ -25,18 +25,21 @@ export interface ResourceIndexInput {
  * lookups rather than scans: ClusterDefaults — any; InstanceInfo — `metadata.name` or `spec.instance_id` equals
  * the xname; Group — `metadata.name` equals the SMD label.
  *
- * The winner over "name or instance_id equals the xname" is the later of the winners of each key.
+ * Superseded resources (`status.supersededBy`, §16 RES-3: an older one of a name the Go service kept several
+ * times) are never candidates, so no older version is ever served. The winner over "name or instance_id equals
+ * the xname" is the later of the winners of each key.
  */
 export function buildResourceIndex(input: ResourceIndexInput): ResourceIndex {
-  const clusterDefaults = pickLatest(input.clusterDefaults)
+  const clusterDefaults = pickLatest(input.clusterDefaults.filter(served))
   const byName = new Map<string, InstanceInfo>()
   const byInstanceId = new Map<string, InstanceInfo>()
   for (const info of input.instanceInfos) {
+    if (!served(info)) continue
     byName.set(info.metadata.name, laterOf(byName.get(info.metadata.name), info))
     byInstanceId.set(info.spec.instance_id, laterOf(byInstanceId.get(info.spec.instance_id), info))
   }
   const groups = new Map<string, Group>()
-  for (const group of input.groups) groups.set(group.metadata.name, laterOf(groups.get(group.metadata.name), group))
+  for (const group of input.groups) if (served(group)) groups.set(group.metadata.name, laterOf(groups.get(group.metadata.name), group))
   return {
     clusterDefaults,
     instanceInfo: (xname) => {
@@ -46,4 +49,10 @@ export function buildResourceIndex(input: ResourceIndexInput): ResourceIndex {
     },
     group: (label) => groups.get(label),
   }
+}
+
+// --- internal ---
+
+function served(resource: { readonly status: { readonly supersededBy?: string | undefined } }): boolean {
+  return resource.status.supersededBy === undefined
 }

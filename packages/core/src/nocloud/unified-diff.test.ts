@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { unifiedDiff } from './unified-diff.js'
+import { MAX_DIFF_EDIT_LINES, unifiedDiff } from './unified-diff.js'
 
 const LABELS = { from: 'a', to: 'b' }
 
@@ -53,6 +53,48 @@ describe('unifiedDiff', () => {
       }),
       { numRuns: 150 },
     )
+  })
+
+  it('keeps carriage returns as part of the line', () => {
+    expect(unifiedDiff('a\r\nb\r\n', 'a\r\nc\r\n', LABELS)).toBe('--- a\n+++ b\n@@ -1,2 +1,2 @@\n a\r\n-b\r\n+c\r\n')
+  })
+
+  it('diffs a 30,000-line document with one changed line as one small hunk (memory is not lines × lines, issue 17)', () => {
+    const lines = Array.from({ length: 30_000 }, (_, i) => `  key_${i}: "value ${i}"`)
+    const before = `${lines.join('\n')}\n`
+    lines[20_000] = '  key_20000: "changed"'
+    const after = `${lines.join('\n')}\n`
+    expect(before.length).toBeGreaterThan(750_000)
+    const context = (from: number) => [from, from + 1, from + 2].map((i) => `   key_${i}: "value ${i}"\n`).join('')
+    expect(unifiedDiff(before, after, LABELS)).toBe(
+      `--- a\n+++ b\n@@ -19998,7 +19998,7 @@\n${context(19_997)}` +
+        `-  key_20000: "value 20000"\n+  key_20000: "changed"\n${context(20_001)}`,
+    )
+  })
+
+  it(`searches edits of up to ${MAX_DIFF_EDIT_LINES} lines; a larger one replaces the whole document`, () => {
+    const doc = (n: number, line: (i: number) => string) => Array.from({ length: n }, (_, i) => `${line(i)}\n`).join('')
+    const before = doc(400, (i) => `line ${i}`)
+    // 150 lines changed: 300 lines removed or added, still diffed line by line (every other line is context).
+    const within = doc(400, (i) => (i < 300 && i % 2 === 0 ? `LINE ${i}` : `line ${i}`))
+    expect(unifiedDiff(before, within, LABELS).split('\n')[2]).toBe('@@ -1,302 +1,302 @@')
+    expect(applyDiff(before, unifiedDiff(before, within, LABELS))).toBe(within)
+    // 151 lines changed: past the bound, one hunk removes everything and adds everything.
+    const beyond = doc(400, (i) => (i < 302 && i % 2 === 0 ? `LINE ${i}` : `line ${i}`))
+    const whole = unifiedDiff(before, beyond, LABELS)
+    expect(whole.split('\n').slice(0, 4)).toEqual(['--- a', '+++ b', '@@ -1,400 +1,400 @@', '-line 0'])
+    expect(whole.split('\n')).toHaveLength(3 + 800 + 1)
+    expect(applyDiff(before, whole)).toBe(beyond)
+  })
+
+  it('marks missing final newlines in a whole-document replacement too', () => {
+    const before = Array.from({ length: 200 }, (_, i) => `a${i}`).join('\n')
+    const after = Array.from({ length: 200 }, (_, i) => `b${i}`).join('\n')
+    const lines = unifiedDiff(before, after, LABELS).split('\n')
+    expect(lines[2]).toBe('@@ -1,200 +1,200 @@')
+    expect(lines.slice(202, 205)).toEqual(['-a199', '\\ No newline at end of file', '+b0'])
+    expect(lines.slice(-3)).toEqual(['+b199', '\\ No newline at end of file', ''])
+    expect(unifiedDiff('', 'x\n'.repeat(400), LABELS).split('\n')[2]).toBe('@@ -0,0 +1,400 @@')
   })
 })
 

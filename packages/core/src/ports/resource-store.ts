@@ -1,5 +1,6 @@
 import type { AnyResource, ResourceOf } from '../domain/kinds.js'
 import type { KindName } from '../domain/metadata.js'
+import type { SupersededGroup } from '../store/served-index.js'
 
 /** One change published by a {@link ResourceStore} after it is durable (RES-10). */
 export interface ResourceChange {
@@ -25,6 +26,8 @@ export interface StoreProblem {
  * by `createMemoryStore()` in `@metadata-service/core/testing`; both pass `describeResourceStore`.
  *
  * Values are copied on the way in and out: callers may mutate what they get without touching stored state.
+ * Several resources with one name load (§16 RES-3): the latest by `createdAt`, then uid, is served and holds the
+ * name (ClusterDefaults: one per cluster, whatever the names); the others come out with `status.supersededBy`.
  * Every write is durable before its promise resolves and before its change is published (RES-10).
  * Rejections are `MetadataError`s: `NOT_FOUND` (message from `resourceNotFound`), `CONFLICT`
  * (`nameConflict`), `PRECONDITION_FAILED` (`preconditionFailed`), `STORAGE_FAILED` (I/O; message says what failed,
@@ -37,15 +40,16 @@ export interface ResourceStore {
   /** The resource, or `undefined` when no resource of that kind has the uid. */
   get<K extends KindName>(kind: K, uid: string): Promise<ResourceOf<K> | undefined>
   /**
-   * Stores a new resource exactly as given (the caller sets uid, timestamps and `resourceVersion` "1").
-   * Rejects with CONFLICT when another resource of the kind holds the uid or `metadata.name` (RES-3).
+   * Stores a new resource exactly as given (the caller sets uid, timestamps and `resourceVersion` "1"), except
+   * `status.supersededBy`, which is never stored. Rejects with CONFLICT when another resource of the kind holds the
+   * uid or `metadata.name` (RES-3), or, for a ClusterDefaults, when the cluster has one already (§16).
    */
   create<K extends KindName>(resource: ResourceOf<K>): Promise<ResourceOf<K>>
   /**
    * Replaces the resource with the same kind and uid, atomically checking that its current resourceVersion equals
    * `expectedVersion`; stores it with resourceVersion `expectedVersion + 1` and returns what was stored.
    * Rejects with NOT_FOUND, PRECONDITION_FAILED (current version differs), or CONFLICT (another resource of the
-   * kind holds the new name).
+   * kind serves the new name: also when a superseded resource keeps its name).
    */
   update<K extends KindName>(resource: ResourceOf<K>, expectedVersion: string): Promise<ResourceOf<K>>
   /**
@@ -59,6 +63,11 @@ export interface ResourceStore {
   subscribe(listener: (change: ResourceChange) => void): () => void
   /** Files or rows found unloadable at start (STO-4), for logs and metrics. */
   problems(): readonly StoreProblem[]
+  /**
+   * Names held by several resources of a kind (ClusterDefaults: several at all), as data dirs of the Go service
+   * hold them (§16 RES-3): which one is served, which are superseded. Empty when every name is unique.
+   */
+  superseded(): readonly SupersededGroup[]
   /** Releases locks and handles. Further calls reject with STORAGE_FAILED. */
   close(): Promise<void>
 }

@@ -61,6 +61,8 @@ function checkValue(shape: ValueShape, value: unknown, path: string, findings: T
       return typeof value === 'boolean' ? undefined : problem('must be a boolean')
     case 'string-map':
       return isStringMap(value) ? undefined : problem('must be an object with string values')
+    case 'json-map':
+      return isJsonObject(value) ? undefined : problem('must be an object')
     case 'object':
       if (!isJsonObject(value)) return problem('must be an object')
       return checkMembers(shape.fields, value, `${path}.`, findings, true)

@@ -2,3 +2,4 @@
 export { validateSpec, type SpecOf } from './validate-spec.js'
 export { validateStatus, type StatusOf } from './validate-status.js'
 export { SUPPORTED_API_VERSIONS } from './request-body.js'
+export { MAX_JSON_DEPTH, TOO_DEEP_MESSAGE, jsonTextTooDeep, parseJsonBody } from './json-depth.js'

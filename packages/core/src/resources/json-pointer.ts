@@ -1,3 +1,5 @@
+// Part of the hand-written JSON Patch (patch-json.ts has why it is kept, issue 17). Stricter than the libraries:
+// `~` must be followed by 0 or 1, and an array index has no leading zero.
 /**
  * Parses an RFC 6901 JSON Pointer into unescaped reference tokens (`~1` → `/`, `~0` → `~`). `""` is the whole
  * document (no tokens). Returns `undefined` for a malformed pointer (no leading `/`, or `~` not followed by 0 or 1).

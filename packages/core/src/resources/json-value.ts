@@ -1,3 +1,5 @@
+// The prototype-safe primitives of the hand-written patchers (issue 17: patch-json.ts and patch-merge.ts say why
+// they are kept): every client-chosen key is written with setOwn and read with hasOwn.
 /** A JSON object as parsed from a request body. */
 export type JsonObject = Record<string, unknown>
 

@@ -1,5 +1,9 @@
+import { jsonDepth, MAX_JSON_DEPTH } from './json-depth.js'
 import { cloneJson, hasOwn, isJsonObject, setOwn, type JsonObject } from './json-value.js'
 import { patchFailed } from './patch-failed.js'
+
+// Hand-written because the format is ours (RES-6 `application/shorthand-patch+json`): no library implements it.
+// Client-chosen segments go through setOwn/hasOwn like the other patchers (`patches-safety.test.ts`, issue 17).
 
 /**
  * The shorthand patch (RES-6, `application/shorthand-patch+json`): `{"a.b": v}` sets member `b` of object `a`,
@@ -7,8 +11,9 @@ import { patchFailed } from './patch-failed.js'
  * Keys apply in body order to a copy of `document`, which is never mutated. A member name containing `.` cannot be
  * addressed this way (use JSON Patch).
  *
- * Throws `MetadataError('PATCH_FAILED', …)` when the patch is not an object, a key has an empty segment, or a
- * value would have to be set below something that is not an object.
+ * Throws `MetadataError('PATCH_FAILED', …)` when the patch is not an object, a key has an empty segment, a value
+ * would have to be set below something that is not an object, or the spec would nest deeper than MAX_JSON_DEPTH
+ * levels (issue 16: `a.a.a…` keys build depth from a flat body).
  */
 export function applyShorthandPatch(document: unknown, patch: unknown): unknown {
   if (!isJsonObject(patch)) throw patchFailed('a shorthand patch must be an object of "dotted.path": value')
@@ -17,9 +22,18 @@ export function applyShorthandPatch(document: unknown, patch: unknown): unknown 
     const segments = dotted.split('.')
     if (segments.includes('')) throw patchFailed(`invalid path "${dotted}": empty segment`)
     if (value === null) removePath(root, segments)
-    else setPath(root, segments, cloneJson(value), dotted)
+    else setPath(root, segments, cloneJson(placeable(segments, value, dotted)), dotted)
   }
   return root
+}
+
+/** `value`, once sure that setting it at `segments` keeps the spec within MAX_JSON_DEPTH levels (issue 16). */
+function placeable(segments: readonly string[], value: unknown, dotted: string): unknown {
+  if (segments.length + jsonDepth(value, MAX_JSON_DEPTH - segments.length) > MAX_JSON_DEPTH) {
+    const shown = dotted.length > 80 ? `${dotted.slice(0, 80)}…` : dotted
+    throw patchFailed(`cannot set ${shown}: the spec would nest deeper than ${MAX_JSON_DEPTH} levels`)
+  }
+  return value
 }
 
 function setPath(root: JsonObject, segments: string[], value: unknown, dotted: string): void {

@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest'
+import { patchError } from './_patch-error.test-data.js'
 import { parseJsonPointer } from './json-pointer.js'
 import { applyJsonPatch } from './patch-json.js'
 import { applyMergePatch } from './patch-merge.js'
 import { applyShorthandPatch } from './patch-shorthand.js'
-
-/** The PATCH_FAILED message of `fn` (fails the test when it does not throw). */
-function patchError(fn: () => unknown): string {
-  try {
-    fn()
-  } catch (err) {
-    expect(err).toMatchObject({ name: 'MetadataError', code: 'PATCH_FAILED' })
-    return (err as Error).message
-  }
-  throw new Error('expected PATCH_FAILED')
-}
 
 describe('applyMergePatch (RFC 7386)', () => {
   it('merges objects, removes on null and replaces non-objects', () => {

@@ -2,7 +2,9 @@ import { GROUP_NAME_PATTERN } from '../domain/group.js'
 import type { KindName } from '../domain/metadata.js'
 import { MetadataError } from '../errors.js'
 import { isStringMap } from './check-shape.js'
+import { checkBodyDepth } from './json-depth.js'
 import { hasOwn, isJsonObject, setOwn, type JsonObject } from './json-value.js'
+import { nameRule } from './line-fields.js'
 import { collectSpecProblems, parseSpec, type SpecOf } from './validate-spec.js'
 import { noProblems, throwIfProblems } from './validation-problems.js'
 
@@ -24,15 +26,18 @@ export interface WriteRequest<K extends KindName> {
  * apiVersion?, kind?, labels?, annotations?}`. A missing spec is `{}`; `status`, `uid`, timestamps and unknown
  * top-level members are ignored.
  *
- * Throws `MetadataError` with code INVALID_BODY (`invalid request body: expected a JSON object`),
+ * Throws `MetadataError` with code INVALID_BODY (`invalid request body: expected a JSON object`, or nested deeper
+ * than MAX_JSON_DEPTH),
  * UNSUPPORTED_VERSION (`Unsupported version`, `details.requested`) or VALIDATION_FAILED (RES-9 spec messages, then
- * envelope messages; `metadata.name is required` on create, and the Group name rule).
+ * envelope messages; `metadata.name is required` on create, the Group name rule, and no control characters in
+ * any kind's name).
  */
 export function parseWriteRequest<K extends KindName>(
   kind: K,
   body: unknown,
   mode: 'create' | 'replace',
 ): WriteRequest<K> {
+  checkBodyDepth(body)
   if (!isJsonObject(body)) throw notAnObject()
   const { apiVersion } = body
   if (typeof apiVersion === 'string' && !SUPPORTED_API_VERSIONS.includes(apiVersion)) {
@@ -64,6 +69,10 @@ export function parseWriteRequest<K extends KindName>(
   if (kind === 'Group' && givenName !== undefined && !GROUP_NAME_PATTERN.test(givenName)) {
     // Issue 17: the rule in words (it is GROUP_NAME_PATTERN); a Group name becomes the document path /<name>.yaml.
     envelope.rules.push("metadata.name of a Group may hold only letters, digits, '-', ':', '.' and '_'")
+  } else {
+    // SPEC §16: names land in document lines and log lines.
+    const rule = nameRule('metadata.name', givenName)
+    if (rule !== undefined) envelope.rules.push(rule)
   }
   throwIfProblems({
     types: [...problems.types, ...envelope.types],
@@ -92,9 +101,11 @@ export function mergeStringMaps(...maps: readonly unknown[]): Record<string, str
 
 /**
  * The status carried by a RES-7 body: `body.status` when the body has a `status` member (`{"status":{…}}`, or a
- * whole resource), else the body itself. Throws INVALID_BODY when the body is not a JSON object.
+ * whole resource), else the body itself. Throws INVALID_BODY when the body is not a JSON object or nests deeper
+ * than MAX_JSON_DEPTH.
  */
 export function statusFromBody(body: unknown): unknown {
+  checkBodyDepth(body)
   if (!isJsonObject(body)) throw notAnObject()
   return hasOwn(body, 'status') ? body.status : body
 }

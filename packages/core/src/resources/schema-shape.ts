@@ -6,10 +6,12 @@ export type ValueShape =
   | { readonly type: 'integer' | 'number'; readonly minimum?: number; readonly maximum?: number }
   | { readonly type: 'boolean' }
   | { readonly type: 'array'; readonly items: ValueShape }
-  /** An object whose values are all strings (labels, annotations, metaData). */
+  /** An object whose values are all strings (labels, annotations). */
   | { readonly type: 'string-map' }
   /** An object with any keys whose values all have one shape (ClusterDefaults `networks`). */
   | { readonly type: 'map'; readonly values: ValueShape }
+  /** An object whose values are any JSON (Group metaData, SPEC §16). */
+  | { readonly type: 'json-map' }
   | { readonly type: 'object'; readonly fields: readonly FieldShape[] }
 
 /** One member of an object schema, in declaration order (the SPEC table order). */
@@ -76,6 +78,9 @@ function toShape(json: JsonSchema, where: string): ValueShape {
       }
       if (typeof json.additionalProperties === 'object' && json.additionalProperties.type === 'string') {
         return { type: 'string-map' }
+      }
+      if (typeof json.additionalProperties === 'object' && json.additionalProperties.type === undefined) {
+        return { type: 'json-map' }
       }
       if (json.properties === undefined && typeof json.additionalProperties === 'object') {
         return { type: 'map', values: toShape(json.additionalProperties, `${where}.*`) }

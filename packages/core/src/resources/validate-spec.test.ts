@@ -52,12 +52,10 @@ describe('validateSpec (RES-9)', () => {
     expect(messageOf('ClusterDefaults', { ...CD, public_keys: 'a' })).toBe(
       'validation failed: public_keys must be an array of strings',
     )
-    expect(messageOf('Group', { metaData: { a: 1 } })).toBe(
-      'validation failed: metaData must be an object with string values',
-    )
-    expect(messageOf('Group', { metaData: ['a'] })).toBe(
-      'validation failed: metaData must be an object with string values',
-    )
+    // SPEC §16 TPL-3: metaData values may be any JSON; the map itself must be an object.
+    expect(validateSpec('Group', { metaData: { a: 1, b: [true, null], c: { d: 1.5 } } }).metaData).toEqual({ a: 1, b: [true, null], c: { d: 1.5 } })
+    expect(messageOf('Group', { metaData: ['a'] })).toBe('validation failed: metaData must be an object')
+    expect(messageOf('Group', { metaData: 'a' })).toBe('validation failed: metaData must be an object')
     expect(messageOf('Group', { template: null })).toBe('validation failed: template must be a string')
     expect(messageOf('Group', [])).toBe('validation failed: spec must be an object')
     expect(messageOf('Group', 'x')).toBe('validation failed: spec must be an object')

@@ -1,7 +1,10 @@
 import { KINDS, type ResourceOf } from '../domain/kinds.js'
 import type { KindName } from '../domain/metadata.js'
+import { isHttpUrl } from '../text/http-url.js'
+import { controlCharacterIn } from '../text/control-characters.js'
 import { checkObjectTypes } from './check-shape.js'
 import { isJsonObject } from './json-value.js'
+import { lineFieldRules } from './line-fields.js'
 import { objectFields, type FieldShape } from './schema-shape.js'
 import { noProblems, parseChecked, throwIfProblems, type ValidationProblems } from './validation-problems.js'
 
@@ -46,6 +49,8 @@ export function collectSpecProblems(kind: KindName, spec: unknown, problems: Val
     if (found.badFields.has(field.name)) continue
     problems.rules.push(...fieldRules(field, spec[field.name], urlFields.includes(field.name)))
   }
+  // SPEC §16: no control characters in what lands in a document line (fields of the wrong type are skipped).
+  problems.rules.push(...lineFieldRules(kind, spec))
 }
 
 /** Parses a spec that passed {@link collectSpecProblems}, applying the schema defaults. */
@@ -58,7 +63,10 @@ function fieldRules(field: FieldShape, value: unknown, isUrl: boolean): string[]
   const { name, shape } = field
   if (value === undefined || value === '') return field.required ? [`${name} is required`] : []
   const messages: string[] = []
-  if (isUrl && typeof value === 'string' && !isHttpUrl(value)) messages.push(`${name} must be an absolute http:// or https:// URL`)
+  // A control character is reported by the line rule alone (SPEC §16); the URL is judged on the stored string.
+  if (isUrl && typeof value === 'string' && controlCharacterIn(value) === undefined && !isHttpUrl(value)) {
+    messages.push(`${name} must be an absolute http:// or https:// URL`)
+  }
   if (shape.type === 'string' && shape.maxLength !== undefined && String(value).length > shape.maxLength) {
     messages.push(`${name} must be at most ${shape.maxLength} characters`)
   }
@@ -67,14 +75,4 @@ function fieldRules(field: FieldShape, value: unknown, isUrl: boolean): string[]
     if (shape.maximum !== undefined && value > shape.maximum) messages.push(`${name} must be at most ${shape.maximum}`)
   }
   return messages
-}
-
-/** An absolute http or https URL with a host. */
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value)
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== ''
-  } catch {
-    return false
-  }
 }

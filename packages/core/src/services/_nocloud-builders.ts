@@ -12,7 +12,7 @@ import type { ResourceIndex } from '../nocloud/resource-index.js'
 import { buildVendorData } from '../nocloud/vendor-data.js'
 import { createNodePlans } from '../networks/node-plans.js'
 import type { InventoryNode } from '../ports/inventory.js'
-import { buildTemplateContext, templateKind, type TemplateContext } from '../templates/index.js'
+import { buildTemplateContext, cachedTemplateKind, type TemplateContext } from '../templates/index.js'
 import type { RequestContext } from './nocloud-api.js'
 import type { WarmDocument } from './nocloud-prerender.js'
 
@@ -20,6 +20,7 @@ import type { WarmDocument } from './nocloud-prerender.js'
 export interface BuilderOptions {
   /** `public_url` (CFG), already `undefined` when unset. */
   readonly publicUrl: string | undefined
+  /** Renders a Mustache or Pongo2 group template (NC-16 step 8), within the render bounds. */
   readonly renderGroup: (template: string, context: TemplateContext) => string
   /** Told of every network-config built for a node (requests and pre-render, not previews): counts and notes. */
   readonly onNetworkConfig?: (node: InventoryNode, document: NetworkConfigDocument) => void
@@ -99,12 +100,13 @@ export function createNoCloudBuilders(options: BuilderOptions): NoCloudBuilders 
       } catch (cause) {
         throw new MetadataError('COMPONENT_UNAVAILABLE', 'component information not available', { cause })
       }
-      switch (templateKind(spec.template)) {
+      switch (cachedTemplateKind(spec.template)) {
         case 'empty':
           return CLOUD_CONFIG_HEADER
         case 'jinja':
           return spec.template
         case 'mustache':
+        case 'pongo2':
           try {
             return renderGroup(spec.template, buildTemplateContext(metaData, spec.metaData))
           } catch (cause) {
@@ -146,6 +148,7 @@ export function createNoCloudBuilders(options: BuilderOptions): NoCloudBuilders 
         docs.push({
           kind: 'group',
           key: groupDocumentKey(xname, group),
+          group,
           build: () => ({ body: builders.group(node, index, spec), contentType: NOCLOUD_CONTENT_TYPES.group }),
         })
       }

@@ -20,6 +20,8 @@ export interface PreviewBuilders {
   readonly networkConfig: PreviewNetworkConfig
   /** NC-16 steps 2–8 with the group's spec (`undefined`: no stored Group). */
   readonly group: (node: InventoryNode, index: ResourceIndex, group: string, spec: GroupSpec | undefined) => string
+  /** `max_document_bytes`, for the template check (SPEC §16). */
+  readonly maxDocumentBytes?: number
 }
 
 /**
@@ -40,7 +42,7 @@ export async function renderPreview(request: RenderPreviewRequest, builders: Pre
   const networks = request.networks === undefined ? undefined : validateNetworks(request.networks)
   const storedSpec = group === undefined ? undefined : index.group(group)?.spec
   const proposedSpec: GroupSpec | undefined = template === undefined ? undefined : { ...(storedSpec ?? {}), template }
-  if (proposedSpec !== undefined) validateGroupTemplate(proposedSpec, group ?? '')
+  if (proposedSpec !== undefined) validateGroupTemplate(proposedSpec, group ?? '', { maxDocumentBytes: builders.maxDocumentBytes })
 
   const node = await nodeByXname(builders.inventory, request.node)
   if (networks !== undefined) return networksProposalPreview(node, index, networks, builders.networkConfig)

@@ -125,12 +125,8 @@ describe('NoCloud pre-render (OPS-7)', () => {
     await sched.steps(50)
     const early = service.stats().prerender.builds.metaData
     expect(early).toBeGreaterThan(0)
-    await store.create(
-      storedResource('ClusterDefaults', { metadata: { name: 'second' }, spec: { base_url: 'http://x', cluster_name: 'newer' } }, {
-        uid: 'clusterdefaults-00000002',
-        createdAt: '2025-06-01T00:00:00.000Z',
-      }),
-    )
+    const cd = (await store.get('ClusterDefaults', 'clusterdefaults-00000001'))!
+    await store.update({ ...cd, spec: { base_url: 'http://x', cluster_name: 'newer' } }, cd.metadata.resourceVersion)
     // The write abandons the pass at once; the next pass starts when a check finds the generations held still.
     expect(service.stats().prerender).toMatchObject({ running: false, abandoned: 1 })
     sched.tick()

@@ -3,6 +3,7 @@ import { zeroDocumentCounts, type CachedDocumentKind, type DocumentCounts } from
 import { systemClock, type Clock } from '../ports/clock.js'
 import type { InventoryNode } from '../ports/inventory.js'
 import type { Logger } from '../ports/logger.js'
+import { isRenderLimitError } from '../templates/render.js'
 import type { RenderedDocument } from './nocloud-api.js'
 import { errorText } from './_error-text.js'
 
@@ -55,6 +56,8 @@ export interface PrerenderPass {
   readonly failures: number
   /** vendor-data documents not pre-rendered because their NC-14 base depends on the request's host. */
   readonly requestDependent: number
+  /** Group documents left to the requests because their group's template ran over a bound for other nodes. */
+  readonly overLimitSkipped: number
   /** True when the pass stopped at `maxCachedDocuments` instead of evicting. */
   readonly capped: boolean
   /** Wall time from the start of the pass to its end, in milliseconds (slices plus the waits between them). */
@@ -82,8 +85,20 @@ export interface PrerenderStats {
 
 /** One document of a node the pre-render may cache, or the note that it cannot be built without a request. */
 export type WarmDocument =
-  | { readonly kind: CachedDocumentKind; readonly key: string; readonly build: () => RenderedDocument }
+  | {
+      readonly kind: CachedDocumentKind
+      readonly key: string
+      readonly build: () => RenderedDocument
+      /** For a group document, the group: a pass stops pre-rendering a group whose template runs over a bound. */
+      readonly group?: string
+    }
   | { readonly kind: CachedDocumentKind; readonly requestDependent: true }
+
+/**
+ * A pass leaves a group's documents to the requests once this many of them ran into a template bound (SPEC §16
+ * "Template cost"): each costs a whole render budget, and a node that never asks should not pay for it.
+ */
+const OVER_LIMIT_GIVE_UP = 3
 
 /** What the pre-render reads: the cache, the inputs and the documents of one node. */
 export interface PrerenderSource<I> {
@@ -213,12 +228,25 @@ export function createPrerenderer<I>(source: PrerenderSource<I>, options: Preren
         p.documents += 1
         continue
       }
+      if (epoch.failure(doc.key, node) !== undefined) {
+        p.failures += 1
+        continue
+      }
+      if (doc.group !== undefined && (p.overLimit.get(doc.group) ?? 0) >= OVER_LIMIT_GIVE_UP) {
+        p.overLimitSkipped += 1
+        continue
+      }
       if (epoch.full()) return false
       let rendered: RenderedDocument
       try {
         rendered = doc.build()
-      } catch {
-        p.failures += 1 // not cached, not logged per node: the request renders it and answers the error
+      } catch (err) {
+        p.failures += 1 // not logged per node: the request answers the error
+        // A template bound is certain for these inputs and costs a whole budget: remember it (SPEC §16).
+        if (isRenderLimitError(err)) {
+          epoch.setFailure(doc.key, node, err)
+          if (doc.group !== undefined) p.overLimit.set(doc.group, (p.overLimit.get(doc.group) ?? 0) + 1)
+        }
         continue
       }
       builds[doc.kind] += 1
@@ -233,7 +261,7 @@ export function createPrerenderer<I>(source: PrerenderSource<I>, options: Preren
     pass = undefined
     doneFor = p.generations
     counters.passes += 1
-    const { generations: _, startedAt, ...tally } = p
+    const { generations: _, startedAt, overLimit: __, ...tally } = p
     lastPass = { ...tally, busyMs: tally.busyMs + end - sliceBegan, ofNodes: source.nodeCount(), capped, durationMs: end - startedAt }
     source.logger.info('NoCloud documents pre-rendered', { ...lastPass })
   }
@@ -272,12 +300,26 @@ interface Pass {
   nodes: number
   failures: number
   requestDependent: number
+  overLimitSkipped: number
+  /** Group documents of this pass that ran into a template bound, by group. */
+  readonly overLimit: Map<string, number>
   busyMs: number
   slices: number
 }
 
 function newPass(generations: readonly number[], startedAt: number): Pass {
-  return { generations, startedAt, documents: 0, nodes: 0, failures: 0, requestDependent: 0, busyMs: 0, slices: 0 }
+  return {
+    generations,
+    startedAt,
+    documents: 0,
+    nodes: 0,
+    failures: 0,
+    requestDependent: 0,
+    overLimitSkipped: 0,
+    overLimit: new Map(),
+    busyMs: 0,
+    slices: 0,
+  }
 }
 
 function same(a: readonly number[], b: readonly number[]): boolean {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { MetadataError } from '../errors.js'
 import type { ResourceStore } from '../ports/resource-store.js'
-import { MOCK_NODE_FIXTURES, storedResource } from '../testing/fixtures.js'
+import { MOCK_NODE_FIXTURES } from '../testing/fixtures.js'
 import { GOLDEN_COMPUTE_YAML, GOLDEN_VENDOR_DATA } from '../testing/goldens.js'
 import { createMemoryStore } from '../testing/memory-store.js'
 import { renderGroupTemplate } from '../templates/index.js'
@@ -57,12 +57,8 @@ describe('NoCloud document cache (ARCHITECTURE hot path)', () => {
     const { service, node } = setup({ store })
     const n0 = await node()
     expect(parse((await service.metaData(n0, REQUEST)).body)['cluster-name']).toBe('testcluster')
-    await store.create(
-      storedResource('ClusterDefaults', { metadata: { name: 'second' }, spec: { base_url: 'http://x', cluster_name: 'newer' } }, {
-        uid: 'clusterdefaults-00000002',
-        createdAt: '2025-06-01T00:00:00.000Z',
-      }),
-    )
+    const cd = (await store.get('ClusterDefaults', 'clusterdefaults-00000001'))!
+    await store.update({ ...cd, spec: { base_url: 'http://x', cluster_name: 'newer' } }, cd.metadata.resourceVersion)
     expect(parse((await service.metaData(n0, REQUEST)).body)['cluster-name']).toBe('newer')
     expect((await service.vendorData(n0, REQUEST)).body).toBe('#include\nhttp://x/compute.yaml\nhttp://x/green.yaml\n')
     expect(service.stats().builds.metaData).toBe(2)

@@ -88,15 +88,31 @@ describe('meta-data (NC-5, NC-12)', () => {
     expect(parsed.instance_data.v1.public_keys).toEqual([K1, K2])
   })
 
-  it('AT-4: a second, newer ClusterDefaults wins', async () => {
-    const { service, store, node } = setup()
-    await store.create(
-      storedResource('ClusterDefaults', { metadata: { name: 'second' }, spec: { base_url: 'http://x', cluster_name: 'newer' } }, {
-        uid: 'clusterdefaults-00000002',
-        createdAt: '2025-06-01T00:00:00.000Z',
-      }),
-    )
+  it('AT-4: a second, newer ClusterDefaults (a data dir of the Go service) wins; the older is superseded (§16)', async () => {
+    const newer = storedResource('ClusterDefaults', { metadata: { name: 'second' }, spec: { base_url: 'http://x', cluster_name: 'newer' } }, {
+      uid: 'clusterdefaults-00000002',
+      createdAt: '2025-06-01T00:00:00.000Z',
+    })
+    const { service, node } = setup({ resources: [...DEFAULT_SETUP, newer] })
     expect(parse((await service.metaData(await node(), REQUEST)).body)['cluster-name']).toBe('newer')
+  })
+
+  it('never serves a superseded version, even when it was updated last (§16 RES-3)', async () => {
+    // The older version carries the later updatedAt: NC-7 alone would pick it, the served rule (createdAt) does not.
+    const older = storedResource('ClusterDefaults', { metadata: { name: 'old' }, spec: { base_url: 'http://old', cluster_name: 'older' } }, {
+      uid: 'clusterdefaults-0000000f',
+      createdAt: '2020-01-01T00:00:00.000Z',
+      updatedAt: '2030-01-01T00:00:00.000Z',
+    })
+    const oldCompute = storedResource('Group', { metadata: { name: 'compute' }, spec: { template: '#cloud-config\nold: true\n' } }, {
+      uid: 'group-0000000f',
+      createdAt: '2020-01-01T00:00:00.000Z',
+      updatedAt: '2030-01-01T00:00:00.000Z',
+    })
+    const { service, node } = setup({ resources: [...DEFAULT_SETUP, older, oldCompute] })
+    const n0 = await node()
+    expect(parse((await service.metaData(n0, REQUEST)).body)['cluster-name']).toBe('testcluster')
+    expect((await service.groupDocument(n0, 'compute', REQUEST)).body).not.toContain('old: true')
   })
 
   it('uses public_url when no resource gives a base URL, never the Host header', async () => {

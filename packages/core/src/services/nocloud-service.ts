@@ -7,12 +7,13 @@ import { buildResourceIndex, type ResourceIndex } from '../nocloud/resource-inde
 import type { Inventory, InventoryNode } from '../ports/inventory.js'
 import type { Logger } from '../ports/logger.js'
 import type { ResourceStore } from '../ports/resource-store.js'
-import { renderGroupTemplate, type TemplateContext } from '../templates/index.js'
+import { isRenderLimitError, renderGroupTemplate, type TemplateContext } from '../templates/index.js'
 import type { NoCloudPreview, NoCloudService, RenderedDocument, RequestContext } from './nocloud-api.js'
 import { createNoCloudBuilders } from './_nocloud-builders.js'
 import { createPrerenderer, type PrerenderOptions, type PrerenderStats, type Prerenderer } from './nocloud-prerender.js'
 import { renderPreview } from './_render-preview.js'
 import { errorText } from './_error-text.js'
+import { templateLimitCounter } from './_template-limits.js'
 
 /** The routes NC-17 answers with a minimal body instead of an error. */
 export type DegradedRoute = 'vendor-data' | 'network-config'
@@ -24,8 +25,10 @@ export interface NoCloudServiceDeps {
   /** `public_url` (CFG), the NC-14 step 3 base URL; "" or absent means unset. */
   readonly publicUrl?: string
   readonly logger: Logger
-  /** Renders a Mustache group template (NC-16 step 8). Default: `renderGroupTemplate`. */
+  /** Renders a Mustache or Pongo2 group template (NC-16 step 8). Default: `renderGroupTemplate` within `maxDocumentBytes`. */
   readonly renderGroup?: (template: string, context: TemplateContext) => string
+  /** `max_document_bytes`: the largest rendered group document, in bytes (SPEC §16). Default 1 MiB. */
+  readonly maxDocumentBytes?: number
   /** WG-9: the xname owning a tunnel address, consulted before the inventory (ID-4). */
   readonly tunnelResolver?: (address: string) => string | undefined
   /** Called once per NC-17 degraded answer, e.g. to count `degraded_responses_total{route}`. */
@@ -47,6 +50,11 @@ export interface NoCloudStats {
    * nothing), by outcome: with a defined prefix, with a guessed one, left out (issue 14).
    */
   readonly networkAddresses: NetworkAddressCounts
+  /**
+   * Group documents answered `500 template output exceeds <limit>` (SPEC §16 "Template cost"), by group and by
+   * limit (`bytes`: max_document_bytes, `steps`: the render budget).
+   */
+  readonly templateLimits: Readonly<Record<string, Readonly<Record<'bytes' | 'steps', number>>>>
   /** Rendered documents currently cached. */
   readonly cachedDocuments: number
   /** OPS-7 pre-render progress (all zero and `enabled: false` until `startPrerender`). */
@@ -79,12 +87,14 @@ export interface InstrumentedNoCloudService extends NoCloudService, NoCloudPrevi
 export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCloudService {
   const { inventory, store, logger } = deps
   const publicUrl = deps.publicUrl || undefined
-  const renderGroup = deps.renderGroup ?? renderGroupTemplate
+  const renderGroup =
+    deps.renderGroup ?? ((template: string, context: TemplateContext) => renderGroupTemplate(template, context, { maxDocumentBytes: deps.maxDocumentBytes }))
   const generations = () => [inventory.generation(), store.generation()]
   const cache = createDocumentCache(generations, deps.maxCachedDocuments)
   const builds = zeroDocumentCounts()
   const hits = zeroDocumentCounts()
   const degraded: Record<DegradedRoute, number> = { 'vendor-data': 0, 'network-config': 0 }
+  const limits = templateLimitCounter(logger)
   const currentIndex = indexLoader(store)
   const networkAddresses = { defined: 0, guessed: 0, leftOut: 0 }
   const onNetworkConfig = (node: InventoryNode, document: NetworkConfigDocument): void => {
@@ -186,7 +196,7 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
       }
     },
 
-    async groupDocument(node, group, _request: RequestContext) {
+    async groupDocument(node, group, request: RequestContext) {
       // NC-16, first failing check answers. Step 1 (resolving the node) is the caller's.
       checkMembership(node, group)
       const epoch = cache.epoch()
@@ -196,9 +206,20 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
         hits.group += 1
         return hit
       }
+      const failed = epoch.failure(key, node)
+      if (failed !== undefined) throw limits.answered(epoch, failed, group, node, request)
       const index = await currentIndex()
       builds.group += 1
-      const doc = { body: build.group(node, index, index.group(group)?.spec), contentType: NOCLOUD_CONTENT_TYPES.group }
+      let body: string
+      try {
+        body = build.group(node, index, index.group(group)?.spec)
+      } catch (err) {
+        if (!isRenderLimitError(err)) throw err
+        // SPEC §16: this node gets the 500; the failure is kept like a document, so asking again costs nothing.
+        epoch.setFailure(key, node, err)
+        throw limits.answered(epoch, err, group, node, request)
+      }
+      const doc = { body, contentType: NOCLOUD_CONTENT_TYPES.group }
       epoch.set(key, node, doc)
       return doc
     },
@@ -208,6 +229,7 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
       hits: { ...hits },
       degraded: { ...degraded },
       networkAddresses: { ...networkAddresses },
+      templateLimits: limits.counts(),
       cachedDocuments: cache.size(),
       prerender: prerenderer?.stats() ?? idlePrerenderStats(),
     }),
@@ -228,6 +250,7 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
           checkMembership(node, group)
           return build.group(node, index, spec)
         },
+        maxDocumentBytes: deps.maxDocumentBytes,
       }),
     startPrerender(options) {
       prerenderer ??= createPrerenderer(

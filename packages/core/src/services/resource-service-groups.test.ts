@@ -27,6 +27,8 @@ describe('ResourceService Group writes (TPL-4, TPL-8, AT-45, AT-46)', () => {
       valid: true,
       errorMessage: '',
       requiredVariables: ['hostname', 'ip', 'nid', 'role'],
+      engine: 'mustache',
+      warnings: [],
       templateHash: hash,
       currentTemplateVersion: `v-${hash.slice(0, 8)}`,
       templateHistory: [{ version: `v-${hash.slice(0, 8)}`, timestamp: '2025-01-01T00:00:00.000Z', valid: true }],

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { createFixedClock, createMemoryStore, createSequenceRandom } from '@metadata-service/core/testing'
+import {
+  clusterDefaultsConflictText,
+  conflictText,
+  createFixedClock,
+  createMemoryStore,
+  createSequenceRandom,
+} from '@metadata-service/core/testing'
 import { MetadataError, createResourceService, type KindChecks } from '@metadata-service/core'
 
 const T0 = Date.UTC(2025, 0, 1)
@@ -74,20 +80,36 @@ describe('ResourceService create (RES-3, AT-41)', () => {
     expect((await second.create('Group', { metadata: { name: 'b' } })).metadata.uid).toBe('group-00000002')
   })
 
-  it('answers 409 on a taken name, on create and on a renaming PUT (RES-3)', async () => {
+  it('answers 409 on a taken name, on create and on a renaming PUT, naming the holder and the update command (RES-3)', async () => {
     const { service, store } = setup()
-    await service.create('ClusterDefaults', CD_BODY)
-    const other = await service.create('ClusterDefaults', { ...CD_BODY, metadata: { name: 'other' } })
+    await service.create('Group', { metadata: { name: 'compute' } })
+    const other = await service.create('Group', { metadata: { name: 'other' } })
     const generation = store.generation()
-    await expect(service.create('ClusterDefaults', CD_BODY)).rejects.toMatchObject({
+    await expect(service.create('Group', { metadata: { name: 'compute' } })).rejects.toMatchObject({
       code: 'CONFLICT',
-      message: 'ClusterDefaults named test-cluster already exists: clusterdefaults-00000001',
+      message: conflictText('Group', 'compute', 'group-00000001'),
     })
-    await expect(service.replace('ClusterDefaults', other.metadata.uid, CD_BODY)).rejects.toMatchObject({
+    await expect(service.replace('Group', other.metadata.uid, { metadata: { name: 'compute' } })).rejects.toMatchObject({
       code: 'CONFLICT',
-      message: 'ClusterDefaults named test-cluster already exists: clusterdefaults-00000001',
+      message: conflictText('Group', 'compute', 'group-00000001'),
     })
     expect(store.generation()).toBe(generation)
+  })
+
+  it('answers 409 to a second ClusterDefaults under another name, naming the first (§16 one per cluster)', async () => {
+    const { service, store } = setup()
+    await service.create('ClusterDefaults', CD_BODY)
+    const generation = store.generation()
+    await expect(service.create('ClusterDefaults', { ...CD_BODY, metadata: { name: 'other' } })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: clusterDefaultsConflictText('test-cluster', 'clusterdefaults-00000001'),
+    })
+    await expect(service.create('ClusterDefaults', CD_BODY)).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: conflictText('ClusterDefaults', 'test-cluster', 'clusterdefaults-00000001'),
+    })
+    expect(store.generation()).toBe(generation)
+    expect(await store.list('ClusterDefaults')).toHaveLength(1)
   })
 
   it('rejects bodies that are not objects, bad versions and bad envelopes', async () => {

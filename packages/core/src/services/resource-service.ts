@@ -4,11 +4,13 @@ import { KINDS, type ResourceOf } from '../domain/kinds.js'
 import type { KindName, Metadata } from '../domain/metadata.js'
 import { resourceNotFound } from '../domain/resource-errors.js'
 import { MetadataError, isMetadataError } from '../errors.js'
-import { checkNetworkWrite, type NetworkCheckInventory } from '../networks/write-check.js'
+import { checkNetworkWrite } from '../networks/write-check.js'
 import { systemClock, type Clock } from '../ports/clock.js'
+import type { Inventory } from '../ports/inventory.js'
 import type { Random } from '../ports/random.js'
 import type { ResourceStore } from '../ports/resource-store.js'
 import { parseIfMatch } from '../resources/if-match.js'
+import { checkBodyDepth } from '../resources/json-depth.js'
 import { applyJsonPatch } from '../resources/patch-json.js'
 import { applyMergePatch } from '../resources/patch-merge.js'
 import { applyShorthandPatch } from '../resources/patch-shorthand.js'
@@ -16,8 +18,9 @@ import { mergeStringMaps, parseWriteRequest, statusFromBody } from '../resources
 import { validateSpec, type SpecOf } from '../resources/validate-spec.js'
 import { defaultStatus, validateStatus, type StatusOf } from '../resources/validate-status.js'
 import { readForWrite, writeWithVersion } from '../resources/versioned-write.js'
-import { groupStatusAfterWrite, validateGroupTemplate } from '../templates/index.js'
+import { checkGroupSpec, groupStatusAfterWrite, validateGroupTemplate } from '../templates/index.js'
 import type { PatchFormat, ResourceService, WriteOptions } from './resource-api.js'
+import { worstCaseOf } from './_worst-case.js'
 
 /** What a {@link KindCheck} may consult. */
 export interface KindCheckContext {
@@ -44,10 +47,14 @@ export interface ResourceServiceDeps {
   readonly random?: Random
   readonly kindChecks?: KindChecks
   /**
-   * The SMD snapshot the network definitions of ClusterDefaults and InstanceInfo writes are checked against
-   * (issue 14: an address outside its network's subnet is a 400). Absent: only the definitions themselves are.
+   * The cluster's inventory: Group templates are also rendered, on write, for the worst case it holds (SPEC §16
+   * "Template cost"), and the network definitions of ClusterDefaults and InstanceInfo writes are checked against
+   * its addresses (issue 14: an address outside its network's subnet is a 400). Absent: the TPL-6 sample only, and
+   * only the definitions themselves.
    */
-  readonly inventory?: NetworkCheckInventory
+  readonly inventory?: Inventory
+  /** `max_document_bytes`, the largest rendered group document in bytes. Default 1 MiB. */
+  readonly maxDocumentBytes?: number
 }
 
 /** RES-3: the UID suffix is this many random bytes (8 hex). */
@@ -70,19 +77,27 @@ export function createResourceService(deps: ResourceServiceDeps): ResourceServic
   const clock = deps.clock ?? systemClock
   const random = deps.random ?? cryptoRandom
   const nowIso = () => new Date(clock.now()).toISOString()
+  const worstCase = deps.inventory === undefined ? undefined : worstCaseOf(deps.inventory, store)
 
-  /** TPL-4, the network definitions and the kind check for a spec that passed RES-9; returns the status to store. */
+  /**
+   * SPEC §16 spec rules, TPL-4, the network definitions and the kind check for a spec that passed RES-9; returns the
+   * spec to store (a Group's template decoded) and the status to store with it.
+   */
   async function admit<K extends KindName>(
     kind: K,
     spec: SpecOf<K>,
     target: { name: string; uid: string | undefined; previous: unknown; now: string },
-  ): Promise<StatusOf<K>> {
+  ): Promise<{ spec: SpecOf<K>; status: StatusOf<K> }> {
     let status = (target.previous as StatusOf<K> | undefined) ?? defaultStatus(kind)
     if (kind === 'Group') {
-      const groupSpec = spec as GroupSpec
-      const { requiredVariables } = validateGroupTemplate(groupSpec, target.name)
+      const groupSpec = checkGroupSpec(spec as GroupSpec)
+      const validation = validateGroupTemplate(groupSpec, target.name, {
+        worstCase: await worstCase?.(target.name, groupSpec),
+        maxDocumentBytes: deps.maxDocumentBytes,
+      })
       const previous = target.previous as GroupStatus | undefined
-      status = groupStatusAfterWrite(previous, groupSpec, requiredVariables, target.now) as StatusOf<K>
+      status = groupStatusAfterWrite(previous, groupSpec, validation.requiredVariables, target.now, validation) as StatusOf<K>
+      spec = groupSpec as SpecOf<K>
     }
     if (kind === 'ClusterDefaults' || kind === 'InstanceInfo') {
       const ctx = { uid: target.uid, name: target.name, store, inventory: deps.inventory }
@@ -90,7 +105,7 @@ export function createResourceService(deps: ResourceServiceDeps): ResourceServic
     }
     const check = deps.kindChecks?.[kind] as KindCheck<K> | undefined
     if (check !== undefined) await check(spec, { uid: target.uid, store })
-    return status
+    return { spec, status }
   }
 
   /** The resource after a spec write (RES-4, RES-6): new spec and status, `updatedAt` = now. */
@@ -102,16 +117,16 @@ export function createResourceService(deps: ResourceServiceDeps): ResourceServic
     const now = nowIso()
     const name = metadata.name ?? current.metadata.name
     const previous = current.status
-    const status = await admit<K>(current.kind as K, spec, { name, uid: current.metadata.uid, previous, now })
+    const admitted = await admit<K>(current.kind as K, spec, { name, uid: current.metadata.uid, previous, now })
     const next = { ...current.metadata, ...metadata, name, updatedAt: now }
-    return { ...current, metadata: dropUndefined(next), spec, status } as ResourceOf<K>
+    return { ...current, metadata: dropUndefined(next), spec: admitted.spec, status: admitted.status } as ResourceOf<K>
   }
 
   async function createResource<K extends KindName>(kind: K, body: unknown): Promise<ResourceOf<K>> {
     const request = parseWriteRequest(kind, body, 'create')
     const name = request.name ?? ''
     const now = nowIso()
-    const status = await admit(kind, request.spec, { name, uid: undefined, previous: undefined, now })
+    const { spec, status } = await admit(kind, request.spec, { name, uid: undefined, previous: undefined, now })
     for (let attempt = 1; attempt <= UID_ATTEMPTS; attempt += 1) {
       const uid = KINDS[kind].uidPrefix + random.hex(UID_BYTES)
       if ((await store.get(kind, uid)) !== undefined) continue
@@ -124,7 +139,7 @@ export function createResourceService(deps: ResourceServiceDeps): ResourceServic
         updatedAt: now,
         resourceVersion: '1',
       })
-      const resource = { apiVersion: 'v1', kind, metadata, spec: request.spec, status } as ResourceOf<K>
+      const resource = { apiVersion: 'v1', kind, metadata, spec, status } as ResourceOf<K>
       try {
         return await store.create(resource)
       } catch (err) {
@@ -162,6 +177,7 @@ export function createResourceService(deps: ResourceServiceDeps): ResourceServic
 
     patch(kind, uid, body, format: PatchFormat, options: WriteOptions = {}) {
       return writeWithVersion(store, { kind, uid, ifMatch: options.ifMatch }, (current) => {
+        checkBodyDepth(body) // issue 16: before the recursive copy and merge of the patchers
         const patched = PATCHERS[format](current.spec, body)
         return withSpec(current, validateSpec(kind, patched))
       })

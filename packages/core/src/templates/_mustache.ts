@@ -1,4 +1,5 @@
 import Mustache from 'mustache'
+import type { RenderBudget } from './_budget.js'
 
 /**
  * One mustache.js token: `[type, value, start, end, children?, sectionEnd?]`. Types: `text`, `name`, `&` (also
@@ -24,8 +25,41 @@ const TAGS: [string, string] = ['{{', '}}']
 /** TPL-2: output is YAML, so no tag form HTML-escapes. Values are stringified the way mustache.js appends them. */
 const RENDER_CONFIG: Mustache.RenderOptions = { escape: (value: unknown) => String(value) }
 
-/** A private writer with its cache switched off: the bounded cache in `_token-cache.ts` is the only one. */
-const writer = Object.assign(new Mustache.Writer(), { templateCache: undefined })
+/**
+ * The budget of the render under way (issue 16 item 3): mustache.js renders synchronously and never re-enters,
+ * so one slot is enough; `undefined` outside a render.
+ */
+let activeBudget: RenderBudget | undefined
+
+type TokenRenderer = (this: Mustache.Writer, ...args: unknown[]) => unknown
+
+/** Wraps a mustache.js writer method so every call is charged: `cost` gets the arguments and the result. */
+function metered(name: string, cost: (args: unknown[], result: unknown) => void): TokenRenderer {
+  const original = (Mustache.Writer.prototype as unknown as Record<string, TokenRenderer>)[name] as TokenRenderer
+  return function (this: Mustache.Writer, ...args: unknown[]) {
+    const result = original.apply(this, args)
+    if (activeBudget !== undefined) cost(args, result)
+    return result
+  }
+}
+
+const written = (_args: unknown[], value: unknown) => activeBudget?.output(value === undefined || value === null ? 0 : String(value).length)
+
+/**
+ * A private writer with its cache switched off (the bounded cache in `_token-cache.ts` is the only one), whose
+ * token loop charges a step per token (sections charge again per item, through this loop) and whose value and
+ * text writers charge the characters they produce, so a nested-section bomb stops at the budget.
+ */
+const writer = Object.assign(new Mustache.Writer(), {
+  templateCache: undefined,
+  renderTokens: function (this: Mustache.Writer, ...args: unknown[]) {
+    activeBudget?.step((args[0] as unknown[]).length)
+    return (Mustache.Writer.prototype.renderTokens as unknown as TokenRenderer).apply(this, args)
+  },
+  rawValue: metered('rawValue', written),
+  escapedValue: metered('escapedValue', written),
+  unescapedValue: metered('unescapedValue', written),
+})
 
 /** True when `value` has an own property `key`. Strings count (own `length` and indices), as in mustache.js. */
 function hasOwn(value: unknown, key: string): boolean {
@@ -56,11 +90,16 @@ export function lookupIn(view: unknown, name: string, wildcard?: object): Lookup
   return { hit: true, value: (view as Record<string, unknown>)[name] }
 }
 
-/** Innermost view first, then outward (TPL-2 "resolve the first segment innermost-first", as mustache.js). */
+/**
+ * Innermost view first, then outward (TPL-2 "resolve the first segment innermost-first", as mustache.js). Each
+ * view searched costs a budget step, so deep nesting cannot multiply the work unseen.
+ */
 function lookupOutward(view: unknown, parent: Mustache.Context | undefined, name: string): unknown {
+  activeBudget?.step()
   const found = lookupIn(view, name)
   if (found.hit === true) return found.value
   for (let context = parent; context; context = context.parent) {
+    activeBudget?.step()
     const outer = lookupIn(context.view, name)
     if (outer.hit === true) return outer.value
   }
@@ -89,8 +128,14 @@ export function parseMustache(template: string): MustacheToken[] {
 
 /**
  * Renders parsed tokens against `view` (TPL-2): no escaping, no partials (a `{{> p}}` renders nothing), no
- * lambdas. `template` is the source the tokens came from. Throws whatever mustache.js throws.
+ * lambdas. `template` is the source the tokens came from. With a `budget`, every token, lookup and character
+ * written is charged to it as the render goes. Throws whatever mustache.js throws, and `BudgetExceeded`.
  */
-export function renderMustache(tokens: MustacheToken[], template: string, view: unknown): string {
-  return writer.renderTokens(tokens as unknown as string[][], new DataContext(view), undefined, template, RENDER_CONFIG)
+export function renderMustache(tokens: MustacheToken[], template: string, view: unknown, budget?: RenderBudget): string {
+  activeBudget = budget
+  try {
+    return writer.renderTokens(tokens as unknown as string[][], new DataContext(view), undefined, template, RENDER_CONFIG)
+  } finally {
+    activeBudget = undefined
+  }
 }

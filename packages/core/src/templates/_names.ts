@@ -1,11 +1,15 @@
+import type { MissingName } from './_missing-names.js'
 import { lookupIn, type Lookup, type MustacheToken } from './_mustache.js'
 
 /** What one walk over a parsed template finds (TPL-4 steps 2–3, TPL-8). */
 export interface TemplateNames {
   /** The first partial in source order (`{{> name}}`), if any. */
   readonly firstPartial: string | undefined
-  /** Variable and section names that do not resolve against the sample, de-duplicated and sorted. */
-  readonly missing: string[]
+  /**
+   * Variable names that do not resolve against the sample, in source order, each once. A section or inverted
+   * section on a name that resolves nowhere is not missing: the template guards it (SPEC §16 TPL-1/TPL-2).
+   */
+  readonly missing: MissingName[]
   /** TPL-8 `requiredVariables`: tag names plus the roots of dotted names, without `.`, de-duplicated, sorted. */
   readonly required: string[]
 }
@@ -73,6 +77,15 @@ function sectionScope(found: Lookup, parent: Scope, groups: object | undefined):
 
 const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
+/** The keys of every view from `from` outward: what a name's first segment could have been. */
+function visibleNames(from: Scope): string[] {
+  const names = new Set<string>()
+  for (let s: Scope | undefined = from; s; s = s.parent) {
+    if (typeof s.value === 'object' && s.value !== null && !Array.isArray(s.value)) for (const key of Object.keys(s.value)) names.add(key)
+  }
+  return [...names]
+}
+
 /**
  * Walks a parsed template against `context` (the TPL-6 sample). `groups` is the sample's
  * `vendor_data.groups` object: paths through it, and sections opened on it or through it, are accepted
@@ -80,7 +93,7 @@ const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0
  */
 export function collectTemplateNames(tokens: MustacheToken[], context: unknown, groups: object | undefined): TemplateNames {
   let firstPartial: { name: string; start: number } | undefined
-  const missing = new Set<string>()
+  const missing = new Map<string, MissingName>()
   const required = new Set<string>()
   const work: { tokens: MustacheToken[]; scope: Scope; depth: number }[] = [
     { tokens, scope: scope(context, false, undefined), depth: 0 },
@@ -99,7 +112,9 @@ export function collectTemplateNames(tokens: MustacheToken[], context: unknown, 
         if (dot > 0) required.add(name.slice(0, dot))
       }
       const found = resolve(name, item.scope, groups)
-      if (found.hit === false) missing.add(name)
+      if (found.hit === false && type !== '#' && type !== '^' && !missing.has(name)) {
+        missing.set(name, { name, roots: visibleNames(item.scope) })
+      }
       const children = token[4]
       if (Array.isArray(children) && item.depth < MAX_DEPTH) {
         // `{{^x}}` renders in the enclosing view; `{{#x}}` pushes the value of x.
@@ -110,7 +125,7 @@ export function collectTemplateNames(tokens: MustacheToken[], context: unknown, 
   }
   return {
     firstPartial: firstPartial?.name,
-    missing: [...missing].sort(byCodeUnit),
+    missing: [...missing.values()],
     required: [...required].sort(byCodeUnit),
   }
 }

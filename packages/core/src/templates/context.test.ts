@@ -74,7 +74,7 @@ describe('buildTemplateContext (TPL-3)', () => {
     expect(renderGroupTemplate('[{{a.b}}]', context)).toBe('[]')
   })
 
-  it('drops metaData values that are not strings, so no function reaches the renderer', () => {
+  it('drops metaData values that are not JSON data, so no function reaches the renderer', () => {
     let calls = 0
     const metaData = { f: () => String(++calls), s: 'ok' } as unknown as Record<string, string>
     const context = buildTemplateContext(goldenMetaData(), metaData)
@@ -100,6 +100,8 @@ describe('group templates rendered against node documents', () => {
       '#cloud-config\nfwd: "{{#vendor_data.groups.rack1}}{{syslog_forwarder}}{{/vendor_data.groups.rack1}}{{#vendor_data.groups.rack2}}{{syslog_forwarder}}{{/vendor_data.groups.rack2}}"\n'
     expect(validateGroupTemplate(mustacheSpec(template), 'syslog-ng')).toEqual({
       requiredVariables: ['syslog_forwarder', 'vendor_data', 'vendor_data.groups.rack1', 'vendor_data.groups.rack2'],
+      engine: 'mustache',
+      warnings: [],
     })
 
     const node = (rack: string, ip: string): MetaDataDocument => {

@@ -2,8 +2,8 @@ import type { MetaDataDocument } from '../nocloud/meta-data-document.js'
 
 /**
  * The data a group template renders against (TPL-3): the base keys below, `ds` (the same base keys again) and
- * the group's metaData strings on top. Typed as a plain record because a metaData key may replace any base key
- * with a string, `hostname` and `ds` included.
+ * the group's metaData values on top. Typed as a plain record because a metaData key may replace any base key
+ * with any JSON value, `hostname` and `ds` included (SPEC §16 TPL-3).
  *
  * Base keys: `hostname`, `local_hostname`, `instance_id`, `cluster_name`, `cloud_provider`, `region`,
  * `availability_zone`, `cloud_name`, `local_ipv4`, `ip` (strings, `""` when absent), `nid` (integer, 0 when
@@ -17,10 +17,11 @@ export type TemplateContext = Readonly<Record<string, unknown>>
  *
  * The document is referenced, not copied: callers must not mutate it afterwards. `vendor_data`, `ds.vendor_data`
  * and `meta_data.instance_data.v1.vendor_data` are the same object, which validation relies on (TPL-5).
- * metaData values that are not strings are dropped, so nothing but data (never a function) reaches the
- * renderer. `groupMetaData` absent means none.
+ * metaData values are JSON (SPEC §16: objects, arrays, numbers, booleans, null, strings), referenced as they
+ * are; a value that is not JSON data (a function) is dropped, so nothing but data reaches the renderer.
+ * `groupMetaData` absent means none.
  */
-export function buildTemplateContext(metaData: MetaDataDocument, groupMetaData?: Record<string, string>): TemplateContext {
+export function buildTemplateContext(metaData: MetaDataDocument, groupMetaData?: Readonly<Record<string, unknown>>): TemplateContext {
   const v1 = metaData.instance_data.v1
   const vendorData = v1.vendor_data
   const localIpv4 = v1.local_ipv4 ?? ''
@@ -47,7 +48,9 @@ export function buildTemplateContext(metaData: MetaDataDocument, groupMetaData?:
   const context: Record<string, unknown> = { ...base, ds: base }
   for (const [key, value] of Object.entries(groupMetaData ?? {})) {
     // Defined as an own data property: plain assignment of "__proto__" would replace the prototype instead.
-    if (typeof value === 'string') Object.defineProperty(context, key, { value, enumerable: true, writable: true, configurable: true })
+    if (typeof value !== 'function' && value !== undefined) {
+      Object.defineProperty(context, key, { value, enumerable: true, writable: true, configurable: true })
+    }
   }
   return context
 }

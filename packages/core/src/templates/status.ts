@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { GroupSpec, GroupStatus, TemplateHistoryEntry } from '../domain/group.js'
+import type { TemplateValidation } from './validate.js'
 
 /** TPL-8: at most this many `templateHistory` entries are kept, the newest last. */
 const HISTORY_LIMIT = 10
@@ -19,6 +20,9 @@ function templateHash(template: string): string {
  * each accepted write. `lastApplied`, `errorDetails`, `templateVersion` and `version` are never set by the
  * server: whatever `previous` holds is kept. `previous` absent (a create) means no earlier status.
  *
+ * With `validation`, also sets `engine` and `warnings` (SPEC §16, issue 17: `[{code, message}]`, `[]` when
+ * there is nothing to say).
+ *
  * @param nowIso the write time, RFC 3339 (from the Clock port).
  */
 export function groupStatusAfterWrite(
@@ -26,6 +30,7 @@ export function groupStatusAfterWrite(
   spec: GroupSpec,
   requiredVariables: string[],
   nowIso: string,
+  validation?: Pick<TemplateValidation, 'engine' | 'warnings'>,
 ): GroupStatus {
   const hash = templateHash(spec.template)
   const version = `v-${hash.slice(0, 8)}`
@@ -39,6 +44,7 @@ export function groupStatusAfterWrite(
     valid: true,
     errorMessage: '',
     requiredVariables: [...requiredVariables],
+    ...(validation === undefined ? {} : { engine: validation.engine, warnings: validation.warnings.map((w) => ({ ...w })) }),
     templateHash: hash,
     currentTemplateVersion: version,
     templateHistory: history.slice(-HISTORY_LIMIT),

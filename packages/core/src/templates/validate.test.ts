@@ -59,10 +59,10 @@ describe('validateGroupTemplate: AT-45 (TPL-4)', () => {
 })
 
 describe('validateGroupTemplate: steps in order (TPL-4)', () => {
-  it('step 1: parse errors carry the mustache.js detail', () => {
-    expect(rejection(mustacheSpec('{{#a}}x'))).toBe('validation failed: template parse error: Unclosed section "a" at 7')
-    expect(rejection(mustacheSpec('x {{/a}}'))).toBe('validation failed: template parse error: Unopened section "a" at 2')
-    expect(rejection(mustacheSpec('{{ hostname'))).toBe('validation failed: template parse error: Unclosed tag at 11')
+  it('step 1: parse errors carry the mustache.js detail, with line and column (SPEC §16)', () => {
+    expect(rejection(mustacheSpec('{{#a}}x'))).toBe('validation failed: template parse error: Unclosed section "a" at line 1, column 8')
+    expect(rejection(mustacheSpec('x {{/a}}'))).toBe('validation failed: template parse error: Unopened section "a" at line 1, column 3')
+    expect(rejection(mustacheSpec('{{ hostname'))).toBe('validation failed: template parse error: Unclosed tag at line 1, column 12')
   })
 
   it('step 2 comes before step 3, and names the first partial in the text', () => {
@@ -71,16 +71,18 @@ describe('validateGroupTemplate: steps in order (TPL-4)', () => {
     )
   })
 
-  it('step 3 lists every unresolved name, sorted and de-duplicated', () => {
+  it('step 3 lists every unresolved name, sorted and de-duplicated; a section or inverted section guards its own name (SPEC §16)', () => {
     expect(rejection(mustacheSpec('{{zeta}} {{alpha}} {{#sect}}{{inner}}{{/sect}} {{alpha}} {{foo.bar}} {{^neg}}{{/neg}}'))).toBe(
-      'validation failed: missing required variables: [alpha, foo.bar, inner, neg, sect, zeta]',
+      'validation failed: missing required variables: [alpha, foo.bar, inner, zeta]',
     )
   })
 
-  it('step 4: a render failure (nesting too deep for mustache.js) is a render error', () => {
+  it('step 4: nesting too deep for mustache.js runs into the render budget before the stack (SPEC §16 template cost)', () => {
     const depth = 6_000
     const template = '{{#ds}}'.repeat(depth) + 'x' + '{{/ds}}'.repeat(depth)
-    expect(rejection(mustacheSpec(template))).toBe('validation failed: template render error: Maximum call stack size exceeded')
+    expect(rejection(mustacheSpec(template))).toBe(
+      'validation failed: template output exceeds 50000 rendering steps when rendered for the validation sample',
+    )
   })
 
   it('step 5: any YAML error in any document of the stream', () => {
@@ -100,16 +102,24 @@ describe('validateGroupTemplate: steps in order (TPL-4)', () => {
 
 describe('validateGroupTemplate: skipped kinds and fixtures (TPL-1, TPL-7)', () => {
   it('empty and Jinja templates are not checked and require nothing', () => {
-    expect(validateGroupTemplate({ template: '' }, 'g')).toEqual({ requiredVariables: [] })
+    expect(validateGroupTemplate({ template: '' }, 'g')).toEqual({ requiredVariables: [], engine: 'none', warnings: [] })
     expect(
       validateGroupTemplate(mustacheSpec('## template: jinja\n#cloud-config\nh: {{ ds.meta_data.hostname }}\n{% if x %}a{% endif %}\n'), 'g'),
-    ).toEqual({ requiredVariables: [] })
-    expect(validateGroupTemplate(mustacheSpec('## Template: JINJA\n{{> p}} {{#x}}'), 'g')).toEqual({ requiredVariables: [] })
+    ).toEqual({ requiredVariables: [], engine: 'jinja', warnings: [] })
+    expect(validateGroupTemplate(mustacheSpec('## Template: JINJA\n{{> p}} {{#x}}'), 'g')).toEqual({
+      requiredVariables: [],
+      engine: 'jinja',
+      warnings: [],
+    })
   })
 
   it('F-COMPUTE and F-GREEN validate', () => {
-    expect(validateGroupTemplate(F_COMPUTE, 'compute')).toEqual({ requiredVariables: ['hostname', 'ip', 'nid', 'role'] })
-    expect(validateGroupTemplate(F_GREEN, 'green')).toEqual({ requiredVariables: ['color'] })
+    expect(validateGroupTemplate(F_COMPUTE, 'compute')).toEqual({
+      requiredVariables: ['hostname', 'ip', 'nid', 'role'],
+      engine: 'mustache',
+      warnings: [],
+    })
+    expect(validateGroupTemplate(F_GREEN, 'green')).toEqual({ requiredVariables: ['color'], engine: 'mustache', warnings: [] })
   })
 })
 
@@ -134,7 +144,8 @@ describe('name resolution against the sample (TPL-5, TPL-6)', () => {
     ].join('\n')
     expect(() => validateGroupTemplate(mustacheSpec(`#cloud-config\nx: |\n  ${template.replaceAll('\n', '\n  ')}\n`), 'compute')).not.toThrow()
     expect(rejection(mustacheSpec('{{meta_data.instance_id}} {{vendor_data.nope}}'))).toBe(
-      'validation failed: missing required variables: [meta_data.instance_id, vendor_data.nope]',
+      'validation failed: missing required variables: [meta_data.instance_id, vendor_data.nope] ' +
+        '(did you mean meta_data.instance-id for meta_data.instance_id?)',
     )
   })
 

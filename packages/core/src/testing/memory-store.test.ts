@@ -1,22 +1,26 @@
 import { describe, expect, it } from 'vitest'
 import { sampleResource } from './_resource-samples.js'
+import { conflictText } from './conflict-texts.js'
 import { createMemoryStore } from './memory-store.js'
 import { describeResourceStore } from './resource-store.contract.js'
 
-describeResourceStore('memory', async () => ({ store: createMemoryStore() }))
+describeResourceStore('memory', async () => ({ store: createMemoryStore() }), {
+  seeded: async (seed) => ({ store: createMemoryStore(seed) }),
+})
 
 describe('createMemoryStore seed', () => {
-  it('loads legacy duplicate names and refuses writes to either until one goes (RES-3)', async () => {
+  it('loads duplicate names, serves the latest and refuses writes to the older until the latest goes (§16 RES-3)', async () => {
     const a = sampleResource('Group', 'compute', 'group-00000001')
     const b = sampleResource('Group', 'compute', 'group-00000002', { createdAt: '2025-01-02T00:00:00Z' })
     const store = createMemoryStore([a, b])
-    expect(await store.list('Group')).toEqual([a, b])
-    await expect(store.update(a, '1')).rejects.toMatchObject({
+    expect(await store.list('Group')).toEqual([{ ...a, status: { ...a.status, supersededBy: 'group-00000002' } }, b])
+    const changed = { ...a, spec: { ...a.spec, template: '#cloud-config\n' } }
+    await expect(store.update(changed, '1')).rejects.toMatchObject({
       code: 'CONFLICT',
-      message: 'Group named compute already exists: group-00000002',
+      message: conflictText('Group', 'compute', 'group-00000002'),
     })
     await store.delete('Group', 'group-00000002')
-    expect((await store.update(a, '1')).metadata.resourceVersion).toBe('2')
+    expect((await store.update(changed, '1')).metadata.resourceVersion).toBe('2')
   })
 
   it('copies the seed', async () => {

@@ -19,16 +19,11 @@ export function createMemoryStore(seed: readonly AnyResource[] = []): ResourceSt
     ...tableReads(table, gate),
     async create<K extends KindName>(resource: ResourceOf<K>) {
       open()
-      table.checkCreate(resource)
-      const stored = structuredClone(resource)
-      table.apply('created', stored)
-      return structuredClone(stored)
+      return table.apply('created', table.checkCreate(resource))
     },
     async update<K extends KindName>(resource: ResourceOf<K>, expectedVersion: string) {
       open()
-      const next = table.checkUpdate(resource, expectedVersion)
-      table.apply('updated', next)
-      return structuredClone(next)
+      return table.apply('updated', table.checkUpdate(resource, expectedVersion))
     },
     async delete<K extends KindName>(kind: K, uid: string, expectedVersion?: string) {
       open()

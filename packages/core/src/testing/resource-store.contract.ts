@@ -1,7 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { AnyResource } from '../domain/kinds.js'
 import { KIND_NAMES } from '../domain/metadata.js'
 import type { ResourceChange, ResourceStore } from '../ports/resource-store.js'
 import { sampleResource } from './_resource-samples.js'
+import { conflictText } from './conflict-texts.js'
+import { describeSupersededResources } from './superseded.contract.js'
 
 /** What a contract-suite factory returns: a fresh, empty store and how to dispose of it. */
 export interface ResourceStoreFixture {
@@ -13,11 +16,28 @@ export interface ResourceStoreFixture {
 const group = (name: string, uid: string, createdAt?: string) =>
   sampleResource('Group', name, uid, createdAt === undefined ? {} : { createdAt })
 
+/** What a store can be opened on besides an empty state, for the §16 RES-3 tests. */
+export interface ResourceStoreSeeding {
+  /** Opens a fresh store that starts with `seed` loaded as it is (as files or rows an earlier writer left). */
+  readonly seeded: (seed: readonly AnyResource[]) => Promise<ResourceStoreFixture>
+  /**
+   * False when the store cannot hold two resources of a kind with one name at all (PostgreSQL's unique index):
+   * only the ClusterDefaults cases (several names, one cluster) run then. Default true.
+   */
+  readonly duplicateNames?: boolean
+}
+
 /**
  * The {@link ResourceStore} contract, run against every implementation (STYLE 6): the memory fake in core and
- * adapter-fs on a temp directory. `factory` is called once per test and must return an empty store.
+ * adapter-fs on a temp directory. `factory` is called once per test and must return an empty store. With
+ * `seeding`, the suite also checks how a store serves a data dir that holds one name several times (§16 RES-3).
  */
-export function describeResourceStore(name: string, factory: () => Promise<ResourceStoreFixture>): void {
+export function describeResourceStore(
+  name: string,
+  factory: () => Promise<ResourceStoreFixture>,
+  seeding?: ResourceStoreSeeding,
+): void {
+  if (seeding !== undefined) describeSupersededResources(name, factory, seeding)
   describe(`ResourceStore contract: ${name}`, () => {
     let store: ResourceStore
     let fixture: ResourceStoreFixture
@@ -98,7 +118,7 @@ export function describeResourceStore(name: string, factory: () => Promise<Resou
       const before = store.generation()
       await expect(store.create(group('compute', 'group-00000002'))).rejects.toMatchObject({
         code: 'CONFLICT',
-        message: 'Group named compute already exists: group-00000001',
+        message: conflictText('Group', 'compute', 'group-00000001'),
       })
       expect(await store.list('Group')).toEqual([group('compute', 'group-00000001')])
       expect(store.generation()).toBe(before)
@@ -109,7 +129,7 @@ export function describeResourceStore(name: string, factory: () => Promise<Resou
       await store.create(group('compute', 'group-00000001'))
       await expect(store.create(group('io', 'group-00000001'))).rejects.toMatchObject({
         code: 'CONFLICT',
-        message: 'Group named compute already exists: group-00000001',
+        message: conflictText('Group', 'compute', 'group-00000001'),
       })
       expect(await store.list('Group')).toEqual([group('compute', 'group-00000001')])
     })
@@ -151,7 +171,7 @@ export function describeResourceStore(name: string, factory: () => Promise<Resou
         store.create(group('io', 'group-00000003')),
       ])
       expect(creates.map((r) => r.status)).toEqual(['fulfilled', 'rejected'])
-      expect(creates[1]).toMatchObject({ reason: { message: 'Group named io already exists: group-00000002' } })
+      expect(creates[1]).toMatchObject({ reason: { message: conflictText('Group', 'io', 'group-00000002') } })
     })
 
     it('renames, and rejects a rename onto another resource name with CONFLICT', async () => {
@@ -159,7 +179,7 @@ export function describeResourceStore(name: string, factory: () => Promise<Resou
       await store.create(group('io', 'group-00000002'))
       await expect(store.update(group('compute', 'group-00000002'), '1')).rejects.toMatchObject({
         code: 'CONFLICT',
-        message: 'Group named compute already exists: group-00000001',
+        message: conflictText('Group', 'compute', 'group-00000001'),
       })
       expect((await store.get('Group', 'group-00000002'))?.metadata.name).toBe('io')
       await store.update(group('storage', 'group-00000002'), '1')
@@ -246,3 +266,4 @@ export function describeResourceStore(name: string, factory: () => Promise<Resou
     })
   })
 }
+

@@ -72,6 +72,7 @@ export function failingStore(store: ResourceStore = createMemoryStore()) {
     generation: () => store.generation(),
     subscribe: (listener) => store.subscribe(listener),
     problems: () => store.problems(),
+    superseded: () => store.superseded(),
     close: () => store.close(),
   }
   return {

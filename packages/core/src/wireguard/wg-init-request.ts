@@ -1,4 +1,5 @@
 import { MetadataError } from '../errors.js'
+import { jsonTextTooDeep, MAX_JSON_DEPTH } from '../resources/json-depth.js'
 import { checkWireGuardKey } from './keys.js'
 
 /** WG-4 `invalid request`: the body is not a JSON object with an optional string `public_key`. */
@@ -26,8 +27,12 @@ export function parseWgInitRequest(body: unknown): string {
 // --- internal ---
 
 function parseJson(raw: string | Uint8Array): unknown {
+  const text = typeof raw === 'string' ? raw : new TextDecoder().decode(raw)
+  if (jsonTextTooDeep(text)) {
+    throw new MetadataError('INVALID_BODY', `${INVALID_REQUEST_MESSAGE}: JSON nested deeper than ${MAX_JSON_DEPTH} levels`)
+  }
   try {
-    return JSON.parse(typeof raw === 'string' ? raw : new TextDecoder().decode(raw))
+    return JSON.parse(text)
   } catch (err) {
     throw invalidRequest(err)
   }

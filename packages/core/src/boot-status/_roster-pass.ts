@@ -1,0 +1,82 @@
+import { DOC_OTHER_GROUP, GROUP_BASE } from './_doc-pool.js'
+import type { BootRecord, RosterNode } from './_record.js'
+import { STATE_COUNT } from './_state-index.js'
+
+/**
+ * A roster pass (BOOT): replaces the record's node list and memberships with the inventory's (nodes keep their
+ * records; nodes gone from it are dropped), `listed(label)` telling which groups have a template (their documents
+ * are in vendor-data, NC-13), and `groups` naming every stored Group. Then recomputes every state and count.
+ * O(nodes), once per inventory or store generation, never per request.
+ */
+export function applyRoster(record: BootRecord, roster: Iterable<RosterNode>, listed: (label: string) => boolean, groups: Iterable<string>, now: number): void {
+  const pass = ++record.rosterPass
+  const n = record.nodes
+  let layoutChanged = false
+  record.interner.clear()
+  const known = new Set<string>(groups)
+  for (const name of known) record.groupId(name)
+  for (const node of roster) {
+    let slot = record.slotOf(node.xname)
+    if (slot === undefined) {
+      slot = record.addNode(node.xname)
+      layoutChanged = true
+    }
+    const labels = node.groups ?? []
+    for (const label of labels) known.add(label)
+    const members = record.interner.intern(labels.map((label) => record.groupId(label)))
+    const before = n.members[slot] as Int32Array
+    if (before.length !== members.length || before.some((id, i) => members[i] !== id)) layoutChanged = true
+    n.members[slot] = members
+    n.listed[slot] = record.interner.intern(labels.filter(listed).map((label) => record.groupId(label)))
+    n.mark[slot] = pass
+  }
+  for (let slot = 0; slot < n.end; slot++) {
+    if (n.xname[slot] === undefined || n.mark[slot] === pass) continue
+    record.removeNode(slot)
+    layoutChanged = true
+  }
+  record.knownGroups = known
+  recount(record, now)
+  if (layoutChanged) record.layoutChanged()
+}
+
+// --- internal ---
+
+/** Every node's listed-group count, state and the counts, from scratch (after a roster pass). */
+function recount(record: BootRecord, now: number): void {
+  const docs = record.docs
+  const n = record.nodes
+  record.counts.fill(0)
+  record.groupCounts = new Int32Array(record.groupNames.length * STATE_COUNT)
+  for (let slot = 0; slot < n.end; slot++) {
+    if (n.xname[slot] === undefined) continue
+    let ok = 0
+    const listed = n.listed[slot] as Int32Array
+    const members = n.members[slot] as Int32Array
+    const head = n.head[slot] as number
+    for (let e = head; e !== -1; e = docs.next[e] as number) {
+      if (docs.doc[e] === DOC_OTHER_GROUP) {
+        // Asked for before its membership was known: a membership now, it counts as one.
+        const gid = record.groupIds.get(docs.name[e] ?? '')
+        if (gid !== undefined && members.includes(gid) && docs.find(head, GROUP_BASE + gid) === -1) {
+          docs.doc[e] = GROUP_BASE + gid
+          docs.name[e] = undefined
+        }
+      }
+      const doc = docs.doc[e] as number
+      if (doc >= GROUP_BASE && docs.status[e] === 200 && listed.includes(doc - GROUP_BASE)) ok += 1
+    }
+    n.groupsOk[slot] = ok
+    const before = n.state[slot] as number
+    const after = record.derive(slot, now)
+    if (after !== before) {
+      n.state[slot] = after
+      n.stateSince[slot] = now
+      n.changed[slot] = ++record.seq
+    }
+    record.counts[after] = (record.counts[after] as number) + 1
+    for (const gid of n.members[slot] as Int32Array) {
+      record.groupCounts[gid * STATE_COUNT + after] = (record.groupCounts[gid * STATE_COUNT + after] as number) + 1
+    }
+  }
+}
