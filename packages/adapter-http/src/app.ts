@@ -1,7 +1,7 @@
 import type { RequestListener } from 'node:http'
 import Koa from 'koa'
 import type { Router } from '@koa/router'
-import type { BootStatus, Cidr, Logger, NoCloudPreview, NoCloudService, ResourceService, SeedTokenAdmin } from '@metadata-service/core'
+import type { BootStatus, Cidr, Logger, NoCloudPreview, NoCloudService, ResourceService, SeedTokenAdmin, SeedTokenGate } from '@metadata-service/core'
 import type { AdminAuthorizer } from './admin-access.js'
 import { deadline } from './middleware/deadline.js'
 import { errorHandler } from './middleware/error-handler.js'
@@ -48,6 +48,11 @@ export interface AppDeps {
   readonly wireguard?: WireGuardEndpoints
   /** SEED admin `/seed-tokens` (SEC-6 guarded by `authorize`); absent: `seed_tokens: off`, the routes answer 404. */
   readonly seedTokens?: SeedTokenAdmin
+  /**
+   * SEED: the NoCloud routes under `/n/<token>/`, answered for the token's node by the one NoCloud handler, and the
+   * `seed_tokens` policy on the address-only routes; absent: `seed_tokens: off`, no seed routes.
+   */
+  readonly seeds?: SeedTokenGate
   /**
    * BOOT: the boot record, fed with every finished NoCloud and `/phone-home` request (both request paths) and read by
    * `/boot-status`, its events and the `/status` page (SEC-6 guarded like a resource read); absent: none of those
@@ -155,6 +160,7 @@ export function createApp(deps: AppDeps, options: AppOptions): Koa<AppState, App
     limit,
     timeoutMs,
     onUntrusted,
+    ...(deps.seeds === undefined ? {} : { seeds: deps.seeds }),
     ...(options.wireguardOnly === true ? { wireguardOnly: wireguard } : {}),
     ...(observe === undefined ? {} : { observe }),
     ...(requests === undefined ? {} : { onStart: requests.started }),

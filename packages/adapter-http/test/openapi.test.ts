@@ -26,7 +26,8 @@ const operations = (): Array<{ method: string; path: string; op: Operation }> =>
   Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ method, path, op: op as Operation })))
 
 const SERVICE_IDS = ['getHealth', 'getOpenAPISpec', 'getSwaggerUI', 'getSwaggerUIAsset', 'getMetrics']
-const CLOUD_INIT_IDS = ['getMetaData', 'getUserData', 'getVendorData', 'getNetworkConfig', 'getGroupConfig', 'renderPreview']
+const CLOUD_INIT_IDS = ['getMetaData', 'getUserData', 'getVendorData', 'getNetworkConfig', 'getGroupConfig', 'renderPreview',
+  'getSeedMetaData', 'getSeedUserData', 'getSeedVendorData', 'getSeedNetworkConfig', 'getSeedGroupConfig']
 const WIREGUARD_IDS = ['wgInit', 'phoneHome']
 const SEED_IDS = ['listSeedUrls', 'rotateSeedTokens']
 const BOOT_STATUS_IDS = ['getBootStatus', 'getBootStatusNode', 'getBootStatusEvents', 'getStatusPage', 'getStatusPageAsset']

@@ -131,7 +131,7 @@ export async function serveHttp(config: Config, parts: ServedParts, deps: ServeH
       preview: nocloud,
       ...(wireguard === undefined ? {} : { wireguard: wireGuardEndpoints(wireguard) }),
       ...(bootStatus === undefined ? {} : { bootStatus }),
-      ...(served === undefined ? {} : { seedTokens: served.admin }),
+      ...(served === undefined ? {} : { seedTokens: served.admin, seeds: served.seeds }),
     },
     {
       trustedProxies: config.trusted_proxies.map(parseCidr),

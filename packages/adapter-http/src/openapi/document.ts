@@ -3,7 +3,7 @@ import { bootStatusPaths } from './boot-status-paths.js'
 import { componentSchemas } from './components.js'
 import { resourcePaths } from './resource-paths.js'
 import { cloudInitPaths, renderPaths, servicePaths, wireGuardPaths } from './service-paths.js'
-import { seedTokenPaths } from './seed-paths.js'
+import { seedNoCloudPaths, seedTokenPaths } from './seed-paths.js'
 
 /** The parts of the SVC-2 document tests and callers look at; everything else is plain OpenAPI 3.0.3. */
 export interface OpenApiDocument {
@@ -43,6 +43,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
       ...cloudInitPaths(),
       ...renderPaths(),
       ...wireGuardPaths(),
+      ...seedNoCloudPaths(),
       ...seedTokenPaths(),
       ...bootStatusPaths(),
       ...resourcePaths(),

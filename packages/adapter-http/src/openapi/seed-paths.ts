@@ -1,6 +1,6 @@
 import { ref } from './components.js'
-import { jsonError, jsonResponse } from './responses.js'
-import type { PathItems } from './service-paths.js'
+import { jsonError, jsonResponse, plainError, type OperationObject } from './responses.js'
+import { cloudInitPaths, type PathItems } from './service-paths.js'
 
 const EXAMPLE_URL = 'http://10.252.0.1:8080/n/uBNC-nFc9cNAQIpSVM85XmR0NfRqPBQ-/'
 const EXAMPLE_ENTRY = { node: 'x1000c0s0b0n0', url: EXAMPLE_URL, kernelArgument: `ds=nocloud;s=${EXAMPLE_URL}`, fingerprint: '3f9c2a1b', baseFrom: 'configured' }
@@ -59,4 +59,45 @@ export function seedTokenPaths(): PathItems {
       },
     },
   }
+}
+
+/**
+ * SEED: the NoCloud routes under a node's seed URL (tag `CloudInit`): `/n/{token}/` followed by each address-only
+ * route, with the same bodies and errors for the token's node (vendor-data's `#include` lines under the seed path),
+ * and `404 unknown seed token` for any token that names no node.
+ */
+export function seedNoCloudPaths(): PathItems {
+  const token = {
+    name: 'token',
+    in: 'path',
+    required: true,
+    schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{32}$' },
+    example: 'uBNC-nFc9cNAQIpSVM85XmR0NfRqPBQ-',
+    description: 'The node’s seed token, as `GET /seed-tokens` hands it out (taken as sent, never percent-decoded).',
+  }
+  const unknown = plainError(
+    404,
+    'The token is malformed, names no node, was rotated, or (with `seed_tokens_bind_address`) the client address is not its node’s; ' +
+      'for a group, also a group the node is not a member of.',
+    'unknown seed token',
+  )
+  const paths: PathItems = {}
+  for (const [path, item] of Object.entries(cloudInitPaths())) {
+    const get = item.get as OperationObject & { operationId: string; parameters?: unknown[]; responses: Record<string, unknown> }
+    const { 403: wireGuardOnly, ...responses } = get.responses
+    paths[`/n/{token}${path}`] = {
+      get: {
+        ...get,
+        operationId: get.operationId.replace(/^get/, 'getSeed'),
+        summary: `${String(get.summary).replace('the calling node', 'the token’s node')} (seed URL)`,
+        description:
+          `SEED: the \`${path}\` answer of the node the token identifies, whatever the client address (SPEC §16 "Seed tokens"). ` +
+          (path === '/vendor-data' ? 'Its `#include` lines are `<base>/n/<token>/<group>.yaml`. ' : '') +
+          'Served unless `seed_tokens` is `off` (then `404 not found`).',
+        parameters: [token, ...(get.parameters ?? [])],
+        responses: { ...responses, 403: wireGuardOnly, 404: unknown },
+      },
+    }
+  }
+  return paths
 }

@@ -82,7 +82,12 @@ export function cloudInitPaths(): PathItems {
   const identity =
     'The node is the client address (ID-1..ID-3: the socket peer, or `X-Forwarded-For` from a trusted proxy), ' +
     'resolved through WireGuard, the SMD snapshot and one live lookup (ID-4).'
-  const wireGuardOnly = plainError(403, '`--wireguard-only` and the socket peer is outside the tunnel (WG-12).', 'wireguard-only access required')
+  const wireGuardOnly = plainError(
+    403,
+    '`--wireguard-only` and the socket peer is outside the tunnel (WG-12); or, on an address-only route, `seed_tokens: required` ' +
+      'and the client is a known node (SEED: `seed token required: … (seed_tokens: required)`).',
+    'wireguard-only access required',
+  )
   const nodeErrors = {
     403: wireGuardOnly,
     404: plainError(404, 'The address is no known node (ID-4).', 'node not found'),
