@@ -12,7 +12,7 @@ import type { DriverReport } from './cloud-init/report.js'
 // SEED (issue 20) against a real client: Debian's cloud-init reads the built server through n0's seed URL from a
 // network namespace whose address is n1's (another node), then from an address that is no node at all. It gets
 // every document of n0 (the token's node), follows the #include lines under the seed path, and the server's
-// request lines name n0. Then `seed_tokens: required` and `seed_tokens_bind_address` on the same data directory.
+// request lines and boot record name n0. Then `seed_tokens: required` and `seed_tokens_bind_address` on the same data directory.
 
 const PYTHON = '/usr/bin/python3'
 const DRIVER = fileURLToPath(new URL('./cloud-init/nocloud-driver.py', import.meta.url))
@@ -44,8 +44,7 @@ beforeAll(async () => {
   await admin('POST', '/clusterdefaultss', QUICKSTART_CLUSTER_DEFAULTS)
   await admin('POST', '/groups', QUICKSTART_GROUP_COMPUTE)
   await admin('POST', '/groups', QUICKSTART_GROUP_GREEN)
-  // F-CD's base_url is the quick start's own server; n0 is sent to this one (NC-14 step 1), as in cloud-init.e2e.
-  await admin('POST', '/instanceinfos', { metadata: { name: N0 }, spec: { instance_id: N0, cloud_init_base_url: base } })
+  await pointN0Here()
 }, 90_000)
 
 afterAll(async () => {
@@ -56,9 +55,22 @@ afterAll(async () => {
 
 /** (Re)starts the built server in the server namespace on the same data directory, with `extra` flags. */
 async function serve(extra: readonly string[]): Promise<void> {
+  const restart = server !== undefined
   await server?.stop()
   server = await startBuiltServer(lab.command(lab.server, []), ['--mock-smd', '--host', '0.0.0.0', '--data-dir', join(dir, 'data'), ...extra])
   base = `http://${SERVER_IP}:${server.port}`
+  if (restart) await pointN0Here()
+}
+
+/**
+ * F-CD's base_url is the quick start's own server; n0 is sent to this one (NC-14 step 1), as in cloud-init.e2e. The
+ * port changes with each start, so its InstanceInfo is written again.
+ */
+async function pointN0Here(): Promise<void> {
+  for (const info of (await admin('GET', '/instanceinfos')) as Array<{ metadata: { uid: string } }>) {
+    await admin('DELETE', `/instanceinfos/${info.metadata.uid}`)
+  }
+  await admin('POST', '/instanceinfos', { metadata: { name: N0 }, spec: { instance_id: N0, cloud_init_base_url: base } })
 }
 
 /** An admin request from the server's own namespace (loopback: SEC-6); throws unless 2xx. */
@@ -89,8 +101,10 @@ async function moveNodeTo(address: string): Promise<void> {
   }
 }
 
-async function seedEntry(node: string): Promise<SeedEntry> {
-  const [entry] = (await admin('GET', `/seed-tokens?node=${node}`)) as SeedEntry[]
+/** The node's seed URL as the admin API hands it out: under its NC-14 base, or under `base` (`?base=`). */
+async function seedEntry(node: string, override?: string): Promise<SeedEntry> {
+  const query = override === undefined ? '' : `&base=${encodeURIComponent(override)}`
+  const [entry] = (await admin('GET', `/seed-tokens?node=${node}${query}`)) as SeedEntry[]
   return entry as SeedEntry
 }
 
@@ -122,7 +136,7 @@ function expectN0ThroughSeed(report: DriverReport, entry: SeedEntry): void {
 
 /**
  * The request lines of those fetches: each from `client`, each naming n0 and the token's fingerprint, none holding
- * the token. (With boot status on main, its record follows these lines' `node`.)
+ * the token.
  */
 async function expectServerSawN0(from: number, report: DriverReport, client: string, entry: SeedEntry): Promise<void> {
   const token = entry.url.split('/n/')[1]!.slice(0, 32)
@@ -137,6 +151,21 @@ async function expectServerSawN0(from: number, report: DriverReport, client: str
   expect(JSON.stringify(server!.logs())).not.toContain(token)
 }
 
+/** BOOT: the boot record counts the seed URL's fetches for n0 (configured), none for the address they came from. */
+async function expectBootStatusOfN0(): Promise<void> {
+  const report = (await admin('GET', '/boot-status')) as {
+    nodes: Array<{ xname: string; state: string; documents: Array<{ document: string }> }>
+    unknownAddresses: { addresses: number }
+  }
+  expect(report.nodes.map((n) => [n.xname, n.state])).toEqual([
+    [N0, 'configured'],
+    [N1, 'idle'],
+    ['x1000c0s1b0n0', 'idle'],
+  ])
+  expect(report.nodes[0]!.documents.map((d) => d.document).sort()).toEqual(['compute.yaml', 'green.yaml', 'meta-data', 'network-config', 'user-data', 'vendor-data'])
+  expect(report.unknownAddresses.addresses).toBe(0)
+}
+
 describe('cloud-init reads n0 through its seed URL (SEED)', () => {
   it('from the address of another node (n1): every document of n0, #include lines under the seed path', async () => {
     const entry = await seedEntry(N0)
@@ -145,6 +174,7 @@ describe('cloud-init reads n0 through its seed URL (SEED)', () => {
     const report = await runCloudInit(entry.url, 'from-n1')
     expectN0ThroughSeed(report, entry)
     await expectServerSawN0(logged, report, N1_IP, entry)
+    await expectBootStatusOfN0()
   })
 
   it('from an address that is no node', async () => {
@@ -154,6 +184,7 @@ describe('cloud-init reads n0 through its seed URL (SEED)', () => {
     const report = await runCloudInit(entry.url, 'from-unknown')
     expectN0ThroughSeed(report, entry)
     await expectServerSawN0(logged, report, UNKNOWN_IP, entry)
+    await expectBootStatusOfN0()
     // Without the token, that address is nobody.
     expect(await curl(lab.node, `${base}/meta-data`)).toEqual({ status: 404, body: 'node not found\n' })
   })
@@ -196,7 +227,8 @@ describe('seed_tokens_bind_address (SEED)', () => {
     await serve(['--seed-tokens-bind-address'])
     await moveNodeTo(N1_IP)
     const n0 = await seedEntry(N0)
-    const n1 = await seedEntry(N1)
+    // n1's NC-14 base is F-CD's (the quick start's server): its seed URL is asked for under this server.
+    const n1 = await seedEntry(N1, base)
     expect(await curl(lab.node, `${n0.url}meta-data`)).toEqual({ status: 404, body: 'unknown seed token\n' })
     const own = await curl(lab.node, `${n1.url}meta-data`)
     expect(own.status).toBe(200)
