@@ -165,11 +165,16 @@ describe('boot status and metrics follow the token’s node (SEED, BOOT, SVC-4)'
       expect((await h.exchange(`/n/${token}/${document}`, { as: UNKNOWN })).status).toBe(200)
     }
     expect((await h.exchange(`/n/${'A'.repeat(32)}/meta-data`, { as: UNKNOWN })).status).toBe(404)
-    const report = (await (await h.fetch('/boot-status')).json()) as { nodes: Array<{ xname: string; state: string; documents: Array<{ document: string }> }> }
+    const report = (await (await h.fetch('/boot-status')).json()) as {
+      nodes: Array<{ xname: string; state: string; documents: Array<{ document: string }> }>
+      unknownAddresses: { entries: Array<{ address: string; requests: number; lastPath: string }> }
+    }
     const n0 = report.nodes.find((n) => n.xname === MOCK_N0)
     expect(n0?.state).toBe('configured')
     expect(n0?.documents.map((d) => d.document).sort()).toEqual([...boot].sort())
     expect(report.nodes.filter((n) => n.xname !== MOCK_N0).map((n) => n.state)).toEqual(['idle', 'idle'])
+    // The refused token named no node: its address is an unknown address, and the path shown holds no token.
+    expect(report.unknownAddresses.entries).toEqual([expect.objectContaining({ address: UNKNOWN, requests: 1, lastPath: '/meta-data' })])
     const metrics = await (await h.fetch('/metrics')).text()
     expect(metrics).toContain('metadata_service_documents_served_total{document="meta-data"} 1\n')
     expect(metrics).toContain('route="/n/:token/meta-data",status="200"')
