@@ -76,6 +76,15 @@ const pathPiece = fc.oneof(
   hostileString.map(encodePiece),
 )
 
+/** JSON bodies of an admin route: objects of `fields`, any hostile JSON, and `node` nested up to 12,000 levels deep. */
+function jsonBodies(fields: fc.Arbitrary<unknown>): fc.Arbitrary<{ readonly text: string }> {
+  return fc.oneof(
+    fields.map((v) => fuzzBody(JSON.stringify(v))),
+    hostileJson.map((v) => fuzzBody(JSON.stringify(v))),
+    deepJsonBody((inner) => `{"node":${inner}}`),
+  )
+}
+
 /** Percent-encoded as a client would send it; a lone surrogate (which no URL can carry) as its UTF-8 replacement. */
 function encodePiece(text: string): string {
   return encodeURIComponent(text.replace(/\p{Cs}/gu, '\ufffd'))
@@ -123,11 +132,7 @@ describe('POST /render (admin preview)', () => {
       },
       { requiredKeys: [] },
     )
-    const body = fc.oneof(
-      fields.map((v) => fuzzBody(JSON.stringify(v))),
-      hostileJson.map((v) => fuzzBody(JSON.stringify(v))),
-      deepJsonBody((inner) => `{"node":${inner}}`),
-    )
+    const body = jsonBodies(fields)
     await fc.assert(
       fc.asyncProperty(body, async ({ text }) => {
         await request('POST', '/render', { body: text, headers: { 'Content-Type': 'application/json' }, readOnly: true }, { text: text.slice(0, 300) })
@@ -269,11 +274,7 @@ describe('seed URLs and the seed token admin API (SEED, issue 20)', () => {
       },
       { requiredKeys: [] },
     )
-    const body = fc.oneof(
-      fields.map((v) => fuzzBody(JSON.stringify(v))),
-      hostileJson.map((v) => fuzzBody(JSON.stringify(v))),
-      deepJsonBody((inner) => `{"node":${inner}}`),
-    )
+    const body = jsonBodies(fields)
     await fc.assert(
       fc.asyncProperty(body, async ({ text }) => {
         const answer = await request('POST', '/seed-tokens/rotate', { body: text, headers: { 'Content-Type': 'application/json' } }, { text: text.slice(0, 300) })
