@@ -102,6 +102,9 @@ describe('tokens that name no node (SEED)', () => {
     expect(h.seeds!.stats().requests).toEqual({ accepted: 0, malformed: (bad.length - 2) * DOCUMENTS.length, unknown: 2 * DOCUMENTS.length, wrongAddress: 0 })
     const lines = h.logger.entries.filter((e) => e.message === 'request' && (e.fields as { status?: number }).status === 404)
     expect(lines.filter((e) => (e.fields as { node?: string }).node !== undefined)).toEqual([])
+    // The fingerprint is logged for a segment of the token shape only (the rotated and one-off tokens).
+    const seeds = lines.map((e) => (e.fields as { seed?: string }).seed)
+    expect(new Set(seeds)).toEqual(new Set([seedTokenFingerprint(bad[0]!), seedTokenFingerprint(bad[1]!), undefined]))
   })
 
   it('other paths under /n/ are plain unknown paths; an undecodable group is 400; other methods 405', async () => {

@@ -4,6 +4,7 @@ import {
   clientAddress,
   isTrustedPeer,
   MetadataError,
+  isSeedTokenShape,
   seedTokenFingerprint,
   type Cidr,
   type Logger,
@@ -180,9 +181,16 @@ function finish(o: NoCloudHandlerOptions, x: NoCloudExchange, status: number, re
     client: x.client,
     node: x.node,
     rejected,
-    // SEED audit: the token's fingerprint, never the token (SEC-4).
-    ...(x.seedToken === undefined ? {} : { seed: seedTokenFingerprint(x.seedToken) }),
+    seed: seedOf(x.seedToken),
   })
+}
+
+/**
+ * SEED audit: the fingerprint of a token-shaped segment, never the token (SEC-4); nothing for any other segment, so
+ * a flood of junk (up to the header size limit) costs no hashing.
+ */
+function seedOf(token: string | undefined): string | undefined {
+  return token !== undefined && isSeedTokenShape(token) ? seedTokenFingerprint(token) : undefined
 }
 
 /**

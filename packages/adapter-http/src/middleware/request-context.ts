@@ -19,7 +19,10 @@ export interface RequestRecord {
   readonly node?: string
   /** NoCloud routes only: the document asked for (`meta-data`, …, `compute.yaml`), the audit trail of OPS-5. */
   readonly document?: string
-  /** SEED routes only: the fingerprint of the token in the path (first 8 hex digits of its SHA-256), never the token. */
+  /**
+   * SEED routes only: the fingerprint of the token in the path (first 8 hex digits of its SHA-256), never the token;
+   * absent when the segment does not have the token shape.
+   */
   readonly seed?: string
   /** Set when the answer was a 503 of the OPS-3 overload guard or the OPS-2 deadline. */
   readonly rejected?: 'overload' | 'timeout'
@@ -88,8 +91,8 @@ export interface FinishedRequest {
   readonly client: string
   readonly node: string | undefined
   readonly rejected: 'overload' | 'timeout' | undefined
-  /** SEED: the token's fingerprint, on a seed route. */
-  readonly seed?: string
+  /** SEED: the token's fingerprint, on a seed route whose token segment has the token shape. */
+  readonly seed?: string | undefined
 }
 
 /**
