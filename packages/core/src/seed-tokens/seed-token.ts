@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { SeedTokenState } from '../ports/seed-token-store.js'
 
 /** Bytes of the server secret (SEED): 256 bits from the CSPRNG. */
@@ -56,7 +56,8 @@ export function seedTokensEqual(presented: string, expected: string): boolean {
  * caller cannot steer toward a stored token (a blind index), never on how many leading characters match.
  */
 export function seedTokenDigest(token: string): string {
-  return createHash('sha256').update(token, 'latin1').digest('base64')
+  // The one-shot hash: a quarter of createHash's cost, on every seed request (bad tokens included).
+  return hash('sha256', Buffer.from(token, 'latin1'), 'base64')
 }
 
 /**
@@ -64,7 +65,7 @@ export function seedTokenDigest(token: string): string {
  * characters of its SHA-256. Tells entries apart; says nothing usable about the token.
  */
 export function seedTokenFingerprint(token: string): string {
-  return createHash('sha256').update(token, 'latin1').digest('hex').slice(0, 8)
+  return hash('sha256', Buffer.from(token, 'latin1'), 'hex').slice(0, 8)
 }
 
 /** A fresh server secret from the CSPRNG ({@link SEED_SECRET_BYTES} bytes). */
