@@ -14,6 +14,7 @@ import { openInventory } from './inventory.js'
 import { noCloudFor, serveHttp } from './serve-http.js'
 import { openWireGuard } from './wireguard.js'
 import { openStore } from './store.js'
+import { openSeedTokenStore } from './seed-tokens.js'
 import { VERSION_INFO } from './version-info.js'
 
 /** What the composition root needs besides the configuration. */
@@ -68,6 +69,9 @@ export async function startServer(config: Config, deps: ComposeDeps): Promise<Ru
   closers.push(() => store.close())
   const closeAll = () => closers.closeAll()
   try {
+    // SEED: after the store, whose data-directory lock makes this process the secret's only writer.
+    const seedStore = await openSeedTokenStore(config, logger)
+    if (seedStore !== undefined) closers.push(() => seedStore.close())
     const { inventory, tokenSource } = await openInventory(config, {
       logger,
       clock,
@@ -92,7 +96,15 @@ export async function startServer(config: Config, deps: ComposeDeps): Promise<Ru
     if (boot !== undefined) closers.push(async () => boot.stop())
     const served = await serveHttp(
       config,
-      { store, inventory, tokenSource, nocloud, wireguard: started, ...(boot === undefined ? {} : { bootStatus: boot.status }) },
+      {
+        store,
+        inventory,
+        tokenSource,
+        nocloud,
+        wireguard: started,
+        ...(boot === undefined ? {} : { bootStatus: boot.status }),
+        ...(seedStore === undefined ? {} : { seedStore }),
+      },
       { logger, clock, authorize },
     )
     const { http } = served
@@ -141,6 +153,8 @@ async function startPrimary(config: Config, deps: ComposeDeps, count: number): P
   const closers = closerList(logger)
   closers.push(() => store.close())
   try {
+    const seedStore = await openSeedTokenStore(config, logger)
+    if (seedStore !== undefined) closers.push(() => seedStore.close())
     const { inventory, tokenSource } = await openInventory(config, {
       logger,
       clock: deps.clock,
@@ -166,6 +180,7 @@ async function startPrimary(config: Config, deps: ComposeDeps, count: number): P
       count,
       ...(runtime && { runtimeMetrics: runtime.snapshot }),
       ...(boot === undefined ? {} : { bootStatus: boot.status }),
+      ...(seedStore === undefined ? {} : { seedTokens: seedStore }),
     })
     // The workers drain first (OPS-4), then the inventory and the store close.
     closers.push(() => workers.stop(config.shutdown_timeout * 1000 + 5_000))

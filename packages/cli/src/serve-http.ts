@@ -20,12 +20,14 @@ import {
   type Inventory,
   type Logger,
   type ResourceStore,
+  type SeedTokenStore,
   type TokenSource,
   type WireGuardService,
 } from '@metadata-service/core'
 import type { Config } from './config/schema.js'
 import { CliError } from './errors.js'
 import { metricsSources } from './metrics-sources.js'
+import { seedTokensFor } from './seed-tokens.js'
 import { VERSION_INFO } from './version-info.js'
 import { wireGuardEndpoints } from './wireguard.js'
 
@@ -38,6 +40,8 @@ export interface ServedParts {
   readonly nocloud: InstrumentedNoCloudService
   /** Absent in worker processes (WireGuard runs in a single process only). */
   readonly wireguard?: WireGuardService
+  /** SEED: the seed token store (a worker's copy of its primary's); absent with `seed_tokens: off`. */
+  readonly seedStore?: SeedTokenStore
   /** With `--workers`: every worker's metrics, so any worker's `/metrics` shows the whole service (SVC-4). */
   readonly gatherMetrics?: () => Promise<readonly MetricsSnapshot[]>
   /** BOOT: the boot record (a worker's is its primary's); absent with `boot_status: false`. */
@@ -89,6 +93,7 @@ export function noCloudFor(
  */
 export async function serveHttp(config: Config, parts: ServedParts, deps: ServeHttpDeps): Promise<ServedHttp> {
   const { store, inventory, tokenSource, nocloud, wireguard, bootStatus } = parts
+  const served = seedTokensFor(config, { seedStore: parts.seedStore, inventory, store, nocloud, logger: deps.logger })
   // WG-11: WireGuardPeers written through the resource API get the key, CIDR and address-in-use checks; Group
   // templates are also rendered for the worst case of the inventory, within max_document_bytes (SPEC §16), and
   // network definitions are checked against the addresses of the SMD snapshot (issue 14).
@@ -106,6 +111,7 @@ export async function serveHttp(config: Config, parts: ServedParts, deps: ServeH
           tokenSource,
           store,
           nocloud,
+          seeds: () => ({ mode: config.seed_tokens, ...(served === undefined ? {} : { stats: served.seeds.stats() }) }),
           ...(wireguard === undefined ? {} : { wireguard: () => ({ enabled: wireguard.enabled(), peers: wireguard.tunnelMap().size }) }),
           bootStatus,
         }),
@@ -125,6 +131,7 @@ export async function serveHttp(config: Config, parts: ServedParts, deps: ServeH
       preview: nocloud,
       ...(wireguard === undefined ? {} : { wireguard: wireGuardEndpoints(wireguard) }),
       ...(bootStatus === undefined ? {} : { bootStatus }),
+      ...(served === undefined ? {} : { seedTokens: served.admin, seeds: served.seeds }),
     },
     {
       trustedProxies: config.trusted_proxies.map(parseCidr),
@@ -147,12 +154,15 @@ export async function serveHttp(config: Config, parts: ServedParts, deps: ServeH
   }
   // OPS-7: every document of every node is rendered ahead of the storm, again after each snapshot or store change.
   const prerender = nocloud.startPrerender()
+  // SEED: the token index follows the inventory and every rotation, in the background.
+  const seedIndex = served?.seeds.start()
   return {
     http,
     metrics,
     ...(metricsHttp === undefined ? {} : { metricsHttp }),
     close: async (drainMs) => {
       prerender.stop()
+      seedIndex?.stop()
       await Promise.all([http.close(drainMs), metricsHttp?.close(drainMs)])
     },
   }

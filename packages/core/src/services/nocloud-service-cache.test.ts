@@ -121,3 +121,19 @@ describe('NoCloud document cache (ARCHITECTURE hot path)', () => {
     expect(service.stats().degraded['vendor-data']).toBe(1)
   })
 })
+
+describe('vendor-data under a seed URL (SEED)', () => {
+  it('puts the #include lines under the seed path, in a cache entry of its own; the plain answer is unchanged', async () => {
+    const { service, node } = setup()
+    const n0 = await node()
+    const seedPath = '/n/uBNC-nFc9cNAQIpSVM85XmR0NfRqPBQ-'
+    const seeded = await service.vendorData(n0, { ...REQUEST, seedPath })
+    expect(seeded.body).toBe(`#include\nhttp://localhost:8888${seedPath}/compute.yaml\nhttp://localhost:8888${seedPath}/green.yaml\n`)
+    expect((await service.vendorData(n0, REQUEST)).body).toBe(GOLDEN_VENDOR_DATA)
+    expect((await service.vendorData(n0, { ...REQUEST, seedPath })).body).toBe(seeded.body)
+    expect(service.stats().builds.vendorData).toBe(2)
+    expect(service.stats().hits.vendorData).toBe(1)
+    // Every other document is the plain one, from the same cache entry.
+    expect(await service.metaData(n0, { ...REQUEST, seedPath })).toBe(await service.metaData(n0, REQUEST))
+  })
+})

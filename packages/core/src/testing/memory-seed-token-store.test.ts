@@ -1,0 +1,4 @@
+import { createMemorySeedTokenStore } from './memory-seed-token-store.js'
+import { describeSeedTokenStore } from './seed-token-store.contract.js'
+
+describeSeedTokenStore('memory', async () => ({ store: createMemorySeedTokenStore() }))
