@@ -14,7 +14,7 @@ describeSeedTokenStore('adapter-fs', async () => {
     reopen: () => openFileSeedTokenStore({ dataDir }),
     cleanup: () => rm(root, { recursive: true, force: true }),
   }
-})
+}, { durable: true })
 
 describe('the seed token files (SEED: kept like the WireGuard key)', () => {
   let root: string

@@ -19,7 +19,7 @@ const open = (connectionString: string) => openPostgresSeedTokenStore({ connecti
 describeSeedTokenStore('adapter-postgres', async () => {
   const url = await freshDatabase()
   return { store: await open(url), reopen: () => open(url), twin: () => open(url) }
-})
+}, { durable: true, replicas: true })
 
 /** One replica's seed token service on its own store, over the same inventory. */
 function replica(store: SeedTokenStore) {

@@ -5,9 +5,9 @@ import { SEED_SECRET_BYTES } from '../seed-tokens/seed-token.js'
 /** What a seed store contract factory returns: a fresh store (new secret, epochs at 0) and its relatives. */
 export interface SeedTokenStoreFixture {
   store: SeedTokenStore
-  /** Opens the same backing store again once `store` is closed (durability); absent for a store that keeps nothing. */
+  /** Opens the same backing store again once `store` is closed; required when the suite runs with `durable`. */
   reopen?: () => Promise<SeedTokenStore>
-  /** Opens another store on the same backing while `store` is open (replicas of one database); absent: one writer. */
+  /** Opens another store on the same backing while `store` is open; required when the suite runs with `replicas`. */
   twin?: () => Promise<SeedTokenStore>
   /** Runs after each test, after the suite closed the stores. */
   cleanup?: () => Promise<void>
@@ -16,8 +16,14 @@ export interface SeedTokenStoreFixture {
 /**
  * The {@link SeedTokenStore} contract (SEED), run against every implementation (STYLE 6): the memory fake in core,
  * adapter-fs on a temp directory, adapter-postgres on a throwaway database, a worker's replica over IPC.
+ * `can.durable`: the store keeps its state across a reopen (files, a database); `can.replicas`: several stores on
+ * one backing share it (PostgreSQL replicas). Both default to `false`, which leaves those tests out.
  */
-export function describeSeedTokenStore(name: string, factory: () => Promise<SeedTokenStoreFixture>): void {
+export function describeSeedTokenStore(
+  name: string,
+  factory: () => Promise<SeedTokenStoreFixture>,
+  can: { readonly durable?: boolean; readonly replicas?: boolean } = {},
+): void {
   describe(`SeedTokenStore contract: ${name}`, () => {
     let fixture: SeedTokenStoreFixture
     let store: SeedTokenStore
@@ -79,27 +85,30 @@ export function describeSeedTokenStore(name: string, factory: () => Promise<Seed
       expect(store.current()).toEqual(before)
     })
 
-    it('keeps the secret and the epochs across a reopen', async (ctx) => {
-      if (fixture.reopen === undefined) return ctx.skip()
-      await store.rotateNodes(['x1000c0s0b0n0'])
-      await store.rotateAll()
-      const before = store.current()
-      await store.close()
-      const again = await fixture.reopen()
-      opened.push(again)
-      expect(again.current()).toEqual(before)
-    })
+    if (can.durable === true) {
+      it('keeps the secret and the epochs across a reopen', async () => {
+        const reopen = required(fixture.reopen, 'reopen')
+        await store.rotateNodes(['x1000c0s0b0n0'])
+        await store.rotateAll()
+        const before = store.current()
+        await store.close()
+        const again = await reopen()
+        opened.push(again)
+        expect(again.current()).toEqual(before)
+      })
+    }
 
-    it('shares the secret and every rotation with a second store on the same backing', async (ctx) => {
-      if (fixture.twin === undefined) return ctx.skip()
-      const twin = await fixture.twin()
-      opened.push(twin)
-      expect(Buffer.from(twin.current().secret).equals(Buffer.from(store.current().secret))).toBe(true)
-      await Promise.all([store.rotateNodes(['x1000c0s0b0n0']), twin.rotateNodes(['x1000c0s0b0n0'])])
-      await store.rotateAll()
-      await eventually(() => twin.current().globalEpoch === 1 && store.current().nodeEpochs.get('x1000c0s0b0n0') === 2)
-      expect(twin.current().nodeEpochs.get('x1000c0s0b0n0')).toBe(2)
-    })
+    if (can.replicas === true) {
+      it('shares the secret and every rotation with a second store on the same backing', async () => {
+        const twin = await required(fixture.twin, 'twin')()
+        opened.push(twin)
+        expect(Buffer.from(twin.current().secret).equals(Buffer.from(store.current().secret))).toBe(true)
+        await Promise.all([store.rotateNodes(['x1000c0s0b0n0']), twin.rotateNodes(['x1000c0s0b0n0'])])
+        await store.rotateAll()
+        await eventually(() => twin.current().globalEpoch === 1 && store.current().nodeEpochs.get('x1000c0s0b0n0') === 2)
+        expect(twin.current().nodeEpochs.get('x1000c0s0b0n0')).toBe(2)
+      })
+    }
 
     it('refuses rotations once closed', async () => {
       await store.close()
@@ -115,4 +124,9 @@ export function describeSeedTokenStore(name: string, factory: () => Promise<Seed
 async function eventually(done: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 20))
   expect(done()).toBe(true)
+}
+
+function required<T>(value: T | undefined, field: string): T {
+  if (value === undefined) throw new Error(`the fixture must provide ${field} for this capability`)
+  return value
 }
