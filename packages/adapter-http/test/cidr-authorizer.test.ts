@@ -1,8 +1,8 @@
 import { parseCidrList } from '@metadata-service/core'
 import { describe, expect, it } from 'vitest'
-import { ADMIN_ACCESS_REQUIRED, createAdminAuthorizer } from '../src/admin-access.js'
+import { ADMIN_ACCESS_REQUIRED, createCidrAuthorizer } from '../src/cidr-authorizer.js'
 
-const authorize = createAdminAuthorizer(parseCidrList('127.0.0.0/8,::1/128'))
+const authorize = createCidrAuthorizer(parseCidrList('127.0.0.0/8,::1/128'))
 const request = (peer: string, kind: 'Group' | 'WireGuardPeer', write: boolean) => ({
   peer,
   kind,
@@ -10,7 +10,7 @@ const request = (peer: string, kind: 'Group' | 'WireGuardPeer', write: boolean) 
   method: write ? 'POST' : 'GET',
 })
 
-describe('createAdminAuthorizer (SEC-6 without auth_jwks_url)', () => {
+describe('createCidrAuthorizer (SEC-6 without auth_jwks_url)', () => {
   it('leaves reads of the other kinds open to anyone', () => {
     expect(() => authorize(request('10.0.0.1', 'Group', false))).not.toThrow()
   })
@@ -23,7 +23,7 @@ describe('createAdminAuthorizer (SEC-6 without auth_jwks_url)', () => {
   })
 
   it('reads the peer in its ID-1 form: a zoned link-local peer matches a link-local admin range', () => {
-    const linkLocal = createAdminAuthorizer(parseCidrList('fe80::/10'))
+    const linkLocal = createCidrAuthorizer(parseCidrList('fe80::/10'))
     expect(() => linkLocal(request('fe80::1%eth0', 'Group', true))).not.toThrow()
     expect(() => linkLocal(request('', 'Group', true))).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }))
   })
