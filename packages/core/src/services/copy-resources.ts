@@ -1,4 +1,7 @@
-import { KIND_NAMES, isMetadataError, type AnyResource, type KindName, type ResourceStore } from '@metadata-service/core'
+import type { AnyResource } from '../domain/kinds.js'
+import { KIND_NAMES, type KindName } from '../domain/metadata.js'
+import { isMetadataError } from '../errors.js'
+import type { ResourceStore } from '../ports/resource-store.js'
 
 /** What {@link copyResources} did to one kind. */
 export interface KindCopyCounts {
@@ -11,9 +14,12 @@ export interface KindCopyCounts {
 }
 
 /**
- * Copies every resource of `from` into `to`, idempotently: a uid missing in `to` is created as it is; one that
- * differs (resourceVersion aside, since the target counts its own) is updated over the target's current version;
- * an equal one is left alone. So running it twice changes nothing the second time.
+ * The use case behind `metadata-service migrate` (§16, issue 13): copies every resource of `from` into `to`, kind by
+ * kind in `KIND_NAMES` order, idempotently: a uid missing in `to` is created as it is (uid, timestamps and status
+ * kept); one that differs (resourceVersion aside, since the target counts its own) is updated over the target's
+ * current version; an equal one is left alone. So running it twice changes nothing the second time. A resource the
+ * target refuses with a `MetadataError` (a legacy duplicate name, RES-3) is listed in `failed` and the copy goes
+ * on; a `STORAGE_FAILED` or any other error rejects.
  */
 export async function copyResources(from: ResourceStore, to: ResourceStore): Promise<KindCopyCounts[]> {
   const report: KindCopyCounts[] = []
