@@ -4,7 +4,6 @@ import {
   listen,
   listenMetrics,
   type AdminAuthorizer,
-  type HealthReport,
   type HttpServerHandle,
   type MetricsSnapshot,
   type ServiceMetrics,
@@ -15,6 +14,7 @@ import {
   createNoCloudService,
   createResourceService,
   parseCidr,
+  serviceHealth,
   type Clock,
   type InstrumentedNoCloudService,
   type Inventory,
@@ -117,7 +117,7 @@ export async function serveHttp(config: Config, parts: ServedParts, deps: ServeH
     {
       resources,
       nocloud,
-      health: () => health(inventory, tokenSource),
+      health: () => serviceHealth(inventory, tokenSource),
       logger: deps.logger,
       authorize: deps.authorize,
       // SVC-4 `/metrics` on the main port unless `--metrics=false`; `POST /render` is admin-guarded (SEC-6).
@@ -168,11 +168,4 @@ export function listenTimeouts(config: Pick<Config, 'read_timeout' | 'write_time
     writeTimeoutMs: Math.round(config.write_timeout * 1000),
     idleTimeoutMs: Math.round(config.idle_timeout * 1000),
   }
-}
-
-/** SVC-1: unhealthy while dynamic auth is (TOK-9), else until the first sync (SMD-14). A stale snapshot stays 200. */
-function health(inventory: Inventory, tokenSource: TokenSource | undefined): HealthReport {
-  const token = tokenSource?.health()
-  if (token !== undefined && !token.healthy) return { healthy: false, reason: token.reason ?? 'dynamic TokenSmith auth unhealthy' }
-  return inventory.health().ready ? { healthy: true } : { healthy: false, reason: 'smd initial refresh pending' }
 }
