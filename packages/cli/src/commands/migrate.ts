@@ -6,7 +6,7 @@ import { readGoStateFile } from '@metadata-service/adapter-wireguard'
 import { copyResources, silentLogger } from '@metadata-service/core'
 import { lastFlag, type StrictArgs } from '../argv.js'
 import { CliError, EXIT_FAILURE, UsageError } from '../errors.js'
-import { migrateCheckReport } from '../migrate-check.js'
+import { migrateCheckReport } from '../output/migrate-check-report.js'
 import { leafCommand, PROGRAM, type CliContext } from './command.js'
 
 /**
