@@ -4,7 +4,7 @@ import { resolve } from 'node:path'
 import { superviseWorkers } from '@metadata-service/adapter-cluster'
 import { createRuntimeMetrics } from '@metadata-service/adapter-http'
 import { SMD_URL_REQUIRED_MESSAGE } from '@metadata-service/adapter-smd'
-import type { Clock, Logger, Tunnel, WireGuardService } from '@metadata-service/core'
+import type { Clock, Logger, Tunnel } from '@metadata-service/core'
 import { adminAuthorizerFor } from './admin-access.js'
 import { openBootStatus } from './boot-status.js'
 import { startWorker } from './cluster-worker.js'
@@ -75,9 +75,7 @@ export async function startServer(config: Config, deps: ComposeDeps): Promise<Ru
       onOpened: (close) => closers.push(close),
     })
 
-    // WG-9: tunnel addresses resolve before the inventory (ID-4); the service exists once WireGuard has started.
-    const tunnel: { service?: WireGuardService } = {}
-    const nocloud = noCloudFor(config, { inventory, store, logger }, tunnel)
+    const nocloud = noCloudFor(config, { inventory, store, logger })
     const started = await openWireGuard(config, {
       store,
       dataDir,
@@ -86,7 +84,9 @@ export async function startServer(config: Config, deps: ComposeDeps): Promise<Ru
       resolveNode: (a) => nocloud.resolveNode(a),
       ...(deps.createTunnel === undefined ? {} : { createTunnel: deps.createTunnel }),
     })
-    tunnel.service = started
+    // WG-9: tunnel addresses resolve before the inventory (ID-4), from the WireGuard service, which needed
+    // nocloud.resolveNode to start (WG-6): bound late, documented on useTunnelAddresses.
+    nocloud.useTunnelAddresses(started)
     closers.push(() => started.close())
     const boot = await openBootStatus(config, { inventory, store, clock, wireguard: started })
     if (boot !== undefined) closers.push(async () => boot.stop())

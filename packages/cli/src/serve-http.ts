@@ -63,13 +63,12 @@ export interface ServedHttp {
 }
 
 /**
- * The NoCloud service over `inventory` and `store` (NC-1..NC-17), with the WG-9 tunnel addresses of `tunnel`
- * (read on each request, so it may be set once WireGuard has started).
+ * The NoCloud service over `inventory` and `store` (NC-1..NC-17). WG-9 tunnel addresses are bound later, once
+ * WireGuard has started, with `useTunnelAddresses`.
  */
 export function noCloudFor(
   config: Config,
   parts: { readonly inventory: Inventory; readonly store: ResourceStore; readonly logger: Logger },
-  tunnel?: { service?: WireGuardService },
 ): InstrumentedNoCloudService {
   return createNoCloudService({
     inventory: parts.inventory,
@@ -77,7 +76,6 @@ export function noCloudFor(
     publicUrl: config.public_url,
     logger: parts.logger,
     maxDocumentBytes: config.max_document_bytes,
-    ...(tunnel === undefined ? {} : { tunnelResolver: (address: string) => tunnel.service?.resolveTunnelAddress(address) }),
   })
 }
 

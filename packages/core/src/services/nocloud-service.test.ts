@@ -42,6 +42,14 @@ describe('resolveNode (ID-4)', () => {
     expect((await rejection(node('100.97.0.3'))).code).toBe('NODE_NOT_FOUND')
     expect((await node('10.252.0.26')).xname).toBe(MOCK_N0)
   })
+
+  it('binds the tunnel addresses late: before useTunnelAddresses only the inventory answers, after it the owner first (WG-9)', async () => {
+    const { service, node } = setup()
+    expect((await rejection(node('100.97.0.2'))).code).toBe('NODE_NOT_FOUND')
+    service.useTunnelAddresses({ resolveTunnelAddress: (a) => (a === '100.97.0.2' ? MOCK_N1 : undefined) })
+    expect((await node('100.97.0.2')).xname).toBe(MOCK_N1)
+    expect((await node('10.252.0.26')).xname).toBe(MOCK_N0)
+  })
 })
 
 describe('meta-data (NC-5, NC-12)', () => {

@@ -29,7 +29,7 @@ export interface NoCloudServiceDeps {
   readonly renderGroup?: (template: string, context: TemplateContext) => string
   /** `max_document_bytes`: the largest rendered group document, in bytes (SPEC §16). Default 1 MiB. */
   readonly maxDocumentBytes?: number
-  /** WG-9: the xname owning a tunnel address, consulted before the inventory (ID-4). */
+  /** WG-9: the xname owning a tunnel address, consulted before the inventory (ID-4). See also `useTunnelAddresses`. */
   readonly tunnelResolver?: (address: string) => string | undefined
   /** Called once per NC-17 degraded answer, e.g. to count `degraded_responses_total{route}`. */
   readonly onDegraded?: (route: DegradedRoute) => void
@@ -75,6 +75,18 @@ export interface InstrumentedNoCloudService extends NoCloudService, NoCloudPrevi
    * `stop()` on shutdown.
    */
   startPrerender(options?: PrerenderOptions): Pick<Prerenderer, 'stop'>
+  /**
+   * WG-9, bound late: from now on `resolveNode` asks `tunnels` for the owner of a tunnel address before the inventory
+   * (replacing `tunnelResolver`). The WireGuard service owns the tunnel addresses but needs `resolveNode` to start
+   * (WG-6), so the composition root creates this service first, starts WireGuard over it, then binds it here.
+   */
+  useTunnelAddresses(tunnels: TunnelAddressOwner): void
+}
+
+/** What `useTunnelAddresses` reads: the WireGuard service implements it (WG-9). */
+export interface TunnelAddressOwner {
+  /** The xname of the peer holding tunnel `address`; undefined for any other address. */
+  resolveTunnelAddress(address: string): string | undefined
 }
 
 /**
@@ -96,6 +108,7 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
   const degraded: Record<DegradedRoute, number> = { 'vendor-data': 0, 'network-config': 0 }
   const limits = templateLimitCounter(logger)
   const currentIndex = indexLoader(store)
+  let tunnelResolver = deps.tunnelResolver
   const networkAddresses = { defined: 0, guessed: 0, leftOut: 0 }
   const onNetworkConfig = (node: InventoryNode, document: NetworkConfigDocument): void => {
     networkAddresses.defined += document.addresses.defined
@@ -153,7 +166,7 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
     async resolveNode(address) {
       let node: InventoryNode | undefined
       try {
-        const tunnelXname = deps.tunnelResolver?.(address)
+        const tunnelXname = tunnelResolver?.(address)
         // WG-9: a tunnel address maps to its peer's node only if that node is known; else resolve as usual.
         if (tunnelXname !== undefined) node = await inventory.node(tunnelXname)
         node ??= await inventory.resolve(address)
@@ -258,6 +271,9 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
       )
       prerenderer.start()
       return { stop: prerenderer.stop }
+    },
+    useTunnelAddresses(tunnels) {
+      tunnelResolver = (address) => tunnels.resolveTunnelAddress(address)
     },
   }
 }
