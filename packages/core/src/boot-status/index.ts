@@ -4,7 +4,6 @@ export {
   DEFAULT_BOOT_QUERY_LIMIT,
   MAX_BOOT_QUERY_LIMIT,
   parseBootQuery,
-  parseDurationMs,
   parseTime,
   type BootQuery,
   type BootQueryParameter,

@@ -1,4 +1,5 @@
 export * from './control-characters.js'
+export * from './duration.js'
 export * from './http-url.js'
 export * from './redact-url.js'
 export * from './shown-text.js'
