@@ -2,7 +2,6 @@ import { relative } from 'node:path'
 import type { DataDirInspection } from '@metadata-service/adapter-fs'
 import {
   KIND_LIST,
-  createResourceTable,
   isMetadataError,
   parseGoWireGuardState,
   templateKind,
@@ -10,6 +9,7 @@ import {
   type AnyResource,
   type Group,
 } from '@metadata-service/core'
+import { createResourceTable } from '@metadata-service/core/store'
 
 /** The WireGuard state file `migrate --check` looked at, as read (or not found). */
 export interface CheckedStateFile {
