@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { ResourceStore } from '@metadata-service/core'
 import { createRecordingLogger } from '@metadata-service/core/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openFileStore } from './file-store.js'
+import { openFileStore } from '../src/file-store.js'
 
 // Issue 16: the data directory changed by hand while the service runs. A file removed by hand does not make DELETE
 // fail forever; a file edited by hand is never silently overwritten (the write is refused with 409 and a log line,

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { KINDS, KIND_LIST, silentLogger, type AnyResource, type ResourceChange, type ResourceStore } from '@metadata-service/core'
 import { createRecordingLogger, describeResourceStore } from '@metadata-service/core/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openFileStore } from './file-store.js'
+import { openFileStore } from '../src/file-store.js'
 
 const sample = (name: string, uid: string) => ({
   apiVersion: 'v1' as const,

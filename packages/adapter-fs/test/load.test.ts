@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { ResourceStore } from '@metadata-service/core'
 import { conflictText, createRecordingLogger } from '@metadata-service/core/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openFileStore } from './file-store.js'
+import { openFileStore } from '../src/file-store.js'
 
 const meta = (name: string, uid: string) => ({
   name,

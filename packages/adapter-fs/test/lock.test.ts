@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { silentLogger, type ResourceStore } from '@metadata-service/core'
 import { createRecordingLogger } from '@metadata-service/core/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openFileStore, type FileStoreOptions } from './file-store.js'
+import { openFileStore, type FileStoreOptions } from '../src/file-store.js'
 
 // STO-5 as changed by issue 16: the lock is the kernel's (flock on the open lock file), so a restart always starts
 // (PID 1 of a container after kill -9, a zombie holder, an empty file left by a full disk) and two live servers

@@ -2,8 +2,8 @@ import { MetadataError, silentLogger, type ResourceChange, type ResourceStore } 
 import { conflictText, createRecordingLogger, describeResourceStore } from '@metadata-service/core/testing'
 import pg from 'pg'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { openPostgresStore } from './postgres-store.js'
-import { startThrowawayPostgres, type ThrowawayPostgres } from './testing/throwaway-postgres.js'
+import { openPostgresStore } from '../src/postgres-store.js'
+import { startThrowawayPostgres, type ThrowawayPostgres } from '../src/testing/throwaway-postgres.js'
 
 let cluster: ThrowawayPostgres
 let databases = 0

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto'
 import { createWireGuardService, parseServerAddress, silentLogger, type ResourceStore } from '@metadata-service/core'
 import { createFakeTunnel } from '@metadata-service/core/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openPostgresStore } from './postgres-store.js'
-import { startThrowawayPostgres, type ThrowawayPostgres } from './testing/throwaway-postgres.js'
+import { openPostgresStore } from '../src/postgres-store.js'
+import { startThrowawayPostgres, type ThrowawayPostgres } from '../src/testing/throwaway-postgres.js'
 
 let cluster: ThrowawayPostgres
 beforeAll(async () => {

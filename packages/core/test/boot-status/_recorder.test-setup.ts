@@ -1,6 +1,6 @@
-import { createFixedClock, type FixedClock } from '../testing/fixed-clock.js'
-import type { BootDocumentKind } from './boot-states.js'
-import { createBootRecorder, type BootRecorder, type RosterNode } from './boot-recorder.js'
+import { createFixedClock, type FixedClock } from '../../src/testing/fixed-clock.js'
+import type { BootDocumentKind } from '../../src/boot-status/boot-states.js'
+import { createBootRecorder, type BootRecorder, type RosterNode } from '../../src/boot-status/boot-recorder.js'
 
 // A small fleet for the boot record's tests (BOOT): n0 in compute and green (both with templates), n1 in compute,
 // n2 in storage (a Group without a template, so vendor-data lists nothing for it).

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { isMetadataError } from '../errors.js'
-import { parseBootQuery } from './boot-query.js'
-import { compareXnames, xnameOrder } from './xname-order.js'
+import { isMetadataError } from '../../src/errors.js'
+import { parseBootQuery } from '../../src/boot-status/boot-query.js'
+import { compareXnames, xnameOrder } from '../../src/boot-status/xname-order.js'
 
 // BOOT: `GET /boot-status` query parameters; bad input answers 400 naming the parameter.
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { isMetadataError } from '../errors.js'
-import { createUnknownAddresses } from './unknown-addresses.js'
+import { isMetadataError } from '../../src/errors.js'
+import { createUnknownAddresses } from '../../src/boot-status/unknown-addresses.js'
 import { ADDRESS, fleet, ROSTER, START, STUCK, TEMPLATED, STORED_GROUPS } from './_recorder.test-setup.js'
 
 // BOOT: the unknown-address list, the record's bounds, the inventory roster and the reads (report, changes).

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { createFakeInventory, createFixedClock, createMemoryStore, MOCK_N0, MOCK_N1, MOCK_STORAGE, storedResource } from '../testing/index.js'
-import { createBootRecorder } from './boot-recorder.js'
-import { createBootStatusService } from './boot-status-service.js'
+import { createFakeInventory, createFixedClock, createMemoryStore, MOCK_N0, MOCK_N1, MOCK_STORAGE, storedResource } from '../../src/testing/index.js'
+import { createBootRecorder } from '../../src/boot-status/boot-recorder.js'
+import { createBootStatusService } from '../../src/boot-status/boot-status-service.js'
 
 // BOOT: the record kept current from the inventory (memberships) and the store (which Groups have a template).
 

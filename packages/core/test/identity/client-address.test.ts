@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { parseCidrList } from '../ip/cidr.js'
-import { clientAddress, isTrustedPeer } from './client-address.js'
+import { parseCidrList } from '../../src/ip/cidr.js'
+import { clientAddress, isTrustedPeer } from '../../src/identity/client-address.js'
 
 const LOOPBACK = parseCidrList('127.0.0.0/8,::1/128')
 const LAN = parseCidrList('192.168.1.0/24')

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { MOCK_NODE_FIXTURES } from '../testing/fixtures.js'
-import { indexNodesByAddress } from './node-index.js'
+import { MOCK_NODE_FIXTURES } from '../../src/testing/fixtures.js'
+import { indexNodesByAddress } from '../../src/identity/node-index.js'
 
 describe('indexNodesByAddress (SMD-9)', () => {
   const [n0, n1] = MOCK_NODE_FIXTURES as [(typeof MOCK_NODE_FIXTURES)[number], (typeof MOCK_NODE_FIXTURES)[number]]

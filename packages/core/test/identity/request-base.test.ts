@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { requestBase } from './request-base.js'
+import { requestBase } from '../../src/identity/request-base.js'
 
 describe('requestBase (NC-14 step 4)', () => {
   it('uses Host and http by default', () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { addressKey } from './address-key.js'
-import { parseIp } from './ip.js'
+import { addressKey } from '../../src/ip/address-key.js'
+import { parseIp } from '../../src/ip/ip.js'
 
 describe('addressKey (SMD-9, ID-1)', () => {
   it('keys unparseable text as itself, matching nothing real', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { isMetadataError } from '../errors.js'
-import { anyCidrContains, cidrContains, parseCidr, parseCidrList } from './cidr.js'
-import { parseIp } from './ip.js'
+import { isMetadataError } from '../../src/errors.js'
+import { anyCidrContains, cidrContains, parseCidr, parseCidrList } from '../../src/ip/cidr.js'
+import { parseIp } from '../../src/ip/ip.js'
 
 describe('parseCidr', () => {
   it('keeps the written address and clears host bits in the network', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { normalizePeerAddress, parseHostAddress } from './host-address.js'
+import { normalizePeerAddress, parseHostAddress } from '../../src/ip/host-address.js'
 
 describe('normalizePeerAddress (ID-1)', () => {
   it.each([

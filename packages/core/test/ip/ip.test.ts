@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ipFromValue, isIpv4Mapped, parseIp, unmapIpv4 } from './ip.js'
+import { ipFromValue, isIpv4Mapped, parseIp, unmapIpv4 } from '../../src/ip/ip.js'
 
 describe('parseIp', () => {
   it.each([

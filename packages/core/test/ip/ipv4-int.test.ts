@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { intToIpv4, ipv4ToInt } from './ipv4-int.js'
+import { intToIpv4, ipv4ToInt } from '../../src/ip/ipv4-int.js'
 
 describe('ipv4ToInt / intToIpv4', () => {
   it('round-trips the edges', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { Networks } from '../domain/network-definitions.js'
-import { mergeNetworks } from './merge.js'
-import { planNetworks } from './plan.js'
+import type { Networks } from '../../src/domain/network-definitions.js'
+import { mergeNetworks } from '../../src/networks/merge.js'
+import { planNetworks } from '../../src/networks/plan.js'
 
 // Issue 14: the rules a network definition must follow, each message naming the field (RES-9 style).
 

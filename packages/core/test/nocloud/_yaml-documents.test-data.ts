@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { setOwn } from './groups.js'
+import { setOwn } from '../../src/nocloud/groups.js'
 
 // Document-shaped arbitraries for the YAML emitter's property tests (NC-5, NC-10, NC-15 shapes), over any string
 // arbitrary: the byte-equality test feeds ordinary strings, the PyYAML test hostile ones (issue 16).

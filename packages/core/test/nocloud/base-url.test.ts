@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { resolveBaseUrl } from './base-url.js'
+import { resolveBaseUrl } from '../../src/nocloud/base-url.js'
 
 const cd = { base_url: 'http://t.local/', cluster_name: 'c' }
 

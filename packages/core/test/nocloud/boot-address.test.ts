@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { InventoryNode } from '../ports/inventory.js'
-import { MOCK_NODE_FIXTURES } from '../testing/fixtures.js'
-import { bootAddress } from './boot-address.js'
+import type { InventoryNode } from '../../src/ports/inventory.js'
+import { MOCK_NODE_FIXTURES } from '../../src/testing/fixtures.js'
+import { bootAddress } from '../../src/nocloud/boot-address.js'
 
 const node = (interfaces: InventoryNode['interfaces'], extra: Partial<InventoryNode> = {}): InventoryNode => ({
   xname: 'x1',

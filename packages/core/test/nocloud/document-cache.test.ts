@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { InventoryNode } from '../ports/inventory.js'
-import type { RenderedDocument } from '../services/nocloud-api.js'
-import { createDocumentCache } from './document-cache.js'
+import type { InventoryNode } from '../../src/ports/inventory.js'
+import type { RenderedDocument } from '../../src/services/nocloud-api.js'
+import { createDocumentCache } from '../../src/nocloud/document-cache.js'
 
 const NODE = { xname: 'x1000c0s0b0n0', nid: 1 } as unknown as InventoryNode
 const doc = (body: string): RenderedDocument => ({ body, contentType: 'text/plain' })

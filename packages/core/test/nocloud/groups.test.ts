@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { GroupSpec } from '../domain/group.js'
-import { buildGroupsMap } from './groups.js'
+import type { GroupSpec } from '../../src/domain/group.js'
+import { buildGroupsMap } from '../../src/nocloud/groups.js'
 
 const specs: Record<string, GroupSpec> = {
   compute: { description: 'Compute nodes', template: '', metaData: { scheduler: 'slurm' } },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { defaultHostname } from './hostname.js'
+import { defaultHostname } from '../../src/nocloud/hostname.js'
 
 const cd = (extra: { short_name?: string; nid_length?: number; cluster_name?: string }) => ({
   base_url: 'http://x',

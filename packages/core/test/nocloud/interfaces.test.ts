@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { InventoryNode } from '../ports/inventory.js'
-import { MOCK_NODE_FIXTURES } from '../testing/fixtures.js'
-import { buildInterfaces } from './interfaces.js'
+import type { InventoryNode } from '../../src/ports/inventory.js'
+import { MOCK_NODE_FIXTURES } from '../../src/testing/fixtures.js'
+import { buildInterfaces } from '../../src/nocloud/interfaces.js'
 
 describe('buildInterfaces (NC-9)', () => {
   it('gives one sorted entry per NIC of the mock n0', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { Metadata } from '../domain/metadata.js'
-import { storedResource } from '../testing/fixtures.js'
-import { compareLatest, pickLatest, timestampNanos } from './latest.js'
-import { buildResourceIndex } from './resource-index.js'
+import type { Metadata } from '../../src/domain/metadata.js'
+import { storedResource } from '../../src/testing/fixtures.js'
+import { compareLatest, pickLatest, timestampNanos } from '../../src/nocloud/latest.js'
+import { buildResourceIndex } from '../../src/nocloud/resource-index.js'
 
 const meta = (updatedAt: string, createdAt = '2025-01-01T00:00:00Z', uid = 'x-1'): Metadata => ({
   name: 'n',

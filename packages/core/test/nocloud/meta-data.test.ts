@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import type { GroupSpec } from '../domain/group.js'
-import type { InventoryNode } from '../ports/inventory.js'
-import { K1, K2, MOCK_NODE_FIXTURES, QUICKSTART_CLUSTER_DEFAULTS, QUICKSTART_GROUP_COMPUTE, QUICKSTART_GROUP_GREEN } from '../testing/fixtures.js'
-import { GOLDEN_META_DATA as GOLDEN } from '../testing/goldens.js'
-import { buildMetaData, renderMetaData } from './meta-data.js'
+import type { GroupSpec } from '../../src/domain/group.js'
+import type { InventoryNode } from '../../src/ports/inventory.js'
+import { K1, K2, MOCK_NODE_FIXTURES, QUICKSTART_CLUSTER_DEFAULTS, QUICKSTART_GROUP_COMPUTE, QUICKSTART_GROUP_GREEN } from '../../src/testing/fixtures.js'
+import { GOLDEN_META_DATA as GOLDEN } from '../../src/testing/goldens.js'
+import { buildMetaData, renderMetaData } from '../../src/nocloud/meta-data.js'
 
 const n0 = MOCK_NODE_FIXTURES[0]!
 const quickstartGroups: Record<string, GroupSpec> = {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import type { Networks } from '../domain/network-definitions.js'
-import { planNetworks } from '../networks/plan.js'
-import type { InventoryNode } from '../ports/inventory.js'
-import { MOCK_NODE_FIXTURES } from '../testing/fixtures.js'
-import { GOLDEN_NETWORK_CONFIG } from '../testing/goldens.js'
-import { buildNetworkConfig, buildNetworkConfigDocument } from './network-config.js'
-import { describeNetworkConfigNote } from './network-config-notes.js'
+import type { Networks } from '../../src/domain/network-definitions.js'
+import { planNetworks } from '../../src/networks/plan.js'
+import type { InventoryNode } from '../../src/ports/inventory.js'
+import { MOCK_NODE_FIXTURES } from '../../src/testing/fixtures.js'
+import { GOLDEN_NETWORK_CONFIG } from '../../src/testing/goldens.js'
+import { buildNetworkConfig, buildNetworkConfigDocument } from '../../src/nocloud/network-config.js'
+import { describeNetworkConfigNote } from '../../src/nocloud/network-config-notes.js'
 
 // Issue 14 / SPEC §16 NC-15: network-config v1 from the operator's network definitions.
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { InventoryNode } from '../ports/inventory.js'
-import { MOCK_NODE_FIXTURES } from '../testing/fixtures.js'
-import { GOLDEN_NETWORK_CONFIG } from '../testing/goldens.js'
-import { buildNetworkConfig } from './network-config.js'
+import type { InventoryNode } from '../../src/ports/inventory.js'
+import { MOCK_NODE_FIXTURES } from '../../src/testing/fixtures.js'
+import { GOLDEN_NETWORK_CONFIG } from '../../src/testing/goldens.js'
+import { buildNetworkConfig } from '../../src/nocloud/network-config.js'
 
 describe('buildNetworkConfig (NC-15)', () => {
   it('renders one physical item per NIC with a /24 static subnet', () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { MAX_DIFF_EDIT_LINES, unifiedDiff } from './unified-diff.js'
+import { MAX_DIFF_EDIT_LINES, unifiedDiff } from '../../src/nocloud/unified-diff.js'
 
 const LABELS = { from: 'a', to: 'b' }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { isMetadataError } from '../errors.js'
-import { buildVendorData } from './vendor-data.js'
+import { isMetadataError } from '../../src/errors.js'
+import { buildVendorData } from '../../src/nocloud/vendor-data.js'
 
 const specs: Record<string, { template: string }> = {
   compute: { template: '#cloud-config\n' },

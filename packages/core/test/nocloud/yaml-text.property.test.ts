@@ -1,10 +1,10 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { fuzzParameters } from '../testing/index.js'
-import { toYamlTextReference } from './_yaml-reference.js'
+import { fuzzParameters } from '../../src/testing/index.js'
+import { toYamlTextReference } from '../../src/nocloud/_yaml-reference.js'
 import { metaDataDocuments, networkConfigDocuments } from './_yaml-documents.test-data.js'
-import { TRICKY_SCALARS } from './_yaml-samples.js'
-import { toYamlText } from './yaml-text.js'
+import { TRICKY_SCALARS } from '../../src/nocloud/_yaml-samples.js'
+import { toYamlText } from '../../src/nocloud/yaml-text.js'
 
 // OPS-7: the hand-written emitter keeps the bytes the `yaml` package writes for every string both write safely.
 // Where they differ on purpose (issue 16: characters PyYAML cannot read raw, `=` and `<<`, document markers), the

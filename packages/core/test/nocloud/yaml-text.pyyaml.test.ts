@@ -1,9 +1,9 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { fuzzParameters, hostileJson, hostileString, RESOLVER_LOOKALIKES, SPECIAL_CHARACTERS, startPyYaml, type PyYamlChecker } from '../testing/index.js'
+import { fuzzParameters, hostileJson, hostileString, RESOLVER_LOOKALIKES, SPECIAL_CHARACTERS, startPyYaml, type PyYamlChecker } from '../../src/testing/index.js'
 import { metaDataDocuments, networkConfigDocuments } from './_yaml-documents.test-data.js'
-import { setOwn } from './groups.js'
-import { toYamlText } from './yaml-text.js'
+import { setOwn } from '../../src/nocloud/groups.js'
+import { toYamlText } from '../../src/nocloud/yaml-text.js'
 
 // Issue 16 item 4, SPEC §16: every YAML document we emit loads with PyYAML's safe_load (cloud-init's reader,
 // Debian python3-yaml) to the very data we meant: thousands of documents whose strings and keys hold every control

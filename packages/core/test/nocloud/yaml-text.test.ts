@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { GOLDEN_NETWORK_CONFIG } from '../testing/goldens.js'
-import { toYamlTextReference } from './_yaml-reference.js'
-import { goldenMetaDataDocument, TRICKY_SCALARS } from './_yaml-samples.js'
-import { wouldRetype, yamlString } from './_yaml-scalar.js'
-import { setOwn } from './groups.js'
-import { renderMetaData } from './meta-data.js'
-import { buildNetworkConfig } from './network-config.js'
-import { MOCK_NODE_FIXTURES } from '../testing/fixtures.js'
-import { toYamlText } from './yaml-text.js'
+import { GOLDEN_NETWORK_CONFIG } from '../../src/testing/goldens.js'
+import { toYamlTextReference } from '../../src/nocloud/_yaml-reference.js'
+import { goldenMetaDataDocument, TRICKY_SCALARS } from '../../src/nocloud/_yaml-samples.js'
+import { wouldRetype, yamlString } from '../../src/nocloud/_yaml-scalar.js'
+import { setOwn } from '../../src/nocloud/groups.js'
+import { renderMetaData } from '../../src/nocloud/meta-data.js'
+import { buildNetworkConfig } from '../../src/nocloud/network-config.js'
+import { MOCK_NODE_FIXTURES } from '../../src/testing/fixtures.js'
+import { toYamlText } from '../../src/nocloud/yaml-text.js'
 
 describe('toYamlText (OPS-7 emitter) equals the yaml package on the usual documents (NC-11)', () => {
   it('writes the NC-12 meta-data document itself, byte-equal to the reference', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseIfMatch } from './if-match.js'
+import { parseIfMatch } from '../../src/resources/if-match.js'
 
 describe('parseIfMatch (RES-5)', () => {
   it('accepts quoted, weak, bare and listed versions', () => {

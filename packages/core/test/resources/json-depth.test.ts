@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { createFixedClock, createMemoryStore, createSequenceRandom } from '../testing/index.js'
-import { createResourceService } from '../services/resource-service.js'
-import { jsonDepth, jsonTextTooDeep, jsonValueCount, MAX_JSON_DEPTH, parseJsonBody, TOO_DEEP_MESSAGE } from './json-depth.js'
+import { createFixedClock, createMemoryStore, createSequenceRandom } from '../../src/testing/index.js'
+import { createResourceService } from '../../src/services/resource-service.js'
+import { jsonDepth, jsonTextTooDeep, jsonValueCount, MAX_JSON_DEPTH, parseJsonBody, TOO_DEEP_MESSAGE } from '../../src/resources/json-depth.js'
 
 // SPEC §16 "Bodies", issue 16 item 5: the depth limit on text (before JSON.parse) and on parsed values (before the
 // patchers' recursive copy and merge), without recursion of its own.

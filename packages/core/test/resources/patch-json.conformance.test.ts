@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
-import { applyJsonPatch } from './patch-json.js'
+import { applyJsonPatch } from '../../src/resources/patch-json.js'
 
 // RFC 6902 conformance: the json-patch-tests suite (npm `json-patch-test-suite`), the suite JSON Patch libraries
 // are judged by. The hand-written patcher passes every enabled case (issue 17: fast-json-patch fails 2, rfc6902 1).

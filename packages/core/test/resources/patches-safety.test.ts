@@ -1,9 +1,9 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { patchError } from './_patch-error.test-data.js'
-import { applyJsonPatch } from './patch-json.js'
-import { applyMergePatch } from './patch-merge.js'
-import { applyShorthandPatch } from './patch-shorthand.js'
+import { applyJsonPatch } from '../../src/resources/patch-json.js'
+import { applyMergePatch } from '../../src/resources/patch-merge.js'
+import { applyShorthandPatch } from '../../src/resources/patch-shorthand.js'
 
 // The safety rules that keep the RES-6 patchers hand-written rather than on fast-json-patch, rfc6902 or
 // json-merge-patch (their header comments, issue 17): client-chosen keys never touch a prototype, inherited members

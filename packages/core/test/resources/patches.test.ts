@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { patchError } from './_patch-error.test-data.js'
-import { parseJsonPointer } from './json-pointer.js'
-import { applyJsonPatch } from './patch-json.js'
-import { applyMergePatch } from './patch-merge.js'
-import { applyShorthandPatch } from './patch-shorthand.js'
+import { parseJsonPointer } from '../../src/resources/json-pointer.js'
+import { applyJsonPatch } from '../../src/resources/patch-json.js'
+import { applyMergePatch } from '../../src/resources/patch-merge.js'
+import { applyShorthandPatch } from '../../src/resources/patch-shorthand.js'
 
 describe('applyMergePatch (RFC 7386)', () => {
   it('merges objects, removes on null and replaces non-objects', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { KIND_NAMES, KINDS, type KindName } from '../domain/index.js'
-import { objectFields } from './schema-shape.js'
-import { validateSpec } from './validate-spec.js'
-import { validateStatus } from './validate-status.js'
+import { KIND_NAMES, KINDS, type KindName } from '../../src/domain/index.js'
+import { objectFields } from '../../src/resources/schema-shape.js'
+import { validateSpec } from '../../src/resources/validate-spec.js'
+import { validateStatus } from '../../src/resources/validate-status.js'
 
 /** The message `validateSpec` rejects with (fails the test when it does not throw). */
 function messageOf(kind: KindName, spec: unknown): string {

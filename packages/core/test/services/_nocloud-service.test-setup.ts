@@ -1,13 +1,13 @@
 // Shared setup of the NoCloud service tests; imported only by *.test.ts files.
-import type { AnyResource } from '../domain/kinds.js'
-import { isMetadataError, type MetadataError } from '../errors.js'
-import type { InventoryNode } from '../ports/inventory.js'
-import type { ResourceStore } from '../ports/resource-store.js'
-import { createFakeInventory } from '../testing/fake-inventory.js'
-import { MOCK_NODE_FIXTURES, QUICKSTART_CLUSTER_DEFAULTS, QUICKSTART_GROUP_COMPUTE, QUICKSTART_GROUP_GREEN, storedResource } from '../testing/fixtures.js'
-import { createMemoryStore } from '../testing/memory-store.js'
-import { createRecordingLogger } from '../testing/recording-logger.js'
-import { createNoCloudService, type NoCloudServiceDeps } from './nocloud-service.js'
+import type { AnyResource } from '../../src/domain/kinds.js'
+import { isMetadataError, type MetadataError } from '../../src/errors.js'
+import type { InventoryNode } from '../../src/ports/inventory.js'
+import type { ResourceStore } from '../../src/ports/resource-store.js'
+import { createFakeInventory } from '../../src/testing/fake-inventory.js'
+import { MOCK_NODE_FIXTURES, QUICKSTART_CLUSTER_DEFAULTS, QUICKSTART_GROUP_COMPUTE, QUICKSTART_GROUP_GREEN, storedResource } from '../../src/testing/fixtures.js'
+import { createMemoryStore } from '../../src/testing/memory-store.js'
+import { createRecordingLogger } from '../../src/testing/recording-logger.js'
+import { createNoCloudService, type NoCloudServiceDeps } from '../../src/services/nocloud-service.js'
 
 export const CD = storedResource('ClusterDefaults', QUICKSTART_CLUSTER_DEFAULTS, { uid: 'clusterdefaults-00000001' })
 export const COMPUTE = storedResource('Group', QUICKSTART_GROUP_COMPUTE, { uid: 'group-00000001' })

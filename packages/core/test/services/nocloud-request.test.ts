@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { MOCK_N0 } from '../testing/fixtures.js'
-import { answerNoCloudRequest, type NoCloudRequest } from './nocloud-request.js'
-import type { NoCloudService } from './nocloud-api.js'
+import { MOCK_N0 } from '../../src/testing/fixtures.js'
+import { answerNoCloudRequest, type NoCloudRequest } from '../../src/services/nocloud-request.js'
+import type { NoCloudService } from '../../src/services/nocloud-api.js'
 import { DEFAULT_SETUP, rejection, setup } from './_nocloud-service.test-setup.js'
 
 function request(fields: Partial<NoCloudRequest> & Pick<NoCloudRequest, 'document'>): NoCloudRequest {

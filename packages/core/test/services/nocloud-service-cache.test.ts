@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { MetadataError } from '../errors.js'
-import type { ResourceStore } from '../ports/resource-store.js'
-import { MOCK_NODE_FIXTURES } from '../testing/fixtures.js'
-import { GOLDEN_COMPUTE_YAML, GOLDEN_VENDOR_DATA } from '../testing/goldens.js'
-import { createMemoryStore } from '../testing/memory-store.js'
-import { renderGroupTemplate } from '../templates/index.js'
+import { MetadataError } from '../../src/errors.js'
+import type { ResourceStore } from '../../src/ports/resource-store.js'
+import { MOCK_NODE_FIXTURES } from '../../src/testing/fixtures.js'
+import { GOLDEN_COMPUTE_YAML, GOLDEN_VENDOR_DATA } from '../../src/testing/goldens.js'
+import { createMemoryStore } from '../../src/testing/memory-store.js'
+import { renderGroupTemplate } from '../../src/templates/index.js'
 import { COMPUTE, DEFAULT_SETUP, GREEN, REQUEST, setup } from './_nocloud-service.test-setup.js'
 
 /** The default-setup store, counting `list` calls. */

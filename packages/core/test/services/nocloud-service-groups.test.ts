@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { InventoryNode } from '../ports/inventory.js'
-import { MOCK_N0, MOCK_NODE_FIXTURES, storedResource } from '../testing/fixtures.js'
-import { GOLDEN_COMPUTE_YAML, GOLDEN_GREEN_YAML } from '../testing/goldens.js'
+import type { InventoryNode } from '../../src/ports/inventory.js'
+import { MOCK_N0, MOCK_NODE_FIXTURES, storedResource } from '../../src/testing/fixtures.js'
+import { GOLDEN_COMPUTE_YAML, GOLDEN_GREEN_YAML } from '../../src/testing/goldens.js'
 import { CD, COMPUTE, GREEN, REQUEST, rejection, setup } from './_nocloud-service.test-setup.js'
 
 const group = (name: string, template: string, uid: string, metaData?: Record<string, string>) =>

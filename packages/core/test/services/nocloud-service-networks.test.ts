@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { ClusterDefaults } from '../domain/cluster-defaults.js'
-import type { Networks } from '../domain/network-definitions.js'
-import { MOCK_N0, MOCK_N1, QUICKSTART_CLUSTER_DEFAULTS, storedResource } from '../testing/fixtures.js'
-import { GOLDEN_NETWORK_CONFIG } from '../testing/goldens.js'
+import type { ClusterDefaults } from '../../src/domain/cluster-defaults.js'
+import type { Networks } from '../../src/domain/network-definitions.js'
+import { MOCK_N0, MOCK_N1, QUICKSTART_CLUSTER_DEFAULTS, storedResource } from '../../src/testing/fixtures.js'
+import { GOLDEN_NETWORK_CONFIG } from '../../src/testing/goldens.js'
 import { COMPUTE, GREEN, REQUEST, rejection, setup } from './_nocloud-service.test-setup.js'
 
 // Issue 14 through the NoCloud service: the routes, the cache, the pre-render, the counters and the preview all

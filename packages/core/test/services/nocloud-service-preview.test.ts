@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { MOCK_N0, MOCK_N1, MOCK_NODE_FIXTURES } from '../testing/fixtures.js'
-import { GOLDEN_COMPUTE_YAML, GOLDEN_GREEN_YAML, GOLDEN_META_DATA, GOLDEN_NETWORK_CONFIG, GOLDEN_VENDOR_DATA } from '../testing/goldens.js'
+import { MOCK_N0, MOCK_N1, MOCK_NODE_FIXTURES } from '../../src/testing/fixtures.js'
+import { GOLDEN_COMPUTE_YAML, GOLDEN_GREEN_YAML, GOLDEN_META_DATA, GOLDEN_NETWORK_CONFIG, GOLDEN_VENDOR_DATA } from '../../src/testing/goldens.js'
 import { REQUEST, rejection, setup } from './_nocloud-service.test-setup.js'
 
 // Render preview (SEC-6 admin `POST /render`): what a node would receive, built by the routes' own builders.

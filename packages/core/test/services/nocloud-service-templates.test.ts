@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { storedResource } from '../testing/fixtures.js'
+import { storedResource } from '../../src/testing/fixtures.js'
 import { CD, REQUEST, clusterNodes, rejection, setup } from './_nocloud-service.test-setup.js'
 
 const KEYS = Array.from({ length: 200 }, (_, i) => `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${i} key${i}@example`)

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { MetadataError, isMetadataError } from '../errors.js'
-import type { InventoryNode } from '../ports/inventory.js'
-import type { ResourceStore } from '../ports/resource-store.js'
-import { K1, K2, MOCK_N0, MOCK_N1, MOCK_NODE_FIXTURES, storedResource } from '../testing/fixtures.js'
-import { GOLDEN_META_DATA, GOLDEN_NETWORK_CONFIG, GOLDEN_VENDOR_DATA } from '../testing/goldens.js'
-import { createMemoryStore } from '../testing/memory-store.js'
+import { MetadataError, isMetadataError } from '../../src/errors.js'
+import type { InventoryNode } from '../../src/ports/inventory.js'
+import type { ResourceStore } from '../../src/ports/resource-store.js'
+import { K1, K2, MOCK_N0, MOCK_N1, MOCK_NODE_FIXTURES, storedResource } from '../../src/testing/fixtures.js'
+import { GOLDEN_META_DATA, GOLDEN_NETWORK_CONFIG, GOLDEN_VENDOR_DATA } from '../../src/testing/goldens.js'
+import { createMemoryStore } from '../../src/testing/memory-store.js'
 import { CD, COMPUTE, DEFAULT_SETUP, GREEN, REQUEST, rejection, setup } from './_nocloud-service.test-setup.js'
 
 describe('resolveNode (ID-4)', () => {

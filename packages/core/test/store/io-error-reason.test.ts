@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ioErrorReason } from './io-error-reason.js'
+import { ioErrorReason } from '../../src/store/io-error-reason.js'
 
 /** An error shaped like Node's system errors (code, syscall, path in the message). */
 function systemError(message: string, fields: { code: string; syscall?: string }): Error {

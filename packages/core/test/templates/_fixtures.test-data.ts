@@ -1,5 +1,5 @@
-import type { GroupSpec } from '../domain/group.js'
-import type { MetaDataDocument } from '../nocloud/meta-data-document.js'
+import type { GroupSpec } from '../../src/domain/group.js'
+import type { MetaDataDocument } from '../../src/nocloud/meta-data-document.js'
 
 /** K1 (SPEC §14). */
 export const K1 = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITestKeyExample demo@example'

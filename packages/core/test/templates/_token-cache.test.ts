@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { compiledTemplate, compiledTemplateCacheSize } from './_token-cache.js'
+import { compiledTemplate, compiledTemplateCacheSize } from '../../src/templates/_token-cache.js'
 
 describe('compiledTemplate cache (TPL-2 "cached per version")', () => {
   it('returns the same tokens for the same text, and keeps the least recently used out first', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { buildTemplateContext } from './context.js'
-import { renderGroupTemplate } from './render.js'
-import { validateGroupTemplate } from './validate.js'
-import type { MetaDataDocument } from '../nocloud/meta-data-document.js'
+import { buildTemplateContext } from '../../src/templates/context.js'
+import { renderGroupTemplate } from '../../src/templates/render.js'
+import { validateGroupTemplate } from '../../src/templates/validate.js'
+import type { MetaDataDocument } from '../../src/nocloud/meta-data-document.js'
 import { bareMetaData, F_COMPUTE, F_GREEN, goldenMetaData, K1, mustacheSpec } from './_fixtures.test-data.js'
 
 describe('buildTemplateContext (TPL-3)', () => {

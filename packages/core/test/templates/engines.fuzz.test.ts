@@ -1,10 +1,10 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { isMetadataError } from '../errors.js'
+import { isMetadataError } from '../../src/errors.js'
 import { goldenMetaData } from './_fixtures.test-data.js'
-import { buildTemplateContext } from './context.js'
-import { renderGroupTemplate } from './render.js'
-import { validateGroupTemplate } from './validate.js'
+import { buildTemplateContext } from '../../src/templates/context.js'
+import { renderGroupTemplate } from '../../src/templates/render.js'
+import { validateGroupTemplate } from '../../src/templates/validate.js'
 
 /** Pieces of both syntaxes (and YAML) that make the lexers, parsers and renderers take their interesting paths. */
 const fragments = fc.constantFrom(

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { goldenMetaData, K1 } from './_fixtures.test-data.js'
-import { buildTemplateContext } from './context.js'
-import { renderGroupTemplate } from './render.js'
-import { validateGroupTemplate } from './validate.js'
+import { buildTemplateContext } from '../../src/templates/context.js'
+import { renderGroupTemplate } from '../../src/templates/render.js'
+import { validateGroupTemplate } from '../../src/templates/validate.js'
 
 /** The Pongo2 example of the README's "Group templates" section, as written there. */
 function readmeExample(): string {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { MetadataError } from '../errors.js'
-import { BudgetExceeded, RenderBudget } from './_budget.js'
+import { MetadataError } from '../../src/errors.js'
+import { BudgetExceeded, RenderBudget } from '../../src/templates/_budget.js'
 import { goldenMetaData } from './_fixtures.test-data.js'
-import { compileTemplate } from './_token-cache.js'
-import { buildTemplateContext } from './context.js'
-import { DEFAULT_MAX_DOCUMENT_BYTES, MAX_RENDER_STEPS } from './limits.js'
-import { engineCause } from './pongo2/engine.js'
-import { isRenderLimitError, renderCompiled, renderGroupTemplate } from './render.js'
+import { compileTemplate } from '../../src/templates/_token-cache.js'
+import { buildTemplateContext } from '../../src/templates/context.js'
+import { DEFAULT_MAX_DOCUMENT_BYTES, MAX_RENDER_STEPS } from '../../src/templates/limits.js'
+import { engineCause } from '../../src/templates/pongo2/engine.js'
+import { isRenderLimitError, renderCompiled, renderGroupTemplate } from '../../src/templates/render.js'
 
 /** n0 with 200 public keys: the issue 16 reproduction. */
 function context200() {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { MetadataError } from '../errors.js'
-import { buildTemplateContext } from './context.js'
-import { renderGroupTemplate } from './render.js'
-import { compiledTemplateCacheSize } from './_token-cache.js'
+import { MetadataError } from '../../src/errors.js'
+import { buildTemplateContext } from '../../src/templates/context.js'
+import { renderGroupTemplate } from '../../src/templates/render.js'
+import { compiledTemplateCacheSize } from '../../src/templates/_token-cache.js'
 import { goldenMetaData } from './_fixtures.test-data.js'
 
 const render = (template: string, view: Record<string, unknown>): string => renderGroupTemplate(template, view)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { GroupSpec } from '../domain/group.js'
-import { MetadataError } from '../errors.js'
-import { checkGroupSpec } from './spec-checks.js'
+import type { GroupSpec } from '../../src/domain/group.js'
+import { MetadataError } from '../../src/errors.js'
+import { checkGroupSpec } from '../../src/templates/spec-checks.js'
 
 function rejection(spec: GroupSpec): string {
   try {

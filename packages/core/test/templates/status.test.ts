@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import type { GroupSpec, GroupStatus } from '../domain/group.js'
-import { groupStatusAfterWrite } from './status.js'
+import type { GroupSpec, GroupStatus } from '../../src/domain/group.js'
+import { groupStatusAfterWrite } from '../../src/templates/status.js'
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex')
 const spec = (template: string): GroupSpec => ({ template })

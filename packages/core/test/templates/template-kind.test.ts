@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { classifyTemplate, templateKind } from './template-kind.js'
+import { classifyTemplate, templateKind } from '../../src/templates/template-kind.js'
 
 describe('templateKind (TPL-1, TPL-7)', () => {
   it('TPL-1: only "" is empty; whitespace is a Mustache template', () => {

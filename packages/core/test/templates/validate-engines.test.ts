@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import type { GroupSpec } from '../domain/group.js'
-import { MetadataError } from '../errors.js'
-import type { MetaDataDocument } from '../nocloud/meta-data-document.js'
+import type { GroupSpec } from '../../src/domain/group.js'
+import { MetadataError } from '../../src/errors.js'
+import type { MetaDataDocument } from '../../src/nocloud/meta-data-document.js'
 import { goldenMetaData } from './_fixtures.test-data.js'
-import { validateGroupTemplate, type TemplateValidationOptions } from './validate.js'
+import { validateGroupTemplate, type TemplateValidationOptions } from '../../src/templates/validate.js'
 
 /** The VALIDATION_FAILED message, or fails the test. */
 function rejection(template: string, metaData?: Record<string, unknown>, options?: TemplateValidationOptions): string {

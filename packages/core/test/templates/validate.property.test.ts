@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { isMetadataError } from '../errors.js'
-import { validateGroupTemplate } from './validate.js'
+import { isMetadataError } from '../../src/errors.js'
+import { validateGroupTemplate } from '../../src/templates/validate.js'
 
 /** Pieces that make mustache.js and YAML take their interesting paths far more often than random text would. */
 const fragments = fc.constantFrom(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { MetadataError } from '../errors.js'
-import type { GroupSpec } from '../domain/group.js'
-import { validateGroupTemplate } from './validate.js'
+import { MetadataError } from '../../src/errors.js'
+import type { GroupSpec } from '../../src/domain/group.js'
+import { validateGroupTemplate } from '../../src/templates/validate.js'
 import { F_COMPUTE, F_GREEN, mustacheSpec } from './_fixtures.test-data.js'
 
 /** The VALIDATION_FAILED message `validateGroupTemplate` throws, or fails the test. */

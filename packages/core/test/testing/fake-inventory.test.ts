@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { isMetadataError } from '../errors.js'
-import { createFakeInventory } from './fake-inventory.js'
-import { MOCK_N0, MOCK_N1, MOCK_NODE_FIXTURES, MOCK_STORAGE } from './fixtures.js'
-import { describeInventory } from './inventory.contract.js'
-import { inventoryNodeOf } from './inventory-seed.js'
+import { isMetadataError } from '../../src/errors.js'
+import { createFakeInventory } from '../../src/testing/fake-inventory.js'
+import { MOCK_N0, MOCK_N1, MOCK_NODE_FIXTURES, MOCK_STORAGE } from '../../src/testing/fixtures.js'
+import { describeInventory } from '../../src/testing/inventory.contract.js'
+import { inventoryNodeOf } from '../../src/testing/inventory-seed.js'
 
 describeInventory('core fake', async (seed) => {
   const inventory = createFakeInventory(seed.map(inventoryNodeOf))

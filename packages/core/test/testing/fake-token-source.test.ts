@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { isMetadataError } from '../errors.js'
-import { createFakeTokenSource } from './fake-token-source.js'
+import { isMetadataError } from '../../src/errors.js'
+import { createFakeTokenSource } from '../../src/testing/fake-token-source.js'
 
 describe('createFakeTokenSource', () => {
   it('hands out the tokens in order in dynamic mode and counts calls', async () => {

@@ -1,6 +1,6 @@
-import { generateWireGuardKeyPair } from '../wireguard/keys.js'
-import { createFakeTunnel } from './fake-tunnel.js'
-import { describeTunnel } from './tunnel.contract.js'
+import { generateWireGuardKeyPair } from '../../src/wireguard/keys.js'
+import { createFakeTunnel } from '../../src/testing/fake-tunnel.js'
+import { describeTunnel } from '../../src/testing/tunnel.contract.js'
 
 // The fake runs the same contract as adapter-wireguard's real device (STYLE 6).
 describeTunnel('createFakeTunnel', async () => ({

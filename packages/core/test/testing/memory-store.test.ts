@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { sampleResource } from './_resource-samples.js'
-import { conflictText } from './conflict-texts.js'
-import { createMemoryStore } from './memory-store.js'
-import { describeResourceStore } from './resource-store.contract.js'
+import { sampleResource } from '../../src/testing/_resource-samples.js'
+import { conflictText } from '../../src/testing/conflict-texts.js'
+import { createMemoryStore } from '../../src/testing/memory-store.js'
+import { describeResourceStore } from '../../src/testing/resource-store.contract.js'
 
 describeResourceStore('memory', async () => ({ store: createMemoryStore() }), {
   seeded: async (seed) => ({ store: createMemoryStore(seed) }),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { SPECIAL_CHARACTERS } from '../testing/index.js'
-import { controlCharacterIn, escapeControlCharacters } from './control-characters.js'
-import { isHttpUrl } from './http-url.js'
+import { SPECIAL_CHARACTERS } from '../../src/testing/index.js'
+import { controlCharacterIn, escapeControlCharacters } from '../../src/text/control-characters.js'
+import { isHttpUrl } from '../../src/text/http-url.js'
 
 describe('control characters (SPEC §16, issue 16)', () => {
   it('finds C0 (tab and newline too), DEL, C1, U+2028/9, the BOM and U+FFFE/F, naming the first', () => {

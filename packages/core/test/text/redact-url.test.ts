@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { redactUrlCredentials } from './redact-url.js'
+import { redactUrlCredentials } from '../../src/text/redact-url.js'
 
 describe('redactUrlCredentials (SPEC §16 Secrets)', () => {
   it('masks the password of user:password@ in bare URLs and in text quoting them, keeping the user', () => {

@@ -1,4 +1,4 @@
-import type { WireGuardPeer } from '../domain/wireguard-peer.js'
+import type { WireGuardPeer } from '../../src/domain/wireguard-peer.js'
 
 /** AT-36 key. */
 export const KEY_A = '8du8A89mlo7m1r8q4ScfGn6Af8Vx8gfX3E2qhW2C5VQ='

@@ -1,9 +1,9 @@
-import { MetadataError } from '../errors.js'
-import type { ResourceStore } from '../ports/resource-store.js'
-import { createFakeTunnel, createFixedClock, createMemoryStore, createRecordingLogger, type FakeTunnel } from '../testing/index.js'
+import { MetadataError } from '../../src/errors.js'
+import type { ResourceStore } from '../../src/ports/resource-store.js'
+import { createFakeTunnel, createFixedClock, createMemoryStore, createRecordingLogger, type FakeTunnel } from '../../src/testing/index.js'
 import { N0, N1, N2, SERVER_PRIVATE_KEY, SERVER_PUBLIC_KEY } from './_peers.test-data.js'
-import { parseServerAddress } from './server-address.js'
-import { createWireGuardService } from './wireguard-service.js'
+import { parseServerAddress } from '../../src/wireguard/server-address.js'
+import { createWireGuardService } from '../../src/wireguard/wireguard-service.js'
 
 /**
  * Client addresses of the mock nodes (AT fixtures); anything else is no node (NODE_NOT_FOUND, SPEC §16 WG-10).

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { allocatePeerAddress, allowedIpHost } from './allocator.js'
-import { parseServerAddress } from './server-address.js'
+import { allocatePeerAddress, allowedIpHost } from '../../src/wireguard/allocator.js'
+import { parseServerAddress } from '../../src/wireguard/server-address.js'
 
 const hosts = (prefix: string, from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => `${prefix}${from + i}/32`)

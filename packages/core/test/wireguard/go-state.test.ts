@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { MetadataError } from '../errors.js'
-import { createMemoryStore } from '../testing/memory-store.js'
-import { goWireGuardStateYaml } from '../testing/go-state-file.js'
-import { parseGoWireGuardState } from './go-state.js'
-import { importGoWireGuardPeers } from './import-go-state.js'
-import { generateWireGuardKeyPair, wireGuardPeerUid } from './keys.js'
+import { MetadataError } from '../../src/errors.js'
+import { createMemoryStore } from '../../src/testing/memory-store.js'
+import { goWireGuardStateYaml } from '../../src/testing/go-state-file.js'
+import { parseGoWireGuardState } from '../../src/wireguard/go-state.js'
+import { importGoWireGuardPeers } from '../../src/wireguard/import-go-state.js'
+import { generateWireGuardKeyPair, wireGuardPeerUid } from '../../src/wireguard/keys.js'
 
 const server = generateWireGuardKeyPair()
 const nodeA = generateWireGuardKeyPair().publicKey

@@ -6,7 +6,7 @@ import {
   wireGuardKeyToHex,
   wireGuardPeerUid,
   wireGuardPublicKey,
-} from './keys.js'
+} from '../../src/wireguard/keys.js'
 
 const AT36_KEY = '8du8A89mlo7m1r8q4ScfGn6Af8Vx8gfX3E2qhW2C5VQ='
 const AT36_HEX = 'f1dbbc03cf66968ee6d6bf2ae1271f1a7e807fc571f207d7dc4daa856d82e554'

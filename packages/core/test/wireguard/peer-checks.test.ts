@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { createResourceService, type KindChecks } from '../services/resource-service.js'
-import { createMemoryStore } from '../testing/index.js'
+import { createResourceService, type KindChecks } from '../../src/services/resource-service.js'
+import { createMemoryStore } from '../../src/testing/index.js'
 import { KEY_A as KEY, storedPeer } from './_peers.test-data.js'
-import { checkWireGuardPeer } from './peer-checks.js'
+import { checkWireGuardPeer } from '../../src/wireguard/peer-checks.js'
 
 function storeWithPeer() {
   return createMemoryStore([storedPeer('x1000c0s0b0n0', 'wireguardpeer-aaaaaaaaaaaaaaaa', '100.97.0.2/32')])

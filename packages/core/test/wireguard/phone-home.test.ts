@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { MetadataError } from '../errors.js'
-import { createMemoryStore } from '../testing/index.js'
+import { MetadataError } from '../../src/errors.js'
+import { createMemoryStore } from '../../src/testing/index.js'
 import { KEY_A, KEY_B, KEY_C, N0, N1, UID_A, UID_B, storedPeer } from './_peers.test-data.js'
 import { failingStore, startService } from './_service.test-data.js'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { WireGuardPeer } from '../domain/wireguard-peer.js'
-import { createFakeTunnel, createMemoryStore } from '../testing/index.js'
+import type { WireGuardPeer } from '../../src/domain/wireguard-peer.js'
+import { createFakeTunnel, createMemoryStore } from '../../src/testing/index.js'
 import { KEY_A, KEY_B, KEY_C, N0, N1, storedPeer } from './_peers.test-data.js'
 import { startService } from './_service.test-data.js'
 

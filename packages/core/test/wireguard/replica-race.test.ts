@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { MetadataError } from '../errors.js'
-import type { ResourceStore } from '../ports/resource-store.js'
-import { createMemoryStore } from '../testing/index.js'
+import { MetadataError } from '../../src/errors.js'
+import type { ResourceStore } from '../../src/ports/resource-store.js'
+import { createMemoryStore } from '../../src/testing/index.js'
 import { KEY_A, KEY_B, UID_A, storedPeer } from './_peers.test-data.js'
 import { startService } from './_service.test-data.js'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseServerAddress } from './server-address.js'
+import { parseServerAddress } from '../../src/wireguard/server-address.js'
 
 describe('parseServerAddress (WG-1)', () => {
   it('parses the server IP, network and broadcast of 100.97.0.1/16', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { createFakeTunnel, createMemoryStore, createRecordingLogger } from '../testing/index.js'
+import { createFakeTunnel, createMemoryStore, createRecordingLogger } from '../../src/testing/index.js'
 import { KEY_A, N0, SERVER_PRIVATE_KEY, SERVER_PUBLIC_KEY, storedPeer } from './_peers.test-data.js'
-import { startWireGuard, type StartWireGuardOptions } from './start-wireguard.js'
+import { startWireGuard, type StartWireGuardOptions } from '../../src/wireguard/start-wireguard.js'
 
 function options(overrides: Partial<StartWireGuardOptions> = {}) {
   const tunnel = createFakeTunnel()

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { CORPUS_SECOND_KEY, pongo2Corpus } from '@metadata-service/core/testing'
-import { buildTemplateContext } from '../context.js'
-import { renderGroupTemplate } from '../render.js'
-import { validateGroupTemplate } from '../validate.js'
+import { buildTemplateContext } from '../../../src/templates/context.js'
+import { renderGroupTemplate } from '../../../src/templates/render.js'
+import { validateGroupTemplate } from '../../../src/templates/validate.js'
 import { goldenMetaData } from '../_fixtures.test-data.js'
-import type { GroupSpec } from '../../domain/group.js'
-import type { MetaDataDocument } from '../../nocloud/meta-data-document.js'
+import type { GroupSpec } from '../../../src/domain/group.js'
+import type { MetaDataDocument } from '../../../src/nocloud/meta-data-document.js'
 
 const corpus = pongo2Corpus()
 

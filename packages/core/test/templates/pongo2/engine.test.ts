@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { RenderBudget } from '../_budget.js'
-import { TemplateSyntaxError } from '../_position.js'
-import { engineCause, parsePongo2, renderPongo2 } from './engine.js'
-import { EvaluationError } from './evaluate.js'
+import { RenderBudget } from '../../../src/templates/_budget.js'
+import { TemplateSyntaxError } from '../../../src/templates/_position.js'
+import { engineCause, parsePongo2, renderPongo2 } from '../../../src/templates/pongo2/engine.js'
+import { EvaluationError } from '../../../src/templates/pongo2/evaluate.js'
 
 const render = (template: string, context: Record<string, unknown> = {}): string =>
   renderPongo2(parsePongo2(template), context, new RenderBudget(1 << 20))

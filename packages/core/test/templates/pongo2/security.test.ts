@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { MetadataError } from '../../errors.js'
+import { MetadataError } from '../../../src/errors.js'
 import { goldenMetaData } from '../_fixtures.test-data.js'
-import { RenderBudget } from '../_budget.js'
-import { buildTemplateContext } from '../context.js'
-import { renderGroupTemplate } from '../render.js'
-import { validateGroupTemplate } from '../validate.js'
-import { engineCause, parsePongo2, renderPongo2 } from './engine.js'
+import { RenderBudget } from '../../../src/templates/_budget.js'
+import { buildTemplateContext } from '../../../src/templates/context.js'
+import { renderGroupTemplate } from '../../../src/templates/render.js'
+import { validateGroupTemplate } from '../../../src/templates/validate.js'
+import { engineCause, parsePongo2, renderPongo2 } from '../../../src/templates/pongo2/engine.js'
 
 /** SEC-3 and SPEC §16: a template never reads files, includes other templates, calls functions or runs code. */
 describe('hostile Pongo2 templates (SEC-3)', () => {
