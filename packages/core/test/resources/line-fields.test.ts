@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createFixedClock, createMemoryStore, createSequenceRandom } from '../../src/testing/index.js'
 import { createResourceService } from '../../src/services/resource-service.js'
 import { validateSpec } from '../../src/resources/validate-spec.js'
-import type { KindName } from '../../src/domain/index.js'
+import type { KindName } from '../../src/domain/metadata.js'
 
 // SPEC §16 "Strings that land in a document line", issue 16 item 6: `base_url "http://a/\nruncmd: [x]"` was
 // accepted (the URL parser dropped the newline while checking) and emitted raw into vendor-data; the same with a

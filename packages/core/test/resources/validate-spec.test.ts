@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { KIND_NAMES, KINDS, type KindName } from '../../src/domain/index.js'
+import { KINDS } from '../../src/domain/kinds.js'
+import { KIND_NAMES, type KindName } from '../../src/domain/metadata.js'
 import { objectFields } from '../../src/resources/schema-shape.js'
 import { validateSpec } from '../../src/resources/validate-spec.js'
 import { validateStatus } from '../../src/resources/validate-status.js'

@@ -1,5 +1,0 @@
-export * from './control-characters.js'
-export * from './duration.js'
-export * from './http-url.js'
-export * from './redact-url.js'
-export * from './shown-text.js'
