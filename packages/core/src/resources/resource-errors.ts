@@ -1,6 +1,6 @@
 import { MetadataError } from '../errors.js'
-import { KINDS } from './kinds.js'
-import type { KindName } from './metadata.js'
+import { KINDS } from '../domain/kinds.js'
+import type { KindName } from '../domain/metadata.js'
 
 /** RES-8: `<Kind> not found: failed to load <Kind> <uid>: resource not found` (NOT_FOUND). */
 export function resourceNotFound(kind: KindName, uid: string): MetadataError {

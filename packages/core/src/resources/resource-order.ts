@@ -1,4 +1,4 @@
-import type { AnyResource } from './kinds.js'
+import type { AnyResource } from '../domain/kinds.js'
 
 /**
  * RES-1 list order: `metadata.createdAt` as an instant, then `uid`. Timestamps are compared by value, not as

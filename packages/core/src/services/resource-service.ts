@@ -1,7 +1,7 @@
 import { cryptoRandom } from '../_internal/crypto-random.js'
 import { KINDS, type ResourceOf } from '../domain/kinds.js'
 import type { KindName, Metadata } from '../domain/metadata.js'
-import { resourceNotFound } from '../domain/resource-errors.js'
+import { resourceNotFound } from '../resources/resource-errors.js'
 import { MetadataError, isMetadataError } from '../errors.js'
 import { systemClock, type Clock } from '../ports/clock.js'
 import type { Inventory } from '../ports/inventory.js'
