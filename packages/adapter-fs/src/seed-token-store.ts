@@ -8,7 +8,6 @@ import {
   encodeSeedSecret,
   generateSeedSecret,
   initialSeedState,
-  ioErrorReason,
   parseSeedEpochs,
   rotateAllIn,
   rotateNodesIn,
@@ -16,6 +15,7 @@ import {
   type SeedTokenState,
   type SeedTokenStore,
 } from '@metadata-service/core'
+import { ioErrorReason } from '@metadata-service/core/store'
 import { removeTempFiles, writeFileAtomic } from './_atomic-write.js'
 
 /** Options of {@link openFileSeedTokenStore}. */

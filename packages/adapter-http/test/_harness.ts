@@ -24,11 +24,11 @@ import {
   type FakeInventory,
   type RecordingLogger,
 } from '@metadata-service/core/testing'
-import type { ResourceStore } from '@metadata-service/core'
+import type { HealthReport, ResourceStore } from '@metadata-service/core'
 import { request as httpRequest, type RequestListener } from 'node:http'
 import type { Middleware } from 'koa'
 import { afterEach } from 'vitest'
-import { createApp, listen, type AppDeps, type AppOptions, type HealthReport } from '../src/index.js'
+import { createApp, listen, type AppDeps, type AppOptions } from '../src/index.js'
 import { injectRequest } from './_inject.js'
 
 /** ID-2 default: loopback may set forwarding headers. */

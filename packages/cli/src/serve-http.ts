@@ -4,7 +4,6 @@ import {
   listen,
   listenMetrics,
   type AdminAuthorizer,
-  type HealthReport,
   type HttpServerHandle,
   type MetricsSnapshot,
   type ServiceMetrics,
@@ -15,6 +14,7 @@ import {
   createNoCloudService,
   createResourceService,
   parseCidr,
+  serviceHealth,
   type Clock,
   type InstrumentedNoCloudService,
   type Inventory,
@@ -67,13 +67,12 @@ export interface ServedHttp {
 }
 
 /**
- * The NoCloud service over `inventory` and `store` (NC-1..NC-17), with the WG-9 tunnel addresses of `tunnel`
- * (read on each request, so it may be set once WireGuard has started).
+ * The NoCloud service over `inventory` and `store` (NC-1..NC-17). WG-9 tunnel addresses are bound later, once
+ * WireGuard has started, with `useTunnelAddresses`.
  */
 export function noCloudFor(
   config: Config,
   parts: { readonly inventory: Inventory; readonly store: ResourceStore; readonly logger: Logger },
-  tunnel?: { service?: WireGuardService },
 ): InstrumentedNoCloudService {
   return createNoCloudService({
     inventory: parts.inventory,
@@ -81,7 +80,6 @@ export function noCloudFor(
     publicUrl: config.public_url,
     logger: parts.logger,
     maxDocumentBytes: config.max_document_bytes,
-    ...(tunnel === undefined ? {} : { tunnelResolver: (address: string) => tunnel.service?.resolveTunnelAddress(address) }),
   })
 }
 
@@ -123,7 +121,7 @@ export async function serveHttp(config: Config, parts: ServedParts, deps: ServeH
     {
       resources,
       nocloud,
-      health: () => health(inventory, tokenSource),
+      health: () => serviceHealth(inventory, tokenSource),
       logger: deps.logger,
       authorize: deps.authorize,
       // SVC-4 `/metrics` on the main port unless `--metrics=false`; `POST /render` is admin-guarded (SEC-6).
@@ -178,11 +176,4 @@ export function listenTimeouts(config: Pick<Config, 'read_timeout' | 'write_time
     writeTimeoutMs: Math.round(config.write_timeout * 1000),
     idleTimeoutMs: Math.round(config.idle_timeout * 1000),
   }
-}
-
-/** SVC-1: unhealthy while dynamic auth is (TOK-9), else until the first sync (SMD-14). A stale snapshot stays 200. */
-function health(inventory: Inventory, tokenSource: TokenSource | undefined): HealthReport {
-  const token = tokenSource?.health()
-  if (token !== undefined && !token.healthy) return { healthy: false, reason: token.reason ?? 'dynamic TokenSmith auth unhealthy' }
-  return inventory.health().ready ? { healthy: true } : { healthy: false, reason: 'smd initial refresh pending' }
 }

@@ -3,11 +3,10 @@ import type { ArgsDef, CommandDef } from 'citty'
 import { inspectDataDir, openFileStore, readFileSeedTokenState } from '@metadata-service/adapter-fs'
 import { importSeedTokenState, openPostgresStore } from '@metadata-service/adapter-postgres'
 import { readGoStateFile } from '@metadata-service/adapter-wireguard'
-import { silentLogger } from '@metadata-service/core'
+import { copyResources, silentLogger } from '@metadata-service/core'
 import { lastFlag, type StrictArgs } from '../argv.js'
 import { CliError, EXIT_FAILURE, UsageError } from '../errors.js'
-import { migrateCheckReport } from '../migrate-check.js'
-import { copyResources } from '../migrate-store.js'
+import { migrateCheckReport } from '../output/migrate-check-report.js'
 import { leafCommand, PROGRAM, type CliContext } from './command.js'
 
 /**

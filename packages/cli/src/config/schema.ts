@@ -1,7 +1,6 @@
 import { DEFAULT_SMD_MAX_RESPONSE_BYTES } from '@metadata-service/adapter-smd'
-import { DEFAULT_MAX_DOCUMENT_BYTES, SEED_TOKEN_MODES, isHttpUrl, isMetadataError, parseCidr } from '@metadata-service/core'
+import { DEFAULT_MAX_DOCUMENT_BYTES, SEED_TOKEN_MODES, isHttpUrl, isMetadataError, parseCidr, parseDurationSeconds } from '@metadata-service/core'
 import { z } from 'zod'
-import { parseDurationSeconds } from './duration.js'
 
 /** How a configuration key is named outside YAML files (CFG-2), and whether it is a secret (SEC-4). */
 export interface KeyInfo {

@@ -1,7 +1,0 @@
-export * from './seed-token.js'
-export * from './seed-state.js'
-export * from './seed-policy.js'
-export * from './token-index.js'
-export * from './seed-token-service.js'
-export * from './seed-urls.js'
-export * from './seed-admin.js'

@@ -1,4 +1,0 @@
-import { createMemorySeedTokenStore } from './memory-seed-token-store.js'
-import { describeSeedTokenStore } from './seed-token-store.contract.js'
-
-describeSeedTokenStore('memory', async () => ({ store: createMemorySeedTokenStore() }))
