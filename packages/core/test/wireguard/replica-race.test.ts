@@ -43,7 +43,7 @@ describe('wg-init with replicas on one store (WG-6)', () => {
     expect((await inner.list('WireGuardPeer')).map((p) => p.spec.allowed_ip)).toEqual(['100.97.0.2/32', '100.97.0.3/32'])
   })
 
-  it('gives up with the WG-4 save text after five lost races', async () => {
+  it('gives up with the WG-4 save text after eight lost races', async () => {
     const inner = createMemoryStore()
     const store: ResourceStore = {
       ...inner,
@@ -56,6 +56,6 @@ describe('wg-init with replicas on one store (WG-6)', () => {
       code: 'INTERNAL',
       message: 'failed to save WireGuard peer intent: WireGuardPeer with allowed_ip taken',
     })
-    expect(logger.entries.filter((r) => r.message === 'WireGuard allocation lost a race; allocating again')).toHaveLength(4)
+    expect(logger.entries.filter((r) => r.message === 'WireGuard allocation lost a race; allocating again')).toHaveLength(7)
   })
 })
