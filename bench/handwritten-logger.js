@@ -1,20 +1,22 @@
-// The hand-written logger that pino replaced (packages/cli/src/logger.ts before issue 17), kept here only so that
+// The hand-written logger that pino replaced (packages/cli/src/logger.ts before issue 17, now packages/adapter-log/src/pino-log.ts), kept here only so that
 // `npm run bench -- --loggers pino,handwritten` and bench/logger-cpu.js can measure both. It writes the same lines
 // as the pino logger (pino's shape, SPEC §16 Logs): each entry is one JSON.stringify of a fresh object, and the lines of one
 // event-loop turn go to process.stdout in one write on the next setImmediate (at most `maxWriteBytes`, 64 KiB by
 // default). The benchmark bundles it into a copy of the server in place of the real module (logger-variant.js);
-// it exports what serve.ts takes from packages/cli/src/logger.ts (createServeLog). JSON format only.
+// it exports what serve.ts takes from @metadata-service/adapter-log (createServeLog, PIPE_ATOMIC_BYTES). JSON format only.
 import { hostname } from 'node:os'
 // The batcher is the service's own (the same per-turn batching as before pino): bundled by esbuild, or loaded by
 // Node.js with --experimental-strip-types (logger-cpu.js).
-import { createLineBatcher } from '../packages/cli/src/line-batcher.ts'
-import { SECRET_FIELDS } from '../packages/cli/src/secret-fields.ts'
+import { createLineBatcher } from '../packages/adapter-log/src/line-batcher.ts'
+import { SECRET_FIELDS } from '../packages/adapter-log/src/secret-fields.ts'
+
+export { PIPE_ATOMIC_BYTES } from '../packages/adapter-log/src/line-batcher.ts'
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error']
 const LEVEL_NUMBER = { debug: 20, info: 30, warn: 40, error: 50 }
 
 /**
- * Same options and result as `createServeLog` in packages/cli/src/logger.ts (`format` is ignored: JSON only).
+ * Same options and result as `createServeLog` in packages/adapter-log/src/pino-log.ts (`format` is ignored: JSON only).
  * @param {{ level: string, clock: { now(): number }, write: (line: string) => void, maxWriteBytes?: number, pid?: number, hostname?: string }} options
  */
 export function createServeLog(options) {

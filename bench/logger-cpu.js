@@ -2,7 +2,7 @@
 // where other load on the machine matters far less than in the storm (`npm run bench -- --loggers …`):
 //
 //   handwritten  the logger pino replaced (handwritten-logger.js: JSON.stringify, lines batched per event-loop turn)
-//   pino         pino formatting into the same per-turn batcher (the service: packages/cli/src/log-destination.ts)
+//   pino         pino formatting into the same per-turn batcher (the service: packages/adapter-log/src/log-destination.ts)
 //   pino-async   pino into its own asynchronous destination, sonic-boom (pino-async-destination.js)
 //
 // Each logs 40,000 OPS-5 request lines to a file, `--per-turn` lines per event-loop turn (1: a storm of one-request
@@ -41,7 +41,7 @@ async function open(variant, fd) {
   const destination =
     variant === 'pino'
       ? await (async () => {
-          const { createLineBatcher } = await import('../packages/cli/src/line-batcher.ts')
+          const { createLineBatcher } = await import('../packages/adapter-log/src/line-batcher.ts')
           const batcher = createLineBatcher(sink)
           return { write: (line) => batcher.write(line), close: async () => batcher.flush() }
         })()

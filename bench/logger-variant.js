@@ -12,11 +12,11 @@ const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url))
 /**
  * Per variant: which import, in which source file, is replaced by which bench module.
  * - `handwritten`: the whole logger pino replaced (handwritten-logger.js, imported by serve.ts).
- * - `pino-async`: pino with its asynchronous sonic-boom destination (pino-async-destination.js, imported by logger.ts).
+ * - `pino-async`: pino with its asynchronous sonic-boom destination (pino-async-destination.js, imported by adapter-log's pino-log.ts).
  */
 export const LOGGER_VARIANTS = {
-  handwritten: { specifier: '../logger.js', importer: join('src', 'commands', 'serve.ts'), module: join(BENCH_DIR, 'handwritten-logger.js') },
-  'pino-async': { specifier: './log-destination.js', importer: join('src', 'logger.ts'), module: join(BENCH_DIR, 'pino-async-destination.js') },
+  handwritten: { specifier: '@metadata-service/adapter-log', importer: join('cli', 'src', 'commands', 'serve.ts'), module: join(BENCH_DIR, 'handwritten-logger.js') },
+  'pino-async': { specifier: './log-destination.js', importer: join('adapter-log', 'src', 'pino-log.ts'), module: join(BENCH_DIR, 'pino-async-destination.js') },
 }
 
 /**

@@ -1,6 +1,6 @@
 // pino's own asynchronous destination (sonic-boom on fd 1), the first choice of issue 17, kept here only so that
 // `npm run bench -- --loggers pino,pino-async` can measure it against the destination the service uses
-// (packages/cli/src/log-destination.ts: the lines of one event-loop turn in one synchronous write). Same export as
+// (packages/adapter-log/src/log-destination.ts: the lines of one event-loop turn in one synchronous write). Same export as
 // that module; the benchmark bundles it in its place (logger-variant.js). JSON format only.
 import { pino } from 'pino'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { PIPE_ATOMIC_BYTES } from '../src/line-batcher.js'
-import { createServeLog, type LogLevel } from '../src/logger.js'
+import { createServeLog, type LogLevel } from '../src/pino-log.js'
 
 // SPEC §16 Logs: pino's line shape (numeric level, time in epoch ms, pid, hostname, fields, msg), SEC-4 masking,
 // no stacks in warn lines, and the batched PIPE_BUF-sized writes `--workers` relies on (OPS-5).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createServeLog } from '../src/logger.js'
+import { createServeLog } from '@metadata-service/adapter-log'
 import { runCli } from '../src/main.js'
 import { fakeIo } from './helpers.js'
 

@@ -1,9 +1,8 @@
 import type { ArgsDef, CommandDef } from 'citty'
+import { createServeLog, PIPE_ATOMIC_BYTES } from '@metadata-service/adapter-log'
 import { systemClock } from '@metadata-service/core'
 import { SERVE_ARGS } from '../config/flags.js'
 import { loadConfig, redactConfig } from '../config/load.js'
-import { PIPE_ATOMIC_BYTES } from '../line-batcher.js'
-import { createServeLog } from '../logger.js'
 import { VERSION_INFO } from '../version-info.js'
 import { leafCommand, PROGRAM, type CliContext } from './command.js'
 
