@@ -166,6 +166,8 @@ export function createSmdInventory(options: SmdInventoryOptions): SmdInventory {
 
     nodes: () => snapshot.nodes(),
 
+    snapshotTable: () => snapshot,
+
     generation: () => generation,
 
     health(): InventoryHealth {
