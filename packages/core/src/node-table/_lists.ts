@@ -1,14 +1,20 @@
 // Growable typed arrays for the node table builder: a list of numbers costs 4 or 8 bytes each, not a JS array slot
 // plus a heap number, and the finished table takes an exact copy.
 
-/** A growable list of 32-bit integers. */
-export class Int32List {
-  private items = new Int32Array(1024)
+type Numbers = Int32Array | Float64Array
+
+/** A growable list of numbers in typed arrays made by `make` (doubling from 1,024). */
+class NumberList<A extends Numbers> {
+  private items: A
   length = 0
+
+  constructor(private readonly make: (size: number) => A) {
+    this.items = make(1024)
+  }
 
   push(value: number): void {
     if (this.length === this.items.length) {
-      const grown = new Int32Array(this.items.length * 2)
+      const grown = this.make(this.items.length * 2)
       grown.set(this.items)
       this.items = grown
     }
@@ -16,32 +22,20 @@ export class Int32List {
   }
 
   /** The items so far, without copying (valid until the next push). */
-  view(): Int32Array {
-    return this.items.subarray(0, this.length)
+  view(): A {
+    return this.items.subarray(0, this.length) as A
   }
 
   /** The items so far, in an array of their own. */
-  copy(): Int32Array {
-    return this.items.slice(0, this.length)
+  copy(): A {
+    return this.items.slice(0, this.length) as A
   }
 }
 
-/** A growable list of numbers (64-bit floats). */
-export class Float64List {
-  private items = new Float64Array(1024)
-  length = 0
+/** A growable list of 32-bit integers. */
+export type Int32List = NumberList<Int32Array>
+/** A growable list of 64-bit floats. */
+export type Float64List = NumberList<Float64Array>
 
-  push(value: number): void {
-    if (this.length === this.items.length) {
-      const grown = new Float64Array(this.items.length * 2)
-      grown.set(this.items)
-      this.items = grown
-    }
-    this.items[this.length++] = value
-  }
-
-  /** The items so far, in an array of their own. */
-  copy(): Float64Array {
-    return this.items.slice(0, this.length)
-  }
-}
+export const int32List = (): Int32List => new NumberList((size) => new Int32Array(size))
+export const float64List = (): Float64List => new NumberList((size) => new Float64Array(size))

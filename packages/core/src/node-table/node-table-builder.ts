@@ -1,7 +1,7 @@
 import { addressKey } from '../ip/address-key.js'
 import type { InventoryNode } from '../ports/inventory.js'
 import { hashBytes, slotsFor } from './_hash.js'
-import { Float64List, Int32List } from './_lists.js'
+import { float64List, int32List, type Int32List } from './_lists.js'
 import { MAX_TABLE_NODES } from './node-identity.js'
 import { NODE_TABLE_FORMAT, openNodeTable, type NodeTable, type NodeTableData } from './node-table.js'
 
@@ -50,17 +50,17 @@ export function createNodeTableBuilder(options: { readonly maxLoggedConflicts?: 
   let text = new Uint8Array(1 << 16)
   let textEnd = 0
   let ascii = true
-  const strings = new Int32List()
-  const records = new Int32List()
-  const starts = new Int32List()
-  const nids = new Float64List()
+  const strings = int32List()
+  const records = int32List()
+  const starts = int32List()
+  const nids = float64List()
   const xnames: string[] = []
   const positions = new Map<string, number>()
   const shared = new Map<string, number>()
   const lists = new Map<string, number>()
   // (canonical address string, node position) in the order SMD-9 indexes them.
-  const componentAddresses = new Int32List()
-  const interfaceAddresses = new Int32List()
+  const componentAddresses = int32List()
+  const interfaceAddresses = int32List()
   const utf8 = new TextEncoder()
   let done = false
 
