@@ -4,6 +4,7 @@
 import { createServer } from 'node:http'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
+import { listenOnLoopback } from './listen.js'
 
 /**
  * Starts the bare server on 127.0.0.1.
@@ -20,13 +21,7 @@ export async function startBaseline(options) {
     res.end(body)
   })
   server.keepAliveTimeout = 60_000
-  await new Promise((resolve) => server.listen(options.port ?? 0, '127.0.0.1', () => resolve(undefined)))
-  const address = server.address()
-  const port = typeof address === 'object' && address !== null ? address.port : 0
-  return { port, close: () => new Promise((resolve) => {
-    server.close(() => resolve())
-    server.closeAllConnections()
-  }) }
+  return listenOnLoopback(server, options.port)
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -5,6 +5,7 @@
 import { createServer } from 'node:http'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
+import { listenOnLoopback } from './listen.js'
 import { benchNodes } from './nodes.js'
 
 const BASE = '/hsm/v2'
@@ -121,13 +122,7 @@ export async function startFakeSmd(options) {
     res.once('finish', () => bulk.push({ path, start, end: Date.now(), bytes: body.length }))
     send(res, 200, body)
   })
-  await new Promise((resolve) => server.listen(options.port ?? 0, '127.0.0.1', () => resolve(undefined)))
-  const address = server.address()
-  const port = typeof address === 'object' && address !== null ? address.port : 0
-  return { port, close: () => new Promise((resolve) => {
-    server.close(() => resolve())
-    server.closeAllConnections()
-  }) }
+  return listenOnLoopback(server, options.port)
 }
 
 function send(res, status, body) {

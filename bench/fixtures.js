@@ -1,7 +1,7 @@
 // The quick-start resources (SPEC §14 F-CD, F-COMPUTE, F-GREEN), created through the resource API so group
 // documents render real templates, and a probe that checks a sample of storm requests before the storm.
 // One home for these bodies: core's examples (the built package, which `npm ci` builds).
-import { QUICKSTART_CLUSTER_DEFAULTS, QUICKSTART_GROUP_COMPUTE, QUICKSTART_GROUP_GREEN } from '@metadata-service/core'
+import { QUICKSTART_CLUSTER_DEFAULTS, QUICKSTART_GROUP_COMPUTE, QUICKSTART_GROUP_GREEN } from '@metadata-service/core/examples'
 
 /**
  * The request bodies, in creation order: [collection, body].

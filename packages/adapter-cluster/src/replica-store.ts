@@ -1,7 +1,4 @@
 import {
-  createResourceTable,
-  createStoreGate,
-  tableReads,
   KIND_NAMES,
   type AnyResource,
   type KindName,
@@ -10,6 +7,7 @@ import {
   type ResourceStore,
   type StoreProblem,
 } from '@metadata-service/core'
+import { createResourceTable, createStoreGate, tableReads } from '@metadata-service/core/store'
 import type { RpcPeer } from './rpc.js'
 
 /** What the primary hands a new worker about the store (`store.init`). */

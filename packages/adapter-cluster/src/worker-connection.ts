@@ -1,9 +1,10 @@
-import type { ResourceStore, TokenSource } from '@metadata-service/core'
+import type { ResourceStore, SeedTokenStore, TokenSource } from '@metadata-service/core'
 import { remoteBootStatus, type RemoteBootStatus, type RemoteBootStatusOptions } from './boot-status.js'
 import { GATHER_METRICS_CALL, METRICS_SNAPSHOT_CALL, SHUTDOWN_EVENT } from './_protocol.js'
 import { mirroredTokenSource } from './mirrored-token-source.js'
 import { openReplicaInventory, type ReplicaInventory } from './replica-inventory.js'
 import { openReplicaStore } from './replica-store.js'
+import { openReplicaSeedTokenStore } from './replica-seed-tokens.js'
 import { connectRpc, type IpcChannel } from './rpc.js'
 
 /** A worker's IPC channel to its primary (`cluster.worker` in production). */
@@ -30,6 +31,8 @@ export interface PrimaryConnection<M> {
   readonly inventory: ReplicaInventory
   /** See {@link mirroredTokenSource}; `undefined` when the primary has none. */
   readonly tokenSource: TokenSource | undefined
+  /** SEED: a copy of the primary's seed token store; `undefined` with `seed_tokens: off`. */
+  readonly seedTokens: SeedTokenStore | undefined
   /** Every started worker's `metricsSnapshot()`, gathered by the primary; a worker that dies meanwhile is left out. */
   gatherMetrics(): Promise<readonly M[]>
   /** The primary's boot record, when `bootStatus` was given: observations batched to it, reads answered by it. */
@@ -60,10 +63,11 @@ export async function connectToPrimary<M>(channel: PrimaryChannel, options: Prim
     channel.disconnect()
   }
   try {
-    const [store, inventory] = await Promise.all([openReplicaStore(peer), openReplicaInventory(peer)])
+    const [store, inventory, seedTokens] = await Promise.all([openReplicaStore(peer), openReplicaInventory(peer), openReplicaSeedTokenStore(peer)])
     return {
       store,
       inventory,
+      seedTokens,
       tokenSource: mirroredTokenSource(inventory),
       gatherMetrics: () => peer.call<readonly M[]>(GATHER_METRICS_CALL),
       bootStatus,

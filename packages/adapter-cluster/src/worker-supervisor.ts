@@ -1,8 +1,9 @@
 import type { Worker } from 'node:cluster'
-import type { BootStatus, Inventory, Logger, ResourceStore, TokenSource } from '@metadata-service/core'
+import type { BootStatus, Inventory, Logger, ResourceStore, SeedTokenStore, TokenSource } from '@metadata-service/core'
 import { serveBootStatus } from './boot-status.js'
 import { GATHER_METRICS_CALL, METRICS_SNAPSHOT_CALL, SHUTDOWN_EVENT } from './_protocol.js'
 import { serveReplicaInventory } from './replica-inventory.js'
+import { serveReplicaSeedTokens } from './replica-seed-tokens.js'
 import { serveReplicaStore } from './replica-store.js'
 import { connectRpc, type RpcPeer } from './rpc.js'
 
@@ -16,6 +17,8 @@ export interface SupervisorDeps {
   readonly store: ResourceStore
   readonly inventory: Inventory
   readonly tokenSource: TokenSource | undefined
+  /** SEED: the seed token store the workers copy and rotate through; absent with `seed_tokens: off`. */
+  readonly seedTokens?: SeedTokenStore
   readonly logger: Logger
   readonly forker: WorkerForker
   /** How many workers to keep running. */
@@ -54,10 +57,12 @@ export function superviseWorkers(deps: SupervisorDeps): WorkerSupervisor {
   }
   const replicaStore = serveReplicaStore(store, broadcast)
   const replicaInventory = serveReplicaInventory(inventory, deps.tokenSource, broadcast, deps.pollMs)
+  const replicaSeeds = serveReplicaSeedTokens(deps.seedTokens, broadcast)
   const boot = deps.bootStatus === undefined ? undefined : serveBootStatus(deps.bootStatus)
   const handlers = {
     ...replicaStore.handlers,
     ...replicaInventory.handlers,
+    ...replicaSeeds.handlers,
     ...boot?.handlers,
     // A worker that dies meanwhile is left out rather than failing the scrape.
     [GATHER_METRICS_CALL]: async () => {
@@ -108,6 +113,7 @@ export function superviseWorkers(deps: SupervisorDeps): WorkerSupervisor {
       stopping = true
       replicaInventory.stop()
       replicaStore.stop()
+      replicaSeeds.stop()
       // A worker still starting has not connected its end yet and would miss the event; it has no requests yet
       // either, so a signal ends it.
       for (const [worker, peer] of peers) {

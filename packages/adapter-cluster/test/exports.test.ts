@@ -8,10 +8,12 @@ it('exports exactly these names', async () => {
       "connectToPrimary",
       "mirroredTokenSource",
       "openReplicaInventory",
+      "openReplicaSeedTokenStore",
       "openReplicaStore",
       "remoteBootStatus",
       "serveBootStatus",
       "serveReplicaInventory",
+      "serveReplicaSeedTokens",
       "serveReplicaStore",
       "superviseWorkers",
     ]

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { constants } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
-import { ioErrorReason } from '@metadata-service/core'
+import { ioErrorReason } from '@metadata-service/core/store'
 
 /** One resource file as found on disk. */
 export type FileRead =

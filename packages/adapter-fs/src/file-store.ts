@@ -1,14 +1,12 @@
 import { hostname as osHostname } from 'node:os'
 import {
-  createResourceTable,
-  createStoreGate,
-  tableReads,
   type AnyResource,
   type KindName,
   type Logger,
   type ResourceOf,
   type ResourceStore,
 } from '@metadata-service/core'
+import { createResourceTable, createStoreGate, tableReads } from '@metadata-service/core/store'
 import { removeFileDurably, writeFileAtomic } from './_atomic-write.js'
 import { createDiskGuard } from './_disk-guard.js'
 import { ensureDir, loadDataDir, type Loaded } from './_load.js'

@@ -5,7 +5,10 @@ it('exports exactly these names', async () => {
   expect(Object.keys(await import('@metadata-service/adapter-fs')).sort()).toMatchInlineSnapshot(`
     [
       "inspectDataDir",
+      "openFileSeedTokenStore",
       "openFileStore",
+      "readFileSeedTokenState",
+      "seedTokenDir",
     ]
   `)
 })

@@ -6,8 +6,11 @@ export interface AdminAccessRequest {
   readonly peer: string
   /** The HTTP method, upper case. */
   readonly method: string
-  /** The kind of the addressed collection; `BootStatus` for the boot record (`/boot-status`, read only). */
-  readonly kind: KindName | 'BootStatus'
+  /**
+   * The kind of the addressed collection; `BootStatus` for the boot record (`/boot-status`, read only), `SeedToken`
+   * for the seed token admin API (SEED, always a write).
+   */
+  readonly kind: KindName | 'BootStatus' | 'SeedToken'
   /** True for POST, PUT, PATCH and DELETE. */
   readonly write: boolean
   /** The `Authorization` header; absent when not sent. */

@@ -1,7 +1,7 @@
 import type { RequestListener } from 'node:http'
 import Koa from 'koa'
 import type { Router } from '@koa/router'
-import type { BootStatus, Cidr, Logger, NoCloudPreview, NoCloudService, ResourceService } from '@metadata-service/core'
+import type { BootStatus, Cidr, HealthReport, Logger, NoCloudPreview, NoCloudService, ResourceService, SeedTokenAdmin, SeedTokenGate } from '@metadata-service/core'
 import type { AdminAuthorizer } from './admin-access.js'
 import { deadline } from './middleware/deadline.js'
 import { errorHandler } from './middleware/error-handler.js'
@@ -15,7 +15,7 @@ import { untrustedForwarderWarning } from './_internal/untrusted-forwarder.js'
 import { requestContext, type RequestRecord } from './middleware/request-context.js'
 import { bootStatusRoutes } from './routes/boot-status.js'
 import { docsRoutes } from './routes/docs.js'
-import { healthRoutes, type HealthReport } from './routes/health.js'
+import { healthRoutes } from './routes/health.js'
 import { metricsRoutes } from './routes/metrics.js'
 import { renderRoutes } from './routes/render.js'
 import { statusPageRoutes } from './routes/status-page.js'
@@ -25,6 +25,7 @@ import { wireGuardOnly } from './middleware/wireguard-only.js'
 import type { WireGuardEndpoints } from './wireguard-endpoints.js'
 import { openApiRoutes } from './routes/openapi.js'
 import { resourceRoutes } from './routes/resources.js'
+import { seedTokenRoutes } from './routes/seed-tokens.js'
 import type { AppContext, AppState } from './_internal/state.js'
 
 /** The use cases and ports the app serves. */
@@ -45,6 +46,13 @@ export interface AppDeps {
   readonly preview?: NoCloudPreview
   /** `/wg-init` and `/phone-home/{id}` (SPEC §7); absent: WireGuard is off and both answer 503 (WG-1). */
   readonly wireguard?: WireGuardEndpoints
+  /** SEED admin `/seed-tokens` (SEC-6 guarded by `authorize`); absent: `seed_tokens: off`, the routes answer 404. */
+  readonly seedTokens?: SeedTokenAdmin
+  /**
+   * SEED: the NoCloud routes under `/n/<token>/`, answered for the token's node by the one NoCloud handler, and the
+   * `seed_tokens` policy on the address-only routes; absent: `seed_tokens: off`, no seed routes.
+   */
+  readonly seeds?: SeedTokenGate
   /**
    * BOOT: the boot record, fed with every finished NoCloud and `/phone-home` request (both request paths) and read by
    * `/boot-status`, its events and the `/status` page (SEC-6 guarded like a resource read); absent: none of those
@@ -101,7 +109,14 @@ export function createApp(deps: AppDeps, options: AppOptions): Koa<AppState, App
     ...(deps.metrics === undefined ? [] : [metricsRoutes(deps.metrics)]),
     ...(deps.preview === undefined
       ? []
-      : [renderRoutes(deps.preview, { bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES, ...(deps.authorize === undefined ? {} : { authorize: deps.authorize }) })]),
+      : [
+          renderRoutes(deps.preview, {
+            bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+            ...(deps.authorize === undefined ? {} : { authorize: deps.authorize }),
+            ...(deps.seedTokens === undefined ? {} : { seeds: deps.seedTokens }),
+          }),
+        ]),
+    seedTokenRoutes(deps.seedTokens, { bodyLimitBytes, ...(deps.authorize === undefined ? {} : { authorize: deps.authorize }) }),
     openApiRoutes(),
     docsRoutes(),
     ...(deps.bootStatus === undefined
@@ -145,6 +160,7 @@ export function createApp(deps: AppDeps, options: AppOptions): Koa<AppState, App
     limit,
     timeoutMs,
     onUntrusted,
+    ...(deps.seeds === undefined ? {} : { seeds: deps.seeds }),
     ...(options.wireguardOnly === true ? { wireguardOnly: wireguard } : {}),
     ...(observe === undefined ? {} : { observe }),
     ...(requests === undefined ? {} : { onStart: requests.started }),

@@ -3,6 +3,7 @@ import {
   createBootStatusService,
   createNoCloudService,
   createResourceService,
+  createSeedTokens,
   parseCidrList,
   systemClock,
   type BootStatus,
@@ -10,21 +11,24 @@ import {
   type InstrumentedNoCloudService,
   type NoCloudService,
   type ResourceService,
+  type SeedTokenPolicy,
+  type SeedTokens,
 } from '@metadata-service/core'
 import {
   createFakeInventory,
   createFixedClock,
+  createMemorySeedTokenStore,
   createMemoryStore,
   createRecordingLogger,
   createSequenceRandom,
   type FakeInventory,
   type RecordingLogger,
 } from '@metadata-service/core/testing'
-import type { ResourceStore } from '@metadata-service/core'
+import type { HealthReport, ResourceStore } from '@metadata-service/core'
 import { request as httpRequest, type RequestListener } from 'node:http'
 import type { Middleware } from 'koa'
 import { afterEach } from 'vitest'
-import { createApp, listen, type AppDeps, type AppOptions, type HealthReport } from '../src/index.js'
+import { createApp, listen, type AppDeps, type AppOptions } from '../src/index.js'
 import { injectRequest } from './_inject.js'
 
 /** ID-2 default: loopback may set forwarding headers. */
@@ -72,6 +76,8 @@ export interface Harness {
   readonly nocloud: NoCloudService
   /** BOOT: the boot record, when `bootStatus` was asked for. */
   readonly bootStatus: BootStatus | undefined
+  /** SEED: the seed tokens, when `seeds` was asked for. */
+  readonly seeds: SeedTokens | undefined
   /** `close(drainMs)` of the listening server (it is also closed after the test). */
   close(drainMs?: number): Promise<void>
   /** GET (or another method) `path` as the node at `as` (sent as X-Forwarded-For from trusted loopback). */
@@ -96,6 +102,8 @@ export interface HarnessOptions {
   readonly firstKoaMiddleware?: Middleware
   /** BOOT: serve a boot record over the harness's inventory and store (settings as given). */
   readonly bootStatus?: Parameters<typeof createBootRecorder>[0]['settings']
+  /** SEED: seed tokens over a memory seed store and the harness's inventory (policy default optional, unbound). */
+  readonly seeds?: Partial<SeedTokenPolicy>
   readonly app?: Partial<AppOptions>
   /** Default `listener`. */
   readonly entry?: Entry
@@ -119,6 +127,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     options.bootStatus === undefined
       ? undefined
       : createBootStatusService({ recorder: createBootRecorder({ clock: systemClock, settings: options.bootStatus }), inventory, store })
+  const seeds =
+    options.seeds === undefined
+      ? undefined
+      : createSeedTokens({
+          store: createMemorySeedTokenStore(),
+          inventory,
+          logger,
+          policy: { mode: 'optional', bindAddress: false, ...options.seeds },
+          resolveAddress: (address) => realNocloud.resolveNode(address),
+        })
   const app = createApp(
     {
       resources,
@@ -131,6 +149,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ...(options.preview === true ? { preview: realNocloud } : {}),
       ...(options.wireguard === undefined ? {} : { wireguard: options.wireguard }),
       ...(bootStatus === undefined ? {} : { bootStatus }),
+      ...(seeds === undefined ? {} : { seeds }),
     },
     { trustedProxies: LOOPBACK_TRUSTED, ...options.app },
   )
@@ -150,6 +169,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     resources,
     nocloud,
     bootStatus,
+    seeds,
     close: (drainMs = 100) => send.close(drainMs),
     async fetch(path, init = {}) {
       const { as, ...rest } = init

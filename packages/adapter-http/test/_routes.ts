@@ -1,8 +1,8 @@
 import type Koa from 'koa'
-import { createBootRecorder, createBootStatusService, createNoCloudService, createResourceService, systemClock } from '@metadata-service/core'
-import { createFakeInventory, createMemoryStore, createRecordingLogger } from '@metadata-service/core/testing'
+import { createBootRecorder, createBootStatusService, createNoCloudService, createResourceService, createSeedTokens, systemClock } from '@metadata-service/core'
+import { createFakeInventory, createMemorySeedTokenStore, createMemoryStore, createRecordingLogger } from '@metadata-service/core/testing'
 import { createApp, createServiceMetrics } from '../src/index.js'
-import { FIXED_NOCLOUD_ROUTES, GROUP_ROUTE } from '../src/_internal/nocloud-route.js'
+import { NOCLOUD_ROUTE_DOCUMENTS } from '../src/_internal/nocloud-route.js'
 import { LOOPBACK_TRUSTED } from './_harness.js'
 
 /** A router's layer as @koa/router keeps it (its public `stack`). */
@@ -17,7 +17,8 @@ interface Layer {
  * router). `:name` becomes `{name}` as in OpenAPI; the HEAD the router adds to each GET is left out.
  */
 export function servedRoutes(app: Koa = fullApp()): string[] {
-  const nocloud = [...FIXED_NOCLOUD_ROUTES.map(([path]) => path), GROUP_ROUTE].map((path) => `GET ${openApiPath(path)}`)
+  // With seed tokens wired (`fullApp`), the seed routes `/n/:token/…` too (SEED).
+  const nocloud = [...NOCLOUD_ROUTE_DOCUMENTS.keys()].map((path) => `GET ${openApiPath(path)}`)
   const routes = new Set<string>(nocloud)
   for (const middleware of app.middleware as unknown as Array<{ router?: { stack: Layer[] } }>) {
     for (const layer of middleware.router?.stack ?? []) {
@@ -57,6 +58,13 @@ function fullApp(): Koa {
       metrics: createServiceMetrics(),
       preview: nocloud,
       bootStatus: createBootStatusService({ recorder: createBootRecorder({ clock: systemClock }), inventory, store }),
+      seeds: createSeedTokens({
+        store: createMemorySeedTokenStore(),
+        inventory,
+        logger,
+        policy: { mode: 'optional', bindAddress: false },
+        resolveAddress: (address) => nocloud.resolveNode(address),
+      }),
     },
     { trustedProxies: LOOPBACK_TRUSTED },
   ) as unknown as Koa

@@ -26,8 +26,10 @@ const operations = (): Array<{ method: string; path: string; op: Operation }> =>
   Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ method, path, op: op as Operation })))
 
 const SERVICE_IDS = ['getHealth', 'getOpenAPISpec', 'getSwaggerUI', 'getSwaggerUIAsset', 'getMetrics']
-const CLOUD_INIT_IDS = ['getMetaData', 'getUserData', 'getVendorData', 'getNetworkConfig', 'getGroupConfig', 'renderPreview']
+const CLOUD_INIT_IDS = ['getMetaData', 'getUserData', 'getVendorData', 'getNetworkConfig', 'getGroupConfig', 'renderPreview',
+  'getSeedMetaData', 'getSeedUserData', 'getSeedVendorData', 'getSeedNetworkConfig', 'getSeedGroupConfig']
 const WIREGUARD_IDS = ['wgInit', 'phoneHome']
+const SEED_IDS = ['listSeedUrls', 'rotateSeedTokens']
 const BOOT_STATUS_IDS = ['getBootStatus', 'getBootStatusNode', 'getBootStatusEvents', 'getStatusPage', 'getStatusPageAsset']
 const kindIds = (kind: string, plural: string) => [
   `list${plural}`,
@@ -81,6 +83,7 @@ describe('the OpenAPI document (SVC-2)', () => {
       ...SERVICE_IDS,
       ...CLOUD_INIT_IDS,
       ...WIREGUARD_IDS,
+      ...SEED_IDS,
       ...BOOT_STATUS_IDS,
       ...KIND_LIST.flatMap((info) => kindIds(info.kind, info.plural)),
     ]
@@ -89,12 +92,13 @@ describe('the OpenAPI document (SVC-2)', () => {
     expect(ids).toEqual(expect.arrayContaining(['listClusterDefaultss', 'listGroups', 'listInstanceInfos', 'listWireGuardPeers']))
   })
 
-  it('tags Service, CloudInit, WireGuard, BootStatus and one per kind; every operation has one tag of that list', () => {
-    expect(doc.tags.map((t) => t.name)).toEqual(['Service', 'CloudInit', 'WireGuard', 'BootStatus', 'ClusterDefaults', 'Group', 'InstanceInfo', 'WireGuardPeer'])
+  it('tags Service, CloudInit, WireGuard, SeedTokens, BootStatus and one per kind; every operation has one tag of that list', () => {
+    expect(doc.tags.map((t) => t.name)).toEqual(['Service', 'CloudInit', 'WireGuard', 'SeedTokens', 'BootStatus', 'ClusterDefaults', 'Group', 'InstanceInfo', 'WireGuardPeer'])
     const tagOf = (id: string) => operations().find((o) => o.op.operationId === id)?.op.tags
     for (const id of SERVICE_IDS) expect(tagOf(id)).toEqual(['Service'])
     for (const id of CLOUD_INIT_IDS) expect(tagOf(id)).toEqual(['CloudInit'])
     for (const id of WIREGUARD_IDS) expect(tagOf(id)).toEqual(['WireGuard'])
+    for (const id of SEED_IDS) expect(tagOf(id)).toEqual(['SeedTokens'])
     for (const id of BOOT_STATUS_IDS) expect(tagOf(id)).toEqual(['BootStatus'])
     for (const info of KIND_LIST) for (const id of kindIds(info.kind, info.plural)) expect(tagOf(id)).toEqual([info.kind])
     expect(doc.paths['/health']?.get?.tags).toEqual(['Service'])

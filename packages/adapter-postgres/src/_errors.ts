@@ -1,4 +1,5 @@
-import { MetadataError, ioErrorReason } from '@metadata-service/core'
+import { MetadataError } from '@metadata-service/core'
+import { ioErrorReason } from '@metadata-service/core/store'
 
 /**
  * `MetadataError('STORAGE_FAILED', '<what>: <reason>')`. The reason is the error in words, without the socket

@@ -9,10 +9,13 @@ export interface ChangeNotice {
   u: string
 }
 
-interface ListenOptions {
+interface ListenOptions<N> {
   connectionString: string
   logger: Logger
-  onNotice: (notice: ChangeNotice) => void
+  /** The NOTIFY channel; default {@link CHANGES_CHANNEL} (resource changes). */
+  channel?: string
+  /** Called with each notice's parsed JSON payload. */
+  onNotice: (notice: N) => void
   /** Called after a lost LISTEN connection is back, since notices sent meanwhile are gone. */
   onResync: () => Promise<void>
 }
@@ -21,11 +24,11 @@ interface ListenOptions {
 const RECONNECT_MS = 500
 
 /**
- * Keeps one dedicated connection LISTENing on the change channel, reconnecting (and resyncing) when it drops.
+ * Keeps one dedicated connection LISTENing on a channel (default: the resource change channel), reconnecting (and resyncing) when it drops.
  * Resolves once the first LISTEN is active; returns the function that stops it.
  */
-export async function listenForChanges(options: ListenOptions): Promise<() => Promise<void>> {
-  const { connectionString, logger, onNotice, onResync } = options
+export async function listenForChanges<N = ChangeNotice>(options: ListenOptions<N>): Promise<() => Promise<void>> {
+  const { connectionString, logger, onNotice, onResync, channel = CHANGES_CHANNEL } = options
   let stopped = false
   let client: pg.Client | undefined
   let timer: NodeJS.Timeout | undefined
@@ -33,9 +36,9 @@ export async function listenForChanges(options: ListenOptions): Promise<() => Pr
   const connect = async () => {
     const next = new pg.Client({ connectionString })
     next.on('notification', (message) => {
-      if (message.channel !== CHANGES_CHANNEL || !message.payload) return
+      if (message.channel !== channel || !message.payload) return
       try {
-        onNotice(JSON.parse(message.payload) as ChangeNotice)
+        onNotice(JSON.parse(message.payload) as N)
       } catch (err) {
         logger.warn('postgres change notice unreadable', { error: String(err) })
       }
@@ -51,7 +54,7 @@ export async function listenForChanges(options: ListenOptions): Promise<() => Pr
     next.on('end', () => lost('connection ended'))
     try {
       await next.connect()
-      await next.query(`LISTEN ${CHANGES_CHANNEL}`)
+      await next.query(`LISTEN ${channel}`)
     } catch (err) {
       await next.end().catch(() => {})
       throw err

@@ -20,6 +20,18 @@ const MIGRATIONS: readonly string[] = [
    -- WG-6: two replicas allocating at once cannot both store the same tunnel address; the loser retries.
    CREATE UNIQUE INDEX resources_wireguard_ip_key ON resources ((resource->'spec'->>'allowed_ip'))
      WHERE kind = 'WireGuardPeer';`,
+  // SEED (issue 20): one secret for every replica, written once by whichever replica starts first (INSERT … ON
+  // CONFLICT DO NOTHING), and the rotation epochs, so every replica derives and accepts the same tokens.
+  `CREATE TABLE seed_tokens (
+     id smallint PRIMARY KEY CHECK (id = 1),
+     secret text NOT NULL,
+     global_epoch bigint NOT NULL DEFAULT 0 CHECK (global_epoch >= 0),
+     created_at timestamptz NOT NULL DEFAULT now()
+   );
+   CREATE TABLE seed_token_epochs (
+     xname text PRIMARY KEY,
+     epoch bigint NOT NULL CHECK (epoch >= 0)
+   );`,
 ]
 
 /** The constraint names {@link mapWriteError} recognises. */
@@ -29,6 +41,9 @@ export const WIREGUARD_IP_KEY = 'resources_wireguard_ip_key'
 
 /** NOTIFY channel carrying `{"o":<origin>,"k":<kind>,"u":<uid>}` after each committed write. */
 export const CHANGES_CHANNEL = 'metadata_service_changes'
+
+/** NOTIFY channel carrying `{"o":<origin>}` after each committed seed token rotation (SEED). */
+export const SEED_TOKENS_CHANNEL = 'metadata_service_seed_tokens'
 
 /**
  * Applies the missing migrations in one transaction under an advisory lock, so replicas starting together

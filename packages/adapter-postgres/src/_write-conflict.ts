@@ -1,4 +1,5 @@
-import { MetadataError, nameConflict, type AnyResource } from '@metadata-service/core'
+import { MetadataError, type AnyResource } from '@metadata-service/core'
+import { nameConflict } from '@metadata-service/core/store'
 import type pg from 'pg'
 import { uniqueViolation } from './_errors.js'
 import { NAME_KEY, UID_KEY, WIREGUARD_IP_KEY } from './_schema.js'

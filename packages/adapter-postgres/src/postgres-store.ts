@@ -2,22 +2,24 @@ import { randomUUID } from 'node:crypto'
 import {
   KINDS,
   KIND_LIST,
-  clusterDefaultsConflict,
-  createResourceTable,
-  createStoreGate,
-  tableReads,
-  latestCreated,
-  preconditionFailed,
   redactUrlCredentials,
-  resourceNotFound,
-  sameNameAndSpec,
-  storedForm,
   type AnyResource,
   type KindName,
   type Logger,
   type ResourceOf,
   type ResourceStore,
 } from '@metadata-service/core'
+import {
+  clusterDefaultsConflict,
+  createResourceTable,
+  createStoreGate,
+  tableReads,
+  latestCreated,
+  preconditionFailed,
+  resourceNotFound,
+  sameNameAndSpec,
+  storedForm,
+} from '@metadata-service/core/store'
 import pg from 'pg'
 import { storageFailed } from './_errors.js'
 import { listenForChanges } from './_listen.js'

@@ -4,6 +4,8 @@ import { expect, it } from 'vitest'
 it('exports exactly these names', async () => {
   expect(Object.keys(await import('@metadata-service/adapter-postgres')).sort()).toMatchInlineSnapshot(`
     [
+      "importSeedTokenState",
+      "openPostgresSeedTokenStore",
       "openPostgresStore",
     ]
   `)

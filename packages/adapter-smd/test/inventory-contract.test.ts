@@ -47,4 +47,6 @@ describeInventory('adapter-smd on a fake SMD, syncing in a worker thread', async
 })
 
 // A seed node and a mock node describe the same things in the same words.
-describeInventory('adapter-smd mock (--mock-smd)', async (seed) => ({ inventory: createMockInventory({ nodes: seed satisfies readonly MockNode[] }) }))
+describeInventory('adapter-smd mock (--mock-smd)', async (seed) => ({ inventory: createMockInventory({ nodes: seed satisfies readonly MockNode[] }) }), {
+  outages: false,
+})

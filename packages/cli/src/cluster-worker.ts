@@ -37,14 +37,22 @@ export async function startWorker(config: Config, deps: WorkerDeps): Promise<Run
     // BOOT: the record is the primary's; this worker batches what it answers to it.
     ...(config.boot_status ? { bootStatus: {} } : {}),
   })
-  const { store, inventory, tokenSource } = primary
+  const { store, inventory, tokenSource, seedTokens } = primary
   let served: ServedHttp
   try {
     const nocloud = noCloudFor(config, { inventory, store, logger })
     const bootStatus = primary.bootStatus
     served = await serveHttp(
       config,
-      { store, inventory, tokenSource, nocloud, gatherMetrics: () => primary.gatherMetrics(), ...(bootStatus === undefined ? {} : { bootStatus }) },
+      {
+        store,
+        inventory,
+        tokenSource,
+        nocloud,
+        gatherMetrics: () => primary.gatherMetrics(),
+        ...(bootStatus === undefined ? {} : { bootStatus }),
+        ...(seedTokens === undefined ? {} : { seedStore: seedTokens }),
+      },
       { logger, clock, authorize },
     )
   } catch (err) {

@@ -4,16 +4,17 @@ import { resolve } from 'node:path'
 import { superviseWorkers } from '@metadata-service/adapter-cluster'
 import { createRuntimeMetrics } from '@metadata-service/adapter-http'
 import { SMD_URL_REQUIRED_MESSAGE } from '@metadata-service/adapter-smd'
-import type { Clock, Logger, Tunnel, WireGuardService } from '@metadata-service/core'
+import type { Clock, Logger, ResourceStore, Tunnel } from '@metadata-service/core'
 import { adminAuthorizerFor } from './admin-access.js'
 import { openBootStatus } from './boot-status.js'
 import { startWorker } from './cluster-worker.js'
 import type { Config } from './config/schema.js'
 import { CliError } from './errors.js'
-import { openInventory } from './inventory.js'
+import { openInventory, type OpenedInventory } from './inventory.js'
 import { noCloudFor, serveHttp } from './serve-http.js'
 import { openWireGuard } from './wireguard.js'
 import { openStore } from './store.js'
+import { openSeedTokenStore } from './seed-tokens.js'
 import { VERSION_INFO } from './version-info.js'
 
 /** What the composition root needs besides the configuration. */
@@ -62,22 +63,13 @@ export async function startServer(config: Config, deps: ComposeDeps): Promise<Ru
 
   const dataDir = resolve(config.data_dir)
   // store=postgres: no data-dir lock (replicas share the database); data_dir still keeps the WireGuard key.
-  const store = await openStore(config, logger)
-  // Closed in reverse order of opening, on shutdown and on a failed start.
-  const closers = closerList(logger)
-  closers.push(() => store.close())
+  const { store, inventory, tokenSource, closers } = await openStoreAndInventory(config, deps, logger)
   const closeAll = () => closers.closeAll()
   try {
-    const { inventory, tokenSource } = await openInventory(config, {
-      logger,
-      clock,
-      version: deps.version,
-      onOpened: (close) => closers.push(close),
-    })
-
-    // WG-9: tunnel addresses resolve before the inventory (ID-4); the service exists once WireGuard has started.
-    const tunnel: { service?: WireGuardService } = {}
-    const nocloud = noCloudFor(config, { inventory, store, logger }, tunnel)
+    // SEED: after the store, whose data-directory lock makes this process the secret's only writer.
+    const seedStore = await openSeedTokenStore(config, logger)
+    if (seedStore !== undefined) closers.push(() => seedStore.close())
+    const nocloud = noCloudFor(config, { inventory, store, logger })
     const started = await openWireGuard(config, {
       store,
       dataDir,
@@ -86,13 +78,23 @@ export async function startServer(config: Config, deps: ComposeDeps): Promise<Ru
       resolveNode: (a) => nocloud.resolveNode(a),
       ...(deps.createTunnel === undefined ? {} : { createTunnel: deps.createTunnel }),
     })
-    tunnel.service = started
+    // WG-9: tunnel addresses resolve before the inventory (ID-4), from the WireGuard service, which needed
+    // nocloud.resolveNode to start (WG-6): bound late, documented on useTunnelAddresses.
+    nocloud.useTunnelAddresses(started)
     closers.push(() => started.close())
     const boot = await openBootStatus(config, { inventory, store, clock, wireguard: started })
     if (boot !== undefined) closers.push(async () => boot.stop())
     const served = await serveHttp(
       config,
-      { store, inventory, tokenSource, nocloud, wireguard: started, ...(boot === undefined ? {} : { bootStatus: boot.status }) },
+      {
+        store,
+        inventory,
+        tokenSource,
+        nocloud,
+        wireguard: started,
+        ...(boot === undefined ? {} : { bootStatus: boot.status }),
+        ...(seedStore === undefined ? {} : { seedStore }),
+      },
       { logger, clock, authorize },
     )
     const { http } = served
@@ -118,8 +120,43 @@ function checkSupported(config: Config): void {
   }
 }
 
+/** What {@link openStoreAndInventory} opened, with the closers of all of it (reverse order of opening). */
+interface OpenedData extends OpenedInventory {
+  readonly store: ResourceStore
+  readonly closers: Closers
+}
+
+/**
+ * OPS-1 "lock and storage → SMD client → TokenSmith init", the start of both the single process and the primary of
+ * `--workers`: the store (its lock taken), then the inventory side. Everything opened is registered in the returned
+ * closers, which the caller runs on shutdown and on a later failed start; a failure here closes what was opened.
+ */
+async function openStoreAndInventory(config: Config, deps: ComposeDeps, logger: Logger): Promise<OpenedData> {
+  const store = await openStore(config, logger)
+  const closers = closerList(logger)
+  closers.push(() => store.close())
+  try {
+    const opened = await openInventory(config, {
+      logger,
+      clock: deps.clock,
+      version: deps.version,
+      onOpened: (close) => closers.push(close),
+    })
+    return { ...opened, store, closers }
+  } catch (err) {
+    await closers.closeAll()
+    throw err
+  }
+}
+
+/** Shutdown steps, run in reverse order of registration. */
+interface Closers {
+  push(close: () => Promise<void>): void
+  closeAll(): Promise<void>
+}
+
 /** Closers run in reverse order of registration, each failure logged and skipped. */
-function closerList(logger: Logger): { push(close: () => Promise<void>): void; closeAll(): Promise<void> } {
+function closerList(logger: Logger): Closers {
   const closers: (() => Promise<void>)[] = []
   return {
     push: (close) => void closers.push(close),
@@ -137,16 +174,10 @@ function closerList(logger: Logger): { push(close: () => Promise<void>): void; c
  */
 async function startPrimary(config: Config, deps: ComposeDeps, count: number): Promise<RunningServer> {
   const logger = deps.logger.child({ process: 'primary' })
-  const store = await openStore(config, logger)
-  const closers = closerList(logger)
-  closers.push(() => store.close())
+  const { store, inventory, tokenSource, closers } = await openStoreAndInventory(config, deps, logger)
   try {
-    const { inventory, tokenSource } = await openInventory(config, {
-      logger,
-      clock: deps.clock,
-      version: deps.version,
-      onOpened: (close) => closers.push(close),
-    })
+    const seedStore = await openSeedTokenStore(config, logger)
+    if (seedStore !== undefined) closers.push(() => seedStore.close())
     // Workers accept from the shared socket themselves: with round-robin the primary would accept every connection
     // and pass it over IPC, a cost per connection that a storm of one-request connections cannot afford (OPS-7).
     // Set before setupPrimary, which freezes it.
@@ -166,6 +197,7 @@ async function startPrimary(config: Config, deps: ComposeDeps, count: number): P
       count,
       ...(runtime && { runtimeMetrics: runtime.snapshot }),
       ...(boot === undefined ? {} : { bootStatus: boot.status }),
+      ...(seedStore === undefined ? {} : { seedTokens: seedStore }),
     })
     // The workers drain first (OPS-4), then the inventory and the store close.
     closers.push(() => workers.stop(config.shutdown_timeout * 1000 + 5_000))

@@ -9,6 +9,7 @@ import { healthCommand } from './commands/health.js'
 import { migrateCommand } from './commands/migrate.js'
 import { RESOURCE_COMMANDS, resourceCommand } from './commands/resource.js'
 import { renderCommand } from './commands/render.js'
+import { seedUrlCommand } from './commands/seed-url.js'
 import { serveCommand } from './commands/serve.js'
 import { statusCommand } from './commands/status.js'
 import { versionCommand } from './commands/version.js'
@@ -34,6 +35,7 @@ export function createMainCommand(ctx: CliContext): CommandDef<ArgsDef> {
       ...Object.fromEntries(Object.entries(RESOURCE_COMMANDS).map(([name, kind]) => [name, resourceCommand(name, kind, ctx)])),
       render: renderCommand(ctx),
       status: statusCommand(ctx),
+      'seed-url': seedUrlCommand(ctx),
       migrate: migrateCommand(ctx),
       completion: completionCommand(() => createMainCommand(ctx), ctx),
     },

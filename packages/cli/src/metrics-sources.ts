@@ -1,4 +1,4 @@
-import type { MetricsSources, TokenMetricsView, WireGuardMetricsView } from '@metadata-service/adapter-http'
+import type { MetricsSources, SeedTokenMetricsView, TokenMetricsView, WireGuardMetricsView } from '@metadata-service/adapter-http'
 import type { BootStatusReader, InstrumentedNoCloudService, Inventory, ResourceStore, TokenSource } from '@metadata-service/core'
 
 /** The running components whose state `/metrics` mirrors (SVC-4). */
@@ -12,6 +12,8 @@ export interface MetricsParts {
   readonly wireguard?: () => WireGuardMetricsView
   /** BOOT: absent with `boot_status: false` (no `boot_*` families). */
   readonly bootStatus?: BootStatusReader | undefined
+  /** SEED: the mode and, unless off, the seed token counters. */
+  readonly seeds?: () => SeedTokenMetricsView
 }
 
 /**
@@ -27,6 +29,7 @@ export function metricsSources(parts: MetricsParts): MetricsSources {
     superseded: () => parts.store.superseded(),
     nocloud: () => parts.nocloud.stats(),
     ...(parts.bootStatus === undefined ? {} : { bootStatus: () => (parts.bootStatus as BootStatusReader).summary() }),
+    ...(parts.seeds === undefined ? {} : { seeds: parts.seeds }),
   }
 }
 

@@ -4,7 +4,6 @@ import {
   listen,
   listenMetrics,
   type AdminAuthorizer,
-  type HealthReport,
   type HttpServerHandle,
   type MetricsSnapshot,
   type ServiceMetrics,
@@ -15,17 +14,20 @@ import {
   createNoCloudService,
   createResourceService,
   parseCidr,
+  serviceHealth,
   type Clock,
   type InstrumentedNoCloudService,
   type Inventory,
   type Logger,
   type ResourceStore,
+  type SeedTokenStore,
   type TokenSource,
   type WireGuardService,
 } from '@metadata-service/core'
 import type { Config } from './config/schema.js'
 import { CliError } from './errors.js'
 import { metricsSources } from './metrics-sources.js'
+import { seedTokensFor } from './seed-tokens.js'
 import { VERSION_INFO } from './version-info.js'
 import { wireGuardEndpoints } from './wireguard.js'
 
@@ -38,6 +40,8 @@ export interface ServedParts {
   readonly nocloud: InstrumentedNoCloudService
   /** Absent in worker processes (WireGuard runs in a single process only). */
   readonly wireguard?: WireGuardService
+  /** SEED: the seed token store (a worker's copy of its primary's); absent with `seed_tokens: off`. */
+  readonly seedStore?: SeedTokenStore
   /** With `--workers`: every worker's metrics, so any worker's `/metrics` shows the whole service (SVC-4). */
   readonly gatherMetrics?: () => Promise<readonly MetricsSnapshot[]>
   /** BOOT: the boot record (a worker's is its primary's); absent with `boot_status: false`. */
@@ -63,13 +67,12 @@ export interface ServedHttp {
 }
 
 /**
- * The NoCloud service over `inventory` and `store` (NC-1..NC-17), with the WG-9 tunnel addresses of `tunnel`
- * (read on each request, so it may be set once WireGuard has started).
+ * The NoCloud service over `inventory` and `store` (NC-1..NC-17). WG-9 tunnel addresses are bound later, once
+ * WireGuard has started, with `useTunnelAddresses`.
  */
 export function noCloudFor(
   config: Config,
   parts: { readonly inventory: Inventory; readonly store: ResourceStore; readonly logger: Logger },
-  tunnel?: { service?: WireGuardService },
 ): InstrumentedNoCloudService {
   return createNoCloudService({
     inventory: parts.inventory,
@@ -77,7 +80,6 @@ export function noCloudFor(
     publicUrl: config.public_url,
     logger: parts.logger,
     maxDocumentBytes: config.max_document_bytes,
-    ...(tunnel === undefined ? {} : { tunnelResolver: (address: string) => tunnel.service?.resolveTunnelAddress(address) }),
   })
 }
 
@@ -89,6 +91,7 @@ export function noCloudFor(
  */
 export async function serveHttp(config: Config, parts: ServedParts, deps: ServeHttpDeps): Promise<ServedHttp> {
   const { store, inventory, tokenSource, nocloud, wireguard, bootStatus } = parts
+  const served = seedTokensFor(config, { seedStore: parts.seedStore, inventory, store, nocloud, logger: deps.logger })
   // WG-11: WireGuardPeers written through the resource API get the key, CIDR and address-in-use checks; Group
   // templates are also rendered for the worst case of the inventory, within max_document_bytes (SPEC §16), and
   // network definitions are checked against the addresses of the SMD snapshot (issue 14).
@@ -106,6 +109,7 @@ export async function serveHttp(config: Config, parts: ServedParts, deps: ServeH
           tokenSource,
           store,
           nocloud,
+          seeds: () => ({ mode: config.seed_tokens, ...(served === undefined ? {} : { stats: served.seeds.stats() }) }),
           ...(wireguard === undefined ? {} : { wireguard: () => ({ enabled: wireguard.enabled(), peers: wireguard.tunnelMap().size }) }),
           bootStatus,
         }),
@@ -117,7 +121,7 @@ export async function serveHttp(config: Config, parts: ServedParts, deps: ServeH
     {
       resources,
       nocloud,
-      health: () => health(inventory, tokenSource),
+      health: () => serviceHealth(inventory, tokenSource),
       logger: deps.logger,
       authorize: deps.authorize,
       // SVC-4 `/metrics` on the main port unless `--metrics=false`; `POST /render` is admin-guarded (SEC-6).
@@ -125,6 +129,7 @@ export async function serveHttp(config: Config, parts: ServedParts, deps: ServeH
       preview: nocloud,
       ...(wireguard === undefined ? {} : { wireguard: wireGuardEndpoints(wireguard) }),
       ...(bootStatus === undefined ? {} : { bootStatus }),
+      ...(served === undefined ? {} : { seedTokens: served.admin, seeds: served.seeds }),
     },
     {
       trustedProxies: config.trusted_proxies.map(parseCidr),
@@ -147,12 +152,15 @@ export async function serveHttp(config: Config, parts: ServedParts, deps: ServeH
   }
   // OPS-7: every document of every node is rendered ahead of the storm, again after each snapshot or store change.
   const prerender = nocloud.startPrerender()
+  // SEED: the token index follows the inventory and every rotation, in the background.
+  const seedIndex = served?.seeds.start()
   return {
     http,
     metrics,
     ...(metricsHttp === undefined ? {} : { metricsHttp }),
     close: async (drainMs) => {
       prerender.stop()
+      seedIndex?.stop()
       await Promise.all([http.close(drainMs), metricsHttp?.close(drainMs)])
     },
   }
@@ -168,11 +176,4 @@ export function listenTimeouts(config: Pick<Config, 'read_timeout' | 'write_time
     writeTimeoutMs: Math.round(config.write_timeout * 1000),
     idleTimeoutMs: Math.round(config.idle_timeout * 1000),
   }
-}
-
-/** SVC-1: unhealthy while dynamic auth is (TOK-9), else until the first sync (SMD-14). A stale snapshot stays 200. */
-function health(inventory: Inventory, tokenSource: TokenSource | undefined): HealthReport {
-  const token = tokenSource?.health()
-  if (token !== undefined && !token.healthy) return { healthy: false, reason: token.reason ?? 'dynamic TokenSmith auth unhealthy' }
-  return inventory.health().ready ? { healthy: true } : { healthy: false, reason: 'smd initial refresh pending' }
 }

@@ -68,6 +68,8 @@ describe('loadConfig defaults (CFG-4)', () => {
       auth_jwks_url: '',
       auth_issuer: '',
       auth_audience: 'metadata-service',
+      seed_tokens: 'optional',
+      seed_tokens_bind_address: false,
       workers: 1,
       metrics: true,
       enable_metrics: false,
@@ -276,6 +278,7 @@ describe('loadConfig validation messages (CFG-4)', () => {
     [['--trusted-proxies', '10.0.0.0/8,10.0.0.1'], 'invalid value for trusted_proxies: invalid CIDR "10.0.0.1": missing "/<prefix length>" (from flag --trusted-proxies)'],
     [['--admin-cidrs', '10.0.0.0/33'], 'invalid value for admin_cidrs: invalid CIDR "10.0.0.0/33": prefix length must be 0-32 (from flag --admin-cidrs)'],
     [['--workers', 'many'], 'invalid value for workers: must be an integer, got "many" (from flag --workers)'],
+    [['--seed-tokens', 'always'], 'invalid value for seed_tokens: must be one of off, optional, required, got "always" (from flag --seed-tokens)'],
     [['--max-document-bytes', '100'], 'invalid value for max_document_bytes: must be between 1024 and 67108864, got 100 (from flag --max-document-bytes)'],
   ])('%j → %s', (argv, message) => {
     if (message === undefined) {
@@ -376,6 +379,18 @@ describe('loadConfig store (several replicas on PostgreSQL)', () => {
     expect(problemsOf(() => load(['--store', 'sqlite']))).toEqual([
       'invalid value for store: must be one of file, postgres, got "sqlite" (from flag --store)',
     ])
+  })
+})
+
+describe('seed token settings (SEED)', () => {
+  it('take a flag, an env var or a file key like every other key', () => {
+    expect(load(['--seed-tokens', 'Required', '--seed-tokens-bind-address']).config).toMatchObject({ seed_tokens: 'required', seed_tokens_bind_address: true })
+    expect(load([], { METADATA_SERVICE_SEED_TOKENS: 'off', METADATA_SERVICE_SEED_TOKENS_BIND_ADDRESS: 'yes' }).config).toMatchObject({
+      seed_tokens: 'off',
+      seed_tokens_bind_address: true,
+    })
+    const fromFile = load(['--config', 'c.yaml'], {}, { 'c.yaml': 'seed_tokens: required\nseed_tokens_bind_address: true\n' })
+    expect(fromFile.config).toMatchObject({ seed_tokens: 'required', seed_tokens_bind_address: true })
   })
 })
 

@@ -123,7 +123,7 @@ describe('migrating a Go service deployment (issue 13)', () => {
         `  ${v1.uid}  compute  superseded by ${v3.uid}  template: mustache, valid`,
         `  ${UIDS.green}  green  served  template: mustache, valid`,
         `  ${v2.uid}  compute  superseded by ${v3.uid}  template: mustache, valid`,
-        `  ${v3.uid}  compute  served  template: mustache, valid`,
+        `  ${v3.uid}  compute  served  template: pongo2, valid`,
         '',
         'InstanceInfo: 1 will load',
         `  ${UIDS.instanceInfo}  x1000c0s0b0n0  served`,
@@ -191,7 +191,7 @@ describe('migrating a Go service deployment (issue 13)', () => {
     )
     expect(await documentOf('/network-config', 'boot')).toBe(EXPECTED_NETWORK_CONFIG)
     expect(await documentOf('/compute.yaml', 'boot')).toBe(
-      '#cloud-config\nhostname: nid1000\nwrite_files:\n  - path: /etc/scheduler\n    content: slurm\n',
+      '#cloud-config\nhostname: NID1000\n\nwrite_files:\n  - path: /etc/scheduler\n    content: slurm\n  - path: /etc/big-nid\n    content: "1000"\n',
     )
     expect(await documentOf('/green.yaml', 'boot')).toBe('#cloud-config\nwrite_files:\n  - path: /etc/node-color\n    content: green\n')
     for (const path of ['/meta-data', '/vendor-data', '/network-config', '/compute.yaml', '/green.yaml']) {

@@ -173,7 +173,7 @@ describe('render (admin preview over POST /render)', () => {
       err: 'Error: API error (400): validation failed: missing required variables: [missing_value]\n',
     })
     const noNode = await cli(server, ['render'])
-    expect([noNode.code, noNode.err.split('\n')[0]]).toEqual([2, 'Error: render needs --node <xname>, e.g. --node x1000c0s0b0n0'])
+    expect([noNode.code, noNode.err.split('\n')[0]]).toEqual([2, 'Error: render needs --node <xname>, e.g. --node x1000c0s0b0n0 (or --seed <seed URL>)'])
     const noGroup = await cli(server, ['render', '--node', 'x1000c0s0b0n0', '--template-file', 'bad.tmpl'], bad)
     expect([noGroup.code, noGroup.err.split('\n')[0]]).toEqual([2, 'Error: --template-file needs --group <name>: the group whose template it replaces'])
     expect(await cli(server, ['render', '--node', 'x1000c0s0b0n0', '--group', 'compute', '--template-file', 'nope.tmpl'])).toEqual({

@@ -44,6 +44,7 @@ describe('usage (CLI-1, CLI-7)', () => {
         wireguardpeer    Manage WireGuardPeer resources (/wireguardpeers)
         render           Show what a node would receive: its documents, or a template change as a diff
         status           Boot status: which nodes booted, which are stuck or failing, unknown addresses
+        seed-url         Show or rotate the per-node seed URLs /n/<token>/ for kernel command lines
         migrate          Check a data dir before switching (--check), or copy a file store into PostgreSQL
         completion       Print a shell completion script for bash, zsh or fish
 
@@ -86,7 +87,7 @@ describe('usage (CLI-1, CLI-7)', () => {
     [['serve', '--mock-smd', '--server', 'http://x'], 'Error: unknown flag: --server', ' serve'],
     [['version', '--server', 'http://x'], 'Error: unknown flag: --server', ' version'],
     [['migrate', '--server', 'http://x'], 'Error: unknown flag: --server', ' migrate'],
-    [['render', '--group', 'compute'], 'Error: render needs --node <xname>, e.g. --node x1000c0s0b0n0', ' render'],
+    [['render', '--group', 'compute'], 'Error: render needs --node <xname>, e.g. --node x1000c0s0b0n0 (or --seed <seed URL>)', ' render'],
   ])('%j → exit 2, %s, and points to that command\'s help', async (argv, message, command) => {
     const { code, out, err } = await run(argv)
     expect({ code, out }).toEqual({ code: 2, out: '' })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { MetadataError, isMetadataError, resourceNotFound } from '@metadata-service/core'
+import { MetadataError, isMetadataError } from '@metadata-service/core'
+import { resourceNotFound } from '@metadata-service/core/store'
 
 describe('MetadataError', () => {
   it('carries its code and keeps the cause out of the message', () => {

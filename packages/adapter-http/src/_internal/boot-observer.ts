@@ -1,14 +1,14 @@
 import type { BootDocumentKind, BootStatusSink } from '@metadata-service/core'
 import type { RequestRecord } from '../middleware/request-context.js'
-import { FIXED_NOCLOUD_ROUTES, GROUP_ROUTE } from './nocloud-route.js'
+import { NOCLOUD_ROUTE_DOCUMENTS } from './nocloud-route.js'
 
 /** The `/phone-home/{id}` route pattern, as the router reports it. */
 export const PHONE_HOME_ROUTE = '/phone-home/:id'
 
-// The routes a boot record counts (BOOT), by pattern: the NoCloud documents and /phone-home.
+// The routes a boot record counts (BOOT), by pattern: the NoCloud documents (address-only and, SEED, under a seed
+// URL, where the record's node is the token's) and /phone-home.
 const BOOT_ROUTES: ReadonlyMap<string, BootDocumentKind> = new Map<string, BootDocumentKind>([
-  ...FIXED_NOCLOUD_ROUTES,
-  [GROUP_ROUTE, 'group'],
+  ...NOCLOUD_ROUTE_DOCUMENTS,
   [PHONE_HOME_ROUTE, 'phone-home'],
 ])
 const YAML_SUFFIX = '.yaml'.length

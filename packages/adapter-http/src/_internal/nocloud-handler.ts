@@ -4,12 +4,15 @@ import {
   clientAddress,
   isTrustedPeer,
   MetadataError,
+  isSeedTokenShape,
+  seedTokenFingerprint,
   type Cidr,
   type Logger,
   type NoCloudDocumentName,
   type NoCloudRequest,
   type NoCloudService,
   type RenderedDocument,
+  type SeedTokenGate,
 } from '@metadata-service/core'
 import { deadlineError, logLateFailure } from '../middleware/deadline.js'
 import { BAD_PATH_MESSAGE } from '../middleware/path-encoding.js'
@@ -32,6 +35,11 @@ export interface NoCloudHandlerOptions {
   readonly limit: InflightLimit
   /** OPS-2 deadline in milliseconds; 0 disables it. */
   readonly timeoutMs: number
+  /**
+   * SEED: the seed tokens; with them the routes under `/n/<token>/` are NoCloud routes answered for the token's node,
+   * and `seed_tokens: required` refuses known nodes the address-only routes. Absent: `seed_tokens: off`.
+   */
+  readonly seeds?: SeedTokenGate
   /** WG-12 `--wireguard-only`: asked about the socket peer of every NoCloud GET/HEAD; absent: no gate. */
   readonly wireguardOnly?: Pick<WireGuardEndpoints, 'allowsSocketPeer'>
   /** Called with each finished request's record, after it is logged (SVC-4). */
@@ -52,8 +60,9 @@ export interface NoCloudHandlerOptions {
  * the request is recorded once through `finishRequest` (OPS-5 line, SVC-4 observe), and written by {@link write}.
  */
 export function nocloudListener(rest: RequestListener, options: NoCloudHandlerOptions): RequestListener {
+  const seeds = options.seeds !== undefined
   return (req, res) => {
-    const route = matchNoCloudRoute(req)
+    const route = matchNoCloudRoute(req, seeds)
     if (route === undefined) return rest(req, res)
     void answer(options, req, res, route)
   }
@@ -66,6 +75,7 @@ class NoCloudExchange implements NoCloudRequest {
   readonly document: NoCloudDocumentName
   readonly group: string
   readonly undecodable: boolean
+  readonly seedToken: string | undefined
   readonly headers: IncomingMessage['headers']
   node?: string
   settled = false
@@ -85,6 +95,7 @@ class NoCloudExchange implements NoCloudRequest {
     this.document = target.document
     this.group = target.group
     this.undecodable = target.undecodable === true
+    this.seedToken = target.seedToken
     this.headers = req.headers
     this.route = target.route
   }
@@ -113,7 +124,7 @@ async function answer(o: NoCloudHandlerOptions, req: IncomingMessage, res: Serve
   let document: RenderedDocument
   try {
     admit(o, x, peer)
-    document = await answerNoCloudRequest(o.nocloud, x)
+    document = await answerNoCloudRequest(o.nocloud, x, o.seeds)
   } catch (err) {
     if (x.settled) return logLateFailure(o.logger, reqId, err)
     settle(o, x)
@@ -170,7 +181,16 @@ function finish(o: NoCloudHandlerOptions, x: NoCloudExchange, status: number, re
     client: x.client,
     node: x.node,
     rejected,
+    seed: seedOf(x.seedToken),
   })
+}
+
+/**
+ * SEED audit: the fingerprint of a token-shaped segment, never the token (SEC-4); nothing for any other segment, so
+ * a flood of junk (up to the header size limit) costs no hashing.
+ */
+function seedOf(token: string | undefined): string | undefined {
+  return token !== undefined && isSeedTokenShape(token) ? seedTokenFingerprint(token) : undefined
 }
 
 /**

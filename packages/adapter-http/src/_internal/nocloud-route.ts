@@ -11,6 +11,8 @@ export interface NoCloudRoute {
   readonly group: string
   /** Set when the group segment does not percent-decode (`/%ZZ.yaml`): the answer is `400` (issue 16). */
   readonly undecodable?: true
+  /** SEED: the raw (undecoded) token segment of a seed route `/n/<token>/…`; absent on the address-only routes. */
+  readonly seedToken?: string
 }
 
 /** The fixed NoCloud routes, each with its document. */
@@ -23,6 +25,20 @@ export const FIXED_NOCLOUD_ROUTES: ReadonlyArray<readonly [string, NoCloudDocume
 
 /** The NoCloud group route pattern (NC-4a), as the request line and the metrics name it. */
 export const GROUP_ROUTE = '/:group.yaml'
+
+/** SEED: the seed routes are the NoCloud routes under this pattern (`/n/:token/meta-data`, `/n/:token/:group.yaml`). */
+export const SEED_ROUTE_PREFIX = '/n/:token'
+
+/**
+ * Every NoCloud route pattern, address-only and seed (SEED), with the document it serves (`group` for the group
+ * routes): what the request line, the metrics and the boot record read a finished request's route with.
+ */
+export const NOCLOUD_ROUTE_DOCUMENTS: ReadonlyMap<string, NoCloudDocumentName> = new Map(
+  [...FIXED_NOCLOUD_ROUTES, [GROUP_ROUTE, 'group'] as const].flatMap(([route, document]) => [
+    [route, document],
+    [`${SEED_ROUTE_PREFIX}${route}`, document],
+  ]),
+)
 
 /** The methods of every NoCloud route, in the order `Allow` lists them (OPS-6). */
 export const NOCLOUD_METHODS: readonly string[] = ['HEAD', 'GET']
@@ -41,14 +57,18 @@ const FIXED: ReadonlyMap<string, NoCloudRoute> = new Map(
 const GROUP_PATH = /^\/([^/]+)\.yaml\/?$/
 // A request target that is its own pathname and needs no decoding: nothing to parse, the hot path of a boot storm.
 const PLAIN_GROUP_TARGET = /^\/([A-Za-z0-9_.-]+)\.yaml$/
+// SEED: where the token segment starts in a seed path.
+const SEED_PREFIX = '/n/'
 
 /**
  * The NoCloud route of a request, whatever its method (SPEC §2), or undefined for any other path. The path is the
  * request target's pathname as `parseurl` reads it (query and fragment dropped, absolute-form accepted), the same
  * path the Koa routes of the rest of the API see. Fixed routes win over `/{group}.yaml` (NC-4c); the group is
- * percent-decoded, and marked `undecodable` when it does not decode.
+ * percent-decoded, and marked `undecodable` when it does not decode. With `seeds` (SEED, `seed_tokens` not off),
+ * the same routes under `/n/<token>` match too, the token taken as sent (never decoded: a real token needs no
+ * escaping, so any other spelling is not a token); any other path under `/n/` is not a NoCloud route.
  */
-export function matchNoCloudRoute(req: IncomingMessage): NoCloudRoute | undefined {
+export function matchNoCloudRoute(req: IncomingMessage, seeds = false): NoCloudRoute | undefined {
   const target = req.url ?? ''
   const exact = FIXED.get(target)
   if (exact !== undefined) return exact
@@ -56,6 +76,14 @@ export function matchNoCloudRoute(req: IncomingMessage): NoCloudRoute | undefine
   if (plain !== undefined) return { route: GROUP_ROUTE, document: 'group', group: plain }
   const path = parseUrl(req)?.pathname
   if (path === undefined || path === null) return undefined
+  if (seeds && path.startsWith(SEED_PREFIX)) return matchSeedRoute(path)
+  return matchPath(path)
+}
+
+// --- internal ---
+
+/** An address-only NoCloud path (already parsed), or undefined. */
+function matchPath(path: string): NoCloudRoute | undefined {
   const fixed = FIXED.get(path)
   if (fixed !== undefined) return fixed
   const group = GROUP_PATH.exec(path)?.[1]
@@ -66,7 +94,14 @@ export function matchNoCloudRoute(req: IncomingMessage): NoCloudRoute | undefine
     : { route: GROUP_ROUTE, document: 'group', group: decoded }
 }
 
-// --- internal ---
+/** SEED: `/n/<token><an address-only NoCloud path>`, or undefined (`/n/<token>` alone, deeper paths, anything else). */
+function matchSeedRoute(path: string): NoCloudRoute | undefined {
+  const end = path.indexOf('/', SEED_PREFIX.length)
+  if (end === -1) return undefined
+  const route = matchPath(path.slice(end))
+  if (route === undefined) return undefined
+  return { ...route, route: `${SEED_ROUTE_PREFIX}${route.route}`, seedToken: path.slice(SEED_PREFIX.length, end) }
+}
 
 function decodeSegment(segment: string): string | undefined {
   try {

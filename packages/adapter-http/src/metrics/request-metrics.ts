@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
 import type { RequestRecord } from '../middleware/request-context.js'
+import { NOCLOUD_ROUTE_DOCUMENTS, SEED_ROUTE_PREFIX } from '../_internal/nocloud-route.js'
 
 /** SVC-4: every name starts with this. */
 export const METRIC_PREFIX = 'metadata_service_'
@@ -15,16 +16,13 @@ export interface RequestObserver {
   finished(record: RequestRecord): void
 }
 
-// The NoCloud routes (patterns as @koa/router reports them) and the document each one serves.
-const DOCUMENT_OF_ROUTE: ReadonlyMap<string, string> = new Map([
-  ['/meta-data', 'meta-data'],
-  ['/user-data', 'user-data'],
-  ['/vendor-data', 'vendor-data'],
-  ['/network-config', 'network-config'],
-  ['/:group.yaml', 'group'],
-])
-// Routes that resolve the client to a node (ID-4); a 404 without a node there is an unknown client.
-const NODE_ROUTES: ReadonlySet<string> = new Set(['/meta-data', '/vendor-data', '/network-config', '/:group.yaml'])
+// The NoCloud routes (address-only and SEED seed routes) and the document each one serves.
+const DOCUMENT_OF_ROUTE: ReadonlyMap<string, string> = NOCLOUD_ROUTE_DOCUMENTS
+// Routes that resolve the client to a node (ID-4); a 404 without a node there is an unknown client. (A 404 under a
+// seed URL is an unknown token, counted by the seed token metrics.)
+const NODE_ROUTES: ReadonlySet<string> = new Set(
+  [...NOCLOUD_ROUTE_DOCUMENTS].filter(([route, document]) => document !== 'user-data' && !route.startsWith(SEED_ROUTE_PREFIX)).map(([route]) => route),
+)
 
 /** One (method, route, status) series: plain numbers on the hot path, read by the collectors at scrape time. */
 interface Cell {

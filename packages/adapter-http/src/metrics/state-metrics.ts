@@ -1,6 +1,7 @@
 import { Counter, Gauge, type Aggregator, type Registry } from 'prom-client'
 import type { BootSummary, InventoryStats, NoCloudStats, StoreProblem, SupersededGroup, TokenHealth, TokenMode } from '@metadata-service/core'
 import { METRIC_PREFIX } from './request-metrics.js'
+import { registerSeedMetrics, type SeedTokenMetricsView } from './seed-metrics.js'
 
 /** The token source's state (TOK-9) and its failed TokenSmith attempts. */
 export interface TokenMetricsView {
@@ -34,6 +35,8 @@ export interface MetricsSources {
   readonly nocloud?: () => NoCloudStats
   /** BOOT: the boot record's counts (a worker asks its primary's record); absent: no `boot_*` families. */
   readonly bootStatus?: () => Promise<BootSummary>
+  /** SEED: the mode and the seed token counters; absent reads as `off`. */
+  readonly seeds?: () => SeedTokenMetricsView
 }
 
 const DOCUMENTS = ['metaData', 'vendorData', 'networkConfig', 'group'] as const
@@ -45,7 +48,7 @@ const DOCUMENT_LABEL: Readonly<Record<(typeof DOCUMENTS)[number], string>> = {
 }
 
 /**
- * Registers the SVC-4 SMD, TokenSmith, WireGuard, storage and NoCloud families, all computed in collect
+ * Registers the SVC-4 SMD, TokenSmith, WireGuard, storage, NoCloud and seed token families, all computed in collect
  * callbacks. Before the first successful sync `smd_sync_age_seconds` is `+Inf` and the last-success timestamp 0,
  * so an alert on the age fires for a service that never synced.
  */
@@ -191,4 +194,5 @@ export function registerStateMetrics(registry: Registry, sources: MetricsSources
   gauge('prerender_running', 'Serving processes with a pre-render pass under way', () => (prerender()?.running ? 1 : 0), 'sum')
   gauge('prerender_last_pass_documents', 'Documents the last pre-render pass left cached', () => prerender()?.lastPass?.documents ?? 0, 'sum')
   gauge('prerender_last_pass_seconds', 'Wall time of the last pre-render pass', () => (prerender()?.lastPass?.durationMs ?? 0) / 1000, 'max')
+  registerSeedMetrics(registry, sources.seeds)
 }

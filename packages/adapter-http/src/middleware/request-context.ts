@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { clientAddress, isTrustedPeer, type Cidr, type LogFields, type Logger } from '@metadata-service/core'
-import { FIXED_NOCLOUD_ROUTES, GROUP_ROUTE } from '../_internal/nocloud-route.js'
+import { NOCLOUD_ROUTE_DOCUMENTS } from '../_internal/nocloud-route.js'
 import { requestIdOf } from '../_internal/request-id.js'
 import type { AppMiddleware } from '../_internal/state.js'
 
@@ -19,12 +19,15 @@ export interface RequestRecord {
   readonly node?: string
   /** NoCloud routes only: the document asked for (`meta-data`, …, `compute.yaml`), the audit trail of OPS-5. */
   readonly document?: string
+  /**
+   * SEED routes only: the fingerprint of the token in the path (first 8 hex digits of its SHA-256), never the token;
+   * absent when the segment does not have the token shape.
+   */
+  readonly seed?: string
   /** Set when the answer was a 503 of the OPS-3 overload guard or the OPS-2 deadline. */
   readonly rejected?: 'overload' | 'timeout'
 }
 
-// NoCloud route patterns and the document each names; `/:group.yaml` names its group's file.
-const DOCUMENTS: ReadonlyMap<string, string> = new Map(FIXED_NOCLOUD_ROUTES)
 
 /**
  * The outermost middleware: sets `X-Request-ID` (OPS-5) and `X-Content-Type-Options: nosniff` on every response,
@@ -80,7 +83,7 @@ export interface FinishedRequest {
   readonly method: string
   /** The matched route pattern; absent: `unmatched`. */
   readonly route: string | undefined
-  /** The `group` route parameter (only read for {@link GROUP_ROUTE}). */
+  /** The `group` route parameter (only read for the group routes). */
   readonly group: string | undefined
   readonly status: number
   /** `performance.now()` when the request entered. */
@@ -88,6 +91,8 @@ export interface FinishedRequest {
   readonly client: string
   readonly node: string | undefined
   readonly rejected: 'overload' | 'timeout' | undefined
+  /** SEED: the token's fingerprint, on a seed route whose token segment has the token shape. */
+  readonly seed?: string | undefined
 }
 
 /**
@@ -96,7 +101,9 @@ export interface FinishedRequest {
  */
 export function finishRequest(logger: Logger, observe: ((record: RequestRecord) => void) | undefined, done: FinishedRequest): void {
   const route = done.route
-  const document = route === undefined ? undefined : (DOCUMENTS.get(route) ?? (route === GROUP_ROUTE ? `${done.group ?? ''}.yaml` : undefined))
+  // NoCloud routes name their document; the group routes name the group's file (`compute.yaml`).
+  const named = route === undefined ? undefined : NOCLOUD_ROUTE_DOCUMENTS.get(route)
+  const document = named === 'group' ? `${done.group ?? ''}.yaml` : named
   const record: { -readonly [K in keyof RequestRecord]: RequestRecord[K] } = {
     reqId: done.reqId,
     method: done.method,
@@ -108,6 +115,7 @@ export function finishRequest(logger: Logger, observe: ((record: RequestRecord) 
   // Set only when known, so the log line has no empty keys; assigned rather than spread (once per request, OPS-7).
   if (done.node !== undefined) record.node = done.node
   if (document !== undefined) record.document = document
+  if (done.seed !== undefined) record.seed = done.seed
   if (done.rejected !== undefined) record.rejected = done.rejected
   // The logger serialises at once and keeps nothing, so the record itself can be its fields.
   logger.info('request', record as unknown as LogFields)

@@ -13,6 +13,7 @@ import {
   WgInitResponseSchema,
   WriteMetadataSchema,
 } from './wire-schemas.js'
+import { SeedRotateRequestSchema, SeedUrlSchema } from './seed-schemas.js'
 
 /** An OpenAPI 3.0 Schema Object (as zod writes it for the `openapi-3.0` target). */
 export type SchemaObject = Record<string, unknown>
@@ -63,6 +64,8 @@ export function componentSchemas(): Record<string, SchemaObject> {
     BootReport: toSchema(BootReportSchema, 'output'),
     BootNode: toSchema(BootNodeSchema, 'output'),
     BootEvent: toSchema(BootEventSchema, 'output'),
+    SeedUrl: toSchema(SeedUrlSchema, 'output'),
+    SeedRotateRequest: toSchema(SeedRotateRequestSchema, 'input'),
   }
   for (const info of KIND_LIST) Object.assign(schemas, kindSchemas(info))
   return schemas

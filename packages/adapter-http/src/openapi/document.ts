@@ -3,6 +3,7 @@ import { bootStatusPaths } from './boot-status-paths.js'
 import { componentSchemas } from './components.js'
 import { resourcePaths } from './resource-paths.js'
 import { cloudInitPaths, renderPaths, servicePaths, wireGuardPaths } from './service-paths.js'
+import { seedNoCloudPaths, seedTokenPaths } from './seed-paths.js'
 
 /** The parts of the SVC-2 document tests and callers look at; everything else is plain OpenAPI 3.0.3. */
 export interface OpenApiDocument {
@@ -33,10 +34,20 @@ export function buildOpenApiDocument(): OpenApiDocument {
       { name: 'Service', description: 'Health, this document, its UI and metrics (SVC-1..SVC-4).' },
       { name: 'CloudInit', description: 'The NoCloud datasource a node reads at boot (SPEC §2).' },
       { name: 'WireGuard', description: 'WireGuard tunnel bootstrap for nodes (SPEC §7).' },
+      { name: 'SeedTokens', description: 'Per-node seed URLs `/n/<token>/` and their rotation (SEED, admin).' },
       { name: 'BootStatus', description: 'Which nodes booted, which are stuck, who knocked without being known (BOOT).' },
       ...KIND_LIST.map((info) => ({ name: info.kind, description: `The \`/${info.collection}\` collection (SPEC §4).` })),
     ],
-    paths: { ...servicePaths(), ...cloudInitPaths(), ...renderPaths(), ...wireGuardPaths(), ...bootStatusPaths(), ...resourcePaths() },
+    paths: {
+      ...servicePaths(),
+      ...cloudInitPaths(),
+      ...renderPaths(),
+      ...wireGuardPaths(),
+      ...seedNoCloudPaths(),
+      ...seedTokenPaths(),
+      ...bootStatusPaths(),
+      ...resourcePaths(),
+    },
     components: {
       schemas: componentSchemas(),
       securitySchemes: {

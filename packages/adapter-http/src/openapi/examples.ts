@@ -1,8 +1,8 @@
 // Examples of the OpenAPI document (SVC-2): the SPEC §14 quick start (F-CD, F-COMPUTE, F-GREEN) and the documents
 // the mock node n0 then gets (NC-12, NC-13, AT-11, AT-15), taken from core's one copy of them, plus examples of
 // the kinds and exchanges the quick start does not show. The tests send the request examples to the real app.
+import { CLOUD_CONFIG_HEADER } from '@metadata-service/core'
 import {
-  CLOUD_CONFIG_HEADER,
   GOLDEN_COMPUTE_YAML,
   GOLDEN_META_DATA,
   GOLDEN_NETWORK_CONFIG,
@@ -11,7 +11,7 @@ import {
   QUICKSTART_CLUSTER_DEFAULTS,
   QUICKSTART_GROUP_COMPUTE,
   QUICKSTART_GROUP_GREEN,
-} from '@metadata-service/core'
+} from '@metadata-service/core/examples'
 
 export const EXAMPLE_CLUSTER_DEFAULTS = QUICKSTART_CLUSTER_DEFAULTS
 export const EXAMPLE_GROUP_COMPUTE = QUICKSTART_GROUP_COMPUTE

@@ -82,7 +82,12 @@ export function cloudInitPaths(): PathItems {
   const identity =
     'The node is the client address (ID-1..ID-3: the socket peer, or `X-Forwarded-For` from a trusted proxy), ' +
     'resolved through WireGuard, the SMD snapshot and one live lookup (ID-4).'
-  const wireGuardOnly = plainError(403, '`--wireguard-only` and the socket peer is outside the tunnel (WG-12).', 'wireguard-only access required')
+  const wireGuardOnly = plainError(
+    403,
+    '`--wireguard-only` and the socket peer is outside the tunnel (WG-12); or, on an address-only route, `seed_tokens: required` ' +
+      'and the client is a known node (SEED: `seed token required: … (seed_tokens: required)`).',
+    'wireguard-only access required',
+  )
   const nodeErrors = {
     403: wireGuardOnly,
     404: plainError(404, 'The address is no known node (ID-4).', 'node not found'),
@@ -214,7 +219,8 @@ export function renderPaths(): PathItems {
           '`group`, that group only; with `template`, also the document that template would give and a unified diff; ' +
           'with `networks`, the /network-config those ClusterDefaults networks would give and a unified diff. ' +
           '`/network-config` carries `notes` on guessed prefixes and addresses left out. ' +
-          'The template or networks are checked first (TPL-4, network definitions). Nothing is stored. Allowed as a Group write (SEC-6).',
+          'The template or networks are checked first (TPL-4, network definitions). With `seed` (a seed token or seed URL, SEED) ' +
+          'instead of `node`: the node it names, as its seed URL serves it. Nothing is stored. Allowed as a Group write (SEC-6).',
         security: [{}, { bearerAuth: [] }],
         requestBody: {
           required: true,
@@ -230,7 +236,7 @@ export function renderPaths(): PathItems {
           400: jsonError(400, 'Body not JSON, a field missing or unknown, or the template invalid (TPL-4).', 'validation failed: node is required'),
           401: jsonError(401, 'A bearer token is required (SEC-6, with auth_jwks_url).', 'bearer token required'),
           403: jsonError(403, 'Not an admin peer, or insufficient scope (SEC-6).', 'admin access requires a peer in admin_cidrs or a bearer token (configure auth_jwks_url); this connection comes from 10.252.0.26, which is not in admin_cidrs'),
-          404: jsonError(404, 'No such node.', 'node x9999c0s0b0n0 not found'),
+          404: jsonError(404, 'No such node, a `seed` that names none (`unknown seed token`), or seed tokens off.', 'node x9999c0s0b0n0 not found'),
           413: jsonError(413, 'Body larger than 1 MiB (SEC-5).', 'request body too large'),
           415: jsonError(415, 'Not a JSON media type.', 'unsupported media type: text/plain; send Content-Type: application/json'),
           503: jsonError(503, 'Inventory unavailable, overloaded (OPS-3) or timed out (OPS-2).', 'node lookup unavailable'),

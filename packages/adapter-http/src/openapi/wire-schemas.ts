@@ -69,7 +69,10 @@ export const JsonPatchOperationSchema = z.object({
 
 /** Admin `POST /render`: the node to preview, and optionally one group and a template to try for it. */
 export const RenderRequestSchema = z.strictObject({
-  node: z.string().meta({ description: "The node's xname." }),
+  node: z.string().optional().meta({ description: "The node's xname (or give `seed`)." }),
+  seed: z.string().optional().meta({
+    description: "SEED: a node's seed token or seed URL instead of `node`: the preview of the node it names, as its seed URL serves it.",
+  }),
   group: z.string().optional().meta({ description: "Only this group's document." }),
   template: z.string().optional().meta({ description: 'A template to try for `group` instead of the stored one (needs `group`).' }),
   networks: NetworksSchema.optional().meta({

@@ -1,14 +1,7 @@
 import { Router } from '@koa/router'
-import { shownText } from '@metadata-service/core'
+import { shownText, type HealthReport } from '@metadata-service/core'
 import { sendJson } from '../_internal/respond.js'
 import type { AppContext, AppState } from '../_internal/state.js'
-
-/** The service's own health, as `/health` reports it (SVC-1). */
-export interface HealthReport {
-  readonly healthy: boolean
-  /** Why not healthy: the TOK-9 text, else `smd initial refresh pending` (SMD-14). */
-  readonly reason?: string
-}
 
 const SERVICE = 'metadata-service'
 

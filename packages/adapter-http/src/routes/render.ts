@@ -1,9 +1,11 @@
 import { Router } from '@koa/router'
 import {
   MetadataError,
+  SEED_TOKENS_OFF_MESSAGE,
   requestBase,
   shownText,
   type NoCloudPreview,
+  type SeedTokenAdmin,
   type PreviewDocument,
   type RenderPreview,
   type RenderPreviewRequest,
@@ -21,6 +23,8 @@ export interface RenderRouteOptions {
   readonly bodyLimitBytes: number
   /** SEC-6 hook, asked as for a Group write; absent: every request is allowed. */
   readonly authorize?: AdminAuthorizer
+  /** SEED: finds the node of a `seed` (a token or a seed URL); absent with `seed_tokens: off`. */
+  readonly seeds?: Pick<SeedTokenAdmin, 'nodeOf'>
 }
 
 /** One document of a `POST /render` answer: what the node would get, status and body as on the wire. */
@@ -55,7 +59,8 @@ export function renderRoutes(preview: NoCloudPreview, options: RenderRouteOption
     ctx.state.errorStyle = 'json'
     await checkAdmin(ctx, options.authorize, { kind: 'Group', write: true })
     const body = await readJsonBody(ctx, { limitBytes: options.bodyLimitBytes, requireJsonType: true })
-    const request = parseRenderRequest(body, requestBase(ctx.state.peerTrusted, ctx.req.headers))
+    const { node, seed, ...rest } = parseRenderRequest(body, requestBase(ctx.state.peerTrusted, ctx.req.headers))
+    const request = seed === undefined ? { ...rest, node: node as string } : await bySeed(rest, seed, options.seeds)
     sendJson(ctx, 200, toResponse(await preview.preview(request)))
   })
   return router
@@ -63,10 +68,13 @@ export function renderRoutes(preview: NoCloudPreview, options: RenderRouteOption
 
 // --- internal ---
 
-function parseRenderRequest(body: unknown, base: RenderPreviewRequest['request']): RenderPreviewRequest {
+/** The preview asked for: `node`, or `seed` (SEED: a token or a seed URL) for `bySeed` to look up. */
+type ParsedRender = Omit<RenderPreviewRequest, 'node'> & { readonly node?: string; readonly seed?: string }
+
+function parseRenderRequest(body: unknown, base: RenderPreviewRequest['request']): ParsedRender {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('body must be a JSON object')
   const fields = body as Record<string, unknown>
-  const unknown = Object.keys(fields).filter((key) => !['node', 'group', 'template', 'networks'].includes(key)).sort()
+  const unknown = Object.keys(fields).filter((key) => !['node', 'seed', 'group', 'template', 'networks'].includes(key)).sort()
   if (unknown.length > 0) throw invalid(`unknown fields: [${unknown.join(', ')}]`)
   const text = (name: string): string | undefined => {
     const value = fields[name]
@@ -75,18 +83,31 @@ function parseRenderRequest(body: unknown, base: RenderPreviewRequest['request']
     return value
   }
   const node = text('node')
+  const seed = text('seed')
   const group = text('group')
   const template = text('template')
-  if (node === undefined || node.trim() === '') throw invalid('node is required')
+  if (node !== undefined && seed !== undefined) throw invalid('give node or seed, not both')
+  if (seed === undefined && (node === undefined || node.trim() === '')) throw invalid('node is required')
   if (group !== undefined && group.trim() === '') throw invalid('group must not be empty')
   return {
-    node,
+    ...(node === undefined ? {} : { node }),
+    ...(seed === undefined ? {} : { seed }),
     request: base,
     ...(group === undefined ? {} : { group }),
     ...(template === undefined ? {} : { template }),
     // Checked by the preview, with the ClusterDefaults write's messages.
     ...(fields.networks === undefined ? {} : { networks: fields.networks }),
   }
+}
+
+/**
+ * SEED: the preview of the node a seed (a token or a seed URL) names, as its seed URL serves it (vendor-data's
+ * `#include` lines under the seed path). 404 `unknown seed token` otherwise; 404 naming the setting when off.
+ */
+async function bySeed(rest: Omit<ParsedRender, 'node' | 'seed'>, seed: string, seeds: Pick<SeedTokenAdmin, 'nodeOf'> | undefined): Promise<RenderPreviewRequest> {
+  if (seeds === undefined) throw new MetadataError('NOT_FOUND', SEED_TOKENS_OFF_MESSAGE)
+  const { node, seedPath } = await seeds.nodeOf(seed)
+  return { ...rest, node: node.xname, request: { ...rest.request, seedPath } }
 }
 
 function invalid(detail: string): MetadataError {

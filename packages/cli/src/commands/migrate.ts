@@ -1,19 +1,19 @@
 import { join, resolve } from 'node:path'
 import type { ArgsDef, CommandDef } from 'citty'
-import { inspectDataDir, openFileStore } from '@metadata-service/adapter-fs'
-import { openPostgresStore } from '@metadata-service/adapter-postgres'
+import { inspectDataDir, openFileStore, readFileSeedTokenState } from '@metadata-service/adapter-fs'
+import { importSeedTokenState, openPostgresStore } from '@metadata-service/adapter-postgres'
 import { readGoStateFile } from '@metadata-service/adapter-wireguard'
-import { silentLogger } from '@metadata-service/core'
+import { copyResources, silentLogger } from '@metadata-service/core'
 import { lastFlag, type StrictArgs } from '../argv.js'
 import { CliError, EXIT_FAILURE, UsageError } from '../errors.js'
-import { migrateCheckReport } from '../migrate-check.js'
-import { copyResources } from '../migrate-store.js'
+import { migrateCheckReport } from '../output/migrate-check-report.js'
 import { leafCommand, PROGRAM, type CliContext } from './command.js'
 
 /**
  * `migrate --from-dir <data_dir> --to <postgres url>`: copies a file store into PostgreSQL so replicas can share it.
  * Idempotent (see `copyResources`); takes the data directory's lock, so stop the file-store server first. Prints one
- * line per kind; exits 1 when any resource was refused.
+ * line per kind, then one for the seed tokens (SEED: the secret and epochs go along, so every node keeps its seed
+ * URL); exits 1 when any resource was refused or the database already holds another seed token secret.
  *
  * `migrate --check <data dir>` (§16, issue 13): reads a data dir (the Go service's, or ours) strictly read-only and
  * prints what a start will load (see `migrateCheckReport`); exits 1 when something will not load.
@@ -63,6 +63,7 @@ export function migrateCommand(ctx: CliContext): CommandDef<ArgsDef> {
             for (const line of failed) ctx.io.stderr(`failed ${line}\n`)
             if (failed.length > 0) ctx.exitCode = EXIT_FAILURE
           }
+          await migrateSeedTokens(ctx, resolve(fromDir), to)
         } finally {
           await target.close()
         }
@@ -96,4 +97,25 @@ async function check(ctx: CliContext, args: StrictArgs): Promise<void> {
   const report = migrateCheckReport(dataDir, found, { path: statePath, text: stateText })
   ctx.io.stdout(`${report.lines.join('\n')}\n`)
   if (report.failures > 0) ctx.exitCode = EXIT_FAILURE
+}
+
+/** SEED: the data directory's seed token secret and epochs into the database (see `importSeedTokenState`). */
+async function migrateSeedTokens(ctx: CliContext, dataDir: string, to: string): Promise<void> {
+  const state = await readFileSeedTokenState(dataDir)
+  if (state === undefined) {
+    ctx.io.stdout('Seed tokens: none in the data directory\n')
+    return
+  }
+  const outcome = await importSeedTokenState({ connectionString: to, logger: silentLogger, state })
+  if (outcome !== 'conflict') {
+    ctx.io.stdout(`Seed tokens: ${outcome === 'copied' ? 'secret and epochs copied' : 'unchanged'}\n`)
+    return
+  }
+  ctx.io.stderr(
+    'failed seed tokens: the database already holds another seed token secret (a replica started on it before this ' +
+      "migration made one); keeping it would change every node's seed URL. Stop the replicas, run " +
+      "'DELETE FROM seed_tokens; DELETE FROM seed_token_epochs;' on the database and migrate again, or keep the " +
+      "database's secret and hand out the new seed URLs (metadata-service seed-url)\n",
+  )
+  ctx.exitCode = EXIT_FAILURE
 }

@@ -9,7 +9,7 @@ import { leafCommand, PROGRAM, type CliContext } from './command.js'
 
 /**
  * `render` (admin, SEC-6): asks the server's `POST /render` what a node would receive — every document, or one
- * group's with `--group` — and, with `--template-file`, the group document rendered with that file's template as a
+ * group's with `--group`; the node by xname, or (`--seed`, SEED) the one a seed URL or token names — and, with `--template-file`, the group document rendered with that file's template as a
  * unified diff from today's; with `--networks-file`, the node's network-config with those ClusterDefaults networks
  * as a diff from today's (issue 14). The server validates the template with the TPL-4 texts and the networks as a
  * ClusterDefaults write; nothing is stored. Exits 1 when any document did not answer 200 (issue 17), naming each
@@ -25,9 +25,15 @@ export function renderCommand(ctx: CliContext): CommandDef<ArgsDef> {
       `${PROGRAM} render --node x1000c0s0b0n0 --group compute --template-file compute.tmpl`,
       `${PROGRAM} render --node x1000c0s0b0n0 --networks-file networks.yaml`,
       `${PROGRAM} render --node x1000c0s0b0n0 -o json`,
+      `${PROGRAM} render --seed http://10.252.0.1:8080/n/<token>/`,
     ],
     args: {
-      node: { type: 'string', description: 'The node to preview, by xname (required)', valueHint: 'xname' },
+      node: { type: 'string', description: 'The node to preview, by xname (or give --seed)', valueHint: 'xname' },
+      seed: {
+        type: 'string',
+        description: 'The node a seed URL or token names, as its seed URL serves it (instead of --node)',
+        valueHint: 'url',
+      },
       group: { type: 'string', description: "Only this group's document (/<group>.yaml)", valueHint: 'name' },
       'template-file': {
         type: 'string',
@@ -43,10 +49,14 @@ export function renderCommand(ctx: CliContext): CommandDef<ArgsDef> {
     },
     run: async (args) => {
       const node = lastFlag(args, 'node')
+      const seed = lastFlag(args, 'seed')
       const group = lastFlag(args, 'group')
       const templateFile = lastFlag(args, 'template-file')
       const networksFile = lastFlag(args, 'networks-file')
-      if (node === undefined || node.trim() === '') throw new UsageError('render needs --node <xname>, e.g. --node x1000c0s0b0n0')
+      if (node !== undefined && seed !== undefined) throw new UsageError('give --node or --seed, not both')
+      if (seed === undefined && (node === undefined || node.trim() === '')) {
+        throw new UsageError('render needs --node <xname>, e.g. --node x1000c0s0b0n0 (or --seed <seed URL>)')
+      }
       if (templateFile !== undefined && group === undefined) {
         throw new UsageError('--template-file needs --group <name>: the group whose template it replaces')
       }
@@ -59,7 +69,7 @@ export function renderCommand(ctx: CliContext): CommandDef<ArgsDef> {
         method: 'POST',
         path: '/render',
         body: {
-          node,
+          ...(seed === undefined ? { node } : { seed }),
           ...(group === undefined ? {} : { group }),
           ...(template === undefined ? {} : { template }),
           ...(networks === undefined ? {} : { networks }),

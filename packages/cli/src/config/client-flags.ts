@@ -20,7 +20,7 @@ export interface GlobalFlags {
  * The commands that talk to a server and take every client flag. `version` takes only `-o`; every other command
  * (`serve`, `migrate`, `completion`) parses its own flags, so `serve --config` stays the server's config file.
  */
-export const CLIENT_COMMANDS: ReadonlySet<string> = new Set(['health', 'render', 'status', ...Object.keys(RESOURCE_COMMANDS)])
+export const CLIENT_COMMANDS: ReadonlySet<string> = new Set(['health', 'render', 'status', 'seed-url', ...Object.keys(RESOURCE_COMMANDS)])
 
 /** Default `--server` (CLI-2). */
 export const DEFAULT_SERVER = 'http://localhost:8080'

@@ -1,9 +1,9 @@
+import { parseDurationSeconds } from '@metadata-service/core'
 import { createClientLog, parseClientLogLevel, type ClientLog, type ClientLogLevel } from '../client/client-log.js'
 import type { CliIo } from '../io.js'
 import { UsageError } from '../errors.js'
 import { readClientFile, type ClientFile } from './client-file.js'
 import { API_VERSION_PATTERN, CLIENT_CONFIG_NAME, DEFAULT_SERVER, DEFAULT_TIMEOUT_SECONDS, type GlobalFlags } from './client-flags.js'
-import { parseDurationSeconds } from './duration.js'
 
 export { DEFAULT_SERVER, DEFAULT_TIMEOUT_SECONDS, GLOBAL_ARGS, hoistGlobalFlags, type GlobalFlags } from './client-flags.js'
 

@@ -1,7 +1,6 @@
 import { DEFAULT_SMD_MAX_RESPONSE_BYTES } from '@metadata-service/adapter-smd'
-import { DEFAULT_MAX_DOCUMENT_BYTES, isHttpUrl, isMetadataError, parseCidr } from '@metadata-service/core'
+import { DEFAULT_MAX_DOCUMENT_BYTES, SEED_TOKEN_MODES, isHttpUrl, isMetadataError, parseCidr, parseDurationSeconds } from '@metadata-service/core'
 import { z } from 'zod'
-import { parseDurationSeconds } from './duration.js'
 
 /** How a configuration key is named outside YAML files (CFG-2), and whether it is a secret (SEC-4). */
 export interface KeyInfo {
@@ -190,6 +189,13 @@ export const ConfigSchema = z.object({
   auth_jwks_url: url().default('').register(keyInfo, { description: 'JWKS URL; requires a bearer JWT on the resource API (SEC-6)' }),
   auth_issuer: str().default('').register(keyInfo, { description: 'Required JWT iss (SEC-6)' }),
   auth_audience: str().default('metadata-service').register(keyInfo, { description: 'Required JWT aud (SEC-6)' }),
+  // SEED (issue 20): per-node seed URLs /n/<token>/; `required` refuses the address-only NoCloud routes to known nodes.
+  seed_tokens: oneOf(SEED_TOKEN_MODES)
+    .default('optional')
+    .register(keyInfo, { description: 'Per-node seed URLs /n/<token>/: off, optional, or required (no address-only NoCloud for known nodes)' }),
+  seed_tokens_bind_address: bool()
+    .default(false)
+    .register(keyInfo, { description: "Also require a seed URL request to come from the token's node's own address" }),
   workers: int(0, 1024).default(1).register(keyInfo, { description: 'Server processes; 0 = one per core' }),
   metrics: bool().default(true).register(keyInfo, { description: 'Serve /metrics on the main port (SVC-4)' }),
   enable_metrics: bool()

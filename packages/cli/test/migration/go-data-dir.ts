@@ -7,8 +7,8 @@ import { goWireGuardStateYaml } from '@metadata-service/core/testing'
  * A data dir as the Go service (0.1.x) leaves it: one compact JSON file per resource (Go's `json.Marshal` of the
  * fabrica types: fields in struct order, `omitempty` fields left out, nanosecond timestamps), every version of a
  * resource as its own file (three Groups named `compute`), and the WireGuard controller's `wireguard/state.yaml`.
- * Templates are tag-free or use only `{{ name }}` tags, which the Go service's Pongo2 and our Mustache render alike.
- * TODO(templates branch): add Pongo2-only constructs (`{% if %}`, filters) once that engine is merged.
+ * The served `compute` is written in the Go service's own syntax (Pongo2: filters with arguments, `{% if %}`, a
+ * comment), which the engine rule recognises as such (SPEC §16 TPL-1/TPL-2); the others use tags both engines share.
  */
 
 /** The versions of Group compute, oldest first; the last one is served. */
@@ -19,7 +19,10 @@ export const COMPUTE_VERSIONS = [
     uid: 'group-c0ffee03',
     createdAt: '2025-03-10T09:00:00.000000001Z',
     scheduler: 'slurm',
-    template: '#cloud-config\nhostname: {{ hostname }}\nwrite_files:\n  - path: /etc/scheduler\n    content: {{ scheduler }}\n',
+    template:
+      '#cloud-config\nhostname: {{ hostname|upper }}\n{# rendered by the Go service with Pongo2 #}\nwrite_files:\n' +
+      '  - path: /etc/scheduler\n    content: {{ scheduler|default:"none" }}\n' +
+      '{% if nid > 999 %}  - path: /etc/big-nid\n    content: "{{ nid }}"\n{% endif %}',
   },
 ] as const
 

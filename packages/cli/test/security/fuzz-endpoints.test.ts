@@ -18,7 +18,7 @@ import {
 
 // Issue 16 fuzz suite, every other route: `/wg-init` bodies, `/phone-home/{id}` ids, `POST /render` bodies, the
 // service routes (`/health`, `/openapi.json`, `/docs`, `/metrics`) and the NoCloud routes with hostile methods,
-// query strings and headers. No 5xx, bounded bodies, no raw control character in an error, and a refusal (or a
+// query strings and headers, the seed URLs `/n/<token>/…` and the seed token admin API (SEED). No 5xx, bounded bodies, no raw control character in an error, and a refusal (or a
 // read) stores nothing. A last test checks that every route `/openapi.json` documents is fuzzed by this suite.
 
 const RUNS = 120
@@ -76,6 +76,15 @@ const pathPiece = fc.oneof(
   hostileString.map(encodePiece),
 )
 
+/** JSON bodies of an admin route: objects of `fields`, any hostile JSON, and `node` nested up to 12,000 levels deep. */
+function jsonBodies(fields: fc.Arbitrary<unknown>): fc.Arbitrary<{ readonly text: string }> {
+  return fc.oneof(
+    fields.map((v) => fuzzBody(JSON.stringify(v))),
+    hostileJson.map((v) => fuzzBody(JSON.stringify(v))),
+    deepJsonBody((inner) => `{"node":${inner}}`),
+  )
+}
+
 /** Percent-encoded as a client would send it; a lone surrogate (which no URL can carry) as its UTF-8 replacement. */
 function encodePiece(text: string): string {
   return encodeURIComponent(text.replace(/\p{Cs}/gu, '\ufffd'))
@@ -123,11 +132,7 @@ describe('POST /render (admin preview)', () => {
       },
       { requiredKeys: [] },
     )
-    const body = fc.oneof(
-      fields.map((v) => fuzzBody(JSON.stringify(v))),
-      hostileJson.map((v) => fuzzBody(JSON.stringify(v))),
-      deepJsonBody((inner) => `{"node":${inner}}`),
-    )
+    const body = jsonBodies(fields)
     await fc.assert(
       fc.asyncProperty(body, async ({ text }) => {
         await request('POST', '/render', { body: text, headers: { 'Content-Type': 'application/json' }, readOnly: true }, { text: text.slice(0, 300) })
@@ -208,6 +213,78 @@ describe('boot status routes with hostile queries and xnames (BOOT)', () => {
   }, TIMEOUT_MS)
 })
 
+describe('seed URLs and the seed token admin API (SEED, issue 20)', () => {
+  /** n0's seed token now, as the admin API hands it out (loopback is an admin peer). */
+  async function tokenOfN0(): Promise<string> {
+    const [entry] = JSON.parse((await send(server.port, 'GET', '/seed-tokens?node=x1000c0s0b0n0')).body) as Array<{ url: string }>
+    return entry!.url.split('/n/')[1]!.slice(0, 32)
+  }
+
+  it('/n/<token>/…: any token, document, method and client: n0’s documents for n0’s token only, else a plain 4xx', async () => {
+    const real = await tokenOfN0()
+    const token = fc.oneof(
+      fc.constant(real),
+      fc.integer({ min: 0, max: 31 }).map((n) => real.slice(0, n)), // truncated
+      fc.constantFrom('=', '==', '%3D', 'A', '%00', '/x', '%2F', '..').map((tail) => `${real}${tail}`), // padded, longer
+      fc.tuple(fc.integer({ min: 0, max: 31 }), fc.constantFrom('A', '-', '_', '%41', '+', '/')).map(([i, c]) => `${real.slice(0, i)}${c}${real.slice(i + 1)}`),
+      fc.integer({ min: 1, max: 12_000 }).map((n) => 'A'.repeat(n)), // very long
+      fc.array(pathPiece, { maxLength: 3 }).map((p) => p.join('')),
+    )
+    const document = fc.oneof(
+      fc.constantFrom('meta-data', 'user-data', 'vendor-data', 'network-config', 'compute.yaml', 'green.yaml', 'meta-data/', 'x', '%ZZ.yaml', ''),
+      pathPiece.map((p) => `${p}.yaml`),
+    )
+    const method = fc.constantFrom('GET', 'GET', 'HEAD', 'POST', 'DELETE')
+    await fc.assert(
+      fc.asyncProperty(token, document, method, address, async (t, doc, verb, from) => {
+        const path = `/n/${t}/${doc}`
+        const context = { path: path.length > 200 ? `${path.slice(0, 200)}… (${path.length} chars)` : path, verb, from }
+        const answer = await request(verb, path, { headers: { 'X-Forwarded-For': asHeader(from) }, readOnly: true }, context)
+        if (answer.status < 400) {
+          // Only n0's own token ever opens a document, and then it is n0's.
+          expect({ context, status: answer.status, token: t === real }).toEqual({ context, status: 200, token: true })
+          if (verb === 'GET' && doc.startsWith('meta-data')) expect(answer.body).toContain('instance-id: x1000c0s0b0n0\n')
+        } else if (t !== real) {
+          expect({ context, status: [400, 404, 405].includes(answer.status) }).toEqual({ context, status: true })
+          if (verb === 'GET') expect(answer.body).not.toMatch(/x\d+c\d+s\d+b\d+n\d+/)
+        }
+      }),
+      fuzzParameters(RUNS * 2),
+    )
+  }, TIMEOUT_MS)
+
+  it('GET /seed-tokens and POST /seed-tokens/rotate: hostile queries and bodies: a JSON 200 or 4xx', async () => {
+    const value = fc.oneof(fc.constantFrom('x1000c0s0b0n0', 'x9', 'compute', 'nope', '', 'http://10.252.0.1:8080', 'ftp://x', 'http://a/?q', '%ZZ'), pathPiece)
+    const pair = fc.tuple(fc.constantFrom('node', 'group', 'base', 'all', 'x'), value).map(([k, v]) => `${k}=${v}`)
+    const query = fc.array(pair, { maxLength: 3 }).map((pairs) => (pairs.length === 0 ? '' : `?${pairs.join('&')}`))
+    await fc.assert(
+      fc.asyncProperty(query, async (q) => {
+        const answer = await request('GET', `/seed-tokens${q}`, { readOnly: true }, { q: q.slice(0, 200) })
+        expect({ q, type: answer.type.startsWith('application/json') }).toEqual({ q, type: true })
+      }),
+      fuzzParameters(RUNS),
+    )
+    const fields = fc.record(
+      {
+        node: fc.oneof(fc.constantFrom('x1000c0s0b0n0', 'x9', ''), hostileString, hostileJson),
+        group: fc.oneof(fc.constantFrom('compute', 'nope', ''), hostileString),
+        all: fc.oneof(fc.constantFrom(true, false, 'true', 1), hostileJson),
+        base: fc.oneof(fc.constantFrom('http://10.252.0.1:8080', 'https://mds.example/x', 'ftp://x', 'http://a/?q=1', ''), hostileString),
+        bogus: hostileJson,
+      },
+      { requiredKeys: [] },
+    )
+    const body = jsonBodies(fields)
+    await fc.assert(
+      fc.asyncProperty(body, async ({ text }) => {
+        const answer = await request('POST', '/seed-tokens/rotate', { body: text, headers: { 'Content-Type': 'application/json' } }, { text: text.slice(0, 300) })
+        expect({ text: text.slice(0, 300), type: answer.type.startsWith('application/json') }).toEqual({ text: text.slice(0, 300), type: true })
+      }),
+      fuzzParameters(RUNS),
+    )
+  }, TIMEOUT_MS)
+})
+
 describe('coverage', () => {
   // Every route of /openapi.json and the fuzz test that drives it (issue 16: "over every route and body type").
   const FUZZED: Readonly<Record<string, string>> = {
@@ -229,6 +306,11 @@ describe('coverage', () => {
     'GET /boot-status/events': 'fuzz-endpoints (boot status: refusals)',
     'GET /status': 'fuzz-endpoints (boot status)',
     'GET /status/assets/{file}': 'fuzz-endpoints (boot status)',
+    'GET /seed-tokens': 'fuzz-endpoints (seed token admin API)',
+    'POST /seed-tokens/rotate': 'fuzz-endpoints (seed token admin API)',
+    ...Object.fromEntries(
+      ['meta-data', 'user-data', 'vendor-data', 'network-config', '{group}.yaml'].map((d) => [`GET /n/{token}/${d}`, 'fuzz-endpoints (seed URLs)']),
+    ),
     ...Object.fromEntries(
       ['clusterdefaultss', 'groups', 'instanceinfos', 'wireguardpeers'].flatMap((c) => [
         [`GET /${c}`, 'fuzz-endpoints'],

@@ -1,4 +1,5 @@
 import { MetadataError } from '../errors.js'
+import { parseDurationMs } from '../text/duration.js'
 import { BOOT_STATES, type BootState } from './boot-states.js'
 
 /** What `GET /boot-status` lists (BOOT). Every field is optional; absent ones do not filter. */
@@ -28,8 +29,6 @@ export const BOOT_QUERY_PARAMETERS = ['state', 'group', 'since', 'until', 'limit
 /** One of {@link BOOT_QUERY_PARAMETERS}. */
 export type BootQueryParameter = (typeof BOOT_QUERY_PARAMETERS)[number]
 
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/
-const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
 // RFC 3339 date-time (offset required), so `Date.parse` never guesses a local time zone.
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})$/
 
@@ -69,12 +68,6 @@ export function parseBootQuery(raw: RawQuery, now: number, parameters: readonly 
     query.limit = value
   }
   return query
-}
-
-/** A duration such as `90s`, `15m`, `2h`, `1d` or `500ms` in milliseconds; undefined for anything else. */
-export function parseDurationMs(value: string): number | undefined {
-  const duration = DURATION.exec(value)
-  return duration === null ? undefined : Number(duration[1]) * (UNIT_MS[duration[2] as string] as number)
 }
 
 /** Parses a `since`/`until` value (see {@link parseBootQuery}) for `name`; Unix ms. */

@@ -1,4 +1,6 @@
 import type { NetworkDefinition, Networks } from '../domain/network-definitions.js'
+import { applyMergePatch } from '../resources/patch-merge.js'
+import { hasOwn, setOwn } from '../resources/json-value.js'
 
 /**
  * A node's network definitions: the ClusterDefaults `networks` with the InstanceInfo `networks` merged over them
@@ -12,19 +14,18 @@ import type { NetworkDefinition, Networks } from '../domain/network-definitions.
 export function mergeNetworks(cluster: Networks | undefined, node: Networks | undefined): Networks | undefined {
   const nodeEntries = Object.entries(node ?? {})
   if (nodeEntries.length === 0) return isEmpty(cluster) ? undefined : cluster
-  const merged: Record<string, NetworkDefinition> = { ...cluster }
-  const clusterKey = new Map(Object.keys(merged).map((name) => [name.toLowerCase(), name]))
+  // Every name is written with setOwn (issue 18): a name such as `__proto__` stays an ordinary member.
+  const merged: Record<string, NetworkDefinition> = {}
   const movesDefault = nodeEntries.some(([, definition]) => definition.default_route === true)
-  if (movesDefault) {
-    for (const [name, definition] of Object.entries(merged)) {
-      if (definition.default_route === true) merged[name] = { ...definition, default_route: false }
-    }
+  for (const [name, definition] of Object.entries(cluster ?? {})) {
+    setOwn(merged, name, movesDefault && definition.default_route === true ? { ...definition, default_route: false } : definition)
   }
+  const clusterKey = new Map(Object.keys(merged).map((name) => [name.toLowerCase(), name]))
   for (const [name, definition] of nodeEntries) {
     const existing = clusterKey.get(name.toLowerCase())
-    const base = existing === undefined ? undefined : merged[existing]
+    const base = existing === undefined || !hasOwn(merged, existing) ? undefined : merged[existing]
     if (existing !== undefined) delete merged[existing]
-    merged[name] = base === undefined ? definition : (mergeObjects(base, definition) as NetworkDefinition)
+    setOwn(merged, name, base === undefined ? definition : (applyMergePatch(base, definition) as NetworkDefinition))
   }
   return merged
 }
@@ -33,17 +34,4 @@ export function mergeNetworks(cluster: Networks | undefined, node: Networks | un
 
 function isEmpty(networks: Networks | undefined): boolean {
   return networks === undefined || Object.keys(networks).length === 0
-}
-
-function mergeObjects(base: object, over: object): object {
-  const out: Record<string, unknown> = { ...base }
-  for (const [key, value] of Object.entries(over)) {
-    const current = out[key]
-    out[key] = isObject(current) && isObject(value) ? mergeObjects(current, value) : value
-  }
-  return out
-}
-
-function isObject(value: unknown): value is object {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

@@ -3,6 +3,7 @@ import type { Networks } from '../domain/network-definitions.js'
 import { checkObjectTypes } from '../resources/check-shape.js'
 import { objectFields } from '../resources/schema-shape.js'
 import { validationFailed } from '../resources/validation-problems.js'
+import { reservedNetworkNameProblems } from './network-names.js'
 import { planNetworks } from './plan.js'
 
 /**
@@ -14,7 +15,8 @@ export function validateNetworks(value: unknown): Networks {
   const fields = objectFields(ClusterDefaultsSpecSchema).filter((field) => field.name === 'networks')
   const found = checkObjectTypes(fields, { networks: value })
   const unknown = found.unknown.length === 0 ? [] : [`unknown fields in networks: [${found.unknown.sort().join(', ')}]`]
-  if (found.types.length > 0 || unknown.length > 0) throw validationFailed([...found.types, ...unknown])
+  const reserved = reservedNetworkNameProblems(value)
+  if (found.types.length > 0 || unknown.length > 0 || reserved.length > 0) throw validationFailed([...found.types, ...reserved, ...unknown])
   const networks = value as Networks
   const problems = planNetworks(networks).problems
   if (problems.length > 0) throw validationFailed(problems.map((problem) => problem.message))

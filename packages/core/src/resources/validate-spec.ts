@@ -7,6 +7,7 @@ import { isJsonObject } from './json-value.js'
 import { lineFieldRules } from './line-fields.js'
 import { objectFields, type FieldShape } from './schema-shape.js'
 import { noProblems, parseChecked, throwIfProblems, type ValidationProblems } from './validation-problems.js'
+import { reservedNetworkNameProblems } from '../networks/network-names.js'
 
 /** The spec type of a kind. */
 export type SpecOf<K extends KindName> = ResourceOf<K>['spec']
@@ -51,6 +52,8 @@ export function collectSpecProblems(kind: KindName, spec: unknown, problems: Val
   }
   // SPEC §16: no control characters in what lands in a document line (fields of the wrong type are skipped).
   problems.rules.push(...lineFieldRules(kind, spec))
+  // Issue 18: a network named `__proto__` would be dropped silently by the schema parser; refused instead.
+  if (kind === 'ClusterDefaults' || kind === 'InstanceInfo') problems.rules.push(...reservedNetworkNameProblems(spec['networks']))
 }
 
 /** Parses a spec that passed {@link collectSpecProblems}, applying the schema defaults. */

@@ -1,6 +1,6 @@
 import type { ResourceOf } from '../domain/kinds.js'
 import type { KindName } from '../domain/metadata.js'
-import { preconditionFailed, resourceNotFound } from '../domain/resource-errors.js'
+import { preconditionFailed, resourceNotFound } from './resource-errors.js'
 import { isMetadataError } from '../errors.js'
 import type { ResourceStore } from '../ports/resource-store.js'
 import { parseIfMatch } from './if-match.js'

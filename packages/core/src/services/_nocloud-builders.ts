@@ -30,7 +30,10 @@ export interface BuilderOptions {
 export interface NoCloudBuilders {
   /** NC-5 / NC-12 body. */
   metaData(node: InventoryNode, index: ResourceIndex): string
-  /** NC-14 base for NC-13; throws when memberships are unreadable (an NC-17 degraded answer). */
+  /**
+   * NC-14 base for NC-13, followed by the request's seed path when it has one (SEED); throws when memberships are
+   * unreadable (an NC-17 degraded answer).
+   */
   vendorDataBase(node: InventoryNode, index: ResourceIndex, request: RequestContext): string | undefined
   /** NC-13 body with a base already chosen. */
   vendorData(node: InventoryNode, index: ResourceIndex, base: string | undefined): string
@@ -70,12 +73,14 @@ export function createNoCloudBuilders(options: BuilderOptions): NoCloudBuilders 
     metaData: (node, index) => renderMetaData(metaDataDocument(node, index)),
     vendorDataBase(node, index, request) {
       if (node.groups === undefined) throw new Error('group memberships unavailable')
-      return resolveBaseUrl({
+      const base = resolveBaseUrl({
         instanceInfo: index.instanceInfo(node.xname)?.spec,
         clusterDefaults: index.clusterDefaults?.spec,
         publicUrl,
         request,
       })
+      // SEED: under a seed URL the `#include` lines stay under it; the base (and so the cache key) holds the path.
+      return base === undefined || request.seedPath === undefined ? base : `${base}${request.seedPath}`
     },
     vendorData: (node, index, base) => buildVendorData(node.groups ?? [], (label) => index.group(label)?.spec, base),
     networkConfig(node, index) {

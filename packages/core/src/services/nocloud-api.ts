@@ -9,6 +9,11 @@ export interface RequestContext {
   readonly proto?: string
   /** OPS-5: the request's id, put on the lines logged while answering it (an NC-17 degraded answer). */
   readonly reqId?: string
+  /**
+   * SEED: `/n/<token>` when the request came under a node's seed URL. vendor-data's `#include` lines then point under
+   * the same seed path (`<base>/n/<token>/<group>.yaml`); every other document is the same as without it.
+   */
+  readonly seedPath?: string
 }
 
 /** A rendered document: exact bytes and their media type. */

@@ -1,6 +1,6 @@
 import { MetadataError } from '../errors.js'
-import { createDocumentCache } from '../nocloud/document-cache.js'
-import { groupDocumentKey, metaDataKey, networkConfigKey, vendorDataKey, zeroDocumentCounts, type DocumentCounts } from '../nocloud/document-keys.js'
+import { createDocumentCache, type CacheEpoch } from '../nocloud/document-cache.js'
+import { groupDocumentKey, metaDataKey, networkConfigKey, vendorDataKey, zeroDocumentCounts, type CachedDocumentKind, type DocumentCounts } from '../nocloud/document-keys.js'
 import { CLOUD_CONFIG_HEADER, MINIMAL_NETWORK_CONFIG, MINIMAL_VENDOR_DATA, NOCLOUD_CONTENT_TYPES } from '../nocloud/documents.js'
 import { describeNetworkConfigNote, type NetworkAddressCounts, type NetworkConfigDocument } from '../nocloud/network-config-notes.js'
 import { buildResourceIndex, type ResourceIndex } from '../nocloud/resource-index.js'
@@ -29,7 +29,7 @@ export interface NoCloudServiceDeps {
   readonly renderGroup?: (template: string, context: TemplateContext) => string
   /** `max_document_bytes`: the largest rendered group document, in bytes (SPEC §16). Default 1 MiB. */
   readonly maxDocumentBytes?: number
-  /** WG-9: the xname owning a tunnel address, consulted before the inventory (ID-4). */
+  /** WG-9: the xname owning a tunnel address, consulted before the inventory (ID-4). See also `useTunnelAddresses`. */
   readonly tunnelResolver?: (address: string) => string | undefined
   /** Called once per NC-17 degraded answer, e.g. to count `degraded_responses_total{route}`. */
   readonly onDegraded?: (route: DegradedRoute) => void
@@ -75,6 +75,18 @@ export interface InstrumentedNoCloudService extends NoCloudService, NoCloudPrevi
    * `stop()` on shutdown.
    */
   startPrerender(options?: PrerenderOptions): Pick<Prerenderer, 'stop'>
+  /**
+   * WG-9, bound late: from now on `resolveNode` asks `tunnels` for the owner of a tunnel address before the inventory
+   * (replacing `tunnelResolver`). The WireGuard service owns the tunnel addresses but needs `resolveNode` to start
+   * (WG-6), so the composition root creates this service first, starts WireGuard over it, then binds it here.
+   */
+  useTunnelAddresses(tunnels: TunnelAddressOwner): void
+}
+
+/** What `useTunnelAddresses` reads: the WireGuard service implements it (WG-9). */
+export interface TunnelAddressOwner {
+  /** The xname of the peer holding tunnel `address`; undefined for any other address. */
+  resolveTunnelAddress(address: string): string | undefined
 }
 
 /**
@@ -96,6 +108,7 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
   const degraded: Record<DegradedRoute, number> = { 'vendor-data': 0, 'network-config': 0 }
   const limits = templateLimitCounter(logger)
   const currentIndex = indexLoader(store)
+  let tunnelResolver = deps.tunnelResolver
   const networkAddresses = { defined: 0, guessed: 0, leftOut: 0 }
   const onNetworkConfig = (node: InventoryNode, document: NetworkConfigDocument): void => {
     networkAddresses.defined += document.addresses.defined
@@ -124,11 +137,36 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
     return { body, contentType: route === 'vendor-data' ? NOCLOUD_CONTENT_TYPES.vendorData : NOCLOUD_CONTENT_TYPES.networkConfig }
   }
 
+  /**
+   * The one cache step of every node document (OPS-7): the epoch's entry for `key` when it was built from an equal
+   * node (counted in `hits`), else `render` over the index `loadIndex` gives, counted in `builds` (also when it throws)
+   * and kept. Failed renders are not kept here; callers that keep a failure do so themselves.
+   */
+  const cachedDocument = async (
+    doc: CachedDocumentKind,
+    epoch: CacheEpoch,
+    key: string,
+    node: InventoryNode,
+    loadIndex: () => ResourceIndex | Promise<ResourceIndex>,
+    render: (index: ResourceIndex) => string,
+  ): Promise<RenderedDocument> => {
+    const hit = epoch.get(key, node)
+    if (hit) {
+      hits[doc] += 1
+      return hit
+    }
+    const index = await loadIndex()
+    builds[doc] += 1
+    const document = { body: render(index), contentType: NOCLOUD_CONTENT_TYPES[doc] }
+    epoch.set(key, node, document)
+    return document
+  }
+
   const service: NoCloudService & Pick<InstrumentedNoCloudService, 'stats'> = {
     async resolveNode(address) {
       let node: InventoryNode | undefined
       try {
-        const tunnelXname = deps.tunnelResolver?.(address)
+        const tunnelXname = tunnelResolver?.(address)
         // WG-9: a tunnel address maps to its peer's node only if that node is known; else resolve as usual.
         if (tunnelXname !== undefined) node = await inventory.node(tunnelXname)
         node ??= await inventory.resolve(address)
@@ -143,18 +181,7 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
     userData: () => ({ body: CLOUD_CONFIG_HEADER, contentType: NOCLOUD_CONTENT_TYPES.userData }),
 
     async metaData(node) {
-      const epoch = cache.epoch()
-      const key = metaDataKey(node.xname)
-      const hit = epoch.get(key, node)
-      if (hit) {
-        hits.metaData += 1
-        return hit
-      }
-      const index = await currentIndex()
-      builds.metaData += 1
-      const doc = { body: build.metaData(node, index), contentType: NOCLOUD_CONTENT_TYPES.metaData }
-      epoch.set(key, node, doc)
-      return doc
+      return cachedDocument('metaData', cache.epoch(), metaDataKey(node.xname), node, currentIndex, (index) => build.metaData(node, index))
     },
 
     async vendorData(node, request) {
@@ -162,16 +189,7 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
         const epoch = cache.epoch()
         const index = await currentIndex()
         const base = build.vendorDataBase(node, index, request)
-        const key = vendorDataKey(node.xname, base)
-        const hit = epoch.get(key, node)
-        if (hit) {
-          hits.vendorData += 1
-          return hit
-        }
-        builds.vendorData += 1
-        const doc = { body: build.vendorData(node, index, base), contentType: NOCLOUD_CONTENT_TYPES.vendorData }
-        epoch.set(key, node, doc)
-        return doc
+        return await cachedDocument('vendorData', epoch, vendorDataKey(node.xname, base), node, () => index, () => build.vendorData(node, index, base))
       } catch (cause) {
         return degrade('vendor-data', node, cause, MINIMAL_VENDOR_DATA, request)
       }
@@ -179,18 +197,9 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
 
     async networkConfig(node, request) {
       try {
-        const epoch = cache.epoch()
-        const key = networkConfigKey(node.xname)
-        const hit = epoch.get(key, node)
-        if (hit) {
-          hits.networkConfig += 1
-          return hit
-        }
-        const index = await currentIndex()
-        builds.networkConfig += 1
-        const doc = { body: build.networkConfig(node, index), contentType: NOCLOUD_CONTENT_TYPES.networkConfig }
-        epoch.set(key, node, doc)
-        return doc
+        return await cachedDocument('networkConfig', cache.epoch(), networkConfigKey(node.xname), node, currentIndex, (index) =>
+          build.networkConfig(node, index),
+        )
       } catch (cause) {
         return degrade('network-config', node, cause, MINIMAL_NETWORK_CONFIG, request)
       }
@@ -201,27 +210,21 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
       checkMembership(node, group)
       const epoch = cache.epoch()
       const key = groupDocumentKey(node.xname, group)
-      const hit = epoch.get(key, node)
-      if (hit) {
-        hits.group += 1
-        return hit
+      const indexUnlessFailed = () => {
+        const failed = epoch.failure(key, node)
+        if (failed !== undefined) throw limits.answered(epoch, failed, group, node, request)
+        return currentIndex()
       }
-      const failed = epoch.failure(key, node)
-      if (failed !== undefined) throw limits.answered(epoch, failed, group, node, request)
-      const index = await currentIndex()
-      builds.group += 1
-      let body: string
-      try {
-        body = build.group(node, index, index.group(group)?.spec)
-      } catch (err) {
-        if (!isRenderLimitError(err)) throw err
-        // SPEC §16: this node gets the 500; the failure is kept like a document, so asking again costs nothing.
-        epoch.setFailure(key, node, err)
-        throw limits.answered(epoch, err, group, node, request)
-      }
-      const doc = { body, contentType: NOCLOUD_CONTENT_TYPES.group }
-      epoch.set(key, node, doc)
-      return doc
+      return cachedDocument('group', epoch, key, node, indexUnlessFailed, (index) => {
+        try {
+          return build.group(node, index, index.group(group)?.spec)
+        } catch (err) {
+          if (!isRenderLimitError(err)) throw err
+          // SPEC §16: this node gets the 500; the failure is kept like a document, so asking again costs nothing.
+          epoch.setFailure(key, node, err)
+          throw limits.answered(epoch, err, group, node, request)
+        }
+      })
     },
 
     stats: () => ({
@@ -268,6 +271,9 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
       )
       prerenderer.start()
       return { stop: prerenderer.stop }
+    },
+    useTunnelAddresses(tunnels) {
+      tunnelResolver = (address) => tunnels.resolveTunnelAddress(address)
     },
   }
 }

@@ -1,10 +1,8 @@
 import { cryptoRandom } from '../_internal/crypto-random.js'
-import type { GroupSpec, GroupStatus } from '../domain/group.js'
 import { KINDS, type ResourceOf } from '../domain/kinds.js'
 import type { KindName, Metadata } from '../domain/metadata.js'
-import { resourceNotFound } from '../domain/resource-errors.js'
+import { resourceNotFound } from '../resources/resource-errors.js'
 import { MetadataError, isMetadataError } from '../errors.js'
-import { checkNetworkWrite } from '../networks/write-check.js'
 import { systemClock, type Clock } from '../ports/clock.js'
 import type { Inventory } from '../ports/inventory.js'
 import type { Random } from '../ports/random.js'
@@ -18,8 +16,8 @@ import { mergeStringMaps, parseWriteRequest, statusFromBody } from '../resources
 import { validateSpec, type SpecOf } from '../resources/validate-spec.js'
 import { defaultStatus, validateStatus, type StatusOf } from '../resources/validate-status.js'
 import { readForWrite, writeWithVersion } from '../resources/versioned-write.js'
-import { checkGroupSpec, groupStatusAfterWrite, validateGroupTemplate } from '../templates/index.js'
 import type { PatchFormat, ResourceService, WriteOptions } from './resource-api.js'
+import { kindAdmissions, type KindAdmission } from './_kind-admission.js'
 import { worstCaseOf } from './_worst-case.js'
 
 /** What a {@link KindCheck} may consult. */
@@ -78,10 +76,12 @@ export function createResourceService(deps: ResourceServiceDeps): ResourceServic
   const random = deps.random ?? cryptoRandom
   const nowIso = () => new Date(clock.now()).toISOString()
   const worstCase = deps.inventory === undefined ? undefined : worstCaseOf(deps.inventory, store)
+  const admissions = kindAdmissions({ store, inventory: deps.inventory, worstCase, maxDocumentBytes: deps.maxDocumentBytes })
 
   /**
-   * SPEC §16 spec rules, TPL-4, the network definitions and the kind check for a spec that passed RES-9; returns the
-   * spec to store (a Group's template decoded) and the status to store with it.
+   * The kind's built-in admission (`_kind-admission.ts`: Group's template rules, TPL-4; the network definitions),
+   * then the configured kind check, for a spec that passed RES-9; returns the spec to store (a Group's template
+   * decoded) and the status to store with it.
    */
   async function admit<K extends KindName>(
     kind: K,
@@ -89,20 +89,8 @@ export function createResourceService(deps: ResourceServiceDeps): ResourceServic
     target: { name: string; uid: string | undefined; previous: unknown; now: string },
   ): Promise<{ spec: SpecOf<K>; status: StatusOf<K> }> {
     let status = (target.previous as StatusOf<K> | undefined) ?? defaultStatus(kind)
-    if (kind === 'Group') {
-      const groupSpec = checkGroupSpec(spec as GroupSpec)
-      const validation = validateGroupTemplate(groupSpec, target.name, {
-        worstCase: await worstCase?.(target.name, groupSpec),
-        maxDocumentBytes: deps.maxDocumentBytes,
-      })
-      const previous = target.previous as GroupStatus | undefined
-      status = groupStatusAfterWrite(previous, groupSpec, validation.requiredVariables, target.now, validation) as StatusOf<K>
-      spec = groupSpec as SpecOf<K>
-    }
-    if (kind === 'ClusterDefaults' || kind === 'InstanceInfo') {
-      const ctx = { uid: target.uid, name: target.name, store, inventory: deps.inventory }
-      await checkNetworkWrite(kind, spec as SpecOf<'ClusterDefaults' | 'InstanceInfo'>, ctx)
-    }
+    const builtIn = admissions[kind] as KindAdmission<K> | undefined
+    if (builtIn !== undefined) ({ spec, status } = await builtIn(spec, status, target))
     const check = deps.kindChecks?.[kind] as KindCheck<K> | undefined
     if (check !== undefined) await check(spec, { uid: target.uid, store })
     return { spec, status }

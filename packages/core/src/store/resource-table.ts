@@ -1,7 +1,7 @@
 import type { AnyResource, ResourceOf } from '../domain/kinds.js'
 import type { KindName } from '../domain/metadata.js'
-import { clusterDefaultsConflict, nameConflict, preconditionFailed, resourceNotFound } from '../domain/resource-errors.js'
-import { compareResourceOrder } from '../domain/resource-order.js'
+import { clusterDefaultsConflict, nameConflict, preconditionFailed, resourceNotFound } from '../resources/resource-errors.js'
+import { compareResourceOrder } from '../resources/resource-order.js'
 import type { ResourceChange } from '../ports/resource-store.js'
 import { createServedIndex, type SupersededGroup } from './served-index.js'
 

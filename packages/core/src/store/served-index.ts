@@ -1,6 +1,6 @@
 import type { AnyResource } from '../domain/kinds.js'
 import type { KindName } from '../domain/metadata.js'
-import { compareResourceOrder } from '../domain/resource-order.js'
+import { compareResourceOrder } from '../resources/resource-order.js'
 
 /**
  * One name (or, for ClusterDefaults, the cluster) held by several resources of a kind: the Go service kept every

@@ -7,8 +7,8 @@ export interface InventoryFixture {
   /** Holds the seed as its snapshot already (synced, where it syncs); the suite closes it after each test. */
   readonly inventory: Inventory
   /**
-   * Makes the next lookup of an address outside the snapshot fail, as an SMD outage does. Absent where nothing can
-   * fail (the mock); the outage test is then skipped.
+   * Makes the next lookup of an address outside the snapshot fail, as an SMD outage does. Required unless the
+   * suite was told the implementation cannot fail (`{ outages: false }`, the mock).
    */
   readonly breakLookups?: () => void
   /** Runs after each test, after the suite closed the inventory. */
@@ -54,9 +54,14 @@ const iface = (mac: string, ip: string): InventorySeedNode['interfaces'][number]
  * them, by any of their addresses (canonical form) or xname, in order; the first owner of a duplicate address wins,
  * component addresses before interface ones (SMD-9); what no node owns is `undefined`, an outage
  * INVENTORY_UNAVAILABLE (ID-4); the generation stays while nothing changes; health and stats count the snapshot.
- * `factory` is called once per test with the nodes to seed.
+ * `factory` is called once per test with the nodes to seed. `options.outages` (default `true`): whether the
+ * implementation can fail a lookup; `false` leaves out the outage test (nothing behind the mock can fail).
  */
-export function describeInventory(name: string, factory: (seed: readonly InventorySeedNode[]) => Promise<InventoryFixture>): void {
+export function describeInventory(
+  name: string,
+  factory: (seed: readonly InventorySeedNode[]) => Promise<InventoryFixture>,
+  options: { readonly outages?: boolean } = {},
+): void {
   describe(`Inventory contract: ${name}`, () => {
     let fixture: InventoryFixture | undefined
     const open = async (seed: readonly InventorySeedNode[]): Promise<InventoryFixture> => (fixture = await factory(seed))
@@ -148,11 +153,13 @@ export function describeInventory(name: string, factory: (seed: readonly Invento
       expect(stats.lastSuccessAt).toBe(health.lastSuccessAt)
     })
 
-    it('rejects with INVENTORY_UNAVAILABLE, never undefined, when it cannot answer (ID-4: 503)', async (context) => {
-      const { inventory, breakLookups } = await open(SEED)
-      if (breakLookups === undefined) return context.skip()
-      breakLookups()
-      await expect(inventory.resolve('10.252.9.99')).rejects.toMatchObject({ code: 'INVENTORY_UNAVAILABLE' })
-    })
+    if (options.outages !== false) {
+      it('rejects with INVENTORY_UNAVAILABLE, never undefined, when it cannot answer (ID-4: 503)', async () => {
+        const { inventory, breakLookups } = await open(SEED)
+        expect(breakLookups, 'the fixture must provide breakLookups (or pass { outages: false })').toBeDefined()
+        breakLookups?.()
+        await expect(inventory.resolve('10.252.9.99')).rejects.toMatchObject({ code: 'INVENTORY_UNAVAILABLE' })
+      })
+    }
   })
 }

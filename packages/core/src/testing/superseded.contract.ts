@@ -30,7 +30,10 @@ export function describeSupersededResources(
       await fixture?.cleanup?.()
       fixture = undefined
     })
-    const duplicates = seeding.duplicateNames === false ? it.skip : it
+    // Stores that cannot hold two resources of one name (PostgreSQL's unique key) leave these tests out.
+    const duplicates = (title: string, test: () => Promise<void>): void => {
+      if (seeding.duplicateNames !== false) it(title, test)
+    }
 
     // Three versions of compute, out of order on disk; the same createdAt twice (uid decides); another name.
     const versions = [

@@ -29,10 +29,14 @@ const ANSWER_GRACE_MS = 1_000
  * WG-6 with several replicas on one shared store (adapter-postgres): the store's unique indexes make a create CONFLICT
  * when another replica stored the same address, key or node meanwhile. `init` then lists again (the other write
  * reaches this replica's cache within moments), skips the lost address and tries again, this many times at most,
- * waiting {@link RETRY_DELAY_MS} × attempt between tries. A single replica never sees such a CONFLICT.
+ * waiting {@link RETRY_DELAY_MS} doubled per lost race (at most {@link MAX_RETRY_DELAY_MS}) between tries. The
+ * doubling matters under load: while the other replica's writes are still on their way, a burst of requests on it
+ * takes the next addresses too, and five quick tries (125 ms) were seen to lose every race. A single replica never
+ * sees such a CONFLICT.
  */
-const ALLOCATION_ATTEMPTS = 5
+const ALLOCATION_ATTEMPTS = 8
 const RETRY_DELAY_MS = 25
+const MAX_RETRY_DELAY_MS = 1_000
 
 /** Creates the service. Nothing runs until {@link WireGuardService.start}. */
 export function createWireGuardService(deps: WireGuardServiceDeps): WireGuardService {
@@ -102,7 +106,7 @@ export function createWireGuardService(deps: WireGuardServiceDeps): WireGuardSer
             if (attempt >= ALLOCATION_ATTEMPTS || !isMetadataError((err as Error).cause, 'CONFLICT')) throw err
             lost.push(ip)
             log.info('WireGuard allocation lost a race; allocating again', { requester, ip, attempt })
-            await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS * attempt))
+            await new Promise((resolve) => setTimeout(resolve, Math.min(RETRY_DELAY_MS * 2 ** (attempt - 1), MAX_RETRY_DELAY_MS)))
             continue
           }
           log.info('WireGuard peer allocated', { uid: created.metadata.uid, requester, ip, replaced: previous.length })

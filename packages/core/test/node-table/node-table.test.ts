@@ -1,6 +1,9 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { buildNodeTable, createNodeTableBuilder, nodeStamp, nodeTableTransferList, openNodeTable, sameNodeTableData, type InventoryNode } from '../../src/index.js'
+import type { InventoryNode } from '../../src/ports/inventory.js'
+import { nodeStamp } from '../../src/node-table/node-identity.js'
+import { buildNodeTable, createNodeTableBuilder } from '../../src/node-table/node-table-builder.js'
+import { nodeTableTransferList, openNodeTable, sameNodeTableData } from '../../src/node-table/node-table.js'
 import { fuzzParameters } from '../../src/testing/index.js'
 
 // The compact snapshot of issue 19: whatever goes in comes out as the port describes it (SMD-9), by position, xname

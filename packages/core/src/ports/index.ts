@@ -1,7 +1,0 @@
-export * from './resource-store.js'
-export * from './inventory.js'
-export * from './token-source.js'
-export * from './tunnel.js'
-export * from './clock.js'
-export * from './logger.js'
-export * from './random.js'

@@ -1,2 +1,0 @@
-export * from './resource-api.js'
-export * from './nocloud-api.js'

@@ -1,9 +1,0 @@
-import { generateWireGuardKeyPair } from '../wireguard/keys.js'
-import { createFakeTunnel } from './fake-tunnel.js'
-import { describeTunnel } from './tunnel.contract.js'
-
-// The fake runs the same contract as adapter-wireguard's real device (STYLE 6).
-describeTunnel('createFakeTunnel', async () => ({
-  tunnel: createFakeTunnel(),
-  startOptions: { privateKey: generateWireGuardKeyPair().privateKey, listenPort: 51820, address: '10.9.0.1/24' },
-}))

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest'
+import type { InventoryNode } from '../../src/ports/inventory.js'
+import type { RenderedDocument } from '../../src/services/nocloud-api.js'
+import { buildNodeTable } from '../../src/node-table/node-table-builder.js'
+import { createDocumentCache } from '../../src/nocloud/document-cache.js'
+
+const NODE = { xname: 'x1000c0s0b0n0', nid: 1 } as unknown as InventoryNode
+const doc = (body: string): RenderedDocument => ({ body, contentType: 'text/plain' })
+
+/** The keys (of `candidates`) the epoch still holds for NODE. */
+function held(epoch: ReturnType<ReturnType<typeof createDocumentCache>['epoch']>, candidates: readonly string[]): string[] {
+  return candidates.filter((key) => epoch.get(key, NODE) !== undefined)
+}
+
+describe('createDocumentCache', () => {
+  it('evicts the oldest inserted key first, however often the cap wraps around (OPS-7)', () => {
+    const cache = createDocumentCache(() => [1], 3)
+    const epoch = cache.epoch()
+    const keys = Array.from({ length: 20 }, (_, i) => `k${i}`)
+    for (const [i, key] of keys.entries()) {
+      epoch.set(key, NODE, doc(key))
+      expect(held(epoch, keys)).toEqual(keys.slice(Math.max(0, i - 2), i + 1))
+      expect(cache.size()).toBe(Math.min(3, i + 1))
+    }
+    expect(epoch.get('k19', NODE)?.body).toBe('k19')
+  })
+
+  it('replaces a stored key in place: no eviction, and it keeps its age', () => {
+    const cache = createDocumentCache(() => [1], 2)
+    const epoch = cache.epoch()
+    epoch.set('a', NODE, doc('a1'))
+    epoch.set('b', NODE, doc('b1'))
+    expect(epoch.full()).toBe(true)
+    epoch.set('a', NODE, doc('a2'))
+    expect(held(epoch, ['a', 'b'])).toEqual(['a', 'b'])
+    expect(epoch.get('a', NODE)?.body).toBe('a2')
+    epoch.set('c', NODE, doc('c1'))
+    expect(held(epoch, ['a', 'b', 'c'])).toEqual(['b', 'c'])
+  })
+
+  it('starts empty, with a fresh eviction order, when a generation changes; a superseded epoch stores nothing', () => {
+    let generation = 1
+    const cache = createDocumentCache(() => [generation], 2)
+    const old = cache.epoch()
+    old.set('a', NODE, doc('a'))
+    old.set('b', NODE, doc('b'))
+    generation = 2
+    const epoch = cache.epoch()
+    expect(cache.size()).toBe(0)
+    old.set('c', NODE, doc('c'))
+    expect(cache.size()).toBe(0)
+    epoch.set('x', NODE, doc('x'))
+    epoch.set('y', NODE, doc('y'))
+    epoch.set('z', NODE, doc('z'))
+    expect(held(epoch, ['a', 'b', 'c', 'x', 'y', 'z'])).toEqual(['y', 'z'])
+  })
+
+  it('answers only for the same node (the same object or equal content)', () => {
+    const epoch = createDocumentCache(() => [1], 2).epoch()
+    epoch.set('a', NODE, doc('a'))
+    expect(epoch.get('a', { ...NODE })?.body).toBe('a')
+    expect(epoch.get('a', { ...NODE, nid: 2 } as InventoryNode)).toBeUndefined()
+  })
+
+  it('holds a node of a node table by its stamp: the table\'s node hits, a copy or another table\'s node misses (issue 19)', () => {
+    const node: InventoryNode = { xname: 'x1', nid: 1, role: '', groups: [], interfaces: [], nics: [] }
+    const table = buildNodeTable([node])
+    const epoch = createDocumentCache(() => [1], 4).epoch()
+    epoch.set('a', table.at(0), doc('a'))
+    expect(epoch.get('a', table.node('x1')!)?.body).toBe('a')
+    // Equal content without the stamp, or from another table (another snapshot), is not trusted: a miss is safe.
+    expect(epoch.get('a', { ...table.at(0) })).toBeUndefined()
+    expect(epoch.get('a', buildNodeTable([node]).at(0))).toBeUndefined()
+    // Plain nodes (live lookups, fakes) still match by content.
+    epoch.set('b', node, doc('b'))
+    expect(epoch.get('b', { ...node })?.body).toBe('b')
+  })
+})
