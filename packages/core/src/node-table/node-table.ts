@@ -62,9 +62,12 @@ export interface NodeTable {
 
 /**
  * Node objects kept per table, so the same position usually gives the same object (a boot asks for five
- * documents in a row) without holding one object per node: 16,384 of ~700 bytes, ~11 MB at most.
+ * documents in a row) without holding one object per node. Few on purpose (issue 19): a storm or a full scan
+ * (pre-render, roster) makes a node per request, and with 16,384 slots each lived thousands of requests, long
+ * enough to be promoted to V8's old generation, whose garbage then grew the heap (peak RSS) until a full GC.
+ * With 512 a displaced node dies young, in a cheap scavenge.
  */
-const MEMO_SLOTS = 16_384
+const MEMO_SLOTS = 512
 
 /** Strings of the repeated fields (role, labels, descriptions, types, networks, NIC ids) decoded once per table. */
 const MAX_SHARED_STRINGS = 4_096
