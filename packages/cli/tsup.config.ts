@@ -44,7 +44,8 @@ function copyStatusPage(): void {
 }
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // smd-sync-worker: the SMD sync's worker thread (issue 19), loaded from beside the bundle (inventory.ts).
+  entry: ['src/index.ts', 'src/smd-sync-worker.ts'],
   format: ['esm'],
   dts: false,
   clean: true,

@@ -1,10 +1,13 @@
 import {
   addressKey,
-  indexNodesByAddress,
+  buildNodeTable,
+  openNodeTable,
   type Inventory,
   type InventoryHealth,
   type InventoryNode,
   type InventoryStats,
+  type NodeTable,
+  type NodeTableData,
   type TokenHealth,
   type TokenMode,
   type TokenSource,
@@ -27,9 +30,13 @@ export interface PrimaryStatus {
   readonly token?: TokenStatus
 }
 
-/** A snapshot as the primary sends it: every node of its current SMD snapshot, in SMD order. */
+/**
+ * A snapshot as the primary sends it: its current SMD snapshot as a node table (issue 19), a few buffers that
+ * node:cluster's `advanced` IPC copies as bytes. Each worker then holds ~30 MB at 100,000 nodes where a copy of
+ * the node objects was ~650 MB.
+ */
 interface SnapshotMessage {
-  readonly nodes: readonly InventoryNode[]
+  readonly table: NodeTableData
   readonly status: PrimaryStatus
   /** The number of the last snapshot broadcast when this one was taken; a broadcast snapshot has its own number. */
   readonly seq: number
@@ -55,8 +62,7 @@ export interface ReplicaInventory extends Inventory {
  * same calls however many workers there are (OPS-7).
  */
 export async function openReplicaInventory(peer: RpcPeer): Promise<ReplicaInventory> {
-  let byXname = new Map<string, InventoryNode>()
-  let byAddress = new Map<string, InventoryNode>()
+  let table: NodeTable = buildNodeTable([])
   let generation = 0
   let applied = -1
   // Listening before asking for the first snapshot: one sent around the reply (one IPC read can carry both) is
@@ -65,8 +71,7 @@ export async function openReplicaInventory(peer: RpcPeer): Promise<ReplicaInvent
   let status: PrimaryStatus | undefined
   const replace = (message: SnapshotMessage): void => {
     if (message.seq <= applied) return
-    byXname = new Map(message.nodes.map((node) => [node.xname, node]))
-    byAddress = indexNodesByAddress(message.nodes)
+    table = openNodeTable(message.table)
     status = message.status
     applied = message.seq
     generation++
@@ -85,12 +90,13 @@ export async function openReplicaInventory(peer: RpcPeer): Promise<ReplicaInvent
 
   return {
     async resolve(address) {
-      return byAddress.get(addressKey(address)) ?? peer.call<InventoryNode | undefined>('inventory.resolve', address)
+      return table.owner(addressKey(address)) ?? peer.call<InventoryNode | undefined>('inventory.resolve', address)
     },
     async node(xname) {
-      return byXname.get(xname) ?? peer.call<InventoryNode | undefined>('inventory.node', xname)
+      return table.node(xname) ?? peer.call<InventoryNode | undefined>('inventory.node', xname)
     },
-    nodes: () => byXname.values(),
+    nodes: () => table.nodes(),
+    snapshotTable: () => table,
     generation: () => generation,
     health: () => current().inventory,
     stats: () => current().stats,
@@ -112,7 +118,11 @@ export function serveReplicaInventory(
   pollMs = 250,
 ) {
   let seq = 0
-  const snapshot = (number: number): SnapshotMessage => ({ nodes: [...inventory.nodes()], status: primaryStatus(inventory, tokenSource), seq: number })
+  const snapshot = (number: number): SnapshotMessage => ({
+    table: (inventory.snapshotTable?.() ?? buildNodeTable(inventory.nodes())).data,
+    status: primaryStatus(inventory, tokenSource),
+    seq: number,
+  })
   let lastSync = inventory.health().lastSuccessAt
   let lastGeneration = inventory.generation()
   const timer = setInterval(() => {

@@ -5,6 +5,8 @@
 //   stream — the inventory as shipped: bulk payloads read in cuts into the snapshot builder (client.bulkSnapshot);
 //   whole  — the pipeline before OPS-7 work, for comparison in the same run: each body read as one text,
 //            JSON.parse, zod-parsed by wire.ts, then buildSnapshot.
+//   thread — as `serve` runs it (issue 19): the stream pipeline in a worker thread (createSyncThread), the node
+//            table transferred; CPU figures are the whole process's, stalls and lateness the main thread's.
 // Per pipeline: a first sync, then SYNCS full syncs (each into a new inventory while the previous one keeps its
 // snapshot alive, as when SMD changed everything) and SYNCS periodic syncs with SMD unchanged; medians of wall and
 // CPU time, the longest event-loop stall (perf_hooks histogram) and p99/max lateness of a 2 ms request-like timer
@@ -20,6 +22,7 @@ import {
   createSmdClient,
   createSmdInventory,
   createStaticTokenSource,
+  createSyncThread,
   parseComponents,
   parseEndpoints,
   parseInterfaces,
@@ -28,7 +31,8 @@ import {
 } from '../src/index.js'
 import { fakeNodeIp, fakeSmdData, generateFakeNodes, startFakeSmd } from '../src/testing/index.js'
 
-type Pipeline = 'stream' | 'whole'
+type Pipeline = 'stream' | 'whole' | 'thread'
+const PIPELINES: readonly Pipeline[] = ['whole', 'stream', 'thread']
 
 interface Figures {
   pipeline: Pipeline
@@ -124,15 +128,21 @@ async function measure(pipeline: Pipeline, url: string, count: number, syncs: nu
   let peakRss = 0
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 5)
   const http = createSmdClient({ baseUrl: url, tokenSource: createStaticTokenSource(), userAgentVersion: 'bench', timeoutMs: 120_000 })
-  const client = pipeline === 'stream' ? http : wholeBodyClient(url, http)
-  let serving = createSmdInventory({ client, logger: silentLogger })
+  const client = pipeline === 'whole' ? wholeBodyClient(url, http) : http
+  // The worker entry, bundled beside this file by the bench script.
+  const thread =
+    pipeline === 'thread'
+      ? createSyncThread({ baseUrl: url, tokenSource: createStaticTokenSource(), userAgentVersion: 'bench', timeoutMs: 120_000, workerUrl: new URL('./sync-worker.mjs', import.meta.url) })
+      : undefined
+  const inventoryOf = () => createSmdInventory({ client, logger: silentLogger, ...(thread ? { syncSource: thread } : {}) })
+  let serving = inventoryOf()
   const t0 = performance.now()
   if (!(await serving.syncNow())) throw new Error('cold sync failed')
   const coldMs = performance.now() - t0
 
   const full: SyncRun[] = []
   for (let k = 0; k < syncs; k++) {
-    const next = createSmdInventory({ client, logger: silentLogger })
+    const next = inventoryOf()
     full.push(await watched(() => next.syncNow(), serving, count))
     serving = next
   }
@@ -187,15 +197,15 @@ if (process.argv[2] === '--serve') {
     console.log(`${count} nodes (${syncs} syncs per process, ${rounds} round(s); medians):`)
     const runs: Figures[] = []
     for (let r = 0; r < rounds; r++) {
-      for (const pipeline of ['whole', 'stream'] as const) {
+      for (const pipeline of PIPELINES) {
         const run = await child<Figures>(['--measure', pipeline, smd.value, String(count), String(syncs)], ['--expose-gc'])
         runs.push(run.value)
         console.log(`  ${row(run.value)}`)
       }
     }
     if (rounds > 1) {
-      console.log(`  medians of the ${rounds} rounds — before (whole bodies) and after (cuts):`)
-      for (const pipeline of ['whole', 'stream'] as const) {
+      console.log(`  medians of the ${rounds} rounds — whole bodies, cuts, cuts in a worker thread:`)
+      for (const pipeline of PIPELINES) {
         const mine = runs.filter((f) => f.pipeline === pipeline)
         const m = (key: keyof Figures) => median(mine.map((f) => f[key] as number))
         console.log(

@@ -65,7 +65,7 @@ export function createLiveLookup(o: LiveLookupOptions): LiveLookup {
 
   const fetchNode = async (xname: string): Promise<InventoryNode | undefined> => {
     const records = await o.client.nodeRecords(xname)
-    return records && buildSnapshot(records, o.logger).nodes.get(xname)
+    return records && buildSnapshot(records, o.logger).node(xname)
   }
 
   /** Runs `work` once per key at a time, under the concurrency cap, caching its outcome. */

@@ -6,7 +6,9 @@ export {
   normalizeSmdBaseUrl,
   type SmdClient,
   type SmdClientOptions,
+  type SnapshotSource,
 } from './smd-client.js'
+export { createSyncThread, type SyncThreadOptions } from './sync-thread.js'
 export {
   createSmdInventory,
   type SmdInventory,

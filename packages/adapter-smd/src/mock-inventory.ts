@@ -33,7 +33,7 @@ export function createMockSmdClient(nodes: readonly MockNode[] = MOCK_NODES): Sm
   return {
     baseUrl: 'mock:',
     bulk: async () => mockBulk(),
-    bulkSnapshot: async (logger, previous) => buildSnapshot(mockBulk(), logger, previous),
+    bulkSnapshot: async (logger) => buildSnapshot(mockBulk(), logger),
     async componentIdForIp(ip) {
       const owner = mockBulk().interfaces.find((i) => i.IPAddresses?.some((a) => a.IPAddress === ip))
       if (owner === undefined) throw new MetadataError('NODE_NOT_FOUND', `no component found for IP ${ip}`)

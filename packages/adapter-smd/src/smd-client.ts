@@ -15,21 +15,27 @@ import {
   type WireMembership,
 } from './wire.js'
 
+/** What runs a bulk sync: an {@link SmdClient}, or a worker thread running one (`createSyncThread`). */
+export interface SnapshotSource {
+  /**
+   * The four bulk calls, concurrently, each payload indexed into the snapshot while it arrives (SMD-7, SMD-9,
+   * OPS-7): what `buildSnapshot(await bulk(), logger)` gives, without holding the payloads. Rejects with
+   * INVENTORY_UNAVAILABLE or TOKEN_UNAVAILABLE.
+   */
+  bulkSnapshot(logger: Logger): Promise<SmdSnapshot>
+  /** Stops what the source runs (a worker thread); optional. */
+  close?(): Promise<void>
+}
+
 /**
  * The SMD calls the inventory makes (SMD-4). Implemented over HTTP by {@link createSmdClient} and in memory by
  * the mock (SMD-15), so both run the same pipeline.
  */
-export interface SmdClient {
+export interface SmdClient extends SnapshotSource {
   /** The normalised base URL (SMD-2), for logs. */
   readonly baseUrl: string
   /** The four bulk calls, concurrently (SMD-7). Rejects with INVENTORY_UNAVAILABLE or TOKEN_UNAVAILABLE. */
   bulk(): Promise<WireBulk>
-  /**
-   * The four bulk calls, concurrently, each payload indexed into the snapshot while it arrives (SMD-7, SMD-9,
-   * OPS-7): what `buildSnapshot(await bulk(), logger, previous)` gives, without holding the payloads. Objects
-   * equal to those of `previous` (the snapshot being served) are shared with it. Rejects as `bulk`.
-   */
-  bulkSnapshot(logger: Logger, previous?: SmdSnapshot): Promise<SmdSnapshot>
   /**
    * The xname of the component owning exactly `ip` (SMD-4 live lookup). Rejects with
    * `MetadataError('NODE_NOT_FOUND', 'no component found for IP <ip>')` when none does (SMD-6), else as `bulk`.
@@ -185,8 +191,8 @@ export function createSmdClient(options: SmdClientOptions): SmdClient {
       return { components, interfaces, memberships, endpoints }
     },
 
-    async bulkSnapshot(snapshotLogger, previous) {
-      const builder = createSnapshotBuilder(snapshotLogger, previous)
+    async bulkSnapshot(snapshotLogger) {
+      const builder = createSnapshotBuilder(snapshotLogger)
       await Promise.all([
         stream(COMPONENTS, feed(builder, COMPONENTS, (c) => builder.component(c))),
         stream(INTERFACES, feed(builder, INTERFACES, (i) => builder.iface(i))),

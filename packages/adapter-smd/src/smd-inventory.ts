@@ -10,9 +10,10 @@ import {
   type InventoryNode,
   type InventoryStats,
   type Logger,
+  sameNodeTableData,
 } from '@metadata-service/core'
 import { createLiveLookup } from './_live-lookup.js'
-import type { SmdClient } from './smd-client.js'
+import type { SmdClient, SnapshotSource } from './smd-client.js'
 import { EMPTY_SNAPSHOT, type SmdSnapshot } from './snapshot.js'
 
 /** One observation for the metrics (SVC-4 `smd_*`). */
@@ -29,6 +30,11 @@ export interface SmdInventory extends Inventory {
 /** Options of {@link createSmdInventory}. */
 export interface SmdInventoryOptions {
   readonly client: SmdClient
+  /**
+   * Runs the bulk syncs; default `client` on this thread. `createSyncThread` runs them in a worker thread, so that
+   * fetching, parsing and assembling a 100,000-node snapshot never holds up requests (issue 19).
+   */
+  readonly syncSource?: SnapshotSource
   /** `smd_sync_enabled`; default true. False: no worker, nodes fetched live and cached (SMD-10). */
   readonly syncEnabled?: boolean
   /** `smd_sync_interval` in seconds; ≤0 or absent means 60 (SMD-8). Fractions are allowed (tests). */
@@ -53,6 +59,7 @@ const FIRST_RETRY_MS = 1_000 // SMD-8
  */
 export function createSmdInventory(options: SmdInventoryOptions): SmdInventory {
   const { client } = options
+  const source = options.syncSource ?? client
   const logger = options.logger ?? silentLogger
   const clock = options.clock ?? systemClock
   const syncEnabled = options.syncEnabled ?? true
@@ -92,21 +99,21 @@ export function createSmdInventory(options: SmdInventoryOptions): SmdInventory {
   const runSync = async (): Promise<boolean> => {
     const started = performance.now()
     try {
-      // Records SMD did not change keep the served snapshot's objects (OPS-7: one copy in memory, not two).
-      const next = await client.bulkSnapshot(logger, snapshot)
+      const built = await source.bulkSnapshot(logger)
       if (closed) return false
       // All four calls succeeded: swap in one assignment, so readers see the old or the new snapshot (SMD-7).
-      // When SMD changed nothing the builder hands back the very snapshot being served; the generation then
-      // stays, so the documents rendered and cached for it stay valid (OPS-7: a periodic sync of 100k nodes
-      // must not invalidate every cached document).
-      const changed = next !== snapshot
+      // When SMD changed nothing the new table equals the one being served byte for byte: that one is kept and
+      // the generation stays, so the documents rendered and cached for it stay valid (OPS-7: a periodic sync of
+      // 100k nodes must not invalidate every cached document).
+      const changed = !sameNodeTableData(built.data, snapshot.data)
+      const next = changed ? built : snapshot
       snapshot = next
       if (live.clearOverlay() || changed) generation++
       lastSuccessAt = clock.now()
       lastError = undefined
       syncSuccesses++
       lastSyncDurationMs = performance.now() - started
-      logger.info('SMD sync done', { nodes: next.nodes.size, ips: next.byIp.size, ms: Math.round(lastSyncDurationMs) })
+      logger.info('SMD sync done', { nodes: next.size, ips: next.addresses, ms: Math.round(lastSyncDurationMs) })
       emit({ type: 'sync', ok: true, durationMs: lastSyncDurationMs })
       return true
     } catch (err) {
@@ -144,20 +151,22 @@ export function createSmdInventory(options: SmdInventoryOptions): SmdInventory {
   return {
     async resolve(address) {
       const key = addressKey(address)
-      const hit = snapshot.byIp.get(key)
+      const hit = snapshot.owner(key)
       if (hit) return hit
       return live.byIp(key)
     },
 
     async node(xname): Promise<InventoryNode | undefined> {
-      const hit = snapshot.nodes.get(xname)
+      const hit = snapshot.node(xname)
       if (hit) return hit
       // After a successful sync the snapshot lists every component; before one (or without sync) ask SMD.
       if (syncEnabled && lastSuccessAt !== undefined) return undefined
       return live.byXname(xname)
     },
 
-    nodes: () => snapshot.nodes.values(),
+    nodes: () => snapshot.nodes(),
+
+    snapshotTable: () => snapshot,
 
     generation: () => generation,
 
@@ -167,8 +176,8 @@ export function createSmdInventory(options: SmdInventoryOptions): SmdInventory {
         stale: isStale(),
         ...(lastSuccessAt !== undefined ? { lastSuccessAt } : {}),
         ...(lastError !== undefined ? { lastError } : {}),
-        nodes: snapshot.nodes.size,
-        ips: snapshot.byIp.size,
+        nodes: snapshot.size,
+        ips: snapshot.addresses,
       }
     },
 
@@ -180,8 +189,8 @@ export function createSmdInventory(options: SmdInventoryOptions): SmdInventory {
         lastSuccessAt,
         syncAgeSec: lastSuccessAt === undefined ? undefined : (clock.now() - lastSuccessAt) / 1000,
         stale: isStale(),
-        nodes: snapshot.nodes.size,
-        ips: snapshot.byIp.size,
+        nodes: snapshot.size,
+        ips: snapshot.addresses,
         liveLookups: { ...liveLookups },
       }
     },
@@ -198,6 +207,7 @@ export function createSmdInventory(options: SmdInventoryOptions): SmdInventory {
       closed = true
       if (timer !== undefined) clearTimeout(timer)
       await syncing
+      await options.syncSource?.close?.()
     },
   }
 }

@@ -1,7 +1,15 @@
+import {
+  buildNodeTable,
+  createNodeTableBuilder,
+  openNodeTable,
+  type AddressConflicts,
+  type InventoryInterface,
+  type InventoryNic,
+  type InventoryNode,
+  type Logger,
+  type NodeTable,
+} from '@metadata-service/core'
 import { createInterning } from './_intern.js'
-import { interfaceMatches, nicsMatch, nodeMatches, sameItems, sameLabels, type NodeFields } from './_snapshot-reuse.js'
-import { NODES_PER_SLICE, indexByIp, replayConflicts, setConflicts } from './_ip-index.js'
-import type { InventoryInterface, InventoryNic, InventoryNode, Logger } from '@metadata-service/core'
 import {
   componentNid,
   endpointNics,
@@ -13,24 +21,21 @@ import {
   type WireMembership,
 } from './wire.js'
 
-/** An immutable copy of SMD, built by one bulk sync (SMD-9). Lookups are O(1) map reads. */
-export interface SmdSnapshot {
-  /** Nodes by xname, in SMD component order. */
-  readonly nodes: ReadonlyMap<string, InventoryNode>
-  /** Every component and interface IP (HMN, HSN, …) to its node. */
-  readonly byIp: ReadonlyMap<string, InventoryNode>
-}
-
+/**
+ * An immutable copy of SMD, built by one bulk sync (SMD-9): core's compact node table (issue 19), nodes by xname
+ * in SMD component order and every component and interface IP (HMN, HSN, …) to its node. Lookups are O(1).
+ */
+export type SmdSnapshot = NodeTable
 
 /** The snapshot before the first successful sync: nothing known. */
-export const EMPTY_SNAPSHOT: SmdSnapshot = Object.freeze({ nodes: new Map(), byIp: new Map() })
+export const EMPTY_SNAPSHOT: SmdSnapshot = buildNodeTable([])
 
 /**
  * Builds the snapshot from the four parsed payloads (see {@link createSnapshotBuilder} for the rules). Interfaces,
  * memberships and endpoints are indexed by xname first, so the cost is linear in the payload size.
  */
-export function buildSnapshot(bulk: WireBulk, logger: Logger, previous?: SmdSnapshot): SmdSnapshot {
-  const builder = createSnapshotBuilder(logger, previous)
+export function buildSnapshot(bulk: WireBulk, logger: Logger): SmdSnapshot {
+  const builder = createSnapshotBuilder(logger)
   for (const c of bulk.components) builder.component(c)
   for (const i of bulk.interfaces) builder.iface(i)
   if (bulk.memberships) for (const m of bulk.memberships) builder.membership(m)
@@ -59,12 +64,23 @@ export interface SnapshotBuilder {
 export type SnapshotPart = 'components' | 'interfaces' | 'memberships' | 'endpoints'
 
 
-function newNode(xname: string, f: NodeFields): InventoryNode {
-  const node: InventoryNode = { xname, nid: f.nid, role: f.role, groups: f.groups, interfaces: f.interfaces, nics: f.nics }
-  // Set only when present (fixtures and the mock): an object literal with spreads cost ~0.1 s at 100k nodes.
-  if (f.componentIp) (node as { componentIp?: string }).componentIp = f.componentIp
-  if (f.componentMac) (node as { componentMac?: string }).componentMac = f.componentMac
-  return Object.freeze(node)
+/** Nodes per slice of work between yields to the event loop: ~5 ms at 100k nodes (p99 ≤ 50 ms during a sync, OPS-7). */
+const NODES_PER_SLICE = 2048
+
+// Past this many duplicate IPs, only a summary line is logged: a broken SMD must not flood the log every sync.
+const MAX_CONFLICT_LOGS = 20
+
+function newNode(xname: string, nid: number, role: string, groups: readonly string[] | undefined, interfaces: readonly InventoryInterface[], nics: readonly InventoryNic[], componentIp: string | undefined, componentMac: string | undefined): InventoryNode {
+  const node: InventoryNode = { xname, nid, role, groups, interfaces, nics }
+  if (componentIp) (node as { componentIp?: string }).componentIp = componentIp
+  if (componentMac) (node as { componentMac?: string }).componentMac = componentMac
+  return node
+}
+
+/** Logs the duplicate IPs of a sync at warn level (SMD-9): the first 20, then a summary line. */
+function logConflicts({ logged, count }: AddressConflicts, logger: Logger): void {
+  for (const c of logged) logger.warn('duplicate IP in SMD inventory; the first owner wins', { ...c })
+  if (count > MAX_CONFLICT_LOGS) logger.warn('duplicate IPs in SMD inventory', { conflicts: count })
 }
 
 /**
@@ -76,11 +92,11 @@ function newNode(xname: string, f: NodeFields): InventoryNode {
  * - Interfaces with an empty `ComponentID` are skipped (SMD-5); interfaces of unknown components are ignored.
  * - On a duplicate IP the first owner wins (component IPs first, then each node's interfaces, nodes in SMD
  *   order) and the conflict is logged at warn level (SMD-9). Keys are canonical addresses (`addressKey` of core).
- * - Nodes, interfaces, NIC and group lists equal to those of `previous` (the snapshot being served) are taken
- *   from it rather than rebuilt, so two syncs in a row share what SMD did not change (OPS-7).
+ *
+ * Two syncs of an unchanged SMD give tables equal byte for byte (`sameNodeTableData`), which is how the inventory
+ * keeps its generation (OPS-7).
  */
-export function createSnapshotBuilder(logger: Logger, previous?: SmdSnapshot): SnapshotBuilder {
-  const before = previous?.nodes
+export function createSnapshotBuilder(logger: Logger): SnapshotBuilder {
   const interning = createInterning()
   const role = interning.field()
   const description = interning.field()
@@ -100,29 +116,12 @@ export function createSnapshotBuilder(logger: Logger, previous?: SmdSnapshot): S
   let nics = new Map<string, readonly InventoryNic[]>()
 
   function* assemble(): Generator<undefined, SmdSnapshot> {
-    const nodes = new Map<string, InventoryNode>()
-    // Whether every node so far is `previous`'s node at the same place: then its IP index is this one's too.
-    const walk = before?.values()
-    let unchanged = walk !== undefined
+    const table = createNodeTableBuilder({ maxLoggedConflicts: MAX_CONFLICT_LOGS })
     for (let k = 0; k < ids.length; k++) {
       const id = ids[k]!
-      if (nodes.has(id)) continue
-      const prev = before?.get(id)
-      const list = interfaces.get(id) ?? EMPTY
       const groups = labels ? (labels.get(id) ?? EMPTY) : undefined
-      const fields: NodeFields = {
-        nid: nids[k]!,
-        role: roles[k]!,
-        groups: prev && sameLabels(prev.groups, groups) ? prev.groups : groups,
-        // slice(): a pushed-to array keeps spare capacity (17 slots after the 2nd push); the copy is exact.
-        interfaces: sameItems(prev?.interfaces, list) ? prev!.interfaces : Object.freeze(list.length > 1 ? list.slice() : list),
-        nics: nics.get(id) ?? EMPTY,
-        componentIp: ips[k],
-        componentMac: macs[k],
-      }
-      const node = prev && nodeMatches(prev, fields) ? prev : newNode(id, fields)
-      nodes.set(id, node)
-      unchanged &&= walk!.next().value === node
+      // A repeated xname is skipped by the table: the first record wins.
+      table.add(newNode(id, nids[k]!, roles[k]!, groups, interfaces.get(id) ?? EMPTY, nics.get(id) ?? EMPTY, ips[k], macs[k]))
       if (k % NODES_PER_SLICE === NODES_PER_SLICE - 1) yield
     }
     ids = []
@@ -133,16 +132,9 @@ export function createSnapshotBuilder(logger: Logger, previous?: SmdSnapshot): S
     interfaces = new Map()
     nics = new Map()
     labels = undefined
-    if (unchanged && previous && nodes.size === previous.nodes.size) {
-      // SMD changed nothing: serve on with the same snapshot (no second 200k-entry index), logging its
-      // duplicate IPs again as a rebuild would (SMD-9).
-      replayConflicts(previous, logger)
-      return previous
-    }
-    const byIp = yield* indexByIp(nodes, logger)
-    const next: SmdSnapshot = Object.freeze({ nodes, byIp: byIp.index })
-    setConflicts(next, byIp.conflicts)
-    return next
+    const { data, conflicts } = table.finish()
+    logConflicts(conflicts, logger)
+    return openNodeTable(data)
   }
 
   return {
@@ -157,16 +149,13 @@ export function createSnapshotBuilder(logger: Logger, previous?: SmdSnapshot): S
       const owner = w.ComponentID
       if (!owner) return
       const list = interfaces.get(owner)
-      const prev = before?.get(owner)?.interfaces[list ? list.length : 0]
-      const iface: InventoryInterface = prev && interfaceMatches(prev, w) ? prev : Object.freeze({
+      const iface: InventoryInterface = {
         id: w.ID ?? '',
         description: description(w.Description ?? ''),
         mac: w.MACAddress ?? '',
         type: type(w.Type ?? ''),
-        ipAddresses: w.IPAddresses?.length
-          ? Object.freeze(w.IPAddresses.map((a) => Object.freeze({ ip: a.IPAddress ?? '', network: network(a.Network ?? '') })))
-          : EMPTY,
-      })
+        ipAddresses: w.IPAddresses?.length ? w.IPAddresses.map((a) => ({ ip: a.IPAddress ?? '', network: network(a.Network ?? '') })) : EMPTY,
+      }
       if (list) list.push(iface)
       else interfaces.set(owner, [iface])
     },
@@ -177,19 +166,16 @@ export function createSnapshotBuilder(logger: Logger, previous?: SmdSnapshot): S
       if (nics.has(e.ID)) return
       const wire = endpointNics(e)
       if (wire.length === 0) return void nics.set(e.ID, EMPTY)
-      const prev = before?.get(e.ID)?.nics
-      if (prev && nicsMatch(prev, wire)) return void nics.set(e.ID, prev)
       const list = wire.map(
-        (n): InventoryNic =>
-          Object.freeze({
-            redfishId: redfishId(n.RedfishId == null ? '' : String(n.RedfishId)),
-            description: nicDescription(n.Description ?? ''),
-            mac: n.MACAddress ?? '',
-            permanentMac: n.PermanentMACAddress === n.MACAddress ? (n.MACAddress ?? '') : (n.PermanentMACAddress ?? ''),
-            enabled: n.InterfaceEnabled ?? false,
-          }),
+        (n): InventoryNic => ({
+          redfishId: redfishId(n.RedfishId == null ? '' : String(n.RedfishId)),
+          description: nicDescription(n.Description ?? ''),
+          mac: n.MACAddress ?? '',
+          permanentMac: n.PermanentMACAddress === n.MACAddress ? (n.MACAddress ?? '') : (n.PermanentMACAddress ?? ''),
+          enabled: n.InterfaceEnabled ?? false,
+        }),
       )
-      nics.set(e.ID, Object.freeze(list))
+      nics.set(e.ID, list)
     },
     withoutMemberships() {
       labels = undefined

@@ -15,6 +15,7 @@ it('exports exactly these names', async () => {
       "createSmdClient",
       "createSmdInventory",
       "createStaticTokenSource",
+      "createSyncThread",
       "createTokenSmithSource",
       "endpointNics",
       "membershipLabels",

@@ -1,6 +1,7 @@
 import { describeInventory, type InventorySeedNode } from '@metadata-service/core/testing'
-import { createMockInventory, createSmdClient, createSmdInventory, createStaticTokenSource, type MockNode } from '../src/index.js'
+import { createMockInventory, createSmdClient, createSmdInventory, createStaticTokenSource, createSyncThread, type MockNode } from '../src/index.js'
 import { startFakeSmd, type FakeNode } from '../src/testing/index.js'
+import { syncWorkerUrl } from './_sync-worker-build.js'
 
 // The Inventory contract (STYLE 6) for both inventories of this package: the real one, synced from a fake SMD on the
 // real wire contract, and the built-in mock of `--mock-smd` (SMD-15). Each seed becomes what that backend reads.
@@ -26,6 +27,22 @@ describeInventory('adapter-smd on a fake SMD', async (seed) => {
     // SMD down for live lookups: the snapshot still answers, a miss cannot be looked up.
     breakLookups: () => smd.inject('interfacesByIp', { status: 503, body: 'down' }),
     cleanup: () => smd.close(),
+  }
+})
+
+// The same with the bulk sync in a worker thread, as `serve` runs it (issue 19).
+describeInventory('adapter-smd on a fake SMD, syncing in a worker thread', async (seed) => {
+  const smd = await startFakeSmd({ nodes: seed.map(fakeNode) })
+  const options = { baseUrl: smd.url, tokenSource: createStaticTokenSource(), userAgentVersion: 'test', timeoutMs: 5_000 }
+  const inventory = createSmdInventory({ client: createSmdClient(options), syncSource: createSyncThread({ ...options, workerUrl: await syncWorkerUrl() }) })
+  if (!(await inventory.syncNow())) throw new Error('the first sync from the fake SMD failed')
+  return {
+    inventory,
+    breakLookups: () => smd.inject('interfacesByIp', { status: 503, body: 'down' }),
+    cleanup: async () => {
+      await inventory.close()
+      await smd.close()
+    },
   }
 })
 

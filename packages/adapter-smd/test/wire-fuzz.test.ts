@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { isMetadataError } from '@metadata-service/core'
+import { addressKey, isMetadataError } from '@metadata-service/core'
 import { createRecordingLogger } from '@metadata-service/core/testing'
 import { afterAll, describe, expect, it } from 'vitest'
 import {
@@ -106,9 +106,16 @@ describe('SMD payload parsing with arbitrary JSON (SMD-5, SMD-6)', () => {
         if (!components || !interfaces || !endpoints) return
         const bulk: WireBulk = { components, interfaces, memberships, endpoints }
         const snapshot = buildSnapshot(bulk, createRecordingLogger())
-        built += snapshot.nodes.size > 0 ? 1 : 0
-        expect(snapshot.nodes.size).toBeLessThanOrEqual(components.length)
-        for (const node of snapshot.byIp.values()) expect(snapshot.nodes.get(node.xname)).toBe(node)
+        built += snapshot.size > 0 ? 1 : 0
+        expect(snapshot.size).toBeLessThanOrEqual(components.length)
+        // Every address of every node has an owner that the snapshot holds (first owner wins, SMD-9).
+        for (const node of snapshot.nodes()) {
+          for (const ip of [node.componentIp ?? '', ...node.interfaces.flatMap((f) => f.ipAddresses.map((a) => a.ip))]) {
+            if (ip === '') continue
+            const owner = snapshot.owner(addressKey(ip))
+            expect(owner && snapshot.node(owner.xname)).toBe(owner)
+          }
+        }
       }),
       { numRuns: RUNS * 2 },
     )

@@ -1,7 +1,10 @@
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import {
   createMockInventory,
   createSmdClient,
   createSmdInventory,
+  createSyncThread,
   createStaticTokenSource,
   createTokenSmithSource,
   selectTokenMode,
@@ -65,17 +68,22 @@ export async function openInventory(config: Config, deps: InventoryDeps): Promis
   }
   logger.info('SMD auth', { mode: tokenSource.mode })
 
-  const client = createSmdClient({
+  const clientOptions = {
     baseUrl: config.smd_url,
     tokenSource,
     timeoutMs: config.smd_timeout * 1000,
     maxResponseBytes: config.smd_max_response_bytes,
     userAgentVersion: deps.version,
-    logger,
-  })
+  }
+  const client = createSmdClient({ ...clientOptions, logger })
+  // Bulk syncs in a worker thread (issue 19), from the worker entry built beside the bundle; run from the sources
+  // (tests) there is none, and syncs run on this thread, the same code.
+  const workerUrl = new URL('./smd-sync-worker.js', import.meta.url)
+  const syncSource = existsSync(fileURLToPath(workerUrl)) ? createSyncThread({ ...clientOptions, workerUrl }) : undefined
   await init()
   const inventory = createSmdInventory({
     client,
+    ...(syncSource === undefined ? {} : { syncSource }),
     syncEnabled: config.smd_sync_enabled,
     syncIntervalSec: config.smd_sync_interval,
     negativeCacheTtlSec: config.smd_negative_cache_ttl,
@@ -84,6 +92,10 @@ export async function openInventory(config: Config, deps: InventoryDeps): Promis
   })
   deps.onOpened(() => inventory.close())
   // SPEC §16 Secrets: the URL is shown without its password.
-  logger.info('SMD client ready', { baseUrl: redactUrlCredentials(client.baseUrl), syncEnabled: config.smd_sync_enabled })
+  logger.info('SMD client ready', {
+    baseUrl: redactUrlCredentials(client.baseUrl),
+    syncEnabled: config.smd_sync_enabled,
+    syncThread: syncSource === undefined ? 'main' : 'worker',
+  })
   return { inventory, tokenSource }
 }

@@ -1,4 +1,5 @@
 import type { MetadataError } from '../errors.js'
+import { nodeStamp } from '../node-table/node-identity.js'
 import type { InventoryNode } from '../ports/inventory.js'
 import type { RenderedDocument } from '../services/nocloud-api.js'
 
@@ -84,14 +85,14 @@ export function createDocumentCache(generations: () => readonly number[], maxEnt
         // meta-data-sized text); reading a char flattens it in place, so a cached document costs its bytes (OPS-7
         // RSS at 100,000 nodes, where the cap is reached).
         doc.body.charCodeAt(0)
-        put(key, { node, doc })
+        put(key, { node: refOf(node), doc })
       },
       failure(key, node) {
         const hit = mine.get(key)
         return hit !== undefined && sameNode(hit.node, node) ? hit.failure : undefined
       },
       setFailure(key, node, failure) {
-        put(key, { node, failure })
+        put(key, { node: refOf(node), failure })
       },
       full: () => mine.size >= maxEntries,
     }
@@ -99,11 +100,20 @@ export function createDocumentCache(generations: () => readonly number[], maxEnt
   return { epoch, size: () => map.size }
 }
 
-/** A cached document, or a cached render failure, with the node it was built from. */
-type Entry = { readonly node: InventoryNode; readonly doc?: RenderedDocument; readonly failure?: MetadataError }
+/**
+ * A cached document, or a cached render failure, with the node it was built from: the node's stamp when a node
+ * table made it (issue 19: a number, so 200,000 entries do not hold 100,000 node objects alive), else the node.
+ */
+type Entry = { readonly node: InventoryNode | number; readonly doc?: RenderedDocument; readonly failure?: MetadataError }
 
-function sameNode(a: InventoryNode, b: InventoryNode): boolean {
-  // Adapters hand out snapshot objects by reference, so the cheap check nearly always decides.
+function refOf(node: InventoryNode): InventoryNode | number {
+  return nodeStamp(node) ?? node
+}
+
+function sameNode(a: InventoryNode | number, b: InventoryNode): boolean {
+  // Adapters hand out snapshot objects by reference or stamped (equal stamp: same table and position, so same
+  // content), so the cheap check nearly always decides. Another stamp is a miss, which is only ever safe.
+  if (typeof a === 'number') return a === nodeStamp(b)
   return a === b || JSON.stringify(a) === JSON.stringify(b)
 }
 

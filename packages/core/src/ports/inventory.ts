@@ -1,3 +1,5 @@
+import type { NodeTable } from '../node-table/node-table.js'
+
 /** One IP address of an Ethernet interface (SMD `IPAddresses[]`). */
 export interface InventoryIpAddress {
   readonly ip: string
@@ -105,6 +107,12 @@ export interface Inventory {
    * first sync. Used to pre-render documents and to hand the snapshot to worker processes; never called per request.
    */
   nodes(): Iterable<InventoryNode>
+  /**
+   * The snapshot `nodes()` lists, as a compact node table, when the inventory keeps one (adapter-smd, issue 19):
+   * `--workers` copies it to each worker as a few buffers instead of a graph of a million objects. Optional; a
+   * caller without it builds a table from `nodes()`.
+   */
+  snapshotTable?(): NodeTable
   /** Changes whenever the snapshot (or live overlay) changes; caches key on it. */
   generation(): number
   health(): InventoryHealth

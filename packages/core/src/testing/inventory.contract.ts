@@ -76,6 +76,14 @@ export function describeInventory(
       expect([...inventory.nodes()]).toEqual(SEED.map(inventoryNodeOf))
     })
 
+    it('hands out, when it keeps one, a node table of exactly what nodes() lists (issue 19)', async () => {
+      const { inventory } = await open(SEED)
+      const table = inventory.snapshotTable?.()
+      if (table === undefined) return
+      expect([...table.nodes()]).toEqual([...inventory.nodes()])
+      for (const node of SEED) expect(table.node(node.xname)?.xname).toBe(node.xname)
+    })
+
     it('holds nothing when seeded with nothing, and is ready all the same', async () => {
       const { inventory } = await open([])
       expect([...inventory.nodes()]).toEqual([])

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { InventoryNode } from '../../src/ports/inventory.js'
 import type { RenderedDocument } from '../../src/services/nocloud-api.js'
+import { buildNodeTable } from '../../src/node-table/node-table-builder.js'
 import { createDocumentCache } from '../../src/nocloud/document-cache.js'
 
 const NODE = { xname: 'x1000c0s0b0n0', nid: 1 } as unknown as InventoryNode
@@ -59,5 +60,19 @@ describe('createDocumentCache', () => {
     epoch.set('a', NODE, doc('a'))
     expect(epoch.get('a', { ...NODE })?.body).toBe('a')
     expect(epoch.get('a', { ...NODE, nid: 2 } as InventoryNode)).toBeUndefined()
+  })
+
+  it('holds a node of a node table by its stamp: the table\'s node hits, a copy or another table\'s node misses (issue 19)', () => {
+    const node: InventoryNode = { xname: 'x1', nid: 1, role: '', groups: [], interfaces: [], nics: [] }
+    const table = buildNodeTable([node])
+    const epoch = createDocumentCache(() => [1], 4).epoch()
+    epoch.set('a', table.at(0), doc('a'))
+    expect(epoch.get('a', table.node('x1')!)?.body).toBe('a')
+    // Equal content without the stamp, or from another table (another snapshot), is not trusted: a miss is safe.
+    expect(epoch.get('a', { ...table.at(0) })).toBeUndefined()
+    expect(epoch.get('a', buildNodeTable([node]).at(0))).toBeUndefined()
+    // Plain nodes (live lookups, fakes) still match by content.
+    epoch.set('b', node, doc('b'))
+    expect(epoch.get('b', { ...node })?.body).toBe('b')
   })
 })
