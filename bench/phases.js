@@ -15,7 +15,12 @@ import { runStorm } from './wrk.js'
  * @property {readonly import('./nodes.js').BenchNode[]} nodes  the storm's nodes
  * @property {string | undefined} smdUrl  the fake SMD; undefined with `--mock` (the server's built-in mock)
  * @property {(line: string) => void} say   progress on stderr
+ * @property {{ fromUs: number, toUs: number }[]} [stormWindows]  filled with the measured server storms'
+ *   CLOCK_MONOTONIC µs windows (the `--profile` summary counts only these)
  */
+
+/** CLOCK_MONOTONIC now in µs, the clock of `--cpu-prof` profiles. */
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n)
 
 /**
  * Fake SMD counters (`/__bench/stats`); all empty without a fake (`--mock`).
@@ -98,6 +103,8 @@ export async function stormModes(ctx, server, baseline) {
       if (o.cache === 'prerendered') prerenderWaits.push(await awaitPrerender(target.url, passes + o.workers))
     }
     const first = offset[which]
+    const buildsBefore = which === 'server' ? await documentBuilds(target.url) : undefined
+    const fromUs = monotonicUs()
     const result = await runStorm({
       url: target.url,
       targetsFile: ctx.targetsFile,
@@ -111,10 +118,13 @@ export async function stormModes(ctx, server, baseline) {
       // --rate: each connection pauses so that together they offer about `rate` requests per second.
       delayMs: o.rate > 0 ? Math.round((o.connections / o.rate) * 1000) : 0,
     })
+    if (which === 'server' && measured) ctx.stormWindows?.push({ fromUs, toUs: monotonicUs() })
     offset[which] += result.requests
+    // Issue 19: documents the server built for requests during this storm (cache misses), from /metrics.
+    const builds = buildsBefore === undefined ? undefined : (await documentBuilds(target.url)) - buildsBefore
     // Share of this run's requests for a (node, document) pair an earlier request of the sequence already asked.
     const repeated = Math.max(0, offset[which] - Math.max(first, distinct))
-    return { ...result, repeatedPct: round((repeated / Math.max(1, result.requests)) * 100, 1) }
+    return { ...result, builds, repeatedPct: round((repeated / Math.max(1, result.requests)) * 100, 1) }
   }
   /** @type {Record<string, ReturnType<typeof compareMode> & { runs: { server: object[], baseline: object[] } }>} */
   const modes = {}
@@ -243,6 +253,16 @@ export async function syncStorm(ctx, server) {
     storm,
     rss: { peakMiB: memory.peakMiB },
   }
+}
+
+/**
+ * NoCloud documents built for requests so far (cache misses, `metadata_service_render_cache_misses_total`, every
+ * document label), summed over the serving processes; the pre-render's own builds are not in it.
+ * @param {string} url
+ */
+export async function documentBuilds(url) {
+  const samples = await scrapeMetrics(url, 'render_cache_misses_total')
+  return Object.values(samples).reduce((a, b) => a + b, 0)
 }
 
 /**

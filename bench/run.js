@@ -54,7 +54,9 @@ async function main() {
       cleanup.push(() => smd.stop())
       smdUrl = `http://127.0.0.1:${smd.port}`
     }
-    const ctx = { options, workDir, targetsFile, nodes, smdUrl, say }
+    /** @type {{ fromUs: number, toUs: number }[]} */
+    const stormWindows = []
+    const ctx = { options, workDir, targetsFile, nodes, smdUrl, say, stormWindows }
 
     const booted = await bootServer(ctx, {
       name: 'main',
@@ -91,7 +93,10 @@ async function main() {
     // Stopped here (not in cleanup) so the profile is written before it is read; a second stop() is harmless.
     results.serverExitCode = await server.stop()
     if (options.profile) {
-      results.profile = summariseProfileDir(join(workDir, 'main', 'prof'), { fromUs: stormsFromUs })
+      // Issue 19: only the measured storms, not the warm-ups and the pre-render passes between runs (which render
+      // every document again after each change, and made the storms look as if they still built documents).
+      const windows = stormWindows.length > 0 ? stormWindows : undefined
+      results.profile = summariseProfileDir(join(workDir, 'main', 'prof'), { fromUs: stormsFromUs, windows })
       results.profileStartup = summariseProfileDir(join(workDir, 'main', 'prof'), { toUs: server.healthyAtUs, top: 15 })
     }
 
@@ -141,12 +146,12 @@ function render(r) {
     for (const [mode, m] of Object.entries(r.modes)) {
       for (const [who, x] of [['server', m.server], ['baseline', m.baseline]]) {
         const server = who === 'server'
-        rows.push([`${mode} ${who}`, x.rps, server ? m.ratio : '', x.p50Ms, x.p99Ms, x.maxMs, x.non2xx, x.socketErrors, x.timeouts, x.cpuUsPerRequest, server ? m.cpuRatio : '', x.targetCpuPct, x.clientCpuPct, x.otherCpuPct, server ? x.repeatedPct : ''])
+        rows.push([`${mode} ${who}`, x.rps, server ? m.ratio : '', x.p50Ms, x.p99Ms, x.maxMs, x.non2xx, x.socketErrors, x.timeouts, x.cpuUsPerRequest, server ? m.cpuRatio : '', x.targetCpuPct, x.clientCpuPct, x.otherCpuPct, server ? x.repeatedPct : '', server ? x.buildsPerRun.map((b) => b ?? '?').join('/') : ''])
       }
     }
     const waits = Object.entries(r.modes).flatMap(([mode, m]) => (m.prerenderWaitS?.length ? [`${mode} ${m.prerenderWaitS.join(', ')} s`] : []))
     if (waits.length > 0) out.push(`pre-render after each change (before each measured run): ${waits.join('; ')}`)
-    out.push('', table(['mode / target', 'req/s', 'ratio', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx', 'sock err', 'timeouts', 'cpu µs/req', 'cpu ratio', 'target cpu%', 'wrk cpu%', 'other cpu%', 'repeat %'], rows))
+    out.push('', table(['mode / target', 'req/s', 'ratio', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx', 'sock err', 'timeouts', 'cpu µs/req', 'cpu ratio', 'target cpu%', 'wrk cpu%', 'other cpu%', 'repeat %', 'builds/run'], rows))
   }
   if (r.loggers) {
     const rows = Object.entries(r.loggers).flatMap(([logger, modes]) =>
