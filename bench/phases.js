@@ -81,17 +81,18 @@ export async function bootServer(ctx, o) {
 }
 
 /**
- * Storms `server` and `baselineUrl` in each mode: a warm-up each, then `runs` interleaved pairs (baseline, then
- * server). With `--cache cold` every measured server run starts with an emptied document cache and the request
+ * Storms `server` and `baselineUrl` (and `limit`, nginx serving the same bytes, when given) in each mode: a warm-up
+ * each, then `runs` interleaved rounds (baseline, then server, then limit). With `--cache cold` every measured server run starts with an emptied document cache and the request
  * sequence from its start, so each document is rendered the first time it is asked for, as in a real boot storm
  * (documents repeat only past 5·N requests, see `repeatedPct`). With `--cache warm` runs continue the sequence.
  * @param {BenchContext} ctx
  * @param {{ url: string, pid: number }} server
  * @param {{ url: string, pid: number }} baseline
+ * @param {{ url: string, pid: number }} [limit]  issue 19: "the machine's limit" (bench/nginx.js)
  */
-export async function stormModes(ctx, server, baseline) {
+export async function stormModes(ctx, server, baseline, limit) {
   const o = ctx.options
-  const offset = { server: 0, baseline: 0 }
+  const offset = { server: 0, baseline: 0, limit: 0 }
   /** Seconds from each flush until every serving process had pre-rendered again. */
   const prerenderWaits = []
   const distinct = 5 * ctx.nodes.length
@@ -133,9 +134,11 @@ export async function stormModes(ctx, server, baseline) {
       ctx.say(`${mode}: warm-up ${o.warmupS} s each`)
       await storm('baseline', baseline, mode, o.warmupS, false)
       await storm('server', server, mode, o.warmupS, false)
+      if (limit) await storm('limit', limit, mode, o.warmupS, false)
     }
     const serverRuns = []
     const baselineRuns = []
+    const limitRuns = []
     for (let r = 1; r <= o.runs; r++) {
       if (o.waitIdlePct > 0) {
         const idle = await waitForIdle(o.waitIdlePct, o.waitIdleMaxS)
@@ -145,12 +148,19 @@ export async function stormModes(ctx, server, baseline) {
       const s = await storm('server', server, mode, o.durationS)
       baselineRuns.push(b)
       serverRuns.push(s)
+      const l = limit ? await storm('limit', limit, mode, o.durationS) : undefined
+      if (l) limitRuns.push(l)
       ctx.say(
         `${mode} run ${r}/${o.runs}: server ${s.rps} req/s p99 ${s.latencyMs.p99} ms (${s.errors.status} non-2xx), ` +
-          `baseline ${b.rps} req/s p99 ${b.latencyMs.p99} ms; cpu% server ${s.cpu.targetPct} baseline ${b.cpu.targetPct} wrk ${s.cpu.clientPct}/${b.cpu.clientPct} other ${s.cpu.otherPct}/${b.cpu.otherPct}`,
+          `baseline ${b.rps} req/s p99 ${b.latencyMs.p99} ms${l ? `, nginx ${l.rps} req/s p99 ${l.latencyMs.p99} ms` : ''}; cpu% server ${s.cpu.targetPct} baseline ${b.cpu.targetPct} wrk ${s.cpu.clientPct}/${b.cpu.clientPct} other ${s.cpu.otherPct}/${b.cpu.otherPct}`,
       )
     }
-    modes[mode] = { ...compareMode(serverRuns, baselineRuns), prerenderWaitS: prerenderWaits.splice(0), runs: { server: serverRuns, baseline: baselineRuns } }
+    modes[mode] = {
+      ...compareMode(serverRuns, baselineRuns),
+      ...(limit ? { limit: compareMode(serverRuns, limitRuns) } : {}),
+      prerenderWaitS: prerenderWaits.splice(0),
+      runs: { server: serverRuns, baseline: baselineRuns, ...(limit ? { limit: limitRuns } : {}) },
+    }
   }
   return modes
 }
