@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { freePort, stopChild } from './children.js'
+import { pinned } from './pin.js'
 import { stormPaths } from './fixtures.js'
 
 /** The nginx executable: on the PATH, or Debian's /usr/sbin/nginx (not on a non-root PATH); undefined when absent. */
@@ -76,7 +77,7 @@ export async function startNginx(bin, dir) {
       '',
     ].join('\n'),
   )
-  const child = spawn(bin, ['-p', dir, '-e', join(dir, 'error.log'), '-c', conf], { stdio: ['ignore', 'ignore', 'inherit'] })
+  const child = spawn(...pinned('target', bin, ['-p', dir, '-e', join(dir, 'error.log'), '-c', conf]), { stdio: ['ignore', 'ignore', 'inherit'] })
   const url = `http://127.0.0.1:${port}`
   const deadline = Date.now() + 10_000
   for (;;) {

@@ -10,6 +10,7 @@ import { startPortChild } from './children.js'
 import { MOCK_NODES, benchNodes, targetLines } from './nodes.js'
 import { buildLoggerVariant } from './logger-variant.js'
 import { USAGE, parseOptions } from './options.js'
+import { enablePinning } from './pin.js'
 import { hostileTemplate } from './hostile.js'
 import { copyDocuments, findNginx, startNginx } from './nginx.js'
 import { bootServer, overload, smdStats, stormModes, syncStorm, totalCalls } from './phases.js'
@@ -35,6 +36,7 @@ async function main() {
     return 0
   }
   assertBuilt()
+  if (options.pin) enablePinning()
   const workDir = mkdtempSync(join(tmpdir(), 'mds-bench-'))
   const targetsFile = join(workDir, 'targets.txt')
   const nodes = options.mock ? MOCK_NODES : benchNodes(options.nodes)
@@ -81,7 +83,7 @@ async function main() {
       results.hostileTemplate = await hostileTemplate(ctx, server)
     } else {
       const bytes = booted.probe.bytes['/meta-data'] ?? 1200
-      const baseline = await startPortChild(join(BENCH_DIR, 'baseline-server.js'), ['--bytes', String(bytes)])
+      const baseline = await startPortChild(join(BENCH_DIR, 'baseline-server.js'), ['--bytes', String(bytes)], undefined, 'target')
       cleanup.push(() => baseline.stop())
       results.baselineBytes = bytes
       baselineTarget = { url: `http://127.0.0.1:${baseline.port}`, pid: baseline.pid }
@@ -139,7 +141,7 @@ async function main() {
 
 /** The human summary printed at the end. */
 function render(r) {
-  const out = [`metadata-service boot storm — ${r.config.mock ? '--mock-smd (3 nodes)' : `${r.config.nodes} nodes`}, ${r.config.cache} cache, ${r.config.workers} worker${r.config.workers === 1 ? '' : 's'},${r.config.rate > 0 ? ` paced at ${r.config.rate} req/s,` : ''} ${r.machine.cpus} CPUs, ${r.git.commit}${r.git.dirty ? ' (dirty)' : ''}`]
+  const out = [`metadata-service boot storm — ${r.config.mock ? '--mock-smd (3 nodes)' : `${r.config.nodes} nodes`}, ${r.config.cache} cache, ${r.config.workers} worker${r.config.workers === 1 ? '' : 's'},${r.config.rate > 0 ? ` paced at ${r.config.rate} req/s,` : ''}${r.config.pin ? ' pinned (taskset: targets / wrk),' : ''} ${r.machine.cpus} CPUs, ${r.git.commit}${r.git.dirty ? ' (dirty)' : ''}`]
   const s = r.sync
   out.push(
     `sync: startup→healthy ${s.startupSeconds} s; first SMD call→healthy ${s.healthySeconds} s; ` +
