@@ -2,6 +2,7 @@
 // and a clean stop.
 import { spawn } from 'node:child_process'
 import { createServer } from 'node:net'
+import { pinned } from './pin.js'
 
 /**
  * @typedef {object} Child
@@ -17,10 +18,12 @@ import { createServer } from 'node:net'
  * @param {string} script  absolute path
  * @param {string[]} args
  * @param {number} [timeoutMs]
+ * @param {'target' | 'client'} [role]  with `--pin`, the CPUs it runs on (bench/pin.js); absent: never pinned
  * @returns {Promise<Child>}
  */
-export async function startPortChild(script, args, timeoutMs = 120_000) {
-  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+export async function startPortChild(script, args, timeoutMs = 120_000, role = undefined) {
+  const [command, argv] = role === undefined ? [process.execPath, [script, ...args]] : pinned(role, process.execPath, [script, ...args])
+  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'inherit'] })
   const port = await new Promise((resolve, reject) => {
     let buffered = ''
     const timer = setTimeout(() => reject(new Error(`${script} did not start within ${timeoutMs} ms`)), timeoutMs)

@@ -39,6 +39,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --sync-storm-interval <s>   (default 5)
   --wait-idle <pct>           before each run pair, wait until the machine is this % idle (default 0 = never)
   --wait-idle-max <s>         longest wait per pair (default 120)
+  --pin                       run server, baseline and nginx on CPUs 0…n-2 and wrk on the last CPU (taskset), as
+                              issue 19 measured; other load on the machine is not kept off those CPUs
   --keep                      keep the temp directory (data, server log, profile)
   --quick                     smoke test: 1000 nodes, 1 run of 3 s, 1 s warm-up
   -h, --help`
@@ -72,6 +74,7 @@ export const USAGE = `Usage: npm run bench -- [options]
  * @property {number} syncStormIntervalS
  * @property {number} waitIdlePct
  * @property {number} waitIdleMaxS
+ * @property {boolean} pin
  * @property {boolean} keep
  * @property {boolean} help
  */
@@ -112,6 +115,7 @@ export function parseOptions(argv) {
       'sync-storm-interval': { type: 'string', default: '5' },
       'wait-idle': { type: 'string', default: '0' },
       'wait-idle-max': { type: 'string', default: '120' },
+      pin: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       quick: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -162,6 +166,7 @@ export function parseOptions(argv) {
     syncStormIntervalS: num('sync-storm-interval', values['sync-storm-interval'], 1),
     waitIdlePct: num('wait-idle', values['wait-idle'], 0),
     waitIdleMaxS: num('wait-idle-max', values['wait-idle-max'], 0),
+    pin: values.pin,
     keep: values.keep,
     help: values.help,
   }

@@ -15,7 +15,12 @@ import { runStorm } from './wrk.js'
  * @property {readonly import('./nodes.js').BenchNode[]} nodes  the storm's nodes
  * @property {string | undefined} smdUrl  the fake SMD; undefined with `--mock` (the server's built-in mock)
  * @property {(line: string) => void} say   progress on stderr
+ * @property {{ fromUs: number, toUs: number }[]} [stormWindows]  filled with the measured server storms'
+ *   CLOCK_MONOTONIC µs windows (the `--profile` summary counts only these)
  */
+
+/** CLOCK_MONOTONIC now in µs, the clock of `--cpu-prof` profiles. */
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n)
 
 /**
  * Fake SMD counters (`/__bench/stats`); all empty without a fake (`--mock`).
@@ -76,17 +81,18 @@ export async function bootServer(ctx, o) {
 }
 
 /**
- * Storms `server` and `baselineUrl` in each mode: a warm-up each, then `runs` interleaved pairs (baseline, then
- * server). With `--cache cold` every measured server run starts with an emptied document cache and the request
+ * Storms `server` and `baselineUrl` (and `limit`, nginx serving the same bytes, when given) in each mode: a warm-up
+ * each, then `runs` interleaved rounds (baseline, then server, then limit). With `--cache cold` every measured server run starts with an emptied document cache and the request
  * sequence from its start, so each document is rendered the first time it is asked for, as in a real boot storm
  * (documents repeat only past 5·N requests, see `repeatedPct`). With `--cache warm` runs continue the sequence.
  * @param {BenchContext} ctx
  * @param {{ url: string, pid: number }} server
  * @param {{ url: string, pid: number }} baseline
+ * @param {{ url: string, pid: number }} [limit]  issue 19: "the machine's limit" (bench/nginx.js)
  */
-export async function stormModes(ctx, server, baseline) {
+export async function stormModes(ctx, server, baseline, limit) {
   const o = ctx.options
-  const offset = { server: 0, baseline: 0 }
+  const offset = { server: 0, baseline: 0, limit: 0 }
   /** Seconds from each flush until every serving process had pre-rendered again. */
   const prerenderWaits = []
   const distinct = 5 * ctx.nodes.length
@@ -98,6 +104,8 @@ export async function stormModes(ctx, server, baseline) {
       if (o.cache === 'prerendered') prerenderWaits.push(await awaitPrerender(target.url, passes + o.workers))
     }
     const first = offset[which]
+    const buildsBefore = which === 'server' ? await documentBuilds(target.url) : undefined
+    const fromUs = monotonicUs()
     const result = await runStorm({
       url: target.url,
       targetsFile: ctx.targetsFile,
@@ -111,10 +119,13 @@ export async function stormModes(ctx, server, baseline) {
       // --rate: each connection pauses so that together they offer about `rate` requests per second.
       delayMs: o.rate > 0 ? Math.round((o.connections / o.rate) * 1000) : 0,
     })
+    if (which === 'server' && measured) ctx.stormWindows?.push({ fromUs, toUs: monotonicUs() })
     offset[which] += result.requests
+    // Issue 19: documents the server built for requests during this storm (cache misses), from /metrics.
+    const builds = buildsBefore === undefined ? undefined : (await documentBuilds(target.url)) - buildsBefore
     // Share of this run's requests for a (node, document) pair an earlier request of the sequence already asked.
     const repeated = Math.max(0, offset[which] - Math.max(first, distinct))
-    return { ...result, repeatedPct: round((repeated / Math.max(1, result.requests)) * 100, 1) }
+    return { ...result, builds, repeatedPct: round((repeated / Math.max(1, result.requests)) * 100, 1) }
   }
   /** @type {Record<string, ReturnType<typeof compareMode> & { runs: { server: object[], baseline: object[] } }>} */
   const modes = {}
@@ -123,9 +134,11 @@ export async function stormModes(ctx, server, baseline) {
       ctx.say(`${mode}: warm-up ${o.warmupS} s each`)
       await storm('baseline', baseline, mode, o.warmupS, false)
       await storm('server', server, mode, o.warmupS, false)
+      if (limit) await storm('limit', limit, mode, o.warmupS, false)
     }
     const serverRuns = []
     const baselineRuns = []
+    const limitRuns = []
     for (let r = 1; r <= o.runs; r++) {
       if (o.waitIdlePct > 0) {
         const idle = await waitForIdle(o.waitIdlePct, o.waitIdleMaxS)
@@ -135,12 +148,19 @@ export async function stormModes(ctx, server, baseline) {
       const s = await storm('server', server, mode, o.durationS)
       baselineRuns.push(b)
       serverRuns.push(s)
+      const l = limit ? await storm('limit', limit, mode, o.durationS) : undefined
+      if (l) limitRuns.push(l)
       ctx.say(
         `${mode} run ${r}/${o.runs}: server ${s.rps} req/s p99 ${s.latencyMs.p99} ms (${s.errors.status} non-2xx), ` +
-          `baseline ${b.rps} req/s p99 ${b.latencyMs.p99} ms; cpu% server ${s.cpu.targetPct} baseline ${b.cpu.targetPct} wrk ${s.cpu.clientPct}/${b.cpu.clientPct} other ${s.cpu.otherPct}/${b.cpu.otherPct}`,
+          `baseline ${b.rps} req/s p99 ${b.latencyMs.p99} ms${l ? `, nginx ${l.rps} req/s p99 ${l.latencyMs.p99} ms` : ''}; cpu% server ${s.cpu.targetPct} baseline ${b.cpu.targetPct} wrk ${s.cpu.clientPct}/${b.cpu.clientPct} other ${s.cpu.otherPct}/${b.cpu.otherPct}`,
       )
     }
-    modes[mode] = { ...compareMode(serverRuns, baselineRuns), prerenderWaitS: prerenderWaits.splice(0), runs: { server: serverRuns, baseline: baselineRuns } }
+    modes[mode] = {
+      ...compareMode(serverRuns, baselineRuns),
+      ...(limit ? { limit: compareMode(serverRuns, limitRuns) } : {}),
+      prerenderWaitS: prerenderWaits.splice(0),
+      runs: { server: serverRuns, baseline: baselineRuns, ...(limit ? { limit: limitRuns } : {}) },
+    }
   }
   return modes
 }
@@ -265,6 +285,16 @@ async function awaitFilledCache(url) {
     if (Date.now() - started > 300_000) throw new Error('pre-render did not fill the cache within 300 s')
   }
   return round((Date.now() - started) / 1000, 2)
+}
+
+/**
+ * NoCloud documents built for requests so far (cache misses, `metadata_service_render_cache_misses_total`, every
+ * document label), summed over the serving processes; the pre-render's own builds are not in it.
+ * @param {string} url
+ */
+export async function documentBuilds(url) {
+  const samples = await scrapeMetrics(url, 'render_cache_misses_total')
+  return Object.values(samples).reduce((a, b) => a + b, 0)
 }
 
 /**

@@ -17,33 +17,35 @@ import { fileURLToPath } from 'node:url'
 /**
  * Summarises the newest `.cpuprofile` in `dir`, or returns `undefined` when there is none.
  * @param {string} dir
- * @param {{ top?: number, fromUs?: number, toUs?: number }} [o]  `top`: functions to list (default 25);
- *   `fromUs`/`toUs`: count only samples in this CLOCK_MONOTONIC window, in µs (`process.hrtime.bigint() / 1000n`
- *   is the profile's clock), e.g. the storms without start-up
+ * @param {{ top?: number, fromUs?: number, toUs?: number, windows?: readonly { fromUs: number, toUs: number }[] }} [o]
+ *   `top`: functions to list (default 25); `fromUs`/`toUs`: count only samples in this CLOCK_MONOTONIC window, in
+ *   µs (`process.hrtime.bigint() / 1000n` is the profile's clock), e.g. the storms without start-up; `windows`,
+ *   when given, replaces them: only samples inside one of these windows count (the measured storms, without the
+ *   pre-render passes between them, issue 19)
  * @returns {ProfileSummary | undefined}
  */
 export function summariseProfileDir(dir, o = {}) {
   if (!existsSync(dir)) return undefined
   const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort()
   const last = files.at(-1)
-  return last === undefined ? undefined : summariseProfile(JSON.parse(readFileSync(join(dir, last), 'utf8')), o.top ?? 25, o.fromUs ?? 0, o.toUs ?? Infinity)
+  const windows = o.windows ?? [{ fromUs: o.fromUs ?? 0, toUs: o.toUs ?? Infinity }]
+  return last === undefined ? undefined : summariseProfile(JSON.parse(readFileSync(join(dir, last), 'utf8')), o.top ?? 25, windows)
 }
 
 /**
  * @param {{ nodes: { id: number, callFrame: { functionName: string, url: string, lineNumber: number, columnNumber: number } }[], samples: number[], timeDeltas: number[], startTime: number }} profile
  * @param {number} top
- * @param {number} fromUs
- * @param {number} toUs
+ * @param {readonly { fromUs: number, toUs: number }[]} windows  CLOCK_MONOTONIC µs; samples outside all are skipped
  * @returns {ProfileSummary}
  */
-export function summariseProfile(profile, top, fromUs, toUs) {
+export function summariseProfile(profile, top, windows) {
   /** @type {Map<number, number>} node id → self µs */
   const self = new Map()
   let at = profile.startTime
   profile.samples.forEach((id, i) => {
     const delta = profile.timeDeltas[i] ?? 0
     at += delta
-    if (at >= fromUs && at <= toUs) self.set(id, (self.get(id) ?? 0) + delta)
+    if (windows.some((w) => at >= w.fromUs && at <= w.toUs)) self.set(id, (self.get(id) ?? 0) + delta)
   })
   const maps = new SourceMaps()
   /** @type {Map<string, { name: string, where: string, area: string, us: number }>} */

@@ -33,6 +33,8 @@ export function summariseRuns(runs) {
     targetCpuPct: median(runs.map((r) => r.cpu.targetPct)),
     otherCpuPct: median(runs.map((r) => r.cpu.otherPct)),
     repeatedPct: median(runs.map((r) => r.repeatedPct)),
+    // Issue 19: documents built for requests during each run (server only; target 0 after a finished pre-render).
+    buildsPerRun: runs.map((r) => r.builds),
     // CPU the target spent per answered request: robust to other load on the machine, unlike req/s.
     cpuUsPerRequest: median(runs.map((r) => (r.cpu.targetPct === undefined ? undefined : Math.round((r.cpu.targetPct * 10_000) / Math.max(1, r.rps))))),
   }

@@ -10,7 +10,9 @@ import { startPortChild } from './children.js'
 import { MOCK_NODES, benchNodes, targetLines } from './nodes.js'
 import { buildLoggerVariant } from './logger-variant.js'
 import { USAGE, parseOptions } from './options.js'
+import { enablePinning } from './pin.js'
 import { hostileTemplate } from './hostile.js'
+import { copyDocuments, findNginx, startNginx } from './nginx.js'
 import { bootServer, overload, smdStats, stormModes, syncStorm, totalCalls } from './phases.js'
 import { summariseProfileDir } from './profile-summary.js'
 import { sampleRss } from './proc-stats.js'
@@ -34,6 +36,7 @@ async function main() {
     return 0
   }
   assertBuilt()
+  if (options.pin) enablePinning()
   const workDir = mkdtempSync(join(tmpdir(), 'mds-bench-'))
   const targetsFile = join(workDir, 'targets.txt')
   const nodes = options.mock ? MOCK_NODES : benchNodes(options.nodes)
@@ -54,7 +57,9 @@ async function main() {
       cleanup.push(() => smd.stop())
       smdUrl = `http://127.0.0.1:${smd.port}`
     }
-    const ctx = { options, workDir, targetsFile, nodes, smdUrl, say }
+    /** @type {{ fromUs: number, toUs: number }[]} */
+    const stormWindows = []
+    const ctx = { options, workDir, targetsFile, nodes, smdUrl, say, stormWindows }
 
     const booted = await bootServer(ctx, {
       name: 'main',
@@ -78,11 +83,15 @@ async function main() {
       results.hostileTemplate = await hostileTemplate(ctx, server)
     } else {
       const bytes = booted.probe.bytes['/meta-data'] ?? 1200
-      const baseline = await startPortChild(join(BENCH_DIR, 'baseline-server.js'), ['--bytes', String(bytes)])
+      const baseline = await startPortChild(join(BENCH_DIR, 'baseline-server.js'), ['--bytes', String(bytes)], undefined, 'target')
       cleanup.push(() => baseline.stop())
       results.baselineBytes = bytes
       baselineTarget = { url: `http://127.0.0.1:${baseline.port}`, pid: baseline.pid }
-      results.modes = await stormModes(ctx, server, baselineTarget)
+      const limit = await startLimit(ctx, server.url)
+      if (limit) cleanup.push(() => limit.stop())
+      results.limit = limit ? { server: 'nginx, 1 worker, access log on, the same bytes from files' } : { skipped: 'nginx not found (apt-get install nginx)' }
+      results.modes = await stormModes(ctx, server, baselineTarget, limit)
+      await limit?.stop()
     }
     results.smd = options.mock ? {} : { callsDuringStorms: totalCalls((await smdStats(ctx.smdUrl)).calls) - callsBefore }
     const memory = rss.stop()
@@ -91,7 +100,10 @@ async function main() {
     // Stopped here (not in cleanup) so the profile is written before it is read; a second stop() is harmless.
     results.serverExitCode = await server.stop()
     if (options.profile) {
-      results.profile = summariseProfileDir(join(workDir, 'main', 'prof'), { fromUs: stormsFromUs })
+      // Issue 19: only the measured storms, not the warm-ups and the pre-render passes between runs (which render
+      // every document again after each change, and made the storms look as if they still built documents).
+      const windows = stormWindows.length > 0 ? stormWindows : undefined
+      results.profile = summariseProfileDir(join(workDir, 'main', 'prof'), { fromUs: stormsFromUs, windows })
       results.profileStartup = summariseProfileDir(join(workDir, 'main', 'prof'), { toUs: server.healthyAtUs, top: 15 })
     }
 
@@ -129,7 +141,7 @@ async function main() {
 
 /** The human summary printed at the end. */
 function render(r) {
-  const out = [`metadata-service boot storm — ${r.config.mock ? '--mock-smd (3 nodes)' : `${r.config.nodes} nodes`}, ${r.config.cache} cache, ${r.config.workers} worker${r.config.workers === 1 ? '' : 's'},${r.config.rate > 0 ? ` paced at ${r.config.rate} req/s,` : ''} ${r.machine.cpus} CPUs, ${r.git.commit}${r.git.dirty ? ' (dirty)' : ''}`]
+  const out = [`metadata-service boot storm — ${r.config.mock ? '--mock-smd (3 nodes)' : `${r.config.nodes} nodes`}, ${r.config.cache} cache, ${r.config.workers} worker${r.config.workers === 1 ? '' : 's'},${r.config.rate > 0 ? ` paced at ${r.config.rate} req/s,` : ''}${r.config.pin ? ' pinned (taskset: targets / wrk),' : ''} ${r.machine.cpus} CPUs, ${r.git.commit}${r.git.dirty ? ' (dirty)' : ''}`]
   const s = r.sync
   out.push(
     `sync: startup→healthy ${s.startupSeconds} s; first SMD call→healthy ${s.healthySeconds} s; ` +
@@ -139,14 +151,17 @@ function render(r) {
   if (r.modes) {
     const rows = []
     for (const [mode, m] of Object.entries(r.modes)) {
-      for (const [who, x] of [['server', m.server], ['baseline', m.baseline]]) {
+      const targets = [['server', m.server], ['baseline', m.baseline], ...(m.limit ? [['nginx', m.limit.baseline]] : [])]
+      for (const [who, x] of targets) {
         const server = who === 'server'
-        rows.push([`${mode} ${who}`, x.rps, server ? m.ratio : '', x.p50Ms, x.p99Ms, x.maxMs, x.non2xx, x.socketErrors, x.timeouts, x.cpuUsPerRequest, server ? m.cpuRatio : '', x.targetCpuPct, x.clientCpuPct, x.otherCpuPct, server ? x.repeatedPct : ''])
+        rows.push([`${mode} ${who}`, x.rps, server ? m.ratio : '', server ? m.limit?.ratio : '', x.p50Ms, x.p99Ms, x.maxMs, x.non2xx, x.socketErrors, x.timeouts, x.cpuUsPerRequest, server ? m.cpuRatio : '', x.targetCpuPct, x.clientCpuPct, x.otherCpuPct, server ? x.repeatedPct : '', server ? x.buildsPerRun.map((b) => b ?? '?').join('/') : ''])
       }
     }
     const waits = Object.entries(r.modes).flatMap(([mode, m]) => (m.prerenderWaitS?.length ? [`${mode} ${m.prerenderWaitS.join(', ')} s`] : []))
     if (waits.length > 0) out.push(`pre-render after each change (before each measured run): ${waits.join('; ')}`)
-    out.push('', table(['mode / target', 'req/s', 'ratio', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx', 'sock err', 'timeouts', 'cpu µs/req', 'cpu ratio', 'target cpu%', 'wrk cpu%', 'other cpu%', 'repeat %'], rows))
+    if (r.limit?.skipped) out.push(`machine's limit: skipped, ${r.limit.skipped}`)
+    else if (r.limit) out.push(`ours/limit: server req/s ÷ ${r.limit.server}, median of the per-round ratios`)
+    out.push('', table(['mode / target', 'req/s', 'ratio', 'ours/limit', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx', 'sock err', 'timeouts', 'cpu µs/req', 'cpu ratio', 'target cpu%', 'wrk cpu%', 'other cpu%', 'repeat %', 'builds/run'], rows))
   }
   if (r.loggers) {
     const rows = Object.entries(r.loggers).flatMap(([logger, modes]) =>
@@ -194,6 +209,23 @@ function render(r) {
   out.push('', 'OPS-7:')
   for (const v of r.verdicts) out.push(`  ${v.pass ? 'PASS' : 'FAIL'}  ${v.target}: ${v.value ?? 'n/a'}`)
   return out.join('\n')
+}
+
+/**
+ * Issue 19: nginx serving the server's own bytes, or undefined (said on stderr) where nginx is not installed.
+ * @param {import('./phases.js').BenchContext} ctx
+ * @param {string} serverUrl
+ */
+async function startLimit(ctx, serverUrl) {
+  const bin = findNginx()
+  if (bin === undefined) {
+    ctx.say("nginx not found (apt-get install nginx): no \"machine's limit\" row")
+    return undefined
+  }
+  const dir = join(ctx.workDir, 'nginx')
+  ctx.say(`copying ${ctx.nodes.length * 5} documents for nginx`)
+  await copyDocuments(serverUrl, ctx.nodes, dir)
+  return startNginx(bin, dir)
 }
 
 /** Keeps at most `max` evenly spaced points of a series. */

@@ -5,6 +5,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync } fr
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePort, stopChild } from './children.js'
+import { pinned } from './pin.js'
 
 /** The repository root (bench/ lives there). */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -76,7 +77,7 @@ export async function startServer(o) {
   // cwd and XDG_CONFIG_HOME point at the temp dir so no stray ./config.yaml is picked up (CFG-3).
   const env = { ...process.env, XDG_CONFIG_HOME: o.workDir, ...(o.smdUrl === undefined ? {} : { SMD_URL: o.smdUrl }) }
   const spawnedAt = Date.now()
-  const child = spawn(process.execPath, args, { cwd: o.workDir, env, stdio: ['ignore', log, log] })
+  const child = spawn(...pinned('target', process.execPath, args), { cwd: o.workDir, env, stdio: ['ignore', log, log] })
   closeSync(log)
   const url = `http://127.0.0.1:${port}`
   let exited = false

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { cpus } from 'node:os'
+import { pinned } from './pin.js'
 import { cpuSeconds, loadAverage, machineCpu } from './proc-stats.js'
 
 const STORM_LUA = fileURLToPath(new URL('./storm.lua', import.meta.url))
@@ -64,7 +65,7 @@ export async function runStorm(o) {
     String(o.delayMs ?? 0),
     ...(o.groupOnly ? ['group'] : []),
   ]
-  const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(...pinned('client', 'wrk', args), { stdio: ['ignore', 'pipe', 'pipe'] })
   const target0 = o.targetPid === undefined ? undefined : cpuSeconds(o.targetPid)
   const machine0 = machineCpu()
   const started = process.hrtime.bigint()

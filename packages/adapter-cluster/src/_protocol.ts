@@ -1,6 +1,12 @@
 // Names of the calls and events between the primary and its workers that both sides of more than one file use.
 // The replica store and inventory keep their own names beside their two sides.
 
+/**
+ * A worker that bound a socket of its own (SO_REUSEPORT, issue 19) tells the primary its port with this event:
+ * node:cluster reports only listens on the handle it shares.
+ */
+export const LISTENING_EVENT = 'listening'
+
 /** The primary asks its workers to drain and exit (OPS-4) with this event. */
 export const SHUTDOWN_EVENT = 'shutdown'
 

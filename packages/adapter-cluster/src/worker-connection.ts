@@ -1,6 +1,6 @@
 import type { ResourceStore, SeedTokenStore, TokenSource } from '@metadata-service/core'
 import { remoteBootStatus, type RemoteBootStatus, type RemoteBootStatusOptions } from './boot-status.js'
-import { GATHER_METRICS_CALL, METRICS_SNAPSHOT_CALL, SHUTDOWN_EVENT } from './_protocol.js'
+import { GATHER_METRICS_CALL, LISTENING_EVENT, METRICS_SNAPSHOT_CALL, SHUTDOWN_EVENT } from './_protocol.js'
 import { mirroredTokenSource } from './mirrored-token-source.js'
 import { openReplicaInventory, type ReplicaInventory } from './replica-inventory.js'
 import { openReplicaStore } from './replica-store.js'
@@ -39,6 +39,11 @@ export interface PrimaryConnection<M> {
   readonly bootStatus: RemoteBootStatus | undefined
   /** Resolves with a reason when the primary asks this worker to stop (OPS-4), or has gone away. */
   readonly stopRequested: Promise<string>
+  /**
+   * Tells the primary this worker listens on `port` with a socket of its own (SO_REUSEPORT), which node:cluster
+   * does not report; not needed after a listen on the shared handle.
+   */
+  listening(port: number): void
   /** Stops answering the primary, rejects calls still pending with `reason` and disconnects the channel. */
   close(reason: string): void
 }
@@ -72,6 +77,7 @@ export async function connectToPrimary<M>(channel: PrimaryChannel, options: Prim
       gatherMetrics: () => peer.call<readonly M[]>(GATHER_METRICS_CALL),
       bootStatus,
       stopRequested,
+      listening: (port) => peer.emit(LISTENING_EVENT, port),
       close,
     }
   } catch (err) {

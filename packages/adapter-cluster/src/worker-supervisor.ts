@@ -1,7 +1,7 @@
 import type { Worker } from 'node:cluster'
 import type { BootStatus, Inventory, Logger, ResourceStore, SeedTokenStore, TokenSource } from '@metadata-service/core'
 import { serveBootStatus } from './boot-status.js'
-import { GATHER_METRICS_CALL, METRICS_SNAPSHOT_CALL, SHUTDOWN_EVENT } from './_protocol.js'
+import { GATHER_METRICS_CALL, LISTENING_EVENT, METRICS_SNAPSHOT_CALL, SHUTDOWN_EVENT } from './_protocol.js'
 import { serveReplicaInventory } from './replica-inventory.js'
 import { serveReplicaSeedTokens } from './replica-seed-tokens.js'
 import { serveReplicaStore } from './replica-store.js'
@@ -83,10 +83,14 @@ export function superviseWorkers(deps: SupervisorDeps): WorkerSupervisor {
     const peer = connectRpc(worker, handlers)
     boot?.listen(peer)
     peers.set(worker, peer)
-    worker.once('listening', (address) => {
+    // node:cluster reports a listen on its shared handle; a worker on its own SO_REUSEPORT socket says so itself.
+    const listened = (port: number): void => {
+      if (started.has(worker)) return
       started.add(worker)
-      if (first && ++firstListening === deps.count) settleReady.resolve(address.port)
-    })
+      if (first && ++firstListening === deps.count) settleReady.resolve(port)
+    }
+    worker.once('listening', (address) => listened(address.port))
+    peer.onEvent(LISTENING_EVENT, (port) => listened(port as number))
     const done = new Promise<void>((resolve) => {
       worker.once('exit', (code, signal) => {
         peers.get(worker)?.close('worker exited')

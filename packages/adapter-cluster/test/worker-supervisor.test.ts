@@ -46,6 +46,21 @@ describe('superviseWorkers and connectToPrimary (--workers, OPS-4, OPS-7)', () =
     await stopAll(supervisor, forker.forked)
   })
 
+  it('is ready when workers on sockets of their own (SO_REUSEPORT, issue 19) report their port themselves', async () => {
+    const { supervisor, forker, connected } = primary(2)
+    const [a, b] = forker.forked as [FakeWorker, FakeWorker]
+    // node:cluster emits no `listening` for an exclusive listen: only the workers' own word counts.
+    ;(await connected(a.id)).listening(8080)
+    ;(await connected(a.id)).listening(8080) // said twice: still one worker
+    let ready: number | undefined
+    void supervisor.ready.then((port) => (ready = port))
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(ready).toBeUndefined()
+    ;(await connected(b.id)).listening(8080)
+    expect(await supervisor.ready).toBe(8080)
+    await stopAll(supervisor, forker.forked)
+  })
+
   it("gathers every listening worker's metrics for whichever worker is scraped (SVC-4)", async () => {
     const { supervisor, forker, connected } = primary(2)
     for (const worker of forker.forked) {

@@ -1,5 +1,5 @@
 export { createApp, type AppDeps, type AppOptions } from './app.js'
-export { listen, type HttpServerHandle, type ListenOptions } from './server.js'
+export { listen, runtimeHasReusePort, type HttpServerHandle, type ListenOptions } from './server.js'
 export { listenMetrics } from './metrics-server.js'
 export { STATUS } from './error-status.js'
 export type { AdminAccessRequest, AdminAuthorizer } from './admin-access.js'

@@ -22,6 +22,21 @@ export interface ListenOptions {
   readonly writeTimeoutMs?: number
   /** Milliseconds an idle keep-alive connection stays open (Node's `keepAliveTimeout`, Go's `IdleTimeout`). Default 60000 (OPS-6). */
   readonly idleTimeoutMs?: number
+  /**
+   * Binds a listening socket of this process's own with SO_REUSEPORT (Node's `reusePort`, which also makes the bind
+   * exclusive of node:cluster's shared handle), so that the kernel spreads new connections over every process
+   * bound to the port (issue 19, `--workers`). Only where {@link runtimeHasReusePort}; default false.
+   */
+  readonly reusePort?: boolean
+}
+
+/**
+ * True when this Node.js has `listen({ reusePort })` (22.12 and later 22.x, 23.1 and later); elsewhere the option
+ * would be ignored. `version` defaults to the running one (`process.versions.node`).
+ */
+export function runtimeHasReusePort(version: string = process.versions.node): boolean {
+  const [major = 0, minor = 0] = version.split('.').map(Number)
+  return major > 23 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12)
 }
 
 /** A listening server. */
@@ -63,7 +78,9 @@ export async function listen(app: Pick<Koa, 'callback'> & Partial<ClosableApp>, 
   server.keepAliveTimeout = options.idleTimeoutMs ?? KEEP_ALIVE_TIMEOUT_MS
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen({ port: options.port, host: options.host, backlog: LISTEN_BACKLOG }, () => {
+    // Never `exclusive` without SO_REUSEPORT: every worker would then bind the port alone, and all but one fail.
+    const reuse = options.reusePort === true && runtimeHasReusePort() ? { reusePort: true, exclusive: true } : {}
+    server.listen({ port: options.port, host: options.host, backlog: LISTEN_BACKLOG, ...reuse }, () => {
       server.off('error', reject)
       resolve()
     })

@@ -13,6 +13,7 @@ it('exports exactly these names (STYLE 2: a new public name is a visible diff)',
       "createServiceMetrics",
       "listen",
       "listenMetrics",
+      "runtimeHasReusePort",
     ]
   `)
 })

@@ -2,7 +2,7 @@ import { request, type RequestListener } from 'node:http'
 import { connect } from 'node:net'
 import { silentLogger, type NoCloudService } from '@metadata-service/core'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createApp, listen, type HttpServerHandle } from '../src/index.js'
+import { createApp, listen, runtimeHasReusePort, type HttpServerHandle } from '../src/index.js'
 import { LOOPBACK_TRUSTED, gate, startHarness } from './_harness.js'
 
 /** An app whose /meta-data waits for `held`; every other dependency comes from a harness. */
@@ -147,5 +147,31 @@ describe('listen timeouts (the Go service\'s read_timeout, write_timeout, idle_t
     const answer = await exchange(server.port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n')
     expect(answer).toMatch(/\r\nKeep-Alive: timeout=1\r\n/)
     expect(answer).toMatch(/\r\n\r\nok$/)
+  })
+})
+
+describe('reusePort (issue 19, --workers)', () => {
+  it('is known from Node 22.12 and 23.1 on', () => {
+    for (const v of ['20.20.2', '22.11.0', '23.0.0']) expect(runtimeHasReusePort(v), v).toBe(false)
+    for (const v of ['22.12.0', '22.22.1', '23.1.0', '24.0.0', '25.2.1']) expect(runtimeHasReusePort(v), v).toBe(true)
+  })
+
+  // On a runtime without the option it is never applied, so a second bind of the port fails as it always did.
+  it('lets two servers of one process listen on the same port where the runtime has it (EADDRINUSE elsewhere)', async () => {
+    const h = await startHarness()
+    const app = createApp({ resources: h.resources, nocloud: h.nocloud, health: () => ({ healthy: true }), logger: silentLogger }, { trustedProxies: [] })
+    const first = await listen(app, { host: '127.0.0.1', port: 0, reusePort: true })
+    try {
+      const second = listen(app, { host: '127.0.0.1', port: first.port, reusePort: true })
+      if (!runtimeHasReusePort()) {
+        await expect(second).rejects.toMatchObject({ code: 'EADDRINUSE' })
+        return
+      }
+      const listening = await second
+      expect(listening.port).toBe(first.port)
+      await listening.close(0)
+    } finally {
+      await first.close(0)
+    }
   })
 })

@@ -20,6 +20,8 @@ export interface WorkerDeps {
   readonly clock: Clock
   /** The IPC channel to the primary (`cluster.worker`). */
   readonly channel: PrimaryChannel
+  /** Listen on a socket of this worker's own with SO_REUSEPORT (`workerBalancing` says `reuseport`); default false. */
+  readonly reusePort?: boolean
 }
 
 /**
@@ -53,12 +55,13 @@ export async function startWorker(config: Config, deps: WorkerDeps): Promise<Run
         ...(bootStatus === undefined ? {} : { bootStatus }),
         ...(seedTokens === undefined ? {} : { seedStore: seedTokens }),
       },
-      { logger, clock, authorize },
+      { logger, clock, authorize, ...(deps.reusePort ? { reusePort: true } : {}) },
     )
   } catch (err) {
     primary.close('worker failed to start')
     throw err
   }
+  if (deps.reusePort) primary.listening(served.http.port)
   if (served.metrics !== undefined) own.metrics = served.metrics
   return {
     port: served.http.port,

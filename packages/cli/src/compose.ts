@@ -2,7 +2,7 @@ import cluster from 'node:cluster'
 import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
 import { superviseWorkers } from '@metadata-service/adapter-cluster'
-import { createRuntimeMetrics } from '@metadata-service/adapter-http'
+import { createRuntimeMetrics, runtimeHasReusePort } from '@metadata-service/adapter-http'
 import { SMD_URL_REQUIRED_MESSAGE } from '@metadata-service/adapter-smd'
 import type { Clock, Logger, ResourceStore, Tunnel } from '@metadata-service/core'
 import { adminAuthorizerFor } from './admin-access.js'
@@ -40,6 +40,16 @@ export interface RunningServer {
 /** The server processes `workers` asks for: 0 means one per core (CFG). */
 export function workerProcesses(config: Config): number {
   return config.workers === 0 ? availableParallelism() : config.workers
+}
+
+/**
+ * How `--workers` spreads new connections over the workers (issue 19). `reuseport`: each worker listens on a socket
+ * of its own with SO_REUSEPORT and the kernel hands each connection to one of them (no thundering herd), where the
+ * runtime has it (Node 22.12+, 23.1+) and the port is fixed (with port 0 each worker would bind a different one).
+ * `shared-socket`: every worker accepts from the one socket node:cluster shares (SCHED_NONE), as before.
+ */
+export function workerBalancing(config: Pick<Config, 'port'>): 'reuseport' | 'shared-socket' {
+  return runtimeHasReusePort() && config.port !== 0 ? 'reuseport' : 'shared-socket'
 }
 
 /** In a worker process of `--workers`, its id (1, 2, …; a replacement gets the next); else undefined. */
@@ -178,8 +188,9 @@ async function startPrimary(config: Config, deps: ComposeDeps, count: number): P
   try {
     const seedStore = await openSeedTokenStore(config, logger)
     if (seedStore !== undefined) closers.push(() => seedStore.close())
-    // Workers accept from the shared socket themselves: with round-robin the primary would accept every connection
-    // and pass it over IPC, a cost per connection that a storm of one-request connections cannot afford (OPS-7).
+    // Workers accept themselves (from their own SO_REUSEPORT sockets, or the shared one, see workerBalancing): with
+    // round-robin the primary would accept every connection and pass it over IPC, a cost per connection that a storm
+    // of one-request connections cannot afford (OPS-7).
     // Set before setupPrimary, which freezes it.
     cluster.schedulingPolicy = cluster.SCHED_NONE
     // Structured clone keeps what JSON would lose (undefined memberships, Infinity in metrics).
@@ -202,7 +213,8 @@ async function startPrimary(config: Config, deps: ComposeDeps, count: number): P
     // The workers drain first (OPS-4), then the inventory and the store close.
     closers.push(() => workers.stop(config.shutdown_timeout * 1000 + 5_000))
     const port = await workers.ready
-    logger.info('listening', { host: config.host, port, workers: count, mockSmd: config.mock_smd, wireguard: false })
+    const balancing = workerBalancing(config)
+    logger.info('listening', { host: config.host, port, workers: count, balancing, mockSmd: config.mock_smd, wireguard: false })
     await inventory.start()
     return { port, close: () => closers.closeAll() }
   } catch (err) {
@@ -215,6 +227,7 @@ async function startPrimary(config: Config, deps: ComposeDeps, count: number): P
 async function startClusterWorker(config: Config, deps: ComposeDeps): Promise<RunningServer> {
   const channel = cluster.worker
   if (channel === undefined) throw new Error('not a cluster worker')
-  const running = await startWorker(config, { logger: deps.logger, clock: deps.clock, channel })
+  const reusePort = workerBalancing(config) === 'reuseport'
+  const running = await startWorker(config, { logger: deps.logger, clock: deps.clock, channel, reusePort })
   return { port: running.port, stopRequested: running.stopRequested, close: () => running.close() }
 }

@@ -53,6 +53,8 @@ export interface ServeHttpDeps {
   readonly logger: Logger
   readonly clock: Clock
   readonly authorize: AdminAuthorizer
+  /** Bind the main port with SO_REUSEPORT (a `--workers` worker, see `workerBalancing`); default false. */
+  readonly reusePort?: boolean
 }
 
 /** A listening HTTP side. */
@@ -139,7 +141,7 @@ export async function serveHttp(config: Config, parts: ServedParts, deps: ServeH
     },
   )
   const timeouts = listenTimeouts(config)
-  const http = await listen(app, { host: config.host, port: config.port, ...timeouts })
+  const http = await listen(app, { host: config.host, port: config.port, ...timeouts, ...(deps.reusePort ? { reusePort: true } : {}) })
   let metricsHttp: HttpServerHandle | undefined
   if (config.enable_metrics && metrics !== undefined) {
     try {

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer, request as httpRequest, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { runtimeHasReusePort } from '@metadata-service/adapter-http'
 import { fakeNodeIp, fakeXname, generateFakeNodes, startFakeSmd, type FakeSmd } from '@metadata-service/adapter-smd/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { loggedLine, spawnServe, type SpawnedServe } from './spawned-serve.js'
@@ -58,6 +59,15 @@ function fresh(port: number, path: string, init: { method?: string; headers?: Re
 
 const asNode = (i: number) => ({ 'X-Forwarded-For': fakeNodeIp(i, 'HMN') })
 
+/** A port free on 127.0.0.1 right now (bound and released). */
+async function freePort(): Promise<number> {
+  const probe = createServer()
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+  const { port } = probe.address() as { port: number }
+  await new Promise((resolve) => probe.close(resolve))
+  return port
+}
+
 function childPids(pid: number | undefined): number[] {
   if (pid === undefined) return []
   try {
@@ -72,6 +82,8 @@ describe('serve --workers 2 (OPS-7, ARCHITECTURE processes)', { timeout: 60_000 
     const served = serve(['--port', '0'])
     const port = (await loggedLine(served, 'listening')).port as number
     expect((await loggedLine(served, 'listening')).workers).toBe(2)
+    // With port 0 each worker's own SO_REUSEPORT socket would get a port of its own (issue 19).
+    expect((await loggedLine(served, 'listening')).balancing).toBe('shared-socket')
     for (let i = 0; i < 200 && (await fresh(port, '/health')).status !== 200; i++) await new Promise((r) => setTimeout(r, 25))
 
     // The kernel hands each new connection to one of the workers (SCHED_NONE): ask until both have answered.
@@ -145,6 +157,21 @@ describe('serve --workers 2 (OPS-7, ARCHITECTURE processes)', { timeout: 60_000 
     expect(statuses).toEqual(Array(20).fill(200))
     served.child.kill('SIGINT')
     expect(await served.exited).toBe(0)
+  })
+
+  // Issue 19: the CI runs the suite on Node 24, which has reusePort; an older runtime keeps the one shared socket.
+  it('on a fixed port each worker listens on a socket of its own (SO_REUSEPORT, where the runtime has it) and the kernel spreads new connections over them', async () => {
+    const reuse = runtimeHasReusePort()
+    const port = await freePort()
+    const served = serve(['--port', String(port), '--mock-smd'])
+    const listening = await loggedLine(served, 'listening')
+    expect(listening).toMatchObject({ port, workers: 2, balancing: reuse ? 'reuseport' : 'shared-socket' })
+    // Two listening sockets on the port, one per worker; node:cluster's shared handle is one socket.
+    const sockets = execFileSync('ss', ['-Hltn', `sport = :${port}`], { encoding: 'utf8' }).trim().split('\n')
+    expect(sockets).toHaveLength(reuse ? 2 : 1)
+    const workersSeen = () => new Set(served.lines().filter((l) => l.msg === 'request').map((l) => l.worker))
+    for (let asked = 0; workersSeen().size < 2 && asked < 1_000; asked++) expect((await fresh(port, '/health')).status).toBe(200)
+    expect([...workersSeen()].sort()).toEqual([1, 2])
   })
 
   it('exits 1 and releases the lock when the workers cannot bind the port', async () => {
