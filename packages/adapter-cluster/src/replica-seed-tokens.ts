@@ -1,4 +1,4 @@
-import { MetadataError, type SeedTokenState, type SeedTokenStore } from '@metadata-service/core'
+import { createSeedSubscribers, MetadataError, seedStoreClosed, type SeedTokenState, type SeedTokenStore } from '@metadata-service/core'
 import type { RpcPeer } from './rpc.js'
 
 /** The state the primary hands out, numbered so a worker knows which of the broadcasts its seed already holds. */
@@ -23,16 +23,16 @@ export async function openReplicaSeedTokenStore(peer: RpcPeer): Promise<SeedToke
   const seed = await peer.call<NumberedState | null>('seed.init')
   if (seed === null) return undefined
   let current = seed
-  const listeners = new Set<(state: SeedTokenState) => void>()
+  const listeners = createSeedSubscribers()
   let closed = false
   follow = (numbered) => {
     if (closed || numbered.seq <= current.seq) return
     current = numbered
-    for (const listener of listeners) listener(numbered.state)
+    listeners.publish(numbered.state)
   }
   for (const numbered of early) follow(numbered)
   const open = () => {
-    if (closed) throw new MetadataError('STORAGE_FAILED', 'cannot rotate seed tokens: the store is closed')
+    if (closed) throw seedStoreClosed()
   }
   // The change is broadcast before the reply, so the state returned is already the current one.
   const rotated = (): SeedTokenState => current.state
@@ -49,10 +49,7 @@ export async function openReplicaSeedTokenStore(peer: RpcPeer): Promise<SeedToke
       await peer.call('seed.rotateAll')
       return rotated()
     },
-    subscribe(listener) {
-      listeners.add(listener)
-      return () => void listeners.delete(listener)
-    },
+    subscribe: listeners.subscribe,
     async close() {
       closed = true
       listeners.clear()

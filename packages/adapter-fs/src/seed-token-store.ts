@@ -4,6 +4,7 @@ import { chmod, link, lstat, mkdir, open, rm, writeFile } from 'node:fs/promises
 import { join } from 'node:path'
 import {
   MetadataError,
+  createSeedSubscribers,
   decodeSeedSecret,
   encodeSeedSecret,
   generateSeedSecret,
@@ -12,6 +13,7 @@ import {
   rotateAllIn,
   rotateNodesIn,
   seedEpochsFile,
+  seedStoreClosed,
   type SeedTokenState,
   type SeedTokenStore,
 } from '@metadata-service/core'
@@ -49,14 +51,14 @@ export async function openFileSeedTokenStore(options: FileSeedTokenStoreOptions)
   const secret = await loadOrCreateSecret(dir)
   const epochs = await readEpochs(dir)
   let state: SeedTokenState = { ...initialSeedState(secret), ...epochs }
-  const listeners = new Set<(state: SeedTokenState) => void>()
+  const listeners = createSeedSubscribers()
   let closed = false
   // One rotation at a time, so each writes the epochs after the previous one.
   let queue: Promise<unknown> = Promise.resolve()
 
   const change = (next: (current: SeedTokenState) => SeedTokenState): Promise<SeedTokenState> => {
     const run = queue.then(async () => {
-      if (closed) throw new MetadataError('STORAGE_FAILED', 'cannot rotate seed tokens: the store is closed')
+      if (closed) throw seedStoreClosed()
       const after = next(state)
       if (after === state) return state
       try {
@@ -66,7 +68,7 @@ export async function openFileSeedTokenStore(options: FileSeedTokenStoreOptions)
         throw new MetadataError('STORAGE_FAILED', `cannot rotate seed tokens: ${ioErrorReason(err)}`, { cause: err })
       }
       state = after
-      for (const listener of listeners) listener(state)
+      listeners.publish(state)
       return state
     })
     queue = run.catch(() => {})
@@ -77,10 +79,7 @@ export async function openFileSeedTokenStore(options: FileSeedTokenStoreOptions)
     current: () => state,
     rotateNodes: (xnames) => change((current) => rotateNodesIn(current, xnames)),
     rotateAll: () => change(rotateAllIn),
-    subscribe(listener) {
-      listeners.add(listener)
-      return () => void listeners.delete(listener)
-    },
+    subscribe: listeners.subscribe,
     async close() {
       closed = true
       listeners.clear()

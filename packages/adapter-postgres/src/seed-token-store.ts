@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import {
-  MetadataError,
+  createSeedSubscribers,
   decodeSeedSecret,
   encodeSeedSecret,
   generateSeedSecret,
   redactUrlCredentials,
+  seedStoreClosed,
   type Logger,
   type SeedTokenState,
   type SeedTokenStore,
@@ -40,7 +41,7 @@ export async function openPostgresSeedTokenStore(options: PostgresSeedTokenStore
   const pool = new pg.Pool({ max: 2, connectionString })
   pool.on('error', (err) => logger.warn('postgres pool connection lost', { error: err.message }))
   const origin = randomUUID()
-  const listeners = new Set<(state: SeedTokenState) => void>()
+  const listeners = createSeedSubscribers()
   let state: SeedTokenState | undefined
   let stopListening: (() => Promise<void>) | undefined
   let closed = false
@@ -53,7 +54,7 @@ export async function openPostgresSeedTokenStore(options: PostgresSeedTokenStore
   }
   const publish = (next: SeedTokenState) => {
     state = next
-    for (const listener of listeners) listener(next)
+    listeners.publish(next)
   }
   const reload = () =>
     serialised(async () => {
@@ -62,7 +63,7 @@ export async function openPostgresSeedTokenStore(options: PostgresSeedTokenStore
     })
   const rotate = (what: string, body: (c: pg.PoolClient) => Promise<unknown>) =>
     serialised(async () => {
-      if (closed) throw new MetadataError('STORAGE_FAILED', 'cannot rotate seed tokens: the store is closed')
+      if (closed) throw seedStoreClosed()
       await inTransaction(pool, what, where, async (c) => {
         await body(c)
         await c.query('SELECT pg_notify($1, $2)', [SEED_TOKENS_CHANNEL, JSON.stringify({ o: origin } satisfies SeedNotice)])
@@ -119,10 +120,7 @@ export async function openPostgresSeedTokenStore(options: PostgresSeedTokenStore
       )
     },
     rotateAll: () => rotate('rotate all seed tokens', (c) => c.query('UPDATE seed_tokens SET global_epoch = global_epoch + 1 WHERE id = 1')),
-    subscribe(listener) {
-      listeners.add(listener)
-      return () => void listeners.delete(listener)
-    },
+    subscribe: listeners.subscribe,
     async close() {
       if (closed) return
       closed = true

@@ -2,6 +2,7 @@ import { MetadataError } from '../errors.js'
 import type { SeedTokenState, SeedTokenStore } from '../ports/seed-token-store.js'
 import { generateSeedSecret } from '../seed-tokens/seed-token.js'
 import { initialSeedState, rotateAllIn, rotateNodesIn } from '../seed-tokens/seed-state.js'
+import { createSeedSubscribers, seedStoreClosed } from '../seed-tokens/seed-subscribers.js'
 
 /** A {@link SeedTokenStore} that also takes a failure for its next rotation. */
 export interface MemorySeedTokenStore extends SeedTokenStore {
@@ -17,9 +18,9 @@ export function createMemorySeedTokenStore(options: { secret?: Uint8Array } = {}
   let state = initialSeedState(options.secret ?? generateSeedSecret())
   let closed = false
   let failing = false
-  const listeners = new Set<(state: SeedTokenState) => void>()
+  const listeners = createSeedSubscribers()
   const change = async (next: (current: SeedTokenState) => SeedTokenState): Promise<SeedTokenState> => {
-    if (closed) throw new MetadataError('STORAGE_FAILED', 'cannot rotate seed tokens: the store is closed')
+    if (closed) throw seedStoreClosed()
     if (failing) {
       failing = false
       throw new MetadataError('STORAGE_FAILED', 'cannot rotate seed tokens: injected failure')
@@ -27,17 +28,14 @@ export function createMemorySeedTokenStore(options: { secret?: Uint8Array } = {}
     const after = next(state)
     if (after === state) return state
     state = after
-    for (const listener of listeners) listener(state)
+    listeners.publish(state)
     return state
   }
   return {
     current: () => state,
     rotateNodes: (xnames) => change((current) => rotateNodesIn(current, xnames)),
     rotateAll: () => change(rotateAllIn),
-    subscribe(listener) {
-      listeners.add(listener)
-      return () => void listeners.delete(listener)
-    },
+    subscribe: listeners.subscribe,
     failNext() {
       failing = true
     },
