@@ -1,10 +1,3 @@
-import { defineConfig } from 'tsup'
+import { libraryBuild } from '../../tsup.library.js'
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', 'sync-worker': 'src/sync-worker.ts' },
-  format: ['esm'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node22',
-})
+export default libraryBuild({ index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', 'sync-worker': 'src/sync-worker.ts' })

@@ -1,17 +1,12 @@
-import { defineConfig } from 'tsup'
+import { libraryBuild } from '../../tsup.library.js'
 
-export default defineConfig({
-  entry: {
+export default libraryBuild(
+  {
     index: 'src/index.ts',
     'store/index': 'src/store/index.ts',
     'examples/index': 'src/examples/index.ts',
     'testing/index': 'src/testing/index.ts',
   },
-  format: ['esm'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node22',
   // vitest and fast-check are optional peers used only by the contract suites and arbitraries in ./testing.
-  external: ['vitest', 'fast-check'],
-})
+  { external: ['vitest', 'fast-check'] },
+)
