@@ -52,6 +52,12 @@ export interface TokenSmithClient {
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange'
 const BOOTSTRAP_TOKEN_TYPE = 'urn:openchami:params:oauth:token-type:bootstrap-token'
 
+/**
+ * The largest TokenSmith answer read, in bytes (1 MiB): a token response is a few KiB, and a misbehaving or hostile
+ * endpoint must not make the service buffer without bound (issue 16, as `smd_max_response_bytes` does for SMD).
+ */
+export const TOKENSMITH_MAX_RESPONSE_BYTES = 1024 * 1024
+
 /** The TokenSmith HTTP calls (TOK-3..TOK-6). */
 export function createTokenSmithClient(options: TokenSmithClientOptions): TokenSmithClient {
   const base = options.url.trim().replace(/\/+$/, '')
@@ -69,6 +75,7 @@ export function createTokenSmithClient(options: TokenSmithClientOptions): TokenS
         headers: { ...common, 'content-type': contentType },
         body,
         timeoutMs,
+        maxBodyBytes: TOKENSMITH_MAX_RESPONSE_BYTES,
         dispatcher: options.dispatcher,
       })
     } catch (err) {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { isMetadataError } from '@metadata-service/core'
 import { createFixedClock, createRecordingLogger } from '@metadata-service/core/testing'
 import { createSmdClient, createSmdInventory, createTokenSmithSource, selectTokenMode, type TokenSmithSourceOptions } from '../src/index.js'
+import { TOKENSMITH_MAX_RESPONSE_BYTES } from '../src/tokensmith-client.js'
 import { createTestPki, generateFakeNodes, startFakeSmd, startFakeTokenSmith, type FakeTokenSmith, type TestPki } from '../src/testing/index.js'
 import { closeAfterTest } from './_setup.js'
 
@@ -164,6 +165,16 @@ describe('bootstrap mode (TOK-4, TOK-5, TOK-6)', () => {
     ft.inject('token', { status: 200, body })
     const { src } = source(ft)
     expect((await rejection(src.init())).message).toBe(`bootstrap token exchange via ${ft.url}/oauth/token failed after 5 attempts: ${message}`)
+  })
+
+  it('reads at most 1 MiB of a TokenSmith answer and says so, naming the endpoint (issue 16)', async () => {
+    const ft = await fakeTokenSmith()
+    const huge = `{"access_token":"${'a'.repeat(TOKENSMITH_MAX_RESPONSE_BYTES)}","expires_in":60,"refresh_token":"r","refresh_expires_in":9}`
+    ft.inject('token', { status: 200, body: huge })
+    const { src } = source(ft)
+    expect((await rejection(src.init())).message).toBe(
+      `bootstrap token exchange via ${ft.url}/oauth/token failed after 5 attempts: response body exceeds ${TOKENSMITH_MAX_RESPONSE_BYTES} bytes`,
+    )
   })
 
   it('accepts expires_in as a numeric string and any token_type case (TOK-5)', async () => {
