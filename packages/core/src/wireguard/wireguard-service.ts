@@ -10,7 +10,7 @@ import { createSerialQueue } from './_serial-queue.js'
 import { createTunnelMap } from './_tunnel-map.js'
 import { allocatePeerAddress, allowedIpHost } from './allocator.js'
 import { wireGuardPeerUid } from './keys.js'
-import { buildPeerIntent, wgInitAccepted } from './peer-intent.js'
+import { buildPeerIntent, wgInitAccepted, type WgInitAccepted } from './peer-intent.js'
 import type { ParsedServerAddress } from './server-address.js'
 import { parseWgInitRequest } from './wg-init-request.js'
 import {
@@ -29,7 +29,7 @@ const ANSWER_GRACE_MS = 1_000
  * WG-6 with several replicas on one shared store (adapter-postgres): the store's unique indexes make a create CONFLICT
  * when another replica stored the same address, key or node meanwhile. `init` then lists again (the other write
  * reaches this replica's cache within moments), skips the lost address and tries again, this many times at most,
- * waiting {@link RETRY_DELAY_MS} doubled per lost race (at most {@link MAX_RETRY_DELAY_MS}) between tries. The
+ * waiting, outside the request queue, {@link RETRY_DELAY_MS} doubled per lost race (at most {@link MAX_RETRY_DELAY_MS}) between tries. The
  * doubling matters under load: while the other replica's writes are still on their way, a burst of requests on it
  * takes the next addresses too, and five quick tries (125 ms) were seen to lose every race. A single replica never
  * sees such a CONFLICT.
@@ -83,14 +83,16 @@ export function createWireGuardService(deps: WireGuardServiceDeps): WireGuardSer
       const uid = wireGuardPeerUid(key)
       const log = requestLogger(options.reqId)
       const requester = await resolveRequester(clientAddress, log)
-      return lifecycle.run(async () => {
-        // Addresses another replica sharing the store took after our list was read (see ALLOCATION_ATTEMPTS).
-        const lost: string[] = []
-        for (let attempt = 1; ; attempt++) {
+      // Addresses another replica sharing the store took after our list was read (see ALLOCATION_ATTEMPTS).
+      const lost: string[] = []
+      for (let attempt = 1; ; attempt++) {
+        // One attempt holds the queue; the wait after a lost race does not, so this process's other WireGuard
+        // requests go on meanwhile (the next attempt lists the peers again anyway).
+        const outcome = await lifecycle.run(async (): Promise<{ answer: WgInitAccepted } | { lostIp: string }> => {
           const peers = await listPeers('failed to check existing peer')
           const existing = peers.find((p) => p.metadata.uid === uid)
           // WG-6 / SEC-7: a known key keeps its peer and address, whichever node asks.
-          if (existing) return accepted(existing.metadata.uid, allowedIpHost(existing.spec.allowed_ip) ?? existing.spec.allowed_ip)
+          if (existing) return { answer: accepted(existing.metadata.uid, allowedIpHost(existing.spec.allowed_ip) ?? existing.spec.allowed_ip) }
           const previous = peers.filter((p) => p.metadata.name === requester)
           const ip = allocatePeerAddress(pool, [
             ...peers.filter((p) => p.metadata.name !== requester).map((p) => p.spec.allowed_ip),
@@ -104,15 +106,16 @@ export function createWireGuardService(deps: WireGuardServiceDeps): WireGuardSer
           } catch (err) {
             for (const touchedUid of touched) reconciler.tagRequest(touchedUid, undefined)
             if (attempt >= ALLOCATION_ATTEMPTS || !isMetadataError((err as Error).cause, 'CONFLICT')) throw err
-            lost.push(ip)
-            log.info('WireGuard allocation lost a race; allocating again', { requester, ip, attempt })
-            await new Promise((resolve) => setTimeout(resolve, Math.min(RETRY_DELAY_MS * 2 ** (attempt - 1), MAX_RETRY_DELAY_MS)))
-            continue
+            return { lostIp: ip }
           }
           log.info('WireGuard peer allocated', { uid: created.metadata.uid, requester, ip, replaced: previous.length })
-          return accepted(created.metadata.uid, ip)
-        }
-      })
+          return { answer: accepted(created.metadata.uid, ip) }
+        })
+        if ('answer' in outcome) return outcome.answer
+        lost.push(outcome.lostIp)
+        log.info('WireGuard allocation lost a race; allocating again', { requester, ip: outcome.lostIp, attempt })
+        await new Promise((resolve) => setTimeout(resolve, Math.min(RETRY_DELAY_MS * 2 ** (attempt - 1), MAX_RETRY_DELAY_MS)))
+      }
     },
     async phoneHome(id, clientAddress, options = {}) {
       requireEnabled()
