@@ -1,4 +1,4 @@
-import { nextCapacity } from './_grow.js'
+import { nextCapacity } from '../_internal/typed-array-growth.js'
 
 /**
  * A FIFO of boot starts (slot, start time), oldest first. Boots start in time order, so the head is always the

@@ -1,4 +1,4 @@
-import { grown, nextCapacity } from './_grow.js'
+import { grown, nextCapacity } from '../_internal/typed-array-growth.js'
 
 /** Document ids of a boot record entry; a group document is `GROUP_BASE` + its group id. */
 export const DOC_META = 0

@@ -1,4 +1,4 @@
-import { grown, nextCapacity } from './_grow.js'
+import { grown, nextCapacity } from '../_internal/typed-array-growth.js'
 
 /** Group ids of a node (interned: nodes with the same memberships share one array). */
 export type GroupIds = Int32Array
