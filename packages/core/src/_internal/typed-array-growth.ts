@@ -1,4 +1,5 @@
-// Typed-array growth for the boot record's columns: one allocation per doubling, never per request.
+// Typed-array growth for the boot record's columns and the node table builder: one allocation per doubling,
+// never per request or per item.
 
 type Typed = Float64Array | Int32Array | Uint16Array | Uint8Array
 

@@ -1,22 +1,22 @@
 // Growable typed arrays for the node table builder: a list of numbers costs 4 or 8 bytes each, not a JS array slot
 // plus a heap number, and the finished table takes an exact copy.
 
+import { grown } from '../_internal/typed-array-growth.js'
+
 type Numbers = Int32Array | Float64Array
 
-/** A growable list of numbers in typed arrays made by `make` (doubling from 1,024). */
+/** A growable list of numbers in a typed array, starting from `first` (1,024 slots) and doubling. */
 class NumberList<A extends Numbers> {
   private items: A
   length = 0
 
-  constructor(private readonly make: (size: number) => A) {
-    this.items = make(1024)
+  constructor(first: A) {
+    this.items = first
   }
 
   push(value: number): void {
     if (this.length === this.items.length) {
-      const grown = this.make(this.items.length * 2)
-      grown.set(this.items)
-      this.items = grown
+      this.items = grown(this.items, this.items.length * 2)
     }
     this.items[this.length++] = value
   }
@@ -37,5 +37,5 @@ export type Int32List = NumberList<Int32Array>
 /** A growable list of 64-bit floats. */
 export type Float64List = NumberList<Float64Array>
 
-export const int32List = (): Int32List => new NumberList((size) => new Int32Array(size))
-export const float64List = (): Float64List => new NumberList((size) => new Float64Array(size))
+export const int32List = (): Int32List => new NumberList(new Int32Array(1024))
+export const float64List = (): Float64List => new NumberList(new Float64Array(1024))

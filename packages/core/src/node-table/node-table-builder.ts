@@ -1,3 +1,4 @@
+import { grown, nextCapacity } from '../_internal/typed-array-growth.js'
 import { addressKey } from '../ip/address-key.js'
 import type { InventoryNode } from '../ports/inventory.js'
 import { hashBytes, slotsFor } from './_hash.js'
@@ -67,13 +68,7 @@ export function createNodeTableBuilder(options: { readonly maxLoggedConflicts?: 
   /** Appends `value` to the text and returns its string id. */
   const string = (value: string): number => {
     const need = textEnd + value.length * 3
-    if (need > text.length) {
-      let size = text.length * 2
-      while (size < need) size *= 2
-      const grown = new Uint8Array(size)
-      grown.set(text.subarray(0, textEnd))
-      text = grown
-    }
+    if (need > text.length) text = grown(text, nextCapacity(text.length, need))
     const start = textEnd
     let at = start
     for (let k = 0; k < value.length; k++) {
