@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url'
  */
 
 /**
- * Summarises the newest `.cpuprofile` in `dir`, or returns `undefined` when there is none.
+ * Summarises the newest main-thread `.cpuprofile` in `dir`, or returns `undefined` when there is none.
  * @param {string} dir
  * @param {{ top?: number, fromUs?: number, toUs?: number, windows?: readonly { fromUs: number, toUs: number }[] }} [o]
  *   `top`: functions to list (default 25); `fromUs`/`toUs`: count only samples in this CLOCK_MONOTONIC window, in
@@ -26,7 +26,9 @@ import { fileURLToPath } from 'node:url'
  */
 export function summariseProfileDir(dir, o = {}) {
   if (!existsSync(dir)) return undefined
-  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort()
+  // `--cpu-prof` names files CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile, one per thread: the SMD sync
+  // worker thread (issue 19) writes its own, which sorts last, so only the main thread's (thread 0) are read here.
+  const files = readdirSync(dir).filter((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f)).sort()
   const last = files.at(-1)
   const windows = o.windows ?? [{ fromUs: o.fromUs ?? 0, toUs: o.toUs ?? Infinity }]
   return last === undefined ? undefined : summariseProfile(JSON.parse(readFileSync(join(dir, last), 'utf8')), o.top ?? 25, windows)
