@@ -157,9 +157,7 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
     }
     const index = await loadIndex()
     builds[doc] += 1
-    const document = { body: render(index), contentType: NOCLOUD_CONTENT_TYPES[doc] }
-    epoch.set(key, node, document)
-    return document
+    return epoch.set(key, node, { body: render(index), contentType: NOCLOUD_CONTENT_TYPES[doc] })
   }
 
   const service: NoCloudService & Pick<InstrumentedNoCloudService, 'stats'> = {

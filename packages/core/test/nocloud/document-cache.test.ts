@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { describe, expect, it } from 'vitest'
 import type { InventoryNode } from '../../src/ports/inventory.js'
 import type { RenderedDocument } from '../../src/services/nocloud-api.js'
@@ -74,5 +76,33 @@ describe('createDocumentCache', () => {
     // Plain nodes (live lookups, fakes) still match by content.
     epoch.set('b', node, doc('b'))
     expect(epoch.get('b', { ...node })?.body).toBe('b')
+  })
+
+  it('keeps a document built by concatenation at about its length, not as the rope of its pieces (OPS-7 RSS)', () => {
+    setFlagsFromString('--expose-gc')
+    const gc = runInNewContext('gc') as () => void
+    const documents = 20_000
+    // A meta-data-sized body made as the builders make theirs: one piece at a time (V8 keeps it as a rope).
+    const rope = (n: number) => {
+      let body = ''
+      for (let line = 0; line < 40; line++) body += `key${line}: value-${n}\n`
+      return body
+    }
+    const cache = createDocumentCache(() => [1], documents)
+    const epoch = cache.epoch()
+    let chars = 0
+    gc()
+    const before = process.memoryUsage().heapUsed
+    for (let n = 0; n < documents; n++) {
+      const body = rope(n)
+      chars += body.length
+      epoch.set(`k${n}`, NODE, doc(body))
+    }
+    gc()
+    const grown = process.memoryUsage().heapUsed - before
+    expect(cache.size()).toBe(documents)
+    // Flat: the text plus the keys and entries (~1.3x here); as ropes it is ~6.5x on Node 22/24.
+    expect(grown / chars).toBeLessThan(2)
+    expect(epoch.get('k7', NODE)?.body).toBe(rope(7))
   })
 })
