@@ -1,10 +1,11 @@
+import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
-import { PIPE_ATOMIC_BYTES } from '../src/line-batcher.js'
+import { LOG_FLUSH_DELAY_MS, PIPE_ATOMIC_BYTES } from '../src/line-batcher.js'
 import { createServeLog, type LogLevel } from '../src/pino-log.js'
 
 // SPEC §16 Logs: pino's line shape (numeric level, time in epoch ms, pid, hostname, fields, msg), SEC-4 masking,
 // no stacks in warn lines, and the batched PIPE_BUF-sized writes `--workers` relies on (OPS-5).
-// Lines are handed on per event-loop turn; each test closes the log (which flushes) before it looks.
+// Lines wait up to LOG_FLUSH_DELAY_MS to be handed on together; each test closes the log (which flushes) before it looks.
 
 const NOW = Date.UTC(2025, 0, 2, 3, 4, 5, 6)
 const clock = { now: () => NOW }
@@ -70,15 +71,29 @@ describe('createServeLog', () => {
     expect(line).toMatch(/^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.006 [+-]\d{4}\] WARN \(4242\): unknown config key \{"key":"prot","n":2\}\n$/)
   })
 
-  it('hands the lines of one event-loop turn on together, in chunks of at most PIPE_BUF that end at a line end', async () => {
+  it('hands queued lines on together, in chunks of at most PIPE_BUF that end at a line end', async () => {
     const chunks: string[] = []
     const log = createServeLog({ level: 'info', format: 'json', clock, write: (chunk) => chunks.push(chunk), maxWriteBytes: PIPE_ATOMIC_BYTES })
     for (let i = 0; i < 500; i++) log.logger.info('request', { reqId: `req-${i}`, route: '/meta-data', status: 200, ms: 0.4, pad: 'x'.repeat(i % 50) })
-    await new Promise((resolve) => setImmediate(resolve))
+    await new Promise((resolve) => setTimeout(resolve, LOG_FLUSH_DELAY_MS + 20))
     const lines = chunks.join('').trimEnd().split('\n')
     expect(lines.map((l) => (JSON.parse(l) as { reqId: string }).reqId)).toEqual(Array.from({ length: 500 }, (_, i) => `req-${i}`))
     expect(chunks.every((c) => Buffer.byteLength(c) <= PIPE_ATOMIC_BYTES && c.endsWith('\n'))).toBe(true)
     expect(chunks.length).toBeLessThan(50)
     await log.close()
+  })
+
+  it('writes the lines still queued when the process dies of an uncaught exception', () => {
+    // The built package, as `serve` runs it: a line logged just before the crash reaches stdout.
+    const script = `
+      import { createServeLog } from '@metadata-service/adapter-log'
+      const log = createServeLog({ level: 'info', format: 'json', clock: { now: () => 1 }, write: (chunk) => process.stdout.write(chunk) })
+      log.logger.info('last words', { reqId: 'r-1' })
+      setImmediate(() => { throw new Error('boom') })
+    `
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: import.meta.dirname, encoding: 'utf8' })
+    expect(run.status).toBe(1)
+    expect(run.stderr).toContain('boom')
+    expect(JSON.parse(run.stdout)).toMatchObject({ msg: 'last words', reqId: 'r-1' })
   })
 })
