@@ -68,6 +68,7 @@ it('@metadata-service/core exports exactly these names', async () => {
       "parseServerAddress",
       "redactUrlCredentials",
       "requestBase",
+      "requestClient",
       "rotateAllIn",
       "rotateNodesIn",
       "sameNodeTableData",

@@ -1,9 +1,8 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
 import {
   answerNoCloudRequest,
-  clientAddress,
-  isTrustedPeer,
   MetadataError,
+  requestClient,
   isSeedTokenShape,
   seedTokenFingerprint,
   type Cidr,
@@ -110,9 +109,9 @@ async function answer(o: NoCloudHandlerOptions, req: IncomingMessage, res: Serve
   const incoming = req.headers['x-request-id']
   const reqId = requestIdOf(typeof incoming === 'string' ? incoming : undefined)
   const peer = req.socket.remoteAddress ?? ''
-  const trusted = isTrustedPeer(peer, o.trustedProxies)
-  if (!trusted) o.onUntrusted?.(peer, req.headers)
-  const x = new NoCloudExchange(req, res, target, reqId, clientAddress(peer, req.headers, o.trustedProxies), trusted, started)
+  const client = requestClient(peer, req.headers, o.trustedProxies)
+  if (!client.peerTrusted) o.onUntrusted?.(peer, req.headers)
+  const x = new NoCloudExchange(req, res, target, reqId, client.address, client.peerTrusted, started)
   try {
     o.limit.enter()
   } catch (err) {

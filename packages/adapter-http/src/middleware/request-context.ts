@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import { clientAddress, isTrustedPeer, type Cidr, type LogFields, type Logger } from '@metadata-service/core'
+import { requestClient, type Cidr, type LogFields, type Logger } from '@metadata-service/core'
 import { NOCLOUD_ROUTE_DOCUMENTS } from '../_internal/nocloud-route.js'
 import { requestIdOf } from '../_internal/request-id.js'
 import type { AppMiddleware } from '../_internal/state.js'
@@ -51,8 +51,9 @@ export function requestContext(
     const peer = ctx.req.socket.remoteAddress ?? ''
     ctx.state.reqId = reqId
     ctx.state.peer = peer
-    ctx.state.client = clientAddress(peer, ctx.req.headers, trustedProxies)
-    ctx.state.peerTrusted = isTrustedPeer(peer, trustedProxies)
+    const client = requestClient(peer, ctx.req.headers, trustedProxies)
+    ctx.state.client = client.address
+    ctx.state.peerTrusted = client.peerTrusted
     if (!ctx.state.peerTrusted) onUntrusted?.(peer, ctx.req.headers)
     try {
       await next()

@@ -20,10 +20,36 @@ import { headerValue, type RequestHeaders } from './headers.js'
  * Returns the canonical address text; a peer that is not an IP address is returned trimmed and unchanged.
  */
 export function clientAddress(peer: string, headers: RequestHeaders, trusted: readonly Cidr[]): string {
-  const peerIp = parseHostAddress(peer)
-  if (peerIp === undefined) return peer.trim()
-  if (!anyCidrContains(trusted, peerIp)) return peerIp.address
+  return requestClient(peer, headers, trusted).address
+}
 
+/** A request's client: its address ({@link clientAddress}) and whether its socket peer is trusted ({@link isTrustedPeer}). */
+export interface RequestClient {
+  readonly address: string
+  readonly peerTrusted: boolean
+}
+
+/**
+ * {@link clientAddress} and {@link isTrustedPeer} of one request with the peer parsed once: both are needed for
+ * every request (ID-1..ID-3, NC-14), so the transport adapters ask this.
+ */
+export function requestClient(peer: string, headers: RequestHeaders, trusted: readonly Cidr[]): RequestClient {
+  const peerIp = parseHostAddress(peer)
+  if (peerIp === undefined) return { address: peer.trim(), peerTrusted: false }
+  if (!anyCidrContains(trusted, peerIp)) return { address: peerIp.address, peerTrusted: false }
+  return { address: forwardedClient(peerIp, headers, trusted), peerTrusted: true }
+}
+
+/** True when the socket peer may set forwarding headers (ID-2). Unparsable peers are never trusted. */
+export function isTrustedPeer(peer: string, trusted: readonly Cidr[]): boolean {
+  const ip = parseHostAddress(peer)
+  return ip !== undefined && anyCidrContains(trusted, ip)
+}
+
+// --- internal ---
+
+/** The client address behind a trusted peer: from the first forwarding header present (ID-2, ID-3). */
+function forwardedClient(peerIp: ParsedIp, headers: RequestHeaders, trusted: readonly Cidr[]): string {
   const xff = headerValue(headers, 'x-forwarded-for')
   if (xff !== undefined) return walkHops(xff.split(','), trusted) ?? peerIp.address
 
@@ -36,14 +62,6 @@ export function clientAddress(peer: string, headers: RequestHeaders, trusted: re
 
   return peerIp.address
 }
-
-/** True when the socket peer may set forwarding headers (ID-2). Unparsable peers are never trusted. */
-export function isTrustedPeer(peer: string, trusted: readonly Cidr[]): boolean {
-  const ip = parseHostAddress(peer)
-  return ip !== undefined && anyCidrContains(trusted, ip)
-}
-
-// --- internal ---
 
 /** ID-3 walk: right to left, skipping trusted hops; `undefined` when any entry is not an address. */
 function walkHops(entries: readonly string[], trusted: readonly Cidr[]): string | undefined {

@@ -70,7 +70,14 @@ export function anyCidrContains(cidrs: readonly Cidr[], ip: ParsedIp | string): 
 
 // --- internal ---
 
+/** The masks of every prefix length, per family width, made once: CIDR checks run for every request (ID-2). */
+const PREFIX_MASKS = new Map<number, readonly bigint[]>([32, 128].map((bits) => [bits, Array.from({ length: bits + 1 }, (_, prefix) => maskOf(bits, prefix))]))
+
 function prefixMask(bits: number, prefix: number): bigint {
+  return (PREFIX_MASKS.get(bits) as readonly bigint[])[prefix] as bigint
+}
+
+function maskOf(bits: number, prefix: number): bigint {
   const all = (1n << BigInt(bits)) - 1n
   return all ^ ((1n << BigInt(bits - prefix)) - 1n)
 }

@@ -34,10 +34,10 @@ export function parseIp(text: string): ParsedIp | undefined {
 export function ipFromBytes(bytes: Uint8Array): ParsedIp {
   if (bytes.length !== 4 && bytes.length !== 16) throw new RangeError(`an IP address has 4 or 16 bytes, not ${bytes.length}`)
   const copy = Uint8Array.from(bytes)
-  let value = 0n
-  for (const b of copy) value = (value << 8n) | BigInt(b)
-  const family: IpFamily = copy.length === 4 ? 4 : 6
-  return { family, address: family === 4 ? formatIpv4(copy) : formatIpv6(copy), bytes: copy, value }
+  if (copy.length === 4) return { family: 4, address: formatIpv4(copy), bytes: copy, value: BigInt(ipv4Number(copy)) }
+  // Two 64-bit halves instead of one BigInt step per byte: this runs for every request's client (OPS-7).
+  const view = new DataView(copy.buffer)
+  return { family: 6, address: formatIpv6(copy), bytes: copy, value: (view.getBigUint64(0) << 64n) | view.getBigUint64(8) }
 }
 
 /**
@@ -119,6 +119,10 @@ function parseGroups(part: string, mayEndWithIpv4: boolean): number[] | undefine
     }
   }
   return groups
+}
+
+function ipv4Number(bytes: Uint8Array): number {
+  return (((bytes[0] as number) << 24) | ((bytes[1] as number) << 16) | ((bytes[2] as number) << 8) | (bytes[3] as number)) >>> 0
 }
 
 function formatIpv4(bytes: Uint8Array): string {

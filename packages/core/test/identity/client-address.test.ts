@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseCidrList } from '../../src/ip/cidr.js'
-import { clientAddress, isTrustedPeer } from '../../src/identity/client-address.js'
+import { clientAddress, isTrustedPeer, requestClient } from '../../src/identity/client-address.js'
 
 const LOOPBACK = parseCidrList('127.0.0.0/8,::1/128')
 const LAN = parseCidrList('192.168.1.0/24')
@@ -103,5 +103,27 @@ describe('clientAddress: the peer itself (ID-1, AT-21)', () => {
     expect(isTrustedPeer('weird', parseCidrList('0.0.0.0/0'))).toBe(false)
     expect(isTrustedPeer('::ffff:127.0.0.1', LOOPBACK)).toBe(true)
     expect(isTrustedPeer('127.0.0.1', [])).toBe(false)
+  })
+})
+
+describe('requestClient: address and peer trust of one request (ID-1..ID-3)', () => {
+  it.each([
+    ['127.0.0.1', { 'x-forwarded-for': '10.252.0.26' }, LOOPBACK],
+    ['::ffff:127.0.0.1', { forwarded: 'for="[2001:db8::7]:4711"' }, LOOPBACK],
+    ['192.168.1.1', { 'x-forwarded-for': '10.252.0.26' }, LOOPBACK],
+    ['192.168.1.1', { 'x-forwarded-for': '203.0.113.5, 10.252.0.26, 192.168.1.7' }, LAN],
+    ['192.168.1.1', { 'x-forwarded-for': 'junk' }, LAN],
+    ['weird', { 'x-real-ip': '10.0.0.1' }, parseCidrList('0.0.0.0/0')],
+    ['', {}, LOOPBACK],
+  ])('from %s with %j is what clientAddress and isTrustedPeer say', (peer, headers, trusted) => {
+    expect(requestClient(peer, headers, trusted)).toEqual({
+      address: clientAddress(peer, headers, trusted),
+      peerTrusted: isTrustedPeer(peer, trusted),
+    })
+  })
+
+  it('names the forwarded client only for a trusted peer', () => {
+    expect(requestClient('127.0.0.1', { 'x-forwarded-for': '10.252.0.26' }, LOOPBACK)).toEqual({ address: '10.252.0.26', peerTrusted: true })
+    expect(requestClient('10.1.1.1', { 'x-forwarded-for': '10.252.0.26' }, LOOPBACK)).toEqual({ address: '10.1.1.1', peerTrusted: false })
   })
 })
