@@ -82,6 +82,7 @@ export function noCloudFor(
     publicUrl: config.public_url,
     logger: parts.logger,
     maxDocumentBytes: config.max_document_bytes,
+    maxCachedDocuments: config.max_cached_documents,
   })
 }
 

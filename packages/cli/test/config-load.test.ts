@@ -33,6 +33,7 @@ describe('loadConfig defaults (CFG-4)', () => {
       request_timeout: 10,
       max_inflight: 1024,
       max_document_bytes: 1_048_576,
+      max_cached_documents: 200_000,
       shutdown_timeout: 30,
       read_timeout: 15,
       write_timeout: 15,
@@ -250,6 +251,18 @@ describe('max_document_bytes (SPEC §16 "Template cost")', () => {
     expect(load([], { METADATA_SERVICE_MAX_DOCUMENT_BYTES: '65536' }).config.max_document_bytes).toBe(65_536)
     expect(load([], {}, { './config.yaml': 'max_document_bytes: 4096\n' }).config.max_document_bytes).toBe(4_096)
     expect(load(['--max-document-bytes', '8192'], { METADATA_SERVICE_MAX_DOCUMENT_BYTES: '65536' }).config.max_document_bytes).toBe(8_192)
+  })
+})
+
+describe('max_cached_documents (OPS-7, issue 19)', () => {
+  it('is set by flag, env or file like every key, default 200,000, at least 1', () => {
+    expect(load().config.max_cached_documents).toBe(200_000)
+    expect(load(['--max-cached-documents', '600000']).config.max_cached_documents).toBe(600_000)
+    expect(load([], { METADATA_SERVICE_MAX_CACHED_DOCUMENTS: '1000' }).config.max_cached_documents).toBe(1_000)
+    expect(load([], {}, { './config.yaml': 'max_cached_documents: 2500\n' }).config.max_cached_documents).toBe(2_500)
+    expect(() => load(['--max-cached-documents', '0'])).toThrow(
+      'invalid value for max_cached_documents: must be between 1 and 100000000, got 0 (from flag --max-cached-documents)',
+    )
   })
 })
 

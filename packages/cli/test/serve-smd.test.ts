@@ -149,4 +149,26 @@ describe('a storm after a finished pre-render (OPS-7, issue 19)', { timeout: 60_
     expect((await total(server, 'metadata_service_render_cache_misses_total')) - built).toBe(0)
     expect(await total(server, 'metadata_service_render_cache_hits_total')).toBe(4 * STORM_NODES)
   })
+
+  it('keeps at most --max-cached-documents: the pre-render stops there and the rest is built for the requests', async () => {
+    smd = await startFakeSmd({ nodes: generateFakeNodes(STORM_NODES) })
+    running = startServe(dir, ['--smd-sync-interval', '86400', '--max-cached-documents', '100'], { SMD_URL: smd.url })
+    const server = `http://127.0.0.1:${await listening(running)}`
+    for (let i = 0; i < 400 && (await fetch(`${server}/health`)).status !== 200; i++) await new Promise((r) => setTimeout(r, 25))
+    const res = await fetch(`${server}/clusterdefaultss`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(QUICKSTART_CLUSTER_DEFAULTS) })
+    expect(res.status).toBe(201)
+    // The pass after the write stops at the cap (meta-data, network-config and vendor-data per node: 192 > 100).
+    const capped = async () =>
+      (await total(server, 'metadata_service_prerender_last_pass_documents')) === 100 &&
+      (await total(server, 'metadata_service_render_cache_documents')) === 100 &&
+      (await total(server, 'metadata_service_prerender_running')) === 0
+    for (let i = 0; i < 400 && !(await capped()); i++) await new Promise((r) => setTimeout(r, 25))
+    expect(await capped()).toBe(true)
+    const built = await total(server, 'metadata_service_render_cache_misses_total')
+    // The last node's meta-data was beyond the cap.
+    const last = await fetch(`${server}/meta-data`, { headers: { 'X-Forwarded-For': fakeNodeIp(STORM_NODES - 1, 'HMN') } })
+    expect(last.status).toBe(200)
+    expect((await total(server, 'metadata_service_render_cache_misses_total')) - built).toBe(1)
+    expect(await total(server, 'metadata_service_render_cache_documents')).toBe(100)
+  })
 })

@@ -48,6 +48,7 @@ export { createResourceService, type KindChecks } from './services/resource-serv
 export { type HealthReport, serviceHealth } from './services/service-health.js'
 export { type SupersededGroup } from './store/served-index.js'
 export { DEFAULT_MAX_DOCUMENT_BYTES } from './templates/limits.js'
+export { DEFAULT_MAX_CACHED_DOCUMENTS } from './nocloud/document-cache.js'
 export { templateKind } from './templates/template-kind.js'
 export { validateGroupTemplate } from './templates/validate.js'
 export { controlCharacterIn } from './text/control-characters.js'

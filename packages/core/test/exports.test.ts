@@ -8,6 +8,7 @@ it('@metadata-service/core exports exactly these names', async () => {
       "BOOT_STATES",
       "CLOUD_CONFIG_HEADER",
       "DEFAULT_BOOT_QUERY_LIMIT",
+      "DEFAULT_MAX_CACHED_DOCUMENTS",
       "DEFAULT_MAX_DOCUMENT_BYTES",
       "KINDS",
       "KIND_LIST",

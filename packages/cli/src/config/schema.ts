@@ -1,5 +1,5 @@
 import { DEFAULT_SMD_MAX_RESPONSE_BYTES } from '@metadata-service/adapter-smd'
-import { DEFAULT_MAX_DOCUMENT_BYTES, SEED_TOKEN_MODES, isHttpUrl, isMetadataError, parseCidr, parseDurationSeconds } from '@metadata-service/core'
+import { DEFAULT_MAX_CACHED_DOCUMENTS, DEFAULT_MAX_DOCUMENT_BYTES, SEED_TOKEN_MODES, isHttpUrl, isMetadataError, parseCidr, parseDurationSeconds } from '@metadata-service/core'
 import { z } from 'zod'
 
 /** How a configuration key is named outside YAML files (CFG-2), and whether it is a secret (SEC-4). */
@@ -122,6 +122,10 @@ export const ConfigSchema = z.object({
   max_document_bytes: int(1_024, 64 * 1024 * 1024)
     .default(DEFAULT_MAX_DOCUMENT_BYTES)
     .register(keyInfo, { description: 'Largest rendered group document in bytes; larger answers 500 (default 1 MiB)' }),
+  // OPS-7: four or five documents per node; each costs its bytes plus ~0.2 KB of entry in memory (issue 19).
+  max_cached_documents: int(1, 100_000_000)
+    .default(DEFAULT_MAX_CACHED_DOCUMENTS)
+    .register(keyInfo, { description: 'Rendered documents kept in memory; above 5 per node a storm renders nothing (default 200000)' }),
   shutdown_timeout: seconds().default(30).register(keyInfo, { description: 'Seconds to drain requests on SIGINT/SIGTERM (OPS-4)' }),
   // The Go service's three http.Server timeouts, mapped onto node:http's (docs/spec-addendum.md, "Drop-in").
   read_timeout: seconds()
