@@ -10,7 +10,7 @@ export interface LogDestination {
 }
 
 /**
- * The destination of {@link createServeLog}'s lines: lines queued within `LOG_FLUSH_DELAY_MS` go to `write` together, in
+ * The destination of {@link createServeLog}'s lines: under load, the lines of each `LOG_FLUSH_DELAY_MS` go to `write` together, in
  * chunks of at most `maxWriteBytes` that end at a line end (line-batcher.ts says why this and not sonic-boom). With
  * `format` `pretty`, each line is rewritten by pino-pretty first (one line per entry, time in the local zone). Every
  * line shows URLs without credentials and no raw control character (`shownText`: SPEC §16, issue 16).
@@ -21,7 +21,7 @@ export function logDestination(options: {
   readonly format: 'json' | 'pretty'
 }): LogDestination {
   const batcher = createLineBatcher(options.write, options.maxWriteBytes)
-  // Lines wait up to LOG_FLUSH_DELAY_MS: a crash (an uncaught exception still emits `exit`) writes them first.
+  // Lines may wait up to LOG_FLUSH_DELAY_MS: a crash (an uncaught exception still emits `exit`) writes them first.
   const onExit = () => batcher.flush()
   process.once('exit', onExit)
   const close = async () => {

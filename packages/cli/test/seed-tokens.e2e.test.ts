@@ -208,8 +208,9 @@ describe('seed_tokens: required (SEED)', () => {
         body: 'seed token required: this node is served only under its seed URL /n/<token>/ (seed_tokens: required)\n',
       })
     }
-    const refused = server!.logs().filter((line) => line.msg === 'request' && line.status === 403)
-    expect(refused.map((line) => line.node)).toEqual(Array(5).fill(N1))
+    // The server's log reaches this process through a pipe, a moment after the answers.
+    const refused = () => server!.logs().filter((line) => line.msg === 'request' && line.status === 403)
+    await expect.poll(() => refused().map((line) => line.node)).toEqual(Array(5).fill(N1))
     await moveNodeTo(UNKNOWN_IP)
     expect(await curl(lab.node, `${base}/meta-data`)).toEqual({ status: 404, body: 'node not found\n' })
     expect(await curl(lab.node, `${base}/user-data`)).toEqual({ status: 200, body: '#cloud-config\n' })
