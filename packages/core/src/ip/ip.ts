@@ -63,7 +63,6 @@ export function plainIpv4Value(text: string): number | undefined {
   return undefined
 }
 
-
 /**
  * Builds a {@link ParsedIp} from 4 or 16 network-order bytes (copied). Throws a `RangeError` for any other length.
  */
