@@ -234,7 +234,7 @@ describe('seed_tokens_bind_address (SEED)', () => {
     const own = await curl(lab.node, `${n1.url}meta-data`)
     expect(own.status).toBe(200)
     expect(own.body).toContain(`instance-id: ${N1}\n`)
-    expect(server!.logs().filter((line) => line.msg === 'seed token used from an address of another node')).toEqual([
+    await expect.poll(() => server!.logs().filter((line) => line.msg === 'seed token used from an address of another node')).toEqual([
       expect.objectContaining({ node: N0, client: N1_IP, seed: n0.fingerprint }),
     ])
   })

@@ -85,7 +85,8 @@ describe('seed-url (SEED)', () => {
     const all = JSON.parse((await run(['seed-url', '--rotate', '--all', '--base-url', 'http://other:8080', '--server', server])).out) as Entry[]
     expect(all.map((e) => e.baseFrom)).toEqual(['override', 'override', 'override'])
     expect((await list()).every((e, i) => e.url !== after[i]?.url)).toBe(true)
-    expect(running?.logs().filter((l) => l.msg === 'seed tokens rotated')).toEqual([
+    // The server's log reaches this process through a pipe, a moment after the answers.
+    await expect.poll(() => running?.logs().filter((l) => l.msg === 'seed tokens rotated')).toEqual([
       expect.objectContaining({ node: N0, nodes: 1 }),
       expect.objectContaining({ scope: 'all', nodes: 3 }),
     ])
