@@ -175,6 +175,31 @@ describe('bulk sync in a child process (issue 19)', () => {
     }
   })
 
+  it('starts the child with this Node.js, no execArgv, NODE_OPTIONS without debugging or profiling flags, stdout on /dev/null', async () => {
+    const report = entry(
+      'report',
+      "import { readlinkSync } from 'node:fs'\n" +
+        'process.stderr.write(JSON.stringify({ execPath: process.execPath, execArgv: process.execArgv, nodeOptions: process.env.NODE_OPTIONS, ' +
+        "stdout: readlinkSync('/proc/self/fd/1'), mark: process.argv[2] }))\nprocess.exit(5)\n",
+    )
+    vi.stubEnv('NODE_OPTIONS', '--max-old-space-size=300 --inspect-port=0 --cpu-prof-dir=/nonexistent --heap-prof-interval=1024 --prof')
+    try {
+      const source = closeAfterTest(createSyncProcess({ entryUrl: report, baseUrl: 'http://127.0.0.1:9', tokenSource: createStaticTokenSource(), userAgentVersion: 'test' }))
+      const logger = createRecordingLogger()
+      await expect(source.bulkSnapshot(logger)).rejects.toThrow('smd sync failed: the sync process exited with code 5')
+      const line = logger.entries.find((e) => e.message === 'SMD sync process failed')
+      expect(JSON.parse(line?.fields?.stderr as string)).toEqual({
+        execPath: process.execPath,
+        execArgv: [],
+        nodeOptions: '--max-old-space-size=300',
+        stdout: '/dev/null',
+        mark: 'metadata-service/smd-sync',
+      })
+    } finally {
+      vi.unstubAllEnvs()
+    }
+  })
+
   it.each(SYNC_PLACES)('keeps the generation across an unchanged sync on %s (OPS-7)', async (syncIn) => {
     const { smd, inventory } = await rig({ nodes: generateFakeNodes(40) }, { syncIn })
     expect(await inventory.syncNow()).toBe(true)
