@@ -34,8 +34,9 @@ const STDERR_TAIL_BYTES = 4096
 
 /**
  * A {@link SnapshotSource} that runs each bulk sync in a new child process; `close()` kills a running one and
- * resolves once it has exited. Logs `SMD sync process started` (debug, with its `pid`) for each child, and
- * `SMD sync process failed` (warn, with `reason` and the tail of its `stderr`) when one ends without a result.
+ * resolves once it has exited. Logs `SMD sync process started` (debug, `childPid`: `pid` is the log line's own
+ * field) for each child, and `SMD sync process failed` (warn, `reason` and the tail of its `stderr`) when one ends
+ * without a result, unless close() ended it.
  */
 export function createSyncProcess(options: SyncProcessOptions): Required<SnapshotSource> {
   const { tokenSource } = options
@@ -63,7 +64,7 @@ export function createSyncProcess(options: SyncProcessOptions): Required<Snapsho
       })
       const stderr = tail(child)
       running.set(child, new Promise((done) => child.once('close', () => done())))
-      logger.debug('SMD sync process started', { pid: child.pid })
+      logger.debug('SMD sync process started', { childPid: child.pid })
       const table = createTableReceiver()
       let settled = false
       const settle = (outcome: () => void): void => {

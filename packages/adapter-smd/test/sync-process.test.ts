@@ -31,7 +31,7 @@ async function both(url: string, extra: Partial<SyncProcessOptions> = {}) {
 
 /** The pids of the sync children `logger` saw started. */
 const childPids = (logger: RecordingLogger): number[] =>
-  logger.entries.filter((e) => e.message === 'SMD sync process started').map((e) => e.fields?.pid as number)
+  logger.entries.filter((e) => e.message === 'SMD sync process started').map((e) => e.fields?.childPid as number)
 
 /** True while a process `pid` exists (signal 0 only checks). */
 function alive(pid: number): boolean {
