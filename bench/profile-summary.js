@@ -26,8 +26,8 @@ import { fileURLToPath } from 'node:url'
  */
 export function summariseProfileDir(dir, o = {}) {
   if (!existsSync(dir)) return undefined
-  // `--cpu-prof` names files CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile, one per thread: the SMD sync
-  // worker thread (issue 19) writes its own, which sorts last, so only the main thread's (thread 0) are read here.
+  // `--cpu-prof` names files CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile, one per thread; only the main
+  // thread's (thread 0) are read here. The SMD sync child processes (issue 19) do not inherit --cpu-prof.
   const files = readdirSync(dir).filter((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f)).sort()
   const last = files.at(-1)
   const windows = o.windows ?? [{ fromUs: o.fromUs ?? 0, toUs: o.toUs ?? Infinity }]

@@ -44,8 +44,8 @@ function copyStatusPage(): void {
 }
 
 export default defineConfig({
-  // smd-sync-worker: the SMD sync's worker thread (issue 19), loaded from beside the bundle (inventory.ts).
-  entry: ['src/index.ts', 'src/smd-sync-worker.ts'],
+  // smd-sync-child: the SMD sync's child process (issue 19), started from beside the bundle (inventory.ts).
+  entry: ['src/index.ts', 'src/smd-sync-child.ts'],
   format: ['esm'],
   dts: false,
   clean: true,

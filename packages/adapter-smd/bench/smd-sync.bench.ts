@@ -5,8 +5,9 @@
 //   stream — the inventory as shipped: bulk payloads read in cuts into the snapshot builder (client.bulkSnapshot);
 //   whole  — the pipeline before OPS-7 work, for comparison in the same run: each body read as one text,
 //            JSON.parse, zod-parsed by wire.ts, then buildSnapshot.
-//   thread — as `serve` runs it (issue 19): the stream pipeline in a worker thread (createSyncThread), the node
-//            table transferred; CPU figures are the whole process's, stalls and lateness the main thread's.
+//   process — as `serve` runs it (issue 19): the stream pipeline in a child process (createSyncProcess), the node
+//            table sent back in 1 MiB chunks; CPU figures are this process's only (not the child's), stalls and
+//            lateness its main thread's, RSS this process's.
 // Per pipeline: a first sync, then SYNCS full syncs (each into a new inventory while the previous one keeps its
 // snapshot alive, as when SMD changed everything) and SYNCS periodic syncs with SMD unchanged; medians of wall and
 // CPU time, the longest event-loop stall (perf_hooks histogram) and p99/max lateness of a 2 ms request-like timer
@@ -22,7 +23,7 @@ import {
   createSmdClient,
   createSmdInventory,
   createStaticTokenSource,
-  createSyncThread,
+  createSyncProcess,
   parseComponents,
   parseEndpoints,
   parseInterfaces,
@@ -31,8 +32,8 @@ import {
 } from '../src/index.js'
 import { fakeNodeIp, fakeSmdData, generateFakeNodes, startFakeSmd } from '../src/testing/index.js'
 
-type Pipeline = 'stream' | 'whole' | 'thread'
-const PIPELINES: readonly Pipeline[] = ['whole', 'stream', 'thread']
+type Pipeline = 'stream' | 'whole' | 'process'
+const PIPELINES: readonly Pipeline[] = ['whole', 'stream', 'process']
 
 interface Figures {
   pipeline: Pipeline
@@ -129,12 +130,12 @@ async function measure(pipeline: Pipeline, url: string, count: number, syncs: nu
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 5)
   const http = createSmdClient({ baseUrl: url, tokenSource: createStaticTokenSource(), userAgentVersion: 'bench', timeoutMs: 120_000 })
   const client = pipeline === 'whole' ? wholeBodyClient(url, http) : http
-  // The worker entry, bundled beside this file by the bench script.
-  const thread =
-    pipeline === 'thread'
-      ? createSyncThread({ baseUrl: url, tokenSource: createStaticTokenSource(), userAgentVersion: 'bench', timeoutMs: 120_000, workerUrl: new URL('./sync-worker.mjs', import.meta.url) })
+  // The child entry, bundled beside this file by the bench script.
+  const child =
+    pipeline === 'process'
+      ? createSyncProcess({ baseUrl: url, tokenSource: createStaticTokenSource(), userAgentVersion: 'bench', timeoutMs: 120_000, entryUrl: new URL('./sync-child.mjs', import.meta.url) })
       : undefined
-  const inventoryOf = () => createSmdInventory({ client, logger: silentLogger, ...(thread ? { syncSource: thread } : {}) })
+  const inventoryOf = () => createSmdInventory({ client, logger: silentLogger, ...(child ? { syncSource: child } : {}) })
   let serving = inventoryOf()
   const t0 = performance.now()
   if (!(await serving.syncNow())) throw new Error('cold sync failed')
@@ -176,7 +177,7 @@ async function countFound(inventory: Inventory, count: number): Promise<number> 
 }
 
 const row = (f: Figures): string =>
-  `${f.pipeline.padEnd(6)} full sync ${f.wallMs.toFixed(0).padStart(5)} ms wall / ${f.cpuMs.toFixed(0).padStart(5)} ms cpu (first ${f.coldMs.toFixed(0)} ms), ` +
+  `${f.pipeline.padEnd(7)} full sync ${f.wallMs.toFixed(0).padStart(5)} ms wall / ${f.cpuMs.toFixed(0).padStart(5)} ms cpu (first ${f.coldMs.toFixed(0)} ms), ` +
   `unchanged ${f.periodicWallMs.toFixed(0)}/${f.periodicCpuMs.toFixed(0)} ms; ` +
   `longest stall ${f.stallMs.toFixed(0)} ms, probe p99 ${f.p99Ms.toFixed(0)} ms / max ${f.lateMaxMs.toFixed(0)} ms; ` +
   `rss peak ${f.peakRssMb.toFixed(0)} MB, after ${f.rssAfterMb.toFixed(0)} MB (heap ${f.heapAfterMb.toFixed(0)} MB); ${f.found} nodes resolved by both IPs`
@@ -204,7 +205,7 @@ if (process.argv[2] === '--serve') {
       }
     }
     if (rounds > 1) {
-      console.log(`  medians of the ${rounds} rounds — whole bodies, cuts, cuts in a worker thread:`)
+      console.log(`  medians of the ${rounds} rounds — whole bodies, cuts, cuts in a child process:`)
       for (const pipeline of PIPELINES) {
         const mine = runs.filter((f) => f.pipeline === pipeline)
         const m = (key: keyof Figures) => median(mine.map((f) => f[key] as number))

@@ -1,10 +1,12 @@
-// The messages between the inventory's thread and the sync worker thread (issue 19), and how a MetadataError
+// The messages between the inventory's process and its SMD sync child process (issue 19), and how a MetadataError
 // crosses between them with its code, exact text and details (SMD-6, SPEC §16 cap text), so an operator reads the
-// same log line and /health error whichever thread ran the sync.
-import { isMetadataError, MetadataError, type LogFields, type MetadataErrorCode, type NodeTableData, type TokenMode } from '@metadata-service/core'
+// same log line and /health error whichever process ran the sync. Messages go over Node's IPC channel with
+// `advanced` serialization (structured clone), so typed arrays cross as bytes.
+import { isMetadataError, MetadataError, type LogFields, type MetadataErrorCode, type TokenMode } from '@metadata-service/core'
+import type { TableChunk, TableHeader } from './_table-chunks.js'
 
-/** What the worker needs to make its SMD client: the serialisable part of `SmdClientOptions`. */
-export interface SyncWorkerConfig {
+/** What the child needs to make its SMD client: the serialisable part of `SmdClientOptions`. */
+export interface SyncChildConfig {
   readonly baseUrl: string
   readonly timeoutMs: number | undefined
   readonly maxResponseBytes: number | undefined
@@ -13,28 +15,32 @@ export interface SyncWorkerConfig {
   readonly tokenMode: TokenMode
 }
 
-/** An error as it crosses threads. */
+/** An error as it crosses processes. */
 export interface WireError {
   readonly code: MetadataErrorCode | undefined
   readonly message: string
   readonly details: Readonly<Record<string, unknown>> | undefined
 }
 
-/** Worker → inventory thread. */
-export type FromWorker =
+/** Child → inventory process. */
+export type FromChild =
   /** The token for the next SMD request (TOK-6), or a new one after a 401 (SMD-13). */
   | { readonly type: 'token'; readonly id: number; readonly refresh: boolean; readonly rejected: string | undefined }
   | { readonly type: 'log'; readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly message: string; readonly fields: LogFields | undefined }
-  /** The sync's snapshot; its buffers are transferred, not copied. */
-  | { readonly type: 'done'; readonly data: NodeTableData }
+  /** The sync's snapshot: a header, then its parts in chunks (_table-chunks.ts), then `done`. */
+  | ({ readonly type: 'table' } & TableHeader)
+  | ({ readonly type: 'chunk' } & TableChunk)
+  | { readonly type: 'done' }
   | { readonly type: 'failed'; readonly error: WireError }
 
-/** Inventory thread → worker: the answer to a token request. */
-export type ToWorker =
+/** Inventory process → child: the configuration (first message, so a URL's credentials never show in `ps`), and
+ * the answers to token requests. */
+export type ToChild =
+  | { readonly type: 'start'; readonly config: SyncChildConfig }
   | { readonly type: 'token'; readonly id: number; readonly token: string | undefined }
   | { readonly type: 'token-failed'; readonly id: number; readonly error: WireError }
 
-/** `err` as it crosses threads. */
+/** `err` as it crosses processes. */
 export function toWire(err: unknown): WireError {
   if (isMetadataError(err)) return { code: err.code, message: err.message, details: err.details }
   return { code: undefined, message: err instanceof Error ? err.message : String(err), details: undefined }

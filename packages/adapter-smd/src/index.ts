@@ -8,7 +8,7 @@ export {
   type SmdClientOptions,
   type SnapshotSource,
 } from './smd-client.js'
-export { createSyncThread, type SyncThreadOptions } from './sync-thread.js'
+export { createSyncProcess, type SyncProcessOptions } from './sync-process.js'
 export {
   createSmdInventory,
   type SmdInventory,

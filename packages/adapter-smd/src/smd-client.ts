@@ -15,7 +15,7 @@ import {
   type WireMembership,
 } from './wire.js'
 
-/** What runs a bulk sync: an {@link SmdClient}, or a worker thread running one (`createSyncThread`). */
+/** What runs a bulk sync: an {@link SmdClient}, or a child process running one (`createSyncProcess`). */
 export interface SnapshotSource {
   /**
    * The four bulk calls, concurrently, each payload indexed into the snapshot while it arrives (SMD-7, SMD-9,
@@ -23,7 +23,7 @@ export interface SnapshotSource {
    * INVENTORY_UNAVAILABLE or TOKEN_UNAVAILABLE.
    */
   bulkSnapshot(logger: Logger): Promise<SmdSnapshot>
-  /** Stops what the source runs (a worker thread); optional. */
+  /** Stops what the source runs (a child process); optional. */
   close?(): Promise<void>
 }
 

@@ -31,7 +31,7 @@ export interface SmdInventory extends Inventory {
 export interface SmdInventoryOptions {
   readonly client: SmdClient
   /**
-   * Runs the bulk syncs; default `client` on this thread. `createSyncThread` runs them in a worker thread, so that
+   * Runs the bulk syncs; default `client` on this thread. `createSyncProcess` runs them in a child process, so that
    * fetching, parsing and assembling a 100,000-node snapshot never holds up requests (issue 19).
    */
   readonly syncSource?: SnapshotSource

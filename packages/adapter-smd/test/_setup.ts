@@ -6,17 +6,17 @@ import {
   createSmdClient,
   createSmdInventory,
   createStaticTokenSource,
-  createSyncThread,
+  createSyncProcess,
   type SmdInventory,
   type SmdInventoryOptions,
   type SmdMetricEvent,
 } from '../src/index.js'
 import { startFakeSmd, type FakeSmd, type FakeSmdOptions } from '../src/testing/index.js'
-import { syncWorkerUrl } from './_sync-worker-build.js'
+import { syncChildUrl } from './_sync-child-build.js'
 
-/** Where a rig's bulk syncs run: on the test's thread, or in a worker thread as `serve` runs them (issue 19). */
-export const SYNC_THREADS = ['this thread', 'a worker thread'] as const
-export type SyncThread = (typeof SYNC_THREADS)[number]
+/** Where a rig's bulk syncs run: on the test's thread, or in a child process as `serve` runs them (issue 19). */
+export const SYNC_PLACES = ['this thread', 'a child process'] as const
+export type SyncPlace = (typeof SYNC_PLACES)[number]
 
 const open: Array<{ close(): Promise<void> }> = []
 
@@ -43,14 +43,14 @@ export async function rig(
   options: Partial<Omit<SmdInventoryOptions, 'client'>> & {
     tokenSource?: TokenSource
     clock?: Clock
-    thread?: SyncThread
+    syncIn?: SyncPlace
     maxResponseBytes?: number
   } = {},
 ): Promise<Rig> {
   const smd = closeAfterTest(await startFakeSmd(smdOptions))
   const logger = createRecordingLogger()
   const events: SmdMetricEvent[] = []
-  const { thread, maxResponseBytes, ...rest } = options
+  const { syncIn, maxResponseBytes, ...rest } = options
   const clientOptions = {
     baseUrl: smd.url,
     tokenSource: options.tokenSource ?? createStaticTokenSource(),
@@ -59,7 +59,7 @@ export async function rig(
     ...(maxResponseBytes === undefined ? {} : { maxResponseBytes }),
   }
   const client = createSmdClient({ ...clientOptions, logger })
-  const syncSource = thread === 'a worker thread' ? createSyncThread({ ...clientOptions, workerUrl: await syncWorkerUrl() }) : undefined
+  const syncSource = syncIn === 'a child process' ? createSyncProcess({ ...clientOptions, entryUrl: await syncChildUrl() }) : undefined
   const inventory = closeAfterTest(
     createSmdInventory({ client, logger, onMetrics: (e) => events.push(e), ...(syncSource ? { syncSource } : {}), ...rest }),
   )

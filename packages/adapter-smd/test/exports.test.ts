@@ -15,7 +15,7 @@ it('exports exactly these names', async () => {
       "createSmdClient",
       "createSmdInventory",
       "createStaticTokenSource",
-      "createSyncThread",
+      "createSyncProcess",
       "createTokenSmithSource",
       "endpointNics",
       "membershipLabels",

@@ -1,7 +1,7 @@
 import { describeInventory, type InventorySeedNode } from '@metadata-service/core/testing'
-import { createMockInventory, createSmdClient, createSmdInventory, createStaticTokenSource, createSyncThread, type MockNode } from '../src/index.js'
+import { createMockInventory, createSmdClient, createSmdInventory, createStaticTokenSource, createSyncProcess, type MockNode } from '../src/index.js'
 import { startFakeSmd, type FakeNode } from '../src/testing/index.js'
-import { syncWorkerUrl } from './_sync-worker-build.js'
+import { syncChildUrl } from './_sync-child-build.js'
 
 // The Inventory contract (STYLE 6) for both inventories of this package: the real one, synced from a fake SMD on the
 // real wire contract, and the built-in mock of `--mock-smd` (SMD-15). Each seed becomes what that backend reads.
@@ -30,11 +30,11 @@ describeInventory('adapter-smd on a fake SMD', async (seed) => {
   }
 })
 
-// The same with the bulk sync in a worker thread, as `serve` runs it (issue 19).
-describeInventory('adapter-smd on a fake SMD, syncing in a worker thread', async (seed) => {
+// The same with the bulk sync in a child process, as `serve` runs it (issue 19).
+describeInventory('adapter-smd on a fake SMD, syncing in a child process', async (seed) => {
   const smd = await startFakeSmd({ nodes: seed.map(fakeNode) })
   const options = { baseUrl: smd.url, tokenSource: createStaticTokenSource(), userAgentVersion: 'test', timeoutMs: 5_000 }
-  const inventory = createSmdInventory({ client: createSmdClient(options), syncSource: createSyncThread({ ...options, workerUrl: await syncWorkerUrl() }) })
+  const inventory = createSmdInventory({ client: createSmdClient(options), syncSource: createSyncProcess({ ...options, entryUrl: await syncChildUrl() }) })
   if (!(await inventory.syncNow())) throw new Error('the first sync from the fake SMD failed')
   return {
     inventory,

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { bootAddress, buildInterfaces } from '@metadata-service/core'
 import { createFixedClock } from '@metadata-service/core/testing'
 import { fakeNodeIp, fakeXname, generateFakeNodes, type FakeNode } from '../src/testing/index.js'
-import { rig as rigOn, SYNC_THREADS } from './_setup.js'
+import { rig as rigOn, SYNC_PLACES } from './_setup.js'
 
 const node = (i: number, groups: string[], extra: Partial<FakeNode> = {}): FakeNode => ({
   xname: fakeXname(i),
@@ -12,8 +12,8 @@ const node = (i: number, groups: string[], extra: Partial<FakeNode> = {}): FakeN
   ...extra,
 })
 
-describe.each(SYNC_THREADS)('SMD sync on %s (SMD-7, SMD-8, SMD-9)', (thread) => {
-  const rig: typeof rigOn = (smdOptions, options = {}) => rigOn(smdOptions, { ...options, thread })
+describe.each(SYNC_PLACES)('SMD sync on %s (SMD-7, SMD-8, SMD-9)', (syncIn) => {
+  const rig: typeof rigOn = (smdOptions, options = {}) => rigOn(smdOptions, { ...options, syncIn })
 
   it('resolves 2,000 nodes listed HSN-first from either address, with 4 calls and none per request', async () => {
     const { smd, inventory } = await rig({ nodes: generateFakeNodes(2_000, { hsnFirst: true }) })
@@ -161,7 +161,7 @@ describe.each(SYNC_THREADS)('SMD sync on %s (SMD-7, SMD-8, SMD-9)', (thread) => 
   it('syncs again every interval once started (SMD-8)', async () => {
     const { smd, inventory, events } = await rig({ nodes: generateFakeNodes(2) }, { syncIntervalSec: 0.1 })
     await inventory.start()
-    // A worker thread per sync starts in ~0.1-0.5 s on a loaded machine: wait longer than vi.waitFor's 1 s.
+    // A child process per sync starts in ~0.1-0.5 s on a loaded machine: wait longer than vi.waitFor's 1 s.
     await vi.waitFor(() => expect(inventory.stats().syncSuccesses).toBeGreaterThanOrEqual(3), { timeout: 10_000 })
     await inventory.close()
     const calls = smd.calls()

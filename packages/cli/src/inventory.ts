@@ -4,7 +4,7 @@ import {
   createMockInventory,
   createSmdClient,
   createSmdInventory,
-  createSyncThread,
+  createSyncProcess,
   createStaticTokenSource,
   createTokenSmithSource,
   selectTokenMode,
@@ -76,10 +76,10 @@ export async function openInventory(config: Config, deps: InventoryDeps): Promis
     userAgentVersion: deps.version,
   }
   const client = createSmdClient({ ...clientOptions, logger })
-  // Bulk syncs in a worker thread (issue 19), from the worker entry built beside the bundle; run from the sources
+  // Bulk syncs in a child process (issue 19), from the child entry built beside the bundle; run from the sources
   // (tests) there is none, and syncs run on this thread, the same code.
-  const workerUrl = new URL('./smd-sync-worker.js', import.meta.url)
-  const syncSource = existsSync(fileURLToPath(workerUrl)) ? createSyncThread({ ...clientOptions, workerUrl }) : undefined
+  const entryUrl = new URL('./smd-sync-child.js', import.meta.url)
+  const syncSource = existsSync(fileURLToPath(entryUrl)) ? createSyncProcess({ ...clientOptions, entryUrl }) : undefined
   await init()
   const inventory = createSmdInventory({
     client,
@@ -95,7 +95,7 @@ export async function openInventory(config: Config, deps: InventoryDeps): Promis
   logger.info('SMD client ready', {
     baseUrl: redactUrlCredentials(client.baseUrl),
     syncEnabled: config.smd_sync_enabled,
-    syncThread: syncSource === undefined ? 'main' : 'worker',
+    syncIn: syncSource === undefined ? 'main thread' : 'child process',
   })
   return { inventory, tokenSource }
 }

@@ -69,8 +69,10 @@ describe('a data directory that turns read-only (STO-2, STO-3)', () => {
       expect(answer.error, `${method} ${path}`).toMatch(/^cannot (write|delete) Group group-[0-9a-f]{8}: read-only file system \(EROFS\)$/)
     }
     // The server's log reaches this process through a pipe, a moment after the answers.
-    await expect.poll(() => running.logs().filter((l) => l.msg === 'request failed')).toHaveLength(writes.length)
-    for (const line of running.logs().filter((l) => l.msg === 'request failed')) expect(line).toMatchObject({ level: 40, error: expect.stringMatching(new RegExp(`EROFS: read-only file system, \\w+ '${mountPoint}/data/groups/`)) })
+    const server = running
+    const failures = () => server.logs().filter((l) => l.msg === 'request failed')
+    await expect.poll(failures).toHaveLength(writes.length)
+    for (const line of failures()) expect(line).toMatchObject({ level: 40, error: expect.stringMatching(new RegExp(`EROFS: read-only file system, \\w+ '${mountPoint}/data/groups/`)) })
 
     // Reads come from memory (STO-3) and still see exactly the last stored state.
     expect(await (await fetch(`${base}/groups`)).text()).toBe(listBefore)

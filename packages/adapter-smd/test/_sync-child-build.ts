@@ -1,5 +1,5 @@
-// The sync worker built from this checkout's sources for the tests (issue 19): a worker thread runs JavaScript,
-// so the tests bundle src/sync-worker.ts the way the CLI build does (workspace packages from their sources, the
+// The sync child built from this checkout's sources for the tests (issue 19): a child process runs JavaScript,
+// so the tests bundle src/sync-child.ts the way the CLI build does (workspace packages from their sources, the
 // "@metadata-service/source" condition), once per test process, into node_modules/.cache where its third-party
 // imports resolve.
 import { mkdirSync } from 'node:fs'
@@ -12,14 +12,14 @@ let built: Promise<URL> | undefined
 /** The third-party packages adapter-smd and core import. */
 const THIRD_PARTY = ['undici', 'zod', 'yaml', 'mustache', 'liquidjs', 'diff', 'lru-cache']
 
-/** The URL of a worker entry built from `src/sync-worker.ts`. */
-export function syncWorkerUrl(): Promise<URL> {
+/** The URL of a child entry built from `src/sync-child.ts`. */
+export function syncChildUrl(): Promise<URL> {
   built ??= (async () => {
     const dir = join(ROOT, 'node_modules/.cache/mds-test')
     mkdirSync(dir, { recursive: true })
-    const outfile = join(dir, `smd-sync-worker-${process.pid}.mjs`)
+    const outfile = join(dir, `smd-sync-child-${process.pid}.mjs`)
     await build({
-      entryPoints: [join(ROOT, 'packages/adapter-smd/src/sync-worker.ts')],
+      entryPoints: [join(ROOT, 'packages/adapter-smd/src/sync-child.ts')],
       bundle: true,
       platform: 'node',
       format: 'esm',

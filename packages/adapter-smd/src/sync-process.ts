@@ -1,0 +1,155 @@
+// Bulk syncs in a child process (issue 19). Fetching, parsing and assembling a 100,000-node snapshot took ~2 s of
+// the main thread's CPU per sync, and requests queued behind it (p99 558-953 ms during re-syncs). Here a child
+// process runs the same client code (sync-child.ts) and sends the finished node table back in chunks; this process
+// answers its token requests from the real token source and writes its log lines, then swaps the table in. One
+// child per sync, ended when the sync ends. A child, not a worker thread: on Node 22/24 V8 keeps a terminated
+// worker's heap pages in a process-wide pool, so after a 100k sync the process held ~320 MB of them as RSS; a
+// child's memory all goes back to the OS when it exits.
+import { fork, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { MetadataError, openNodeTable, type Logger, type TokenSource } from '@metadata-service/core'
+import { fromWire, toWire, type FromChild, type SyncChildConfig, type ToChild } from './_sync-protocol.js'
+import { createTableReceiver } from './_table-chunks.js'
+import type { SnapshotSource } from './smd-client.js'
+import type { SmdSnapshot } from './snapshot.js'
+import { SYNC_CHILD_MARK } from './sync-child.js'
+
+/** Options of {@link createSyncProcess}: the SMD client's, plus where the child's code is. */
+export interface SyncProcessOptions {
+  /**
+   * The built child entry (`sync-child.js`): the CLI ships it beside its bundle; tests build it from the sources.
+   * It must be JavaScript Node can run (`process.execPath`).
+   */
+  readonly entryUrl: URL
+  /** As `SmdClientOptions`. */
+  readonly baseUrl: string
+  readonly tokenSource: TokenSource
+  readonly timeoutMs?: number
+  readonly maxResponseBytes?: number
+  readonly userAgentVersion: string
+}
+
+/** Bytes of a child's stderr kept for the log line when it fails: 4 KiB. */
+const STDERR_TAIL_BYTES = 4096
+
+/**
+ * A {@link SnapshotSource} that runs each bulk sync in a new child process; `close()` kills a running one and
+ * resolves once it has exited. Logs `SMD sync process started` (debug, `childPid`: `pid` is the log line's own
+ * field) for each child, and `SMD sync process failed` (warn, `reason` and the tail of its `stderr`) when one ends
+ * without a result, unless close() ended it.
+ */
+export function createSyncProcess(options: SyncProcessOptions): Required<SnapshotSource> {
+  const { tokenSource } = options
+  const config: SyncChildConfig = {
+    baseUrl: options.baseUrl,
+    timeoutMs: options.timeoutMs,
+    maxResponseBytes: options.maxResponseBytes,
+    userAgentVersion: options.userAgentVersion,
+    tokenMode: tokenSource.mode,
+  }
+  const running = new Map<ChildProcess, Promise<void>>()
+  let closing = false
+
+  const bulkSnapshot = (logger: Logger): Promise<SmdSnapshot> =>
+    new Promise<SmdSnapshot>((resolve, reject) => {
+      const child = fork(fileURLToPath(options.entryUrl), [SYNC_CHILD_MARK], {
+        execPath: process.execPath,
+        // Not this process's flags: an inherited --inspect would fight over the debugger port and --cpu-prof or
+        // --heap-prof would write a profile per sync beside the server's (the bench reads only the server's).
+        execArgv: [],
+        env: childEnv(process.env),
+        serialization: 'advanced',
+        // Its stdout must never mix into this process's stdout, the JSON log; it logs through the channel.
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      })
+      const stderr = tail(child)
+      running.set(child, new Promise((done) => child.once('close', () => done())))
+      logger.debug('SMD sync process started', { childPid: child.pid })
+      const table = createTableReceiver()
+      let settled = false
+      const settle = (outcome: () => void): void => {
+        if (settled) return
+        settled = true
+        outcome()
+        // It exits by itself once its last message is written; a failure of ours must not leave it running.
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+      }
+      const fail = (reason: string): void =>
+        settle(() => {
+          if (!closing) logger.warn('SMD sync process failed', { reason, ...(stderr() === '' ? {} : { stderr: stderr() }) })
+          reject(new MetadataError('INVENTORY_UNAVAILABLE', `smd sync failed: ${reason}`))
+        })
+      // A send to a child that has just died fails; its 'close' says why, so the send's error is dropped.
+      const reply = (message: ToChild): void => {
+        if (!settled && child.connected) child.send(message, ignore)
+      }
+      child.on('message', (message: FromChild) => {
+        switch (message.type) {
+          case 'token':
+            // TOK-6 and SMD-13 as in this process: every request asks the source, a 401 refreshes once.
+            ;(message.refresh ? tokenSource.refreshAfterRejection(message.rejected) : tokenSource.token()).then(
+              (token) => reply({ type: 'token', id: message.id, token }),
+              (err: unknown) => reply({ type: 'token-failed', id: message.id, error: toWire(err) }),
+            )
+            return
+          case 'log':
+            logger[message.level](message.message, message.fields)
+            return
+          case 'table':
+            table.header(message)
+            return
+          case 'chunk':
+            table.chunk(message)
+            return
+          case 'done': {
+            const data = table.finish()
+            if (typeof data === 'string') fail(data)
+            else settle(() => resolve(openNodeTable(data)))
+            return
+          }
+          case 'failed':
+            settle(() => reject(fromWire(message.error)))
+        }
+      })
+      // It could not be started (spawn failed).
+      child.on('error', (err) => fail(err.message))
+      child.on('close', (code, signal) => {
+        running.delete(child)
+        fail(signal === null ? `the sync process exited with code ${String(code)}` : `the sync process was killed by ${signal}`)
+      })
+      reply({ type: 'start', config })
+    })
+
+  return {
+    bulkSnapshot,
+    async close() {
+      closing = true
+      const ended = [...running.values()]
+      for (const child of running.keys()) child.kill('SIGKILL')
+      await Promise.all(ended)
+    },
+  }
+}
+
+function ignore(): void {}
+
+/** `env` for a child: NODE_OPTIONS without the debugging and profiling flags (see execArgv above). */
+function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const options = env.NODE_OPTIONS
+  if (options === undefined) return env
+  const kept = options
+    .split(/\s+/)
+    .filter((flag) => flag !== '' && !/^--(inspect|debug|cpu-prof|heap-prof|prof\b)/.test(flag))
+    .join(' ')
+  return { ...env, NODE_OPTIONS: kept }
+}
+
+/** The last {@link STDERR_TAIL_BYTES} of what `child` wrote to stderr, trimmed. */
+function tail(child: ChildProcess): () => string {
+  let kept = Buffer.alloc(0)
+  child.stderr?.on('data', (chunk: Buffer) => {
+    kept = Buffer.concat([kept, chunk])
+    if (kept.length > STDERR_TAIL_BYTES) kept = kept.subarray(kept.length - STDERR_TAIL_BYTES)
+  })
+  return () => kept.toString('utf8').trim()
+}
