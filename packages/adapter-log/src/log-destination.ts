@@ -10,10 +10,11 @@ export interface LogDestination {
 }
 
 /**
- * The destination of {@link createServeLog}'s lines: under load, the lines of each `LOG_FLUSH_DELAY_MS` go to `write` together, in
- * chunks of at most `maxWriteBytes` that end at a line end (line-batcher.ts says why this and not sonic-boom). With
- * `format` `pretty`, each line is rewritten by pino-pretty first (one line per entry, time in the local zone). Every
- * line shows URLs without credentials and no raw control character (`shownText`: SPEC §16, issue 16).
+ * The destination of {@link createServeLog}'s lines: under load, the lines of each `LOG_FLUSH_DELAY_MS` go to
+ * `write` together, in chunks of at most `maxWriteBytes` that end at a line end (line-batcher.ts says why this and
+ * not sonic-boom). With `format` `pretty`, each line is rewritten by pino-pretty first (one line per entry, time in
+ * the local zone). Every line shows URLs without credentials and no raw control character (`shownText`: SPEC §16,
+ * issue 16).
  */
 export function logDestination(options: {
   readonly write: (chunk: string) => void
