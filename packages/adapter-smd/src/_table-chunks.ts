@@ -1,23 +1,12 @@
 // A node table in chunks across the sync child's IPC channel (issue 19). One message of the whole ~30 MB table
 // (100,000 nodes) would be read, concatenated and deserialised by the inventory's process in one go on its main
 // thread; in chunks of at most 1 MiB each message costs it well under a millisecond, and requests run between them.
-import type { NodeTableData } from '@metadata-service/core'
+import { NODE_TABLE_PARTS, type NodeTableData, type NodeTablePart } from '@metadata-service/core'
 
 /** Bytes per chunk message: 1 MiB. */
 export const TABLE_CHUNK_BYTES = 1 << 20
 
-/** The typed-array parts of a table, in the order they are sent, and the type each is rebuilt as. */
-const PARTS = [
-  ['text', Uint8Array],
-  ['strings', Uint32Array],
-  ['nodes', Uint32Array],
-  ['nids', Float64Array],
-  ['records', Int32Array],
-  ['byXname', Int32Array],
-  ['byAddress', Int32Array],
-] as const
-
-/** The table's scalars and the byte length of each part (in {@link PARTS} order). */
+/** The table's scalars and the byte length of each part (in core's `NODE_TABLE_PARTS` order). */
 export interface TableHeader {
   readonly format: NodeTableData['format']
   readonly ascii: boolean
@@ -36,7 +25,7 @@ export interface TableChunk {
  * buffer: Node's `advanced` IPC serialization writes only a view's bytes, not its whole buffer.
  */
 export function sendTable(data: NodeTableData, send: (message: { type: 'table' } & TableHeader) => void, sendChunk: (chunk: TableChunk) => void): void {
-  const views = PARTS.map(([name]) => data[name])
+  const views = NODE_TABLE_PARTS.map(([name]) => data[name])
   send({ type: 'table', format: data.format, ascii: data.ascii, addresses: data.addresses, byteLengths: views.map((v) => v.byteLength) })
   views.forEach((view, part) => {
     for (let at = 0; at < view.byteLength; at += TABLE_CHUNK_BYTES) {
@@ -62,7 +51,7 @@ export function createTableReceiver(): TableReceiver {
   return {
     header(header) {
       head = header
-      buffers = PARTS.map((_, k) => new ArrayBuffer(header.byteLengths[k] ?? 0))
+      buffers = NODE_TABLE_PARTS.map((_, k) => new ArrayBuffer(header.byteLengths[k] ?? 0))
       parts = buffers.map((buffer) => new Uint8Array(buffer))
       filled = parts.map(() => 0)
     },
@@ -79,16 +68,8 @@ export function createTableReceiver(): TableReceiver {
     finish() {
       if (head === undefined) return 'the sync process sent no table'
       if (parts.some((p, k) => filled[k] !== p.byteLength)) return 'the sync process sent an incomplete table'
-      const [text, strings, nodes, nids, records, byXname, byAddress] = buffers.map((buffer, k) => new PARTS[k]![1](buffer)) as [
-        Uint8Array,
-        Uint32Array,
-        Uint32Array,
-        Float64Array,
-        Int32Array,
-        Int32Array,
-        Int32Array,
-      ]
-      return { format: head.format, ascii: head.ascii, addresses: head.addresses, text, strings, nodes, nids, records, byXname, byAddress }
+      const typed = Object.fromEntries(NODE_TABLE_PARTS.map(([name, Part], k) => [name, new Part(buffers[k]!)])) as Pick<NodeTableData, NodeTablePart>
+      return { format: head.format, ascii: head.ascii, addresses: head.addresses, ...typed }
     },
   }
 }

@@ -18,8 +18,8 @@ import { newStampBase, stampNode } from './node-identity.js'
 export const NODE_TABLE_FORMAT = 1
 
 /**
- * The parts of a {@link NodeTable}: plain typed arrays, so structured clone (worker threads, node:cluster's
- * `advanced` IPC) copies them as bytes, and a worker thread can transfer them ({@link nodeTableTransferList}).
+ * The parts of a {@link NodeTable}: plain typed arrays ({@link NODE_TABLE_PARTS}), so structured clone (node:cluster's
+ * and child processes' `advanced` IPC) copies them as bytes.
  */
 export interface NodeTableData {
   readonly format: typeof NODE_TABLE_FORMAT
@@ -80,11 +80,22 @@ export function openNodeTable(data: NodeTableData): NodeTable {
   return new PackedNodeTable(data)
 }
 
-/** The buffers of `data`, for `postMessage(data, transferList)`: moved, not copied (the sender loses them). */
-export function nodeTableTransferList(data: NodeTableData): ArrayBuffer[] {
-  const parts = [data.text, data.strings, data.nodes, data.nids, data.records, data.byXname, data.byAddress]
-  return [...new Set(parts.map((part) => part.buffer as ArrayBuffer))]
-}
+/**
+ * The typed-array parts of a {@link NodeTableData} in one fixed order, each with the type it is read back as: the one
+ * list for code that compares a table's bytes or moves them in pieces (the SMD sync child's chunks, issue 19).
+ */
+export const NODE_TABLE_PARTS = [
+  ['text', Uint8Array],
+  ['strings', Uint32Array],
+  ['nodes', Uint32Array],
+  ['nids', Float64Array],
+  ['records', Int32Array],
+  ['byXname', Int32Array],
+  ['byAddress', Int32Array],
+] as const
+
+/** The name of one of {@link NODE_TABLE_PARTS}. */
+export type NodeTablePart = (typeof NODE_TABLE_PARTS)[number][0]
 
 /**
  * True when two tables hold the same nodes in the same order (their parts are equal byte for byte): a sync that
@@ -94,9 +105,7 @@ export function nodeTableTransferList(data: NodeTableData): ArrayBuffer[] {
 export function sameNodeTableData(a: NodeTableData, b: NodeTableData): boolean {
   if (a === b) return true
   if (a.format !== b.format || a.ascii !== b.ascii || a.addresses !== b.addresses) return false
-  const parts = (d: NodeTableData) => [d.text, d.strings, d.nodes, d.nids, d.records, d.byXname, d.byAddress]
-  const other = parts(b)
-  return parts(a).every((part, k) => bytesOf(part).equals(bytesOf(other[k]!)))
+  return NODE_TABLE_PARTS.every(([name]) => bytesOf(a[name]).equals(bytesOf(b[name])))
 }
 
 function bytesOf(view: ArrayBufferView): Buffer {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { InventoryNode } from '../../src/ports/inventory.js'
 import { nodeStamp } from '../../src/node-table/node-identity.js'
 import { buildNodeTable, createNodeTableBuilder } from '../../src/node-table/node-table-builder.js'
-import { nodeTableTransferList, openNodeTable, sameNodeTableData } from '../../src/node-table/node-table.js'
+import { NODE_TABLE_PARTS, openNodeTable, sameNodeTableData } from '../../src/node-table/node-table.js'
 import { fuzzParameters } from '../../src/testing/index.js'
 
 // The compact snapshot of issue 19: whatever goes in comes out as the port describes it (SMD-9), by position, xname
@@ -107,7 +107,7 @@ describe('node table (issue 19)', () => {
     })()
     const copy = openNodeTable(structuredClone(data))
     expect([...copy.nodes()]).toEqual([n0, storage, n1])
-    const moved = openNodeTable(structuredClone(data, { transfer: nodeTableTransferList(data) }))
+    const moved = openNodeTable(structuredClone(data, { transfer: NODE_TABLE_PARTS.map(([name]) => data[name].buffer as ArrayBuffer) }))
     expect(moved.owner('fd00::1b')?.xname).toBe('x1000c0s0b0n1')
     expect(data.text.byteLength).toBe(0) // the sender no longer holds the bytes
   })
