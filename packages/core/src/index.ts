@@ -12,7 +12,7 @@ export { type AnyResource, KIND_LIST, type KindInfo, KINDS, type ResourceOf } fr
 export { KIND_NAMES, type KindName, MetadataSchema } from './domain/metadata.js'
 export { NetworksSchema } from './domain/network-definitions.js'
 export { isMetadataError, MetadataError, type MetadataErrorCode } from './errors.js'
-export { clientAddress, isTrustedPeer, requestClient, type RequestClient } from './identity/client-address.js'
+export { requestClient, type RequestClient } from './identity/client-address.js'
 export { indexNodesByAddress } from './identity/node-index.js'
 export { requestBase } from './identity/request-base.js'
 export { addressKey } from './ip/address-key.js'

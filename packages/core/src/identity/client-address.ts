@@ -3,12 +3,19 @@ import { parseHostAddress } from '../ip/host-address.js'
 import type { ParsedIp } from '../ip/ip.js'
 import { headerValue, type RequestHeaders } from './headers.js'
 
+/** A request's client (ID-1..ID-3): its address, and whether its socket peer may set forwarding headers. */
+export interface RequestClient {
+  readonly address: string
+  readonly peerTrusted: boolean
+}
+
 /**
- * The client address of a request (ID-1..ID-3).
+ * The client of a request (ID-1..ID-3), with the peer parsed once: both parts are needed for every request (NC-14
+ * reads the trust), so the transport adapters ask this.
  *
  * `peer` is the TCP socket's remote address; it is normalised (ID-1: `::ffff:a.b.c.d` → `a.b.c.d`, port, zone and
  * brackets dropped). Forwarding headers count only when that peer lies in `trusted` (ID-2; an empty list trusts
- * nobody). With a trusted peer the first header present decides:
+ * nobody; an unparsable peer is never trusted). With a trusted peer the first header present decides:
  * 1. `X-Forwarded-For`, all instances joined, walked right to left: the first entry not in `trusted` wins; when
  *    every entry is trusted, the leftmost;
  * 2. `Forwarded` `for=` values, walked the same way (elements without `for=` are ignored; a header with none
@@ -17,33 +24,13 @@ import { headerValue, type RequestHeaders } from './headers.js'
  *
  * Ports, brackets and quotes are stripped from entries. Any entry that is not an IP address (`junk`, `unknown`,
  * `_hidden`, an empty list item) voids the header and the peer address is used. `True-Client-IP` is never read.
- * Returns the canonical address text; a peer that is not an IP address is returned trimmed and unchanged.
- */
-export function clientAddress(peer: string, headers: RequestHeaders, trusted: readonly Cidr[]): string {
-  return requestClient(peer, headers, trusted).address
-}
-
-/** A request's client: its address ({@link clientAddress}) and whether its socket peer is trusted ({@link isTrustedPeer}). */
-export interface RequestClient {
-  readonly address: string
-  readonly peerTrusted: boolean
-}
-
-/**
- * {@link clientAddress} and {@link isTrustedPeer} of one request with the peer parsed once: both are needed for
- * every request (ID-1..ID-3, NC-14), so the transport adapters ask this.
+ * `address` is the canonical address text; a peer that is not an IP address is returned trimmed and unchanged.
  */
 export function requestClient(peer: string, headers: RequestHeaders, trusted: readonly Cidr[]): RequestClient {
   const peerIp = parseHostAddress(peer)
   if (peerIp === undefined) return { address: peer.trim(), peerTrusted: false }
   if (!anyCidrContains(trusted, peerIp)) return { address: peerIp.address, peerTrusted: false }
   return { address: forwardedClient(peerIp, headers, trusted), peerTrusted: true }
-}
-
-/** True when the socket peer may set forwarding headers (ID-2). Unparsable peers are never trusted. */
-export function isTrustedPeer(peer: string, trusted: readonly Cidr[]): boolean {
-  const ip = parseHostAddress(peer)
-  return ip !== undefined && anyCidrContains(trusted, ip)
 }
 
 // --- internal ---

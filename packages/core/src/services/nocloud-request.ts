@@ -11,7 +11,7 @@ export type NoCloudDocumentName = 'meta-data' | 'user-data' | 'vendor-data' | 'n
 
 /**
  * One NoCloud request, as a transport adapter extracted it: which document, and who asks. The adapter decides the
- * client address with `clientAddress` and the trust with `isTrustedPeer` (ID-1..ID-3), as for every other route.
+ * client address and the trust with `requestClient` (ID-1..ID-3), as for every other route.
  */
 export interface NoCloudRequest {
   readonly document: NoCloudDocumentName
