@@ -36,13 +36,12 @@ export function createLineBatcher(
 ): LineBatcher {
   let lines: string[] = []
   let bytes = 0
-  let scheduled = false
-  let timer: ReturnType<typeof setTimeout> | undefined
+  // Cancels the wait for the next write while one is due (a timer, or the end of this turn after a quiet spell).
+  let cancel: (() => void) | undefined
   let lastWrite = Number.NEGATIVE_INFINITY
   const flush = () => {
-    scheduled = false
-    if (timer !== undefined) clearTimeout(timer)
-    timer = undefined
+    cancel?.()
+    cancel = undefined
     if (lines.length === 0) return
     const chunk = lines.join('')
     lines = []
@@ -51,14 +50,14 @@ export function createLineBatcher(
     sink(chunk)
   }
   const schedule = () => {
-    scheduled = true
     const wait = lastWrite + maxDelayMs - now()
     if (wait <= 0) {
-      setImmediate(flush).unref()
-      return
+      const turnEnd = setImmediate(flush).unref()
+      cancel = () => clearImmediate(turnEnd)
+    } else {
+      const timer = setTimeout(flush, wait).unref()
+      cancel = () => clearTimeout(timer)
     }
-    timer = setTimeout(flush, wait)
-    timer.unref()
   }
   return {
     write(line) {
@@ -67,7 +66,7 @@ export function createLineBatcher(
       lines.push(line)
       bytes += size
       if (bytes >= maxBytes) flush()
-      else if (!scheduled) schedule()
+      else if (cancel === undefined) schedule()
     },
     flush,
   }
