@@ -27,16 +27,19 @@ export type FromChild =
   /** The token for the next SMD request (TOK-6), or a new one after a 401 (SMD-13). */
   | { readonly type: 'token'; readonly id: number; readonly refresh: boolean; readonly rejected: string | undefined }
   | { readonly type: 'log'; readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly message: string; readonly fields: LogFields | undefined }
-  /** The sync's snapshot: a header, then its parts in chunks (_table-chunks.ts), then `done`. */
+  /** The sync's snapshot: a header, then its parts in chunks (_table-chunks.ts), then `done` with its digest. */
   | ({ readonly type: 'table' } & TableHeader)
   | ({ readonly type: 'chunk' } & TableChunk)
-  | { readonly type: 'done' }
+  | { readonly type: 'done'; readonly digest: string }
+  /** The sync built a table whose digest is the `served` one of `start`: nothing else is sent. */
+  | { readonly type: 'unchanged'; readonly digest: string }
   | { readonly type: 'failed'; readonly error: WireError }
 
 /** Inventory process → child: the configuration (first message, so a URL's credentials never show in `ps`), and
  * the answers to token requests. */
 export type ToChild =
-  | { readonly type: 'start'; readonly config: SyncChildConfig }
+  /** `served`: the digest of the table the inventory serves, when this source delivered it (see `tableDigest`). */
+  | { readonly type: 'start'; readonly config: SyncChildConfig; readonly served: string | undefined }
   | { readonly type: 'token'; readonly id: number; readonly token: string | undefined }
   | { readonly type: 'token-failed'; readonly id: number; readonly error: WireError }
 

@@ -20,9 +20,11 @@ export interface SnapshotSource {
   /**
    * The four bulk calls, concurrently, each payload indexed into the snapshot while it arrives (SMD-7, SMD-9,
    * OPS-7): what `buildSnapshot(await bulk(), logger)` gives, without holding the payloads. Rejects with
-   * INVENTORY_UNAVAILABLE or TOKEN_UNAVAILABLE.
+   * INVENTORY_UNAVAILABLE or TOKEN_UNAVAILABLE. `served` is the snapshot the inventory serves: a source may resolve
+   * with that very object when SMD's data builds a table equal to it byte for byte (issue 19: the sync process then
+   * sends a digest instead of the table); others ignore it.
    */
-  bulkSnapshot(logger: Logger): Promise<SmdSnapshot>
+  bulkSnapshot(logger: Logger, served?: SmdSnapshot): Promise<SmdSnapshot>
   /** Stops what the source runs (a child process); optional. */
   close?(): Promise<void>
 }

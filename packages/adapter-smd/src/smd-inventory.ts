@@ -99,7 +99,7 @@ export function createSmdInventory(options: SmdInventoryOptions): SmdInventory {
   const runSync = async (): Promise<boolean> => {
     const started = performance.now()
     try {
-      const built = await source.bulkSnapshot(logger)
+      const built = await source.bulkSnapshot(logger, snapshot)
       if (closed) return false
       // All four calls succeeded: swap in one assignment, so readers see the old or the new snapshot (SMD-7).
       // When SMD changed nothing the new table equals the one being served byte for byte: that one is kept and

@@ -1,13 +1,16 @@
 // The SMD sync child process (issue 19): runs one bulk sync (the four SMD calls, the streamed parse, the snapshot
 // assembly and its indexes, SMD-7, SMD-9) with the very client code of the inventory's process, and sends the
 // finished node table back in chunks over the IPC channel. The inventory's process then only swaps it in, so a
-// 100,000-node sync costs requests there nothing but the copy of the chunks and a byte compare. Tokens come from
-// the inventory's token source, one per request (TOK-6, SMD-13), and log lines go to its logger. Started by
-// `createSyncProcess`, one child per sync; it exits when the sync is done, so every page its heap used goes back
-// to the OS (a worker thread's stayed in V8's process-wide page pool: ~320 MB RSS after a 100k sync on Node 24).
+// 100,000-node sync costs requests there nothing but the copy of the chunks and a byte compare; and when the table
+// is the one the inventory serves (same digest), the child sends only the digest, so an unchanged SMD costs them
+// nothing. Tokens come from the inventory's token source, one per request (TOK-6, SMD-13), and log lines go to its
+// logger. Started by `createSyncProcess`, one child per sync; it exits when the sync is done, so every page its heap
+// used goes back to the OS (a worker thread's stayed in V8's process-wide page pool: ~320 MB RSS after a 100k sync
+// on Node 24).
 import type { Logger, TokenSource } from '@metadata-service/core'
 import { fromWire, toWire, type FromChild, type SyncChildConfig, type ToChild } from './_sync-protocol.js'
 import { sendTable } from './_table-chunks.js'
+import { tableDigest } from './_table-digest.js'
 import { createSmdClient } from './smd-client.js'
 
 /** The first argument of a sync child, so that this file does nothing when it is loaded any other way. */
@@ -19,7 +22,7 @@ if (process.send !== undefined && process.argv[2] === SYNC_CHILD_MARK) {
   const onStart = (message: ToChild): void => {
     if (message.type !== 'start') return
     process.off('message', onStart)
-    void run(message.config)
+    void run(message.config, message.served)
   }
   process.on('message', onStart)
 }
@@ -36,7 +39,7 @@ function postLast(message: FromChild): Promise<void> {
   })
 }
 
-async function run(config: SyncChildConfig): Promise<void> {
+async function run(config: SyncChildConfig, served: string | undefined): Promise<void> {
   let nextId = 1
   const waiting = new Map<number, { resolve(token: string | undefined): void; reject(err: Error): void }>()
   process.on('message', (message: ToChild) => {
@@ -74,8 +77,13 @@ async function run(config: SyncChildConfig): Promise<void> {
   let last: Promise<void>
   try {
     const snapshot = await client.bulkSnapshot(logger)
-    sendTable(snapshot.data, post, (chunk) => post({ type: 'chunk', ...chunk }))
-    last = postLast({ type: 'done' })
+    const digest = tableDigest(snapshot.data)
+    if (digest === served) {
+      last = postLast({ type: 'unchanged', digest })
+    } else {
+      sendTable(snapshot.data, post, (chunk) => post({ type: 'chunk', ...chunk }))
+      last = postLast({ type: 'done', digest })
+    }
   } catch (err) {
     last = postLast({ type: 'failed', error: toWire(err) })
   }

@@ -48,10 +48,14 @@ export function createSyncProcess(options: SyncProcessOptions): Required<Snapsho
     tokenMode: tokenSource.mode,
   }
   const running = new Map<ChildProcess, Promise<void>>()
+  // The digest of each table this source delivered, to tell a child which one is served (weak: a snapshot the
+  // inventory has dropped must not stay alive for this).
+  const digests = new WeakMap<SmdSnapshot, string>()
   let closing = false
 
-  const bulkSnapshot = (logger: Logger): Promise<SmdSnapshot> =>
+  const bulkSnapshot = (logger: Logger, served?: SmdSnapshot): Promise<SmdSnapshot> =>
     new Promise<SmdSnapshot>((resolve, reject) => {
+      const servedDigest = served === undefined ? undefined : digests.get(served)
       const child = fork(fileURLToPath(options.entryUrl), [SYNC_CHILD_MARK], {
         execPath: process.execPath,
         // Not this process's flags: an inherited --inspect would fight over the debugger port and --cpu-prof or
@@ -103,10 +107,18 @@ export function createSyncProcess(options: SyncProcessOptions): Required<Snapsho
             return
           case 'done': {
             const data = table.finish()
-            if (typeof data === 'string') fail(data)
-            else settle(() => resolve(openNodeTable(data)))
+            if (typeof data === 'string') return fail(data)
+            const snapshot = openNodeTable(data)
+            digests.set(snapshot, message.digest)
+            settle(() => resolve(snapshot))
             return
           }
+          case 'unchanged':
+            // Only ever an answer to the digest it was given; anything else would be a protocol fault.
+            if (served === undefined || message.digest !== servedDigest) return fail('the sync process matched a table that is not served')
+            logger.debug('SMD sync process found the served table unchanged', { childPid: child.pid })
+            settle(() => resolve(served))
+            return
           case 'failed':
             settle(() => reject(fromWire(message.error)))
         }
@@ -117,7 +129,7 @@ export function createSyncProcess(options: SyncProcessOptions): Required<Snapsho
         running.delete(child)
         fail(signal === null ? `the sync process exited with code ${String(code)}` : `the sync process was killed by ${signal}`)
       })
-      reply({ type: 'start', config })
+      reply({ type: 'start', config, served: servedDigest })
     })
 
   return {

@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import { createFakeTokenSource, createRecordingLogger, type RecordingLogger } from '@metadata-service/core/testing'
-import { createSmdClient, createStaticTokenSource, createSyncProcess, type SnapshotSource, type SyncProcessOptions } from '../src/index.js'
+import { sameNodeTableData } from '@metadata-service/core'
+import { createSmdClient, createStaticTokenSource, createSyncProcess, EMPTY_SNAPSHOT, type SnapshotSource, type SyncProcessOptions } from '../src/index.js'
 import { fakeNodeIp, fakeSmdData, fakeXname, generateFakeNodes, startFakeSmd, type FakeNode } from '../src/testing/index.js'
 import { SYNC_PLACES, closeAfterTest, rig } from './_setup.js'
 import { syncChildUrl } from './_sync-child-build.js'
@@ -198,6 +199,38 @@ describe('bulk sync in a child process (issue 19)', () => {
     } finally {
       vi.unstubAllEnvs()
     }
+  })
+
+  it('sends only a digest when SMD builds the served table, and the served snapshot comes back as it is (issue 19)', async () => {
+    const smd = closeAfterTest(await startFakeSmd({ nodes: generateFakeNodes(2_000) }))
+    const { here, child } = await both(smd.url)
+    const logger = createRecordingLogger()
+    const first = await child.bulkSnapshot(logger)
+    const again = await child.bulkSnapshot(logger, first)
+    expect(again).toBe(first)
+    expect(logger.entries.filter((e) => e.message === 'SMD sync process found the served table unchanged')).toHaveLength(1)
+    // A served snapshot this source did not deliver has no digest here: the child sends the whole table.
+    const elsewhere = await here.bulkSnapshot(createRecordingLogger())
+    const copied = await child.bulkSnapshot(logger, elsewhere)
+    expect(copied).not.toBe(elsewhere)
+    expect(sameNodeTableData(copied.data, elsewhere.data)).toBe(true)
+    // SMD changed: a new table, whichever snapshot is served.
+    smd.setNodes(generateFakeNodes(2_000).map((n, i) => (i === 7 ? { ...n, nid: 4242 } : n)))
+    const changed = await child.bulkSnapshot(logger, first)
+    expect(changed).not.toBe(first)
+    expect(changed.node(fakeXname(7))?.nid).toBe(4242)
+    expect(logger.entries.filter((e) => e.message === 'SMD sync process found the served table unchanged')).toHaveLength(1)
+  })
+
+  it('fails a sync whose child claims a table is unchanged that it was not asked about', async () => {
+    const liar = entry(
+      'liar',
+      "process.on('message', (m) => { if (m.type === 'start') process.send({ type: 'unchanged', digest: 'f00d' }, () => process.exit(0)) })\n",
+    )
+    const source = closeAfterTest(createSyncProcess({ entryUrl: liar, baseUrl: 'http://127.0.0.1:9', tokenSource: createStaticTokenSource(), userAgentVersion: 'test' }))
+    const logger = createRecordingLogger()
+    await expect(source.bulkSnapshot(logger)).rejects.toThrow('smd sync failed: the sync process matched a table that is not served')
+    await expect(source.bulkSnapshot(logger, EMPTY_SNAPSHOT)).rejects.toThrow('smd sync failed: the sync process matched a table that is not served')
   })
 
   it.each(SYNC_PLACES)('keeps the generation across an unchanged sync on %s (OPS-7)', async (syncIn) => {
