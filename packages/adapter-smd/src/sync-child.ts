@@ -5,9 +5,8 @@
 // the inventory's token source, one per request (TOK-6, SMD-13), and log lines go to its logger. Started by
 // `createSyncProcess`, one child per sync; it exits when the sync is done, so every page its heap used goes back
 // to the OS (a worker thread's stayed in V8's process-wide page pool: ~320 MB RSS after a 100k sync on Node 24).
-import type { Logger, TokenSource } from '@metadata-service/core'
+import { tableChunks, tableHeader, type Logger, type TokenSource } from '@metadata-service/core'
 import { fromWire, toWire, type FromChild, type SyncChildConfig, type ToChild } from './_sync-protocol.js'
-import { sendTable } from './_table-chunks.js'
 import { createSmdClient } from './smd-client.js'
 
 /** The first argument of a sync child, so that this file does nothing when it is loaded any other way. */
@@ -74,7 +73,8 @@ async function run(config: SyncChildConfig): Promise<void> {
   let last: Promise<void>
   try {
     const snapshot = await client.bulkSnapshot(logger)
-    sendTable(snapshot.data, post, (chunk) => post({ type: 'chunk', ...chunk }))
+    post({ type: 'table', ...tableHeader(snapshot.data) })
+    for (const chunk of tableChunks(snapshot.data)) post({ type: 'chunk', ...chunk })
     last = postLast({ type: 'done' })
   } catch (err) {
     last = postLast({ type: 'failed', error: toWire(err) })
