@@ -57,7 +57,11 @@ export interface TableReceiver {
   finish(): NodeTableData | string
 }
 
-/** A {@link TableReceiver}: each part's buffer is allocated once from the header and filled in place. */
+/**
+ * A {@link TableReceiver}: each part's buffer is allocated once from the header and filled in place. Allocated
+ * without zeroing (a zeroed 30 MB allocation took 1-15 ms of one turn, Node 24): a table is given out only when
+ * every byte of every part has been written by a chunk, so nothing of the old memory can show.
+ */
 export function createTableReceiver(): TableReceiver {
   let head: TableHeader | undefined
   let buffers: ArrayBuffer[] = []
@@ -67,7 +71,7 @@ export function createTableReceiver(): TableReceiver {
   return {
     header(header) {
       head = header
-      buffers = NODE_TABLE_PARTS.map((_, k) => new ArrayBuffer(header.byteLengths[k] ?? 0))
+      buffers = NODE_TABLE_PARTS.map((_, k) => Buffer.allocUnsafeSlow(header.byteLengths[k] ?? 0).buffer)
       parts = buffers.map((buffer) => new Uint8Array(buffer))
       filled = parts.map(() => 0)
       overflowed = false
