@@ -9,22 +9,26 @@
 // also the time the process was not scheduled) and as the main thread's CPU time in the gap (process.threadCpuUsage,
 // Node ≥ 23.9; the process's CPU before that), which the machine's other load does not inflate. Also the probe's
 // p99 lateness and the median transfer time (the chunks way includes up to 5 ms for the primary's poll).
-//   npm run bench -w @metadata-service/adapter-cluster [-- --nodes 100000 --rounds 5]
+// `--cached N` gives the worker N rendered documents of about 1 KB (a real worker's heap) for its collections to mark.
+//   npm run bench -w @metadata-service/adapter-cluster [-- --nodes 100000 --rounds 5 --cached 200000]
 import { fork, type ChildProcess } from 'node:child_process'
-import { performance } from 'node:perf_hooks'
+import { performance, PerformanceObserver } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { buildNodeTable, openNodeTable, type Inventory, type InventoryNode, type NodeTable, type NodeTableData } from '@metadata-service/core'
-import { createFakeInventory, sampleInventoryNodes } from '@metadata-service/core/testing'
 import { connectRpc, openReplicaInventory, serveReplicaInventory, type IpcChannel } from '../src/index.js'
 
 type Way = 'whole' | 'chunks'
 const WAYS: readonly Way[] = ['whole', 'chunks']
 const WHOLE_EVENT = 'bench.whole'
 
-/** What a probe saw: the longest gap between its ticks (wall ms, main-thread CPU ms) and each tick's lateness. */
+/**
+ * What a probe saw: the longest gap between its ticks (wall ms, main-thread CPU ms), each tick's lateness, and the
+ * longest garbage collection meanwhile (ms; part of a gap when it ran on the main thread).
+ */
 interface Watch {
   readonly wallMs: number
   readonly cpuMs: number
+  readonly gcMs: number
   readonly late: number[]
 }
 interface Round {
@@ -51,6 +55,11 @@ function watch(): () => Watch {
   let cpuMs = 0
   let lastWall = performance.now()
   let lastCpu = threadCpuMs()
+  let gcMs = 0
+  const gcs = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcMs = Math.max(gcMs, entry.duration)
+  })
+  gcs.observe({ entryTypes: ['gc'] })
   const probe = setInterval(() => {
     const wall = performance.now()
     const cpu = threadCpuMs()
@@ -62,13 +71,18 @@ function watch(): () => Watch {
   }, 1)
   return () => {
     clearInterval(probe)
-    return { wallMs, cpuMs, late }
+    gcs.disconnect()
+    return { wallMs, cpuMs, gcMs, late }
   }
 }
 
+// Only the primary loads core's testing kit: its module-level data would be most of a worker's heap (about 90 MB),
+// and the worker's garbage collections would then be a bench artefact.
+const testing = () => import('@metadata-service/core/testing')
+
 /** Nodes as SMD gives them, two interfaces each (HMN, HSN), so the table is about as large as a real one. */
-function nodes(count: number, nidBase: number): InventoryNode[] {
-  return sampleInventoryNodes(count).map((n, i) => ({
+async function nodes(count: number, nidBase: number): Promise<InventoryNode[]> {
+  return (await testing()).sampleInventoryNodes(count).map((n, i) => ({
     ...n,
     nid: nidBase + i,
     interfaces: [...n.interfaces, { ...n.interfaces[0]!, description: 'High Speed Network', ipAddresses: [{ ip: `10.${128 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`, network: 'HSN' }] }],
@@ -78,7 +92,10 @@ function nodes(count: number, nidBase: number): InventoryNode[] {
 // --- the worker process ---
 
 /** Runs in the worker: says "go", and once the new snapshot is swapped in, what its probe saw meanwhile. */
-async function worker(way: Way): Promise<void> {
+async function worker(way: Way, cached: number): Promise<void> {
+  // A worker's rendered documents (about 1 KB each), so garbage collections mark a heap of a real worker's size.
+  const documents = new Map<string, string>()
+  for (let i = 0; i < cached; i++) documents.set(`x${i}/user-data`, `#cloud-config ${i} `.padEnd(1_000, 'x'))
   const peer = connectRpc(process as unknown as IpcChannel, {})
   let swapped = 0
   let swaps = () => swapped
@@ -105,8 +122,8 @@ async function worker(way: Way): Promise<void> {
 // --- the primary ---
 
 /** An inventory whose snapshot we swap between `a` and `b`, as a sync that changed SMD does. */
-function swappingInventory(a: NodeTable, b: NodeTable) {
-  const fake = createFakeInventory([])
+async function swappingInventory(a: NodeTable, b: NodeTable) {
+  const fake = (await testing()).createFakeInventory([])
   let current = a
   let generation = 1
   let lastSuccessAt = 1
@@ -124,16 +141,16 @@ function swappingInventory(a: NodeTable, b: NodeTable) {
   return { inventory, sync, current: () => current }
 }
 
-async function measure(way: Way, a: NodeTable, b: NodeTable, rounds: number): Promise<{ rounds: Round[]; primary: Watch[] }> {
-  const child: ChildProcess = fork(self, ['--worker', way], { serialization: 'advanced', execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-  const { inventory, sync, current } = swappingInventory(a, b)
+async function measure(way: Way, a: NodeTable, b: NodeTable, rounds: number, cached: number): Promise<{ rounds: Round[]; primary: Watch[] }> {
+  const child: ChildProcess = fork(self, ['--worker', way, String(cached)], { serialization: 'advanced', execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const { inventory, sync, current } = await swappingInventory(a, b)
   // Polling every 5 ms: the transfer time includes up to 5 ms before the primary sees the new snapshot.
   const served = way === 'chunks' ? serveReplicaInventory(inventory, undefined, 5) : undefined
   const peer = connectRpc(child as unknown as IpcChannel, served?.handlers ?? {})
   served?.listen(peer)
   const done: Round[] = []
   const primary: Watch[] = []
-  let stop = (): Watch => ({ wallMs: 0, cpuMs: 0, late: [] })
+  let stop = (): Watch => ({ wallMs: 0, cpuMs: 0, gcMs: 0, late: [] })
   await new Promise<void>((resolve) => {
     child.on('message', (message: BenchMessage) => {
       if (message.bench === 'go') {
@@ -156,23 +173,25 @@ async function measure(way: Way, a: NodeTable, b: NodeTable, rounds: number): Pr
 const ms = (n: number): string => `${n.toFixed(1)} ms`
 
 if (process.argv[2] === '--worker') {
-  await worker(process.argv[3] as Way)
+  await worker(process.argv[3] as Way, Number(process.argv[4]))
 } else {
   const counts = arg('--nodes') ? [Number(arg('--nodes'))] : [10_000, 100_000]
   const rounds = Number(arg('--rounds') ?? 5)
-  console.log(`node ${process.version}; ${rounds} snapshots per way and size; longest stall as wall / main-thread CPU (max over rounds, median of rounds' maxima)`)
+  const cached = Number(arg('--cached') ?? 0)
+  console.log(`node ${process.version}; ${rounds} snapshots per way and size; ${cached} documents cached in the worker; longest stall as wall / main-thread CPU (max over rounds, median of rounds' maxima)`)
   for (const count of counts) {
-    const a = buildNodeTable(nodes(count, 1))
-    const b = buildNodeTable(nodes(count, 1_000_001))
+    const a = buildNodeTable(await nodes(count, 1))
+    const b = buildNodeTable(await nodes(count, 1_000_001))
     const mib = Object.values(a.data).reduce((sum: number, v: unknown) => sum + (ArrayBuffer.isView(v) ? v.byteLength : 0), 0) / 2 ** 20
     console.log(`${count} nodes (table ${mib.toFixed(1)} MiB):`)
     for (const way of WAYS) {
-      const result = await measure(way, a, b, rounds)
+      const result = await measure(way, a, b, rounds, cached)
       const w = result.rounds.map((r) => r.worker)
       const late = w.flatMap((r) => r.late).sort((x, y) => x - y)
       const stalls = (watches: readonly Watch[]) =>
         `${ms(Math.max(...watches.map((x) => x.wallMs)))} / ${ms(Math.max(...watches.map((x) => x.cpuMs)))} ` +
-        `(median ${ms(median(watches.map((x) => x.wallMs)))} / ${ms(median(watches.map((x) => x.cpuMs)))})`
+        `(median ${ms(median(watches.map((x) => x.wallMs)))} / ${ms(median(watches.map((x) => x.cpuMs)))}), ` +
+        `longest GC ${ms(Math.max(...watches.map((x) => x.gcMs)))} (median ${ms(median(watches.map((x) => x.gcMs)))})`
       console.log(
         `  ${way.padEnd(6)} worker stall ${stalls(w)}, probe p99 ${ms(late[Math.floor(late.length * 0.99)] ?? NaN)}; ` +
           `transfer ${ms(median(result.rounds.map((r) => r.transferMs)))}; primary stall ${stalls(result.primary)}`,
