@@ -5,8 +5,8 @@ const HMN = 'Node Management Network'
 /**
  * `count` distinct inventory nodes (at most 4,194,304), for tests that need a snapshot of some size: node `i` is
  * `x{1000 + i/256}c0s{i/4 % 64}b0n{i % 4}`, NID `i + 1`, a compute node with one HMN interface at
- * `10.{64 + i/65536}.{i/256 % 256}.{i % 256}` and one NIC. Its node table takes about 300 bytes per node
- * (a 1 MiB table chunk holds some 3,500 nodes).
+ * `10.{64 + i/65536}.{i/256 % 256}.{i % 256}` and one NIC. Its node table takes about 190 bytes per node
+ * (a 1 MiB table chunk holds some 5,500 nodes).
  */
 export function sampleInventoryNodes(count: number): InventoryNode[] {
   return Array.from({ length: count }, (_, i): InventoryNode => {
