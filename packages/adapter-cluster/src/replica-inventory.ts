@@ -1,50 +1,30 @@
 import {
   addressKey,
   buildNodeTable,
+  createTableReceiver,
   openNodeTable,
   type Inventory,
-  type InventoryHealth,
   type InventoryNode,
-  type InventoryStats,
   type NodeTable,
-  type NodeTableData,
-  type TokenHealth,
-  type TokenMode,
+  type TableReceiver,
   type TokenSource,
-  type TokenStats,
 } from '@metadata-service/core'
+import {
+  INIT_CALL,
+  PRIMARY_STATUS_EVENT,
+  SNAPSHOT_CHUNK_EVENT,
+  SNAPSHOT_END_EVENT,
+  SNAPSHOT_HEADER_EVENT,
+  type InitReply,
+  type PrimaryStatus,
+  type SnapshotChunk,
+  type SnapshotEnd,
+  type SnapshotHeader,
+} from './_snapshot-messages.js'
+import { outgoingSnapshot, snapshotSender, type SnapshotSender } from './_snapshot-sender.js'
 import type { RpcPeer } from './rpc.js'
 
-/** The primary's token source as a worker mirrors it (TOK-9 health, SVC-4 counters). */
-export interface TokenStatus {
-  readonly mode: TokenMode
-  readonly health: TokenHealth
-  readonly stats: TokenStats
-}
-
-/** The primary's inventory and token state a worker mirrors for `/health` and `/metrics` (SVC-1, SVC-4). */
-export interface PrimaryStatus {
-  readonly inventory: InventoryHealth
-  readonly stats: InventoryStats
-  /** Absent when the primary has no token source (`--mock-smd`). */
-  readonly token?: TokenStatus
-}
-
-/**
- * A snapshot as the primary sends it: its current SMD snapshot as a node table (issue 19), a few buffers that
- * node:cluster's `advanced` IPC copies as bytes. Each worker then holds ~30 MB at 100,000 nodes where a copy of
- * the node objects was ~650 MB.
- */
-interface SnapshotMessage {
-  readonly table: NodeTableData
-  readonly status: PrimaryStatus
-  /** The number of the last snapshot broadcast when this one was taken; a broadcast snapshot has its own number. */
-  readonly seq: number
-}
-
-// Events the primary sends about its inventory: a new snapshot after each sync, else its status.
-const INVENTORY_SNAPSHOT_EVENT = 'inventory.snapshot'
-const PRIMARY_STATUS_EVENT = 'primary.status'
+export type { PrimaryStatus, TokenStatus } from './_snapshot-messages.js'
 
 /**
  * A worker's inventory: {@link Inventory} plus the primary's status it mirrors. Its `health()` and `stats()` are the
@@ -65,27 +45,46 @@ export async function openReplicaInventory(peer: RpcPeer): Promise<ReplicaInvent
   let table: NodeTable = buildNodeTable([])
   let generation = 0
   let applied = -1
-  // Listening before asking for the first snapshot: one sent around the reply (one IPC read can carry both) is
-  // kept and taken if it is newer than the reply's; status lines before the first snapshot are simply dropped.
-  let early: SnapshotMessage | undefined
+  // Status lines before the first snapshot are dropped: each snapshot brings the status it was taken with.
   let status: PrimaryStatus | undefined
-  const replace = (message: SnapshotMessage): void => {
-    if (message.seq <= applied) return
-    table = openNodeTable(message.table)
-    status = message.status
-    applied = message.seq
-    generation++
-  }
-  peer.onEvent(INVENTORY_SNAPSHOT_EVENT, (data) => {
-    const message = data as SnapshotMessage
-    if (status === undefined) early = early === undefined || message.seq > early.seq ? message : early
-    else replace(message)
+  // The snapshot being received, newer than the one served; requests keep the one served until it is whole.
+  let incoming: { readonly seq: number; status: PrimaryStatus; readonly table: TableReceiver } | undefined
+  let failure: string | undefined
+  // Listening before asking for the first snapshot, so a broadcast around the reply is taken when newer. A worker
+  // whose end connects while a broadcast is under way sees chunks without their header and ignores them.
+  peer.onEvent(SNAPSHOT_HEADER_EVENT, (data) => {
+    const header = data as SnapshotHeader
+    // A new header drops what an older one started (the primary abandoned it for this newer one).
+    incoming = header.seq > applied ? { seq: header.seq, status: header.status, table: createTableReceiver() } : undefined
+    incoming?.table.header(header.table)
+  })
+  peer.onEvent(SNAPSHOT_CHUNK_EVENT, (data) => {
+    const chunk = data as SnapshotChunk
+    if (chunk.seq === incoming?.seq) incoming.table.chunk(chunk)
+  })
+  peer.onEvent(SNAPSHOT_END_EVENT, (data) => {
+    if ((data as SnapshotEnd).seq !== incoming?.seq) return
+    const { seq, status: taken, table: received } = incoming
+    incoming = undefined
+    const whole = received.finish()
+    // Cannot happen on an ordered channel; the served snapshot stays (a later one replaces it), and a worker
+    // still starting fails with the reason.
+    if (typeof whole === 'string') failure = `the primary sent ${whole}`
+    else {
+      table = openNodeTable(whole)
+      status = taken
+      applied = seq
+      generation++
+    }
   })
   peer.onEvent(PRIMARY_STATUS_EVENT, (data) => {
+    // Newer than the status a snapshot on its way was taken with: that one must not bring it back.
+    if (incoming !== undefined) incoming.status = data as PrimaryStatus
     if (status !== undefined) status = data as PrimaryStatus
   })
-  replace(await peer.call<SnapshotMessage>('inventory.init'))
-  if (early !== undefined) replace(early)
+  // The reply comes after every message of snapshot `seq` (or of a newer one), in order on the channel.
+  const { seq } = await peer.call<InitReply>(INIT_CALL)
+  if (applied < seq) throw new Error(`no snapshot from the primary: ${failure ?? `snapshot ${seq} did not arrive`}`)
   const current = (): PrimaryStatus => status as PrimaryStatus
 
   return {
@@ -107,22 +106,18 @@ export async function openReplicaInventory(peer: RpcPeer): Promise<ReplicaInvent
 }
 
 /**
- * The primary's side of {@link openReplicaInventory}: the first snapshot and the lookups of snapshot misses, and
- * every `pollMs` (default 250) the whole snapshot, numbered, when a sync has succeeded since the last look and changed
- * the inventory generation, else just the status (health, SMD and token state). `stop` ends the broadcasting.
+ * The primary's side of {@link openReplicaInventory}: the lookups of snapshot misses (`handlers`), and for each
+ * worker registered with `listen`, its first snapshot (the `inventory.init` call), then every `pollMs` (default
+ * 250) the whole snapshot, numbered, when a sync has succeeded since the last look and changed the inventory
+ * generation, else just the status (health, SMD and token state). A snapshot goes as a header, chunks of at most
+ * 1 MiB of table bytes and an end, one message at a time per worker (see _snapshot-sender.ts). `stop` ends the
+ * broadcasting.
  */
-export function serveReplicaInventory(
-  inventory: Inventory,
-  tokenSource: TokenSource | undefined,
-  broadcast: (event: string, data: unknown) => void,
-  pollMs = 250,
-) {
+export function serveReplicaInventory(inventory: Inventory, tokenSource: TokenSource | undefined, pollMs = 250) {
   let seq = 0
-  const snapshot = (number: number): SnapshotMessage => ({
-    table: (inventory.snapshotTable?.() ?? buildNodeTable(inventory.nodes())).data,
-    status: primaryStatus(inventory, tokenSource),
-    seq: number,
-  })
+  const senders = new Map<RpcPeer, SnapshotSender>()
+  const snapshot = (number: number) =>
+    outgoingSnapshot(number, primaryStatus(inventory, tokenSource), (inventory.snapshotTable?.() ?? buildNodeTable(inventory.nodes())).data)
   let lastSync = inventory.health().lastSuccessAt
   let lastGeneration = inventory.generation()
   const timer = setInterval(() => {
@@ -133,18 +128,34 @@ export function serveReplicaInventory(
     if (at !== lastSync && generation !== lastGeneration) {
       lastSync = at
       lastGeneration = generation
-      return broadcast(INVENTORY_SNAPSHOT_EVENT, snapshot(++seq))
+      const next = snapshot(++seq)
+      for (const sender of senders.values()) sender.send(next)
+      return
     }
     lastSync = at
-    broadcast(PRIMARY_STATUS_EVENT, primaryStatus(inventory, tokenSource))
+    const status = primaryStatus(inventory, tokenSource)
+    for (const peer of senders.keys()) peer.emit(PRIMARY_STATUS_EVENT, status, (error) => error && senders.delete(peer))
   }, pollMs)
   timer.unref()
   const handlers = {
-    'inventory.init': (): SnapshotMessage => snapshot(seq),
     'inventory.resolve': (address: string) => inventory.resolve(address),
     'inventory.node': (xname: string) => inventory.node(xname),
   }
-  return { handlers, stop: () => clearInterval(timer) }
+  return {
+    handlers,
+    /** Serves `peer`'s worker: its `inventory.init` call, then every snapshot and status; until its channel fails. */
+    listen(peer: RpcPeer): void {
+      const sender = snapshotSender(peer, () => senders.delete(peer))
+      senders.set(peer, sender)
+      // The current snapshot in chunks to this worker alone, even if a broadcast is on its way to it: its end of the
+      // channel may have connected after that broadcast's header went.
+      peer.onCall(INIT_CALL, async (): Promise<InitReply> => {
+        sender.send(snapshot(seq))
+        return { seq: await sender.idle() }
+      })
+    },
+    stop: () => clearInterval(timer),
+  }
 }
 
 // --- internal ---

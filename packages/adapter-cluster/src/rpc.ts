@@ -15,11 +15,17 @@ export type RpcHandlers = Readonly<Record<string, (...args: never[]) => unknown>
 export interface RpcPeer {
   /** Calls `method` on the other side; rejects with the error it threw (a `MetadataError` keeps its code). */
   call<T>(method: string, ...args: unknown[]): Promise<T>
-  /** Sends a one-way event. Dropped silently when the channel has closed (the peer is exiting). */
-  emit(event: string, data: unknown): void
+  /**
+   * Sends a one-way event. Dropped silently when the channel has closed (the peer is exiting) or this peer was
+   * closed. `written`, when given, is called once the message is written to the channel (so the other side is
+   * reading), or with the error when it was dropped: a sender of many messages paces itself on it.
+   */
+  emit(event: string, data: unknown, written?: (error: Error | null) => void): void
   /** Handles one-way events of this name. */
   onEvent(event: string, listener: (data: unknown) => void): void
-  /** Stops listening; pending calls reject with `reason`. */
+  /** Answers calls of `method` on this peer only, before the shared handlers (a reply that depends on the caller). */
+  onCall(method: string, handler: (...args: never[]) => unknown): void
+  /** Stops listening and sending; pending calls reject with `reason`. */
   close(reason: string): void
 }
 
@@ -52,13 +58,17 @@ export function connectRpc(channel: IpcChannel, handlers: RpcHandlers): RpcPeer 
   let nextId = 1
   const pending = new Map<number, { resolve(value: unknown): void; reject(err: unknown): void }>()
   const eventListeners = new Map<string, (data: unknown) => void>()
+  const ownHandlers = new Map<string, (...args: never[]) => unknown>()
+  let closed: Error | undefined
   // A closed channel means the other side exited; its pending calls are rejected by close(), nothing to report.
   const ignoreClosed = (): void => {}
-  const send = (message: Message): void => {
+  const send = (message: Message, written: (error: Error | null) => void = ignoreClosed): void => {
+    if (closed !== undefined) return written(closed)
     try {
-      channel.send(message, ignoreClosed)
-    } catch {
+      channel.send(message, written)
+    } catch (err) {
       // Same: a channel that is already gone may also throw synchronously.
+      written(err as Error)
     }
   }
 
@@ -71,7 +81,7 @@ export function connectRpc(channel: IpcChannel, handlers: RpcHandlers): RpcPeer 
   }
   const answer = async ({ id, method, args }: CallMessage): Promise<void> => {
     try {
-      const handler = Object.hasOwn(handlers, method) ? handlers[method] : undefined
+      const handler = ownHandlers.get(method) ?? (Object.hasOwn(handlers, method) ? handlers[method] : undefined)
       if (handler === undefined) throw new Error(`unknown call ${method}`)
       send({ rpc: 'reply', id, value: await (handler as (...a: unknown[]) => unknown)(...args) })
     } catch (err) {
@@ -89,17 +99,22 @@ export function connectRpc(channel: IpcChannel, handlers: RpcHandlers): RpcPeer 
 
   return {
     call<T>(method: string, ...args: unknown[]) {
+      if (closed !== undefined) return Promise.reject(closed)
       const id = nextId++
       return new Promise<T>((resolve, reject) => {
         pending.set(id, { resolve: resolve as (value: unknown) => void, reject })
         send({ rpc: 'call', id, method, args })
       })
     },
-    emit: (event, data) => send({ rpc: 'event', event, data }),
+    emit: (event, data, written) => send({ rpc: 'event', event, data }, written),
     onEvent: (event, listener) => {
       eventListeners.set(event, listener)
     },
+    onCall: (method, handler) => {
+      ownHandlers.set(method, handler)
+    },
     close(reason) {
+      closed = new Error(reason)
       channel.off('message', onMessage)
       for (const waiter of pending.values()) waiter.reject(new Error(reason))
       pending.clear()

@@ -56,7 +56,7 @@ export function superviseWorkers(deps: SupervisorDeps): WorkerSupervisor {
     for (const peer of peers.values()) peer.emit(event, data)
   }
   const replicaStore = serveReplicaStore(store, broadcast)
-  const replicaInventory = serveReplicaInventory(inventory, deps.tokenSource, broadcast, deps.pollMs)
+  const replicaInventory = serveReplicaInventory(inventory, deps.tokenSource, deps.pollMs)
   const replicaSeeds = serveReplicaSeedTokens(deps.seedTokens, broadcast)
   const boot = deps.bootStatus === undefined ? undefined : serveBootStatus(deps.bootStatus)
   const handlers = {
@@ -81,6 +81,7 @@ export function superviseWorkers(deps: SupervisorDeps): WorkerSupervisor {
   const start = (first: boolean): void => {
     const worker = deps.forker.fork()
     const peer = connectRpc(worker, handlers)
+    replicaInventory.listen(peer)
     boot?.listen(peer)
     peers.set(worker, peer)
     // node:cluster reports a listen on its shared handle; a worker on its own SO_REUSEPORT socket says so itself.

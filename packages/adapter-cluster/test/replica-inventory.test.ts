@@ -1,22 +1,10 @@
-import type { Inventory, TokenSource } from '@metadata-service/core'
 import { createFakeInventory, createFakeTokenSource, describeInventory, inventoryNodeOf, MOCK_NODE_FIXTURES } from '@metadata-service/core/testing'
 import { describe, expect, it } from 'vitest'
 import { mirroredTokenSource } from '../src/mirrored-token-source.js'
-import { openReplicaInventory, serveReplicaInventory } from '../src/replica-inventory.js'
-import { connectRpc } from '../src/rpc.js'
-import { ipcPair } from './_ipc-pair.js'
+import { replicate, rig } from './_replica-rig.js'
 
 const [n0, n1, n2] = MOCK_NODE_FIXTURES as [(typeof MOCK_NODE_FIXTURES)[number], (typeof MOCK_NODE_FIXTURES)[number], (typeof MOCK_NODE_FIXTURES)[number]]
 const settle = () => new Promise((resolve) => setTimeout(resolve, 30))
-
-/** `inventory` served by a primary (polling every 5 ms) to one worker replica over an IPC stand-in. */
-async function replicate(inventory: Inventory, tokens: TokenSource | undefined) {
-  const [primaryEnd, workerEnd] = ipcPair()
-  const peers: ReturnType<typeof connectRpc>[] = []
-  const served = serveReplicaInventory(inventory, tokens, (event, data) => peers.forEach((peer) => peer.emit(event, data)), 5)
-  peers.push(connectRpc(primaryEnd, served.handlers))
-  return { replica: await openReplicaInventory(connectRpc(workerEnd, {})), stop: served.stop }
-}
 
 // The same contract as core's fake and adapter-smd's inventories (STYLE 6): a worker sees exactly its primary's
 // inventory, here the fake holding the seed, whose misses and failures the replica forwards.
@@ -25,29 +13,6 @@ describeInventory('worker replica over IPC', async (seed) => {
   const { replica, stop } = await replicate(primary, undefined)
   return { inventory: replica, breakLookups: () => primary.failNext('INVENTORY_UNAVAILABLE'), cleanup: async () => stop() }
 })
-
-/**
- * A primary inventory whose syncs we play (`sync(nodes, changed)`: a new `lastSuccessAt`, and a new generation only
- * when SMD changed, as adapter-smd does), published to one worker replica over an IPC stand-in.
- */
-async function rig() {
-  const fake = createFakeInventory([n0, n1])
-  let lastSuccessAt = 1_000
-  let generation = 1
-  const primary: Inventory & { calls: typeof fake.calls; failNext: typeof fake.failNext } = Object.assign(Object.create(fake) as typeof fake, {
-    health: () => ({ ...fake.health(), lastSuccessAt }),
-    generation: () => generation,
-  })
-  const { replica, stop } = await replicate(primary, undefined)
-  const sync = (nodes: typeof MOCK_NODE_FIXTURES, changed: boolean) => {
-    if (changed) {
-      fake.setNodes(nodes)
-      generation++
-    }
-    lastSuccessAt += 60_000
-  }
-  return { primary, replica, sync, stop }
-}
 
 describe('replica inventory of --workers (OPS-7: one SMD sync however many workers)', () => {
   it('answers snapshot nodes without asking the primary, and asks it about anything else', async () => {
@@ -117,29 +82,6 @@ describe('replica inventory of --workers (OPS-7: one SMD sync however many worke
     const inventory = createFakeInventory([n0, n1])
     const { replica, stop } = await replicate(inventory, undefined)
     expect(replica.stats()).toEqual(inventory.stats())
-    stop()
-  })
-
-  it('takes a snapshot broadcast while its first one was on the way, and not the older reply over it', async () => {
-    const { primary, sync, stop } = await rig()
-    const [primaryEnd, workerEnd] = ipcPair()
-    const peers: ReturnType<typeof connectRpc>[] = []
-    const served = serveReplicaInventory(primary, undefined, (event, data) => peers.forEach((peer) => peer.emit(event, data)), 5)
-    peers.push(
-      connectRpc(primaryEnd, {
-        ...served.handlers,
-        // The reply is taken, then a sync changes SMD and is broadcast before the reply leaves.
-        'inventory.init': async () => {
-          const first = served.handlers['inventory.init']()
-          sync([n2], true)
-          await settle()
-          return first
-        },
-      }),
-    )
-    const replica = await openReplicaInventory(connectRpc(workerEnd, {}))
-    expect([...replica.nodes()].map((n) => n.xname)).toEqual([n2.xname])
-    served.stop()
     stop()
   })
 })

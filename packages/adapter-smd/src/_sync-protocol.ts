@@ -2,8 +2,7 @@
 // crosses between them with its code, exact text and details (SMD-6, SPEC §16 cap text), so an operator reads the
 // same log line and /health error whichever process ran the sync. Messages go over Node's IPC channel with
 // `advanced` serialization (structured clone), so typed arrays cross as bytes.
-import { isMetadataError, MetadataError, type LogFields, type MetadataErrorCode, type TokenMode } from '@metadata-service/core'
-import type { TableChunk, TableHeader } from './_table-chunks.js'
+import { isMetadataError, MetadataError, type LogFields, type MetadataErrorCode, type TableChunk, type TableHeader, type TokenMode } from '@metadata-service/core'
 
 /** What the child needs to make its SMD client: the serialisable part of `SmdClientOptions`. */
 export interface SyncChildConfig {
@@ -27,7 +26,7 @@ export type FromChild =
   /** The token for the next SMD request (TOK-6), or a new one after a 401 (SMD-13). */
   | { readonly type: 'token'; readonly id: number; readonly refresh: boolean; readonly rejected: string | undefined }
   | { readonly type: 'log'; readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly message: string; readonly fields: LogFields | undefined }
-  /** The sync's snapshot: a header, then its parts in chunks (_table-chunks.ts), then `done` with its digest. */
+  /** The sync's snapshot: a header, then its parts in chunks (core's table-chunks.ts), then `done` with its digest. */
   | ({ readonly type: 'table' } & TableHeader)
   | ({ readonly type: 'chunk' } & TableChunk)
   | { readonly type: 'done'; readonly digest: string }

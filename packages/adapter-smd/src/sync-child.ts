@@ -7,9 +7,8 @@
 // logger. Started by `createSyncProcess`, one child per sync; it exits when the sync is done, so every page its heap
 // used goes back to the OS (a worker thread's stayed in V8's process-wide page pool: ~320 MB RSS after a 100k sync
 // on Node 24).
-import type { Logger, TokenSource } from '@metadata-service/core'
+import { tableChunks, tableHeader, type Logger, type TokenSource } from '@metadata-service/core'
 import { fromWire, toWire, type FromChild, type SyncChildConfig, type ToChild } from './_sync-protocol.js'
-import { sendTable } from './_table-chunks.js'
 import { tableDigest } from './_table-digest.js'
 import { createSmdClient } from './smd-client.js'
 
@@ -81,7 +80,8 @@ async function run(config: SyncChildConfig, served: string | undefined): Promise
     if (digest === served) {
       last = postLast({ type: 'unchanged', digest })
     } else {
-      sendTable(snapshot.data, post, (chunk) => post({ type: 'chunk', ...chunk }))
+      post({ type: 'table', ...tableHeader(snapshot.data) })
+      for (const chunk of tableChunks(snapshot.data)) post({ type: 'chunk', ...chunk })
       last = postLast({ type: 'done', digest })
     }
   } catch (err) {

@@ -7,9 +7,8 @@
 // child's memory all goes back to the OS when it exits.
 import { fork, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { MetadataError, openNodeTable, type Logger, type TokenSource } from '@metadata-service/core'
+import { createTableReceiver, MetadataError, openNodeTable, type Logger, type TokenSource } from '@metadata-service/core'
 import { fromWire, toWire, type FromChild, type SyncChildConfig, type ToChild } from './_sync-protocol.js'
-import { createTableReceiver } from './_table-chunks.js'
 import type { SnapshotSource } from './smd-client.js'
 import type { SmdSnapshot } from './snapshot.js'
 import { SYNC_CHILD_MARK } from './sync-child.js'
@@ -107,7 +106,7 @@ export function createSyncProcess(options: SyncProcessOptions): Required<Snapsho
             return
           case 'done': {
             const data = table.finish()
-            if (typeof data === 'string') return fail(data)
+            if (typeof data === 'string') return fail(`the sync process sent ${data}`)
             const snapshot = openNodeTable(data)
             digests.set(snapshot, message.digest)
             settle(() => resolve(snapshot))

@@ -23,6 +23,7 @@ export { CLOUD_CONFIG_HEADER, NOCLOUD_CONTENT_TYPES } from './nocloud/documents.
 export { buildInterfaces } from './nocloud/interfaces.js'
 export { type AddressConflicts, buildNodeTable, createNodeTableBuilder } from './node-table/node-table-builder.js'
 export { NODE_TABLE_PARTS, type NodeTable, type NodeTableData, type NodeTablePart, openNodeTable, sameNodeTableData } from './node-table/node-table.js'
+export { createTableReceiver, TABLE_CHUNK_BYTES, type TableChunk, tableChunks, type TableHeader, tableHeader, type TableReceiver } from './node-table/table-chunks.js'
 export { type Clock, systemClock } from './ports/clock.js'
 export { type Inventory, type InventoryHealth, type InventoryInterface, type InventoryLookupResult, type InventoryNic, type InventoryNode, type InventoryStats } from './ports/inventory.js'
 export { type LogFields, type Logger, silentLogger } from './ports/logger.js'

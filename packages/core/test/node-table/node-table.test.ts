@@ -4,7 +4,7 @@ import type { InventoryNode } from '../../src/ports/inventory.js'
 import { nodeStamp } from '../../src/node-table/node-identity.js'
 import { buildNodeTable, createNodeTableBuilder } from '../../src/node-table/node-table-builder.js'
 import { NODE_TABLE_PARTS, openNodeTable, sameNodeTableData } from '../../src/node-table/node-table.js'
-import { fuzzParameters } from '../../src/testing/index.js'
+import { fuzzParameters, sampleInventoryNodes } from '../../src/testing/index.js'
 
 // The compact snapshot of issue 19: whatever goes in comes out as the port describes it (SMD-9), by position, xname
 // and canonical address, after a copy to another thread or process too.
@@ -136,12 +136,7 @@ describe('node table (issue 19)', () => {
   })
 
   it('makes equal nodes again for positions its few kept objects no longer hold (100,000 nodes)', () => {
-    const nodes = Array.from({ length: 100_000 }, (_, i): InventoryNode => ({
-      ...n0,
-      xname: `x${1000 + (i >> 8)}c0s${(i >> 2) & 63}b0n${i & 3}`,
-      nid: i + 1,
-      interfaces: [{ ...n0.interfaces[0]!, ipAddresses: [{ ip: `10.${64 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`, network: 'HMN' }] }],
-    }))
+    const nodes = sampleInventoryNodes(100_000)
     const table = buildNodeTable(nodes)
     const first = table.at(5)
     for (let k = 0; k < 100_000; k += 997) expect(table.owner(nodes[k]!.interfaces[0]!.ipAddresses[0]!.ip)).toEqual(nodes[k])
