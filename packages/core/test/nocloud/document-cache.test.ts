@@ -78,7 +78,7 @@ describe('createDocumentCache', () => {
     expect(epoch.get('b', { ...node })?.body).toBe('b')
   })
 
-  it('keeps a document built by concatenation at about its length, not as the rope of its pieces (OPS-7 RSS)', () => {
+  it('keeps a document built by concatenation at about its length, its body outside the V8 heap (OPS-7 RSS, issue 19)', () => {
     setFlagsFromString('--expose-gc')
     const gc = runInNewContext('gc') as () => void
     const documents = 20_000
@@ -92,17 +92,51 @@ describe('createDocumentCache', () => {
     const epoch = cache.epoch()
     let chars = 0
     gc()
-    const before = process.memoryUsage().heapUsed
+    const before = process.memoryUsage()
     for (let n = 0; n < documents; n++) {
       const body = rope(n)
       chars += body.length
       epoch.set(`k${n}`, NODE, doc(body))
     }
     gc()
-    const grown = process.memoryUsage().heapUsed - before
+    const after = process.memoryUsage()
+    const heap = after.heapUsed - before.heapUsed
+    const buffers = after.arrayBuffers - before.arrayBuffers
     expect(cache.size()).toBe(documents)
-    // Flat: the text plus the keys and entries (~1.3x here); as ropes it is ~6.5x on Node 22/24.
-    expect(grown / chars).toBeLessThan(2)
+    // The keys and entries stay on the heap (~0.2x the text here); as strings the bodies were ~1.3x there, and as
+    // ropes ~6.5x on Node 22/24. Their bytes are in 1 MiB buffers: the text's length, rounded up to whole buffers.
+    expect(heap / chars).toBeLessThan(0.5)
+    expect(buffers / chars).toBeGreaterThanOrEqual(1)
+    expect(buffers / chars).toBeLessThan(1.2)
     expect(epoch.get('k7', NODE)?.body).toBe(rope(7))
+  })
+
+  it('gives back the text it was given, for any text and size (issue 19)', () => {
+    const epoch = createDocumentCache(() => [1], 100).epoch()
+    const texts = ['', 'plain: ascii\n', 'hostname: nœud-ü\nemoji: 🚀\n', `big: ${'é'.repeat(200_000)}\n`, 'after: big\n']
+    texts.forEach((text, k) => {
+      const kept = epoch.set(`k${k}`, NODE, doc(text))
+      expect(kept.body).toBe(text)
+      expect(JSON.parse(JSON.stringify(kept))).toEqual({ body: text, contentType: 'text/plain' })
+    })
+    texts.forEach((text, k) => expect(epoch.get(`k${k}`, NODE)?.body).toBe(text))
+  })
+
+  it('fills a new buffer when a body does not fit in the rest of the current one, without overwriting others', () => {
+    const epoch = createDocumentCache(() => [1], 10_000).epoch()
+    const texts = Array.from({ length: 3_000 }, (_, n) => `${'x'.repeat(n % 700)}${'ü'.repeat(n % 50)}:${n}\n`)
+    texts.forEach((text, n) => epoch.set(`k${n}`, NODE, doc(text)))
+    texts.forEach((text, n) => expect(epoch.get(`k${n}`, NODE)?.body).toBe(text))
+  })
+
+  it('returns the document as given, and keeps nothing, when its epoch was superseded', () => {
+    let generation = 1
+    const cache = createDocumentCache(() => [generation], 10)
+    const old = cache.epoch()
+    generation = 2
+    cache.epoch()
+    const given = doc('late')
+    expect(old.set('k', NODE, given)).toBe(given)
+    expect(cache.size()).toBe(0)
   })
 })
