@@ -157,7 +157,9 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
     }
     const index = await loadIndex()
     builds[doc] += 1
-    return epoch.set(key, node, { body: render(index), contentType: NOCLOUD_CONTENT_TYPES[doc] })
+    const rendered = { body: render(index), contentType: NOCLOUD_CONTENT_TYPES[doc] }
+    epoch.set(key, node, rendered)
+    return rendered
   }
 
   const service: NoCloudService & Pick<InstrumentedNoCloudService, 'stats'> = {

@@ -134,6 +134,9 @@ describe('vendor-data under a seed URL (SEED)', () => {
     expect(service.stats().builds.vendorData).toBe(2)
     expect(service.stats().hits.vendorData).toBe(1)
     // Every other document is the plain one, from the same cache entry.
-    expect(await service.metaData(n0, { ...REQUEST, seedPath })).toBe(await service.metaData(n0, REQUEST))
+    const plain = await service.metaData(n0, REQUEST)
+    const hits = service.stats().hits.metaData
+    expect(await service.metaData(n0, { ...REQUEST, seedPath })).toEqual(plain)
+    expect(service.stats().hits.metaData).toBe(hits + 1)
   })
 })
