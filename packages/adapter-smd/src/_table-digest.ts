@@ -2,19 +2,17 @@
 // the table the inventory already serves, byte for byte. The child then sends this digest alone instead of ~30 MB
 // (100,000 nodes) that the inventory's main thread would copy in, allocate and compare only to drop.
 import { createHash } from 'node:crypto'
-import { NODE_TABLE_PARTS, type NodeTableData } from '@metadata-service/core'
+import { NODE_TABLE_PARTS, tableHeader, type NodeTableData } from '@metadata-service/core'
 
 /**
- * SHA-256 (hex) of everything `sameNodeTableData` compares: the scalars, then each part's length and bytes in
- * `NODE_TABLE_PARTS` order. Equal digests mean equal tables (a collision would need SHA-256 broken); ~20-60 ms
- * for a 100,000-node table, spent in the sync child.
+ * SHA-256 (hex) of everything `sameNodeTableData` compares: the table's header as its chunks go (the scalars and
+ * every part's length), then each part's bytes in `NODE_TABLE_PARTS` order. Equal digests mean equal tables (a
+ * collision would need SHA-256 broken); ~20-60 ms for a 100,000-node table, spent in the sync child.
  */
 export function tableDigest(data: NodeTableData): string {
-  const hash = createHash('sha256')
-  hash.update(JSON.stringify([data.format, data.ascii, data.addresses]))
+  const hash = createHash('sha256').update(JSON.stringify(tableHeader(data)))
   for (const [name] of NODE_TABLE_PARTS) {
     const part = data[name]
-    hash.update(`|${name}:${part.byteLength}|`)
     hash.update(new Uint8Array(part.buffer, part.byteOffset, part.byteLength))
   }
   return hash.digest('hex')
