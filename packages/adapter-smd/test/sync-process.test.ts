@@ -176,29 +176,38 @@ describe('bulk sync in a child process (issue 19)', () => {
     }
   })
 
-  it('starts the child with this Node.js, no execArgv, NODE_OPTIONS without debugging or profiling flags, stdout on /dev/null', async () => {
+  /** What a child reports about how it was started, with `nodeOptions` as this process's NODE_OPTIONS. */
+  async function childStart(nodeOptions: string): Promise<unknown> {
     const report = entry(
       'report',
       "import { readlinkSync } from 'node:fs'\n" +
         'process.stderr.write(JSON.stringify({ execPath: process.execPath, execArgv: process.execArgv, nodeOptions: process.env.NODE_OPTIONS, ' +
         "stdout: readlinkSync('/proc/self/fd/1'), mark: process.argv[2] }))\nprocess.exit(5)\n",
     )
-    vi.stubEnv('NODE_OPTIONS', '--max-old-space-size=300 --inspect-port=0 --cpu-prof-dir=/nonexistent --heap-prof-interval=1024 --prof')
+    vi.stubEnv('NODE_OPTIONS', nodeOptions)
     try {
       const source = closeAfterTest(createSyncProcess({ entryUrl: report, baseUrl: 'http://127.0.0.1:9', tokenSource: createStaticTokenSource(), userAgentVersion: 'test' }))
       const logger = createRecordingLogger()
       await expect(source.bulkSnapshot(logger)).rejects.toThrow('smd sync failed: the sync process exited with code 5')
       const line = logger.entries.find((e) => e.message === 'SMD sync process failed')
-      expect(JSON.parse(line?.fields?.stderr as string)).toEqual({
-        execPath: process.execPath,
-        execArgv: [],
-        nodeOptions: '--max-old-space-size=300',
-        stdout: '/dev/null',
-        mark: 'metadata-service/smd-sync',
-      })
+      return JSON.parse(line?.fields?.stderr as string)
     } finally {
       vi.unstubAllEnvs()
     }
+  }
+
+  it('starts the child with this Node.js, a 16 MiB semi-space, NODE_OPTIONS without debugging or profiling flags, stdout on /dev/null', async () => {
+    expect(await childStart('--max-old-space-size=300 --inspect-port=0 --cpu-prof-dir=/nonexistent --heap-prof-interval=1024 --prof')).toEqual({
+      execPath: process.execPath,
+      execArgv: ['--max-semi-space-size=16'],
+      nodeOptions: '--max-old-space-size=300',
+      stdout: '/dev/null',
+      mark: 'metadata-service/smd-sync',
+    })
+  })
+
+  it("leaves the child's semi-space to an operator who sets one in NODE_OPTIONS (issue 19)", async () => {
+    expect(await childStart('--max-semi-space-size=64')).toMatchObject({ execArgv: [], nodeOptions: '--max-semi-space-size=64' })
   })
 
   it('sends only a digest when SMD builds the served table, and the served snapshot comes back as it is (issue 19)', async () => {
