@@ -22,6 +22,9 @@ export const USAGE = `Usage: npm run bench -- [options]
                               copy of the server with that logger, stormed against the same baseline in the
                               same run
   --timeout <s>               wrk per-request timeout; later answers count as timeouts (default 5)
+  --spin-ladder <µs list>     also storm bare node:http servers that first keep the CPU busy for each of these µs
+                              per request (e.g. 20,40,60), and report what added work per request our
+                              throughput matches ("ours ≈ bare + N µs")
   --profile                   run the server under node --cpu-prof and summarise the top frames
   --log-level <level>         server --log-level (default: the server's own, info = one line per request)
   --server-arg <flag>         extra serve flag, repeatable (e.g. --server-arg=--log-level=warn)
@@ -59,6 +62,7 @@ export const USAGE = `Usage: npm run bench -- [options]
  * @property {number} workers
  * @property {('pino' | 'pino-async' | 'handwritten')[]} loggers
  * @property {number} rate
+ * @property {number[]} spinLadder  µs of busy CPU per request of each extra bare server; empty = none
  * @property {boolean} profile
  * @property {string | undefined} logLevel
  * @property {string[]} serverArgs
@@ -100,6 +104,7 @@ export function parseOptions(argv) {
       workers: { type: 'string', default: '1' },
       loggers: { type: 'string', default: 'pino' },
       rate: { type: 'string', default: '0' },
+      'spin-ladder': { type: 'string', default: '' },
       profile: { type: 'boolean', default: false },
       'log-level': { type: 'string' },
       'server-arg': { type: 'string', multiple: true, default: [] },
@@ -151,6 +156,7 @@ export function parseOptions(argv) {
     workers: num('workers', values.workers, 1),
     loggers: /** @type {('pino' | 'pino-async' | 'handwritten')[]} */ (loggers),
     rate: num('rate', values.rate, 0),
+    spinLadder: values['spin-ladder'] === '' ? [] : values['spin-ladder'].split(',').map((v) => num('spin-ladder', v.trim(), 1)),
     profile: values.profile,
     logLevel: values['log-level'],
     serverArgs: values['server-arg'],

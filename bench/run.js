@@ -7,6 +7,7 @@ import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startPortChild } from './children.js'
+import { equivalentSpinUs, runSpinLadder } from './spin-ladder.js'
 import { MOCK_NODES, benchNodes, targetLines } from './nodes.js'
 import { buildLoggerVariant } from './logger-variant.js'
 import { USAGE, parseOptions } from './options.js'
@@ -92,6 +93,7 @@ async function main() {
       results.limit = limit ? { server: 'nginx, 1 worker, access log on, the same bytes from files' } : { skipped: 'nginx not found (apt-get install nginx)' }
       results.modes = await stormModes(ctx, server, baselineTarget, limit)
       await limit?.stop()
+      if (options.spinLadder.length > 0) results.spinLadder = await runSpinLadder(ctx, bytes)
     }
     results.smd = options.mock ? {} : { callsDuringStorms: totalCalls((await smdStats(ctx.smdUrl)).calls) - callsBefore }
     const memory = rss.stop()
@@ -139,6 +141,26 @@ async function main() {
   return 0
 }
 
+/**
+ * The `--spin-ladder` table and, per mode, the added work per request our req/s matches.
+ * @param {Awaited<ReturnType<typeof runSpinLadder>>} ladder
+ * @param {Record<string, { server: { rps: number }, baseline: { rps: number } }>} modes
+ */
+function renderSpinLadder(ladder, modes) {
+  const rows = []
+  const lines = []
+  for (const [mode, m] of Object.entries(modes)) {
+    for (const step of ladder) {
+      const x = step.modes[mode]
+      if (x) rows.push([`${mode} bare + ${step.spinUs} µs`, x.rps, round(x.rps / m.baseline.rps, 3), x.p99Ms, x.cpuUsPerRequest])
+    }
+    const points = ladder.flatMap((step) => (step.modes[mode] ? [{ spinUs: step.spinUs, rps: step.modes[mode].rps }] : []))
+    const eq = equivalentSpinUs(m.server.rps, m.baseline.rps, points)
+    if (eq) lines.push(`${mode}: ours (${m.server.rps} req/s) ≈ bare + ${eq.us} µs of busy CPU per request${eq.beyond ? ' (extrapolated past the ladder)' : ''}`)
+  }
+  return ['spin ladder (bare node:http kept busy N µs per request before answering; ratio to the plain baseline, medians):', table(['mode / target', 'req/s', 'ratio', 'p99 ms', 'cpu µs/req'], rows), ...lines]
+}
+
 /** The human summary printed at the end. */
 function render(r) {
   const out = [`metadata-service boot storm — ${r.config.mock ? '--mock-smd (3 nodes)' : `${r.config.nodes} nodes`}, ${r.config.cache} cache, ${r.config.workers} worker${r.config.workers === 1 ? '' : 's'},${r.config.rate > 0 ? ` paced at ${r.config.rate} req/s,` : ''}${r.config.pin ? ' pinned (taskset: targets / wrk),' : ''} ${r.machine.cpus} CPUs, ${r.git.commit}${r.git.dirty ? ' (dirty)' : ''}`]
@@ -163,6 +185,7 @@ function render(r) {
     else if (r.limit) out.push(`ours/limit: server req/s ÷ ${r.limit.server}, median of the per-round ratios`)
     out.push('', table(['mode / target', 'req/s', 'ratio', 'ours/limit', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx', 'sock err', 'timeouts', 'cpu µs/req', 'cpu ratio', 'target cpu%', 'wrk cpu%', 'other cpu%', 'repeat %', 'builds/run'], rows))
   }
+  if (r.spinLadder && r.modes) out.push('', ...renderSpinLadder(r.spinLadder, r.modes))
   if (r.loggers) {
     const rows = Object.entries(r.loggers).flatMap(([logger, modes]) =>
       Object.entries(modes).map(([mode, m]) => [`${mode} ${logger}`, m.server.rps, m.baseline.rps, m.ratio, m.server.p99Ms, m.server.cpuUsPerRequest, m.cpuRatio]),
