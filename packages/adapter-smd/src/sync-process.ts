@@ -150,11 +150,14 @@ function ignore(): void {}
  * kept: 463–509 MiB at its peak for a 100,000-node sync, against 368–409 MiB with 16 MiB (8 measured alike), in the
  * same wall and CPU time (issue 19).
  */
-export const SYNC_CHILD_SEMI_SPACE_MIB = 16
+const SYNC_CHILD_SEMI_SPACE_MIB = 16
 
-/** A child's V8 flags: the semi-space cap above, unless NODE_OPTIONS (which the child inherits) sets its own. */
+/**
+ * A child's V8 flags: the semi-space cap above, unless NODE_OPTIONS (which the child inherits) sets its own, in
+ * either of the spellings Node accepts (dashes or underscores).
+ */
 function childExecArgv(env: NodeJS.ProcessEnv): string[] {
-  return /(^|\s)--max-semi-space-size\b/.test(env.NODE_OPTIONS ?? '') ? [] : [`--max-semi-space-size=${SYNC_CHILD_SEMI_SPACE_MIB}`]
+  return /(^|\s)--max[-_]semi[-_]space[-_]size\b/.test(env.NODE_OPTIONS ?? '') ? [] : [`--max-semi-space-size=${SYNC_CHILD_SEMI_SPACE_MIB}`]
 }
 
 /** `env` for a child: NODE_OPTIONS without the debugging and profiling flags (see execArgv above). */

@@ -206,8 +206,9 @@ describe('bulk sync in a child process (issue 19)', () => {
     })
   })
 
-  it("leaves the child's semi-space to an operator who sets one in NODE_OPTIONS (issue 19)", async () => {
+  it("leaves the child's semi-space to an operator who sets one in NODE_OPTIONS, in either spelling (issue 19)", async () => {
     expect(await childStart('--max-semi-space-size=64')).toMatchObject({ execArgv: [], nodeOptions: '--max-semi-space-size=64' })
+    expect(await childStart('--max_semi_space_size=32')).toMatchObject({ execArgv: [], nodeOptions: '--max_semi_space_size=32' })
   })
 
   it('sends only a digest when SMD builds the served table, and the served snapshot comes back as it is (issue 19)', async () => {
