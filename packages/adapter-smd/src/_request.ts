@@ -68,11 +68,12 @@ export interface HttpResponse {
 export async function open(req: HttpRequest): Promise<HttpResponse> {
   const signal = AbortSignal.timeout(req.timeoutMs)
   const fail = (err: unknown): Error => new Error(transportMessage(err, req.timeoutMs), { cause: err })
+  const { url, headers } = withUrlCredentials(req.url, req.headers)
   let res: Dispatcher.ResponseData
   try {
-    res = await request(req.url, {
+    res = await request(url, {
       method: req.method,
-      headers: req.headers,
+      headers,
       body: req.body ?? null,
       signal,
       headersTimeout: req.timeoutMs,
@@ -115,6 +116,37 @@ export async function open(req: HttpRequest): Promise<HttpResponse> {
       return new TextDecoder().decode(Buffer.concat(parts))
     },
     dump: () => body.dump().catch((err: unknown) => Promise.reject(fail(err))),
+  }
+}
+
+/**
+ * The request as the Go service's client (net/http) sent it, so an `SMD_URL` or `tokensmith_url` with credentials
+ * (`http://user:pass@smd:27779`) keeps working (SPEC §16 drop-in): they become `Authorization: Basic` of the
+ * percent-decoded user and password unless the request already carries an `Authorization` header (a bearer token
+ * wins, as in Go). The URL goes on without them; undici would drop them without a word.
+ */
+function withUrlCredentials(url: string, headers: Readonly<Record<string, string>>): { url: string; headers: Readonly<Record<string, string>> } {
+  if (!url.includes('@')) return { url, headers }
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return { url, headers }
+  }
+  if (parsed.username === '' && parsed.password === '') return { url, headers }
+  const credentials = `${percentDecoded(parsed.username)}:${percentDecoded(parsed.password)}`
+  parsed.username = ''
+  parsed.password = ''
+  if (Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')) return { url: parsed.href, headers }
+  return { url: parsed.href, headers: { ...headers, authorization: `Basic ${Buffer.from(credentials).toString('base64')}` } }
+}
+
+/** `text` percent-decoded, or as it is when it holds a `%` that is no escape. */
+function percentDecoded(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
   }
 }
 

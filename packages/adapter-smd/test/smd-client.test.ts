@@ -78,6 +78,21 @@ describe('createSmdClient', () => {
     }
   })
 
+  it('sends the credentials of an SMD URL as Basic auth when it has no token, as the Go client did (SPEC §16 drop-in)', async () => {
+    const smd = await fake()
+    const baseUrl = smd.url.replace('http://', 'http://smd%40ops:p%3As%20s@')
+    await createSmdClient({ baseUrl, tokenSource: createStaticTokenSource({ jwt: '', token: '' }), userAgentVersion: '1' }).bulk()
+    expect(smd.requests).toHaveLength(4)
+    expect(new Set(smd.requests.map((r) => r.authorization))).toEqual(new Set([`Basic ${Buffer.from('smd@ops:p:s s').toString('base64')}`]))
+  })
+
+  it('sends the bearer token, not the URL credentials, when there is one (TOK-2), as the Go client did', async () => {
+    const smd = await fake({ tokens: ['static-jwt'] })
+    const baseUrl = smd.url.replace('http://', 'http://smd:pw@')
+    await createSmdClient({ baseUrl, tokenSource: createStaticTokenSource({ jwt: 'static-jwt' }), userAgentVersion: '1' }).bulk()
+    expect(new Set(smd.requests.map((r) => r.authorization))).toEqual(new Set(['Bearer static-jwt']))
+  })
+
   it('uses SMD_TOKEN when SMD_JWT is empty, and no header when both are (TOK-2, AT-29)', async () => {
     const smd = await fake()
     await createSmdClient({ baseUrl: smd.url, tokenSource: createStaticTokenSource({ jwt: ' ', token: 't' }), userAgentVersion: '1' }).componentIdForIp('10.252.0.1')
