@@ -146,6 +146,8 @@ describe('bootstrap mode (TOK-4, TOK-5, TOK-6)', () => {
     const { src: ready } = source(ft, { url: withCredentials, logger })
     await ready.init()
     expect(logger.entries.find((e) => e.message === 'TokenSmith auth ready')?.fields).toMatchObject({ url: withCredentials.replace('s3cret', '***') })
+    // As the Go service's client did: the URL's credentials go as Basic auth (SPEC §16 drop-in).
+    expect(ft.requests.at(-1)?.authorization).toBe(`Basic ${Buffer.from('ts:s3cret').toString('base64')}`)
   })
 
   it('fails init against a closed port with the endpoint URL (AT-32)', async () => {

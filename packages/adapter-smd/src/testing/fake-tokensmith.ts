@@ -19,6 +19,8 @@ export interface FakeTokenSmithRequest {
   readonly body: Record<string, unknown>
   /** CN of the verified client certificate (TLS only). */
   readonly clientCn: string | undefined
+  /** The `Authorization` header, if any. */
+  readonly authorization: string | undefined
 }
 
 /** Options of {@link startFakeTokenSmith}. */
@@ -88,7 +90,7 @@ export async function startFakeTokenSmith(options: FakeTokenSmithOptions = {}): 
     const body = parseBody(contentType, raw)
     const peer = options.tls ? (req.socket as TLSSocket).getPeerCertificate() : undefined
     const clientCn = peer && typeof peer.subject?.CN === 'string' ? peer.subject.CN : undefined
-    requests.push({ route: route ?? 'unknown', contentType, body, clientCn })
+    requests.push({ route: route ?? 'unknown', contentType, body, clientCn, authorization: req.headers.authorization })
     if (route === undefined || req.method !== 'POST') return send(res, 404, { error: 'not_found' })
     const reply = faults.record(route)
     const go = () => {
