@@ -15,6 +15,7 @@ import { noCloudFor, serveHttp } from './serve-http.js'
 import { openWireGuard } from './wireguard.js'
 import { openStore } from './store.js'
 import { openSeedTokenStore } from './seed-tokens.js'
+import { queuedConnectionsMigrate } from './tcp-migrate.js'
 import { VERSION_INFO } from './version-info.js'
 
 /** What the composition root needs besides the configuration. */
@@ -214,7 +215,22 @@ async function startPrimary(config: Config, deps: ComposeDeps, count: number): P
     closers.push(() => workers.stop(config.shutdown_timeout * 1000 + 5_000))
     const port = await workers.ready
     const balancing = workerBalancing(config)
-    logger.info('listening', { host: config.host, port, workers: count, balancing, mockSmd: config.mock_smd, wireguard: false })
+    const migrate = balancing === 'reuseport' ? queuedConnectionsMigrate() : undefined
+    logger.info('listening', {
+      host: config.host,
+      port,
+      workers: count,
+      balancing,
+      ...(migrate === undefined ? {} : { migrateQueued: migrate }),
+      mockSmd: config.mock_smd,
+      wireguard: false,
+    })
+    // Each worker has its own accept queue: without this the connections waiting in it are reset when it exits.
+    if (migrate === false) {
+      logger.info('connections queued on a worker that exits are reset', {
+        hint: 'sysctl -w net.ipv4.tcp_migrate_req=1 hands them to the other workers (Linux 5.14+)',
+      })
+    }
     await inventory.start()
     return { port, close: () => closers.closeAll() }
   } catch (err) {

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { runtimeHasReusePort } from '@metadata-service/adapter-http'
 import { fakeNodeIp, fakeXname, generateFakeNodes, startFakeSmd, type FakeSmd } from '@metadata-service/adapter-smd/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { queuedConnectionsMigrate } from '../src/tcp-migrate.js'
 import { loggedLine, spawnServe, type SpawnedServe } from './spawned-serve.js'
 
 // `serve --workers 2` as operators run it: the built executable, node:cluster, one port, a fake SMD on the real wire
@@ -166,12 +167,18 @@ describe('serve --workers 2 (OPS-7, ARCHITECTURE processes)', { timeout: 60_000 
     const served = serve(['--port', String(port), '--mock-smd'])
     const listening = await loggedLine(served, 'listening')
     expect(listening).toMatchObject({ port, workers: 2, balancing: reuse ? 'reuseport' : 'shared-socket' })
+    // Whether a worker that exits hands its queued connections on (net.ipv4.tcp_migrate_req), and what to do if not.
+    const migrate = reuse ? queuedConnectionsMigrate() : undefined
+    expect(listening.migrateQueued).toBe(migrate)
+    const HINT = 'connections queued on a worker that exits are reset'
+    if (migrate === false) expect((await loggedLine(served, HINT)).hint).toContain('net.ipv4.tcp_migrate_req=1')
     // Two listening sockets on the port, one per worker; node:cluster's shared handle is one socket.
     const sockets = execFileSync('ss', ['-Hltn', `sport = :${port}`], { encoding: 'utf8' }).trim().split('\n')
     expect(sockets).toHaveLength(reuse ? 2 : 1)
     const workersSeen = () => new Set(served.lines().filter((l) => l.msg === 'request').map((l) => l.worker))
     for (let asked = 0; workersSeen().size < 2 && asked < 1_000; asked++) expect((await fresh(port, '/health')).status).toBe(200)
     expect([...workersSeen()].sort()).toEqual([1, 2])
+    if (migrate !== false) expect(served.lines().some((l) => l.msg === HINT)).toBe(false)
   })
 
   it('exits 1 and releases the lock when the workers cannot bind the port', async () => {
