@@ -157,18 +157,19 @@ const SYNC_CHILD_SEMI_SPACE_MIB = 16
  * either of the spellings Node accepts (dashes or underscores).
  */
 function childExecArgv(env: NodeJS.ProcessEnv): string[] {
-  return /(^|\s)--max[-_]semi[-_]space[-_]size\b/.test(env.NODE_OPTIONS ?? '') ? [] : [`--max-semi-space-size=${SYNC_CHILD_SEMI_SPACE_MIB}`]
+  return nodeOptionFlags(env).some((flag) => /^--max[-_]semi[-_]space[-_]size\b/.test(flag)) ? [] : [`--max-semi-space-size=${SYNC_CHILD_SEMI_SPACE_MIB}`]
 }
 
 /** `env` for a child: NODE_OPTIONS without the debugging and profiling flags (see execArgv above). */
 function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const options = env.NODE_OPTIONS
-  if (options === undefined) return env
-  const kept = options
-    .split(/\s+/)
-    .filter((flag) => flag !== '' && !/^--(inspect|debug|cpu-prof|heap-prof|prof\b)/.test(flag))
-    .join(' ')
-  return { ...env, NODE_OPTIONS: kept }
+  if (env.NODE_OPTIONS === undefined) return env
+  const kept = nodeOptionFlags(env).filter((flag) => !/^--(inspect|debug|cpu-prof|heap-prof|prof\b)/.test(flag))
+  return { ...env, NODE_OPTIONS: kept.join(' ') }
+}
+
+/** The flags in `env.NODE_OPTIONS`, split at whitespace. */
+function nodeOptionFlags(env: NodeJS.ProcessEnv): string[] {
+  return (env.NODE_OPTIONS ?? '').split(/\s+/).filter((flag) => flag !== '')
 }
 
 /** The last {@link STDERR_TAIL_BYTES} of what `child` wrote to stderr, trimmed. */
