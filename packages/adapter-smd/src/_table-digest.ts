@@ -11,9 +11,7 @@ import { NODE_TABLE_PARTS, tableHeader, type NodeTableData } from '@metadata-ser
  */
 export function tableDigest(data: NodeTableData): string {
   const hash = createHash('sha256').update(JSON.stringify(tableHeader(data)))
-  for (const [name] of NODE_TABLE_PARTS) {
-    const part = data[name]
-    hash.update(new Uint8Array(part.buffer, part.byteOffset, part.byteLength))
-  }
+  // A typed array is hashed as the bytes of its view (byteOffset, byteLength), whatever its element type.
+  for (const [name] of NODE_TABLE_PARTS) hash.update(data[name])
   return hash.digest('hex')
 }
