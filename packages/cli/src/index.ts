@@ -1,9 +1,14 @@
 // The executable's entry (bin/metadata-service.js imports the bundle of this file). The only place that reads
 // `process`: everything below gets a CliIo.
 import { readFileSync } from 'node:fs'
+import { tuneGarbageCollector } from './gc-tuning.js'
 import { runCli } from './main.js'
 import type { CliIo } from './io.js'
 import { programOf } from './serve-dispatch.js'
+
+// First thing the entry does (evaluating the imports above allocates little): V8 keeps the pretenuring decisions
+// it has made (gc-tuning.ts).
+tuneGarbageCollector(process.execArgv)
 
 const io: CliIo = {
   env: process.env,
