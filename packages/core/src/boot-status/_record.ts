@@ -3,7 +3,7 @@ import { DocPool, DOC_META, DOC_NETWORK, DOC_OTHER_GROUP, DOC_PHONE_HOME, DOC_US
 import { Deadlines } from './_deadlines.js'
 import { GroupIdInterner, NodeTable } from './_node-table.js'
 import { createUnknownAddresses, type UnknownAddresses } from './unknown-addresses.js'
-import { applyRoster } from './_roster-pass.js'
+import { applyGroups, applyRoster } from './_roster-pass.js'
 import { BOOTING, CONFIGURED, FAILING, IDLE, PHONED_HOME, STATE_COUNT, STUCK } from './_state-index.js'
 import { xnameOrder } from './xname-order.js'
 
@@ -124,6 +124,11 @@ export class BootRecord {
   /** See {@link applyRoster}. */
   setRoster(roster: Iterable<RosterNode>, listed: (label: string) => boolean, groups: Iterable<string>, now: number): void {
     applyRoster(this, roster, listed, groups, now)
+  }
+
+  /** See {@link applyGroups}. */
+  setGroups(listed: (label: string) => boolean, groups: Iterable<string>, now: number): void {
+    applyGroups(this, listed, groups, now)
   }
 
   /** The group id of a known group name, or undefined. */

@@ -30,6 +30,11 @@ export interface BootRecorder extends BootStatusSink {
    * call it when the inventory or store generation changed, not per request.
    */
   setRoster(nodes: Iterable<RosterNode>, listed: (label: string) => boolean, groups: Iterable<string>): void
+  /**
+   * What {@link setRoster} would do with the nodes it was last given, when only the stored Groups changed: O(nodes)
+   * over the record itself, without the inventory. Call {@link setRoster} first, and again after any inventory change.
+   */
+  setGroups(listed: (label: string) => boolean, groups: Iterable<string>): void
   /** `GET /boot-status`. Rejects an unknown `query.group` with VALIDATION_FAILED naming `group`. */
   report(query: BootQuery, options?: BootReadOptions): BootReport
   /** One node's record, or undefined when the record has no such node. */
@@ -87,6 +92,7 @@ export function createBootRecorder(options: BootRecorderOptions): BootRecorder {
   return {
     record: (observation) => record.record(observation),
     setRoster: (nodes, listed, groups) => record.setRoster(nodes, listed, groups, clock.now()),
+    setGroups: (listed, groups) => record.setGroups(listed, groups, clock.now()),
     report(query, read = {}) {
       const at = now()
       const slots = matching(record, query, groupId(query.group))

@@ -56,9 +56,10 @@ const DEFAULT_POLL_MS = 1000
 export function createBootStatusService(deps: BootStatusServiceDeps): BootStatusService {
   const { recorder, inventory, store } = deps
   let seen: string | undefined
-  // What the last roster pass was made from: a store write that changes none of it (an InstanceInfo, a template's
-  // text) skips the pass, which at 100,000 nodes held the event loop for ~70-200 ms (issue 19).
-  let rosterInputs: string | undefined
+  // What the record's node list and groups were last made from (issue 19): at 100,000 nodes a roster pass held the
+  // event loop ~300 ms, so a store write that changes none of it (an InstanceInfo, a template's text) costs
+  // nothing, and one that changes only the Groups costs a group pass over the record.
+  let made: { readonly generation: number; readonly groups: string } | undefined
   let refreshing: Promise<void> | undefined
 
   const refresh = async (): Promise<void> => {
@@ -71,11 +72,12 @@ export function createBootStatusService(deps: BootStatusServiceDeps): BootStatus
         const index = buildResourceIndex({ clusterDefaults: [], instanceInfos: [], groups: stored })
         const names = new Set(stored.map((group) => group.metadata.name))
         const listed = new Set([...names].filter((name) => (index.group(name)?.spec.template ?? '') !== ''))
-        const inputs = JSON.stringify([inventory.generation(), [...names].sort(), [...listed].sort()])
-        if (inputs !== rosterInputs) {
-          recorder.setRoster(inventory.nodes(), (label) => listed.has(label), names)
-          rosterInputs = inputs
-        }
+        const generation = inventory.generation()
+        const groups = JSON.stringify([[...names].sort(), [...listed].sort()])
+        const isListed = (label: string) => listed.has(label)
+        if (generation !== made?.generation) recorder.setRoster(inventory.nodes(), isListed, names)
+        else if (groups !== made.groups) recorder.setGroups(isListed, names)
+        made = { generation, groups }
         seen = key
       } finally {
         refreshing = undefined

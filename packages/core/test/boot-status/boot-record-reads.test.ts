@@ -137,6 +137,40 @@ describe('boot record roster (BOOT)', () => {
   })
 })
 
+describe('group pass (issue 19: Group writes without an inventory walk)', () => {
+  it('setGroups leaves the record as a roster pass over the same nodes would, through template and name changes', () => {
+    const f = fleet()
+    const g = fleet()
+    const steps: [listed: (label: string) => boolean, names: string[]][] = [
+      [(l) => TEMPLATED.has(l) || l === 'storage', STORED_GROUPS],
+      [(l) => l === 'green' || l === 'extra', [...STORED_GROUPS, 'extra']],
+      [() => false, ['compute']],
+      [(l) => TEMPLATED.has(l), STORED_GROUPS],
+    ]
+    const both = (act: (x: ReturnType<typeof fleet>) => void) => [f, g].forEach(act)
+    both((x) => {
+      x.fetch(N2, 'meta-data')
+      x.fetch(N0, 'meta-data')
+      x.fetch(N0, 'group', { group: 'extra' }) // not a membership, not stored yet
+    })
+    for (const [listed, names] of steps) {
+      both((x) => x.clock.advance(1_000))
+      f.recorder.setGroups(listed, names)
+      g.recorder.setRoster(ROSTER, listed, names)
+      expect(f.recorder.report({})).toEqual(g.recorder.report({}))
+      expect(f.recorder.summary()).toEqual(g.recorder.summary())
+      expect(f.recorder.changes(undefined)).toEqual(g.recorder.changes(undefined))
+      expect(Object.keys(f.recorder.report({}).groups)).toEqual(expect.arrayContaining(names))
+      both((x) => {
+        x.fetch(N1, 'meta-data')
+        x.fetch(N0, 'group', { group: 'green' })
+        x.fetch(N2, 'vendor-data')
+      })
+    }
+    expect(f.recorder.node(N0)).toEqual(g.recorder.node(N0))
+  })
+})
+
 describe('boot record reads (BOOT)', () => {
   it('report: nodes in xname order, filtered by state, group and the time they entered their state, up to limit', () => {
     const f = fleet()
