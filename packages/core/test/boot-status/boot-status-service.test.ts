@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createFakeInventory, createFixedClock, createMemoryStore, MOCK_N0, MOCK_N1, MOCK_STORAGE, storedResource } from '../../src/testing/index.js'
+import { createFakeInventory, createFixedClock, createMemoryStore, MOCK_N0, MOCK_N1, MOCK_STORAGE, sampleInventoryNodes, storedResource } from '../../src/testing/index.js'
 import { createBootRecorder } from '../../src/boot-status/boot-recorder.js'
 import { createBootStatusService } from '../../src/boot-status/boot-status-service.js'
 
@@ -96,6 +96,22 @@ describe('createBootStatusService (BOOT)', () => {
     inventory.setNodes([])
     expect((await status.summary()).summary.nodes).toBe(0)
     expect(passes).toEqual({ roster: 2, groups: 2 })
+  })
+
+  it('walks a changed inventory in slices of about 4 ms, yielding between them, and lists every node (issue 19)', async () => {
+    const clock = createFixedClock()
+    const nodes = sampleInventoryNodes(40)
+    const inventory = createFakeInventory(nodes)
+    // Each node read takes 1 ms on this clock; every yield is recorded and runs its continuation at once.
+    const ticking = { now: () => (clock.advance(1), clock.now()) }
+    const yields: number[] = []
+    const scheduler = { soon: (task: () => void) => (yields.push(clock.now()), task()) }
+    const recorder = createBootRecorder({ clock })
+    const status = createBootStatusService({ recorder, inventory, store: createMemoryStore(), scheduler, clock: ticking })
+    expect((await status.summary()).summary.nodes).toBe(40)
+    expect(yields.length).toBeGreaterThanOrEqual(8)
+    expect(yields.length).toBeLessThanOrEqual(20)
+    expect((await status.report({})).nodes.map((n) => n.xname).sort()).toEqual(nodes.map((n) => n.xname).sort())
   })
 
   it('adds the WireGuard tunnel address of a node that has a peer', async () => {
