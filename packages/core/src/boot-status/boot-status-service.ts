@@ -1,11 +1,10 @@
 import { buildResourceIndex } from '../nocloud/resource-index.js'
-import { systemClock, type Clock } from '../ports/clock.js'
+import { walkInSlices, type SliceOptions } from '../_internal/slices.js'
 import type { Inventory, InventoryNode } from '../ports/inventory.js'
 import type { ResourceStore } from '../ports/resource-store.js'
 import type { BootStatusSink } from './boot-states.js'
 import type { BootQuery } from './boot-query.js'
 import type { BootRecorder, RosterNode } from './boot-recorder.js'
-import { defaultWarmScheduler, type WarmScheduler } from '../services/nocloud-prerender.js'
 import type { BootChanges, BootCursor, BootNodeView, BootReport, BootSummary } from './boot-views.js'
 
 /**
@@ -36,8 +35,8 @@ export interface BootStatusService extends BootStatus {
   start(pollMs?: number): Promise<() => void>
 }
 
-/** What {@link createBootStatusService} keeps the record current from. */
-export interface BootStatusServiceDeps {
+/** What {@link createBootStatusService} keeps the record current from; `scheduler` and `clock` pace its inventory walks. */
+export interface BootStatusServiceDeps extends Pick<SliceOptions, 'scheduler' | 'clock'> {
   readonly recorder: BootRecorder
   /** The nodes and their group labels. */
   readonly inventory: Inventory
@@ -45,14 +44,7 @@ export interface BootStatusServiceDeps {
   readonly store: ResourceStore
   /** WireGuard peers, xname → tunnel address, where WireGuard is on; asked once per read. */
   readonly tunnelAddresses?: () => ReadonlyMap<string, string>
-  /** Yields the event loop between slices of an inventory walk. Default {@link defaultWarmScheduler}. */
-  readonly scheduler?: Pick<WarmScheduler, 'soon'>
-  /** Measures those slices. Default `systemClock`. */
-  readonly clock?: Clock
 }
-
-/** Work per slice of an inventory walk before yielding the event loop, in milliseconds. */
-const WALK_SLICE_MS = 4
 
 const DEFAULT_POLL_MS = 1000
 
@@ -98,15 +90,8 @@ export function createBootStatusService(deps: BootStatusServiceDeps): BootStatus
   // goes in slices, and the pass itself runs over the plain list. The nodes come from the snapshot `nodes()` was
   // called on, whatever replaces it meanwhile; a change since is noticed by the next refresh.
   const walk = async (nodes: Iterable<InventoryNode>): Promise<RosterNode[]> => {
-    const { scheduler = defaultWarmScheduler, clock = systemClock } = deps
     const roster: RosterNode[] = []
-    let began = clock.now()
-    for (const node of nodes) {
-      roster.push({ xname: node.xname, groups: node.groups })
-      if (clock.now() - began < WALK_SLICE_MS) continue
-      await new Promise<void>((resolve) => scheduler.soon(resolve))
-      began = clock.now()
-    }
+    await walkInSlices(nodes, (node) => roster.push({ xname: node.xname, groups: node.groups }), deps)
     return roster
   }
   const read = () => ({ ...(deps.tunnelAddresses === undefined ? {} : { tunnelAddresses: deps.tunnelAddresses() }) })
