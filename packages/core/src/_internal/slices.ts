@@ -16,13 +16,23 @@ export interface SliceOptions {
  * an inventory of 100,000 nodes (each made on demand from the node table) never holds a request up for more than a
  * slice (issue 19). Items come from the one iterator `items` gives, so a walk sees one snapshot to its end.
  */
-export async function walkInSlices<T>(items: Iterable<T>, visit: (item: T) => void, options: SliceOptions = {}): Promise<void> {
+export function walkInSlices<T>(items: Iterable<T>, visit: (item: T) => void, options: SliceOptions = {}): Promise<void> {
   const { scheduler = defaultWarmScheduler, clock = systemClock, sliceMs = 4 } = options
-  let began = clock.now()
-  for (const item of items) {
-    visit(item)
-    if (clock.now() - began < sliceMs) continue
-    await new Promise<void>((resolve) => scheduler.soon(resolve))
-    began = clock.now()
-  }
+  const iterator = items[Symbol.iterator]()
+  return new Promise((resolve, reject) => {
+    // The next slice runs inside the scheduler's task itself, with no promise hop between slices.
+    const slice = (): void => {
+      const began = clock.now()
+      try {
+        for (let next = iterator.next(); !next.done; next = iterator.next()) {
+          visit(next.value)
+          if (clock.now() - began >= sliceMs) return scheduler.soon(slice)
+        }
+      } catch (err) {
+        return reject(err)
+      }
+      resolve()
+    }
+    slice()
+  })
 }

@@ -1,6 +1,5 @@
-import { systemClock, type Clock } from '../ports/clock.js'
+import { walkInSlices, type SliceOptions } from '../_internal/slices.js'
 import type { SeedTokenState } from '../ports/seed-token-store.js'
-import { defaultWarmScheduler, type WarmScheduler } from '../services/nocloud-prerender.js'
 import { deriveSeedToken, nodeEpochOf, sameSeedSecret, seedTokenDigest } from './seed-token.js'
 
 /** What the token index is built from. */
@@ -13,15 +12,8 @@ export interface SeedTokenIndexSource {
   generation(): number
 }
 
-/** Options of {@link createSeedTokenIndex}. */
-export interface SeedTokenIndexOptions {
-  /** Work per slice before yielding the event loop, in milliseconds. Default 4. */
-  readonly sliceMs?: number
-  /** Default {@link defaultWarmScheduler} (`setImmediate` between slices). */
-  readonly scheduler?: Pick<WarmScheduler, 'soon'>
-  /** Measures slices. Default `systemClock`. */
-  readonly clock?: Clock
-}
+/** Options of {@link createSeedTokenIndex}: how its passes yield the event loop (slices of 4 ms by default). */
+export type SeedTokenIndexOptions = SliceOptions
 
 /**
  * The map from a token to its node, so a request finds its node without a per-node scan: one hash and one map
@@ -47,7 +39,6 @@ export interface SeedTokenIndex {
 
 /** Creates an empty {@link SeedTokenIndex}; call `update()` (or let a lookup miss do it) to fill it. */
 export function createSeedTokenIndex(source: SeedTokenIndexSource, options: SeedTokenIndexOptions = {}): SeedTokenIndex {
-  const { sliceMs = 4, scheduler = defaultWarmScheduler, clock = systemClock } = options
   let byXname = new Map<string, Entry>()
   let byDigest = new Map<string, string>()
   let builtFor: { state: SeedTokenState; generation: number } | undefined
@@ -57,45 +48,31 @@ export function createSeedTokenIndex(source: SeedTokenIndexSource, options: Seed
   const isCurrent = (): boolean => builtFor !== undefined && builtFor.state === source.state() && builtFor.generation === source.generation()
 
   /** One full pass over the inventory; swaps the maps in at its end. */
-  const pass = (): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const state = source.state()
-      const generation = source.generation()
-      const previous = builtFor?.state
-      // Every token changes with the secret or the global epoch; otherwise only rotated or new nodes need work.
-      const reuse = previous !== undefined && previous.globalEpoch === state.globalEpoch && sameSeedSecret(previous.secret, state.secret)
-      const old = byXname
-      const nextByXname = new Map<string, Entry>()
-      const nextByDigest = new Map<string, string>()
-      const iterator = source.xnames()[Symbol.iterator]()
-      const slice = (): void => {
-        const began = clock.now()
-        try {
-          for (;;) {
-            const next = iterator.next()
-            if (next.done) break
-            const xname = next.value
-            const epoch = nodeEpochOf(state, xname)
-            let entry = reuse ? old.get(xname) : undefined
-            if (entry === undefined || entry.nodeEpoch !== epoch) {
-              entry = { digest: seedTokenDigest(deriveSeedToken(state, xname)), nodeEpoch: epoch }
-              counters.derived += 1
-            }
-            nextByXname.set(xname, entry)
-            nextByDigest.set(entry.digest, xname)
-            if (clock.now() - began >= sliceMs) return scheduler.soon(slice)
-          }
-        } catch (err) {
-          return reject(err)
-        }
-        byXname = nextByXname
-        byDigest = nextByDigest
-        builtFor = { state, generation }
-        counters.passes += 1
-        resolve()
+  const pass = async (): Promise<void> => {
+    const state = source.state()
+    const generation = source.generation()
+    const previous = builtFor?.state
+    // Every token changes with the secret or the global epoch; otherwise only rotated or new nodes need work.
+    const reuse = previous !== undefined && previous.globalEpoch === state.globalEpoch && sameSeedSecret(previous.secret, state.secret)
+    const old = byXname
+    const nextByXname = new Map<string, Entry>()
+    const nextByDigest = new Map<string, string>()
+    const visit = (xname: string): void => {
+      const epoch = nodeEpochOf(state, xname)
+      let entry = reuse ? old.get(xname) : undefined
+      if (entry === undefined || entry.nodeEpoch !== epoch) {
+        entry = { digest: seedTokenDigest(deriveSeedToken(state, xname)), nodeEpoch: epoch }
+        counters.derived += 1
       }
-      slice()
-    })
+      nextByXname.set(xname, entry)
+      nextByDigest.set(entry.digest, xname)
+    }
+    await walkInSlices(source.xnames(), visit, options)
+    byXname = nextByXname
+    byDigest = nextByDigest
+    builtFor = { state, generation }
+    counters.passes += 1
+  }
 
   const update = (): Promise<void> => {
     if (pending !== undefined) return pending
