@@ -1,4 +1,4 @@
-import { walkInSlices, type SliceOptions } from '../_internal/slices.js'
+import { walkInSlices } from '../_internal/slices.js'
 import type { GroupSpec } from '../domain/group.js'
 import type { InstanceInfoSpec } from '../domain/instance-info.js'
 import { buildMetaData } from '../nocloud/meta-data.js'
@@ -21,7 +21,7 @@ export type WorstCase = (group: string, spec: GroupSpec) => Promise<MetaDataDocu
  * It bounds every real node's document from above, so a template that fits it fits every node. The inventory's
  * extremes are found once per inventory generation and the resources once per store generation.
  */
-export function worstCaseOf(inventory: Inventory, store: ResourceStore, slices: SliceOptions = {}): WorstCase {
+export function worstCaseOf(inventory: Inventory, store: ResourceStore): WorstCase {
   let extremes: { generation: number; node: Promise<InventoryNode | undefined> } | undefined
   let resources: { generation: number; index: ResourceIndex; instanceInfo: InstanceInfoSpec | undefined } | undefined
 
@@ -29,7 +29,7 @@ export function worstCaseOf(inventory: Inventory, store: ResourceStore, slices: 
   // the event loop ~90-120 ms (issue 19).
   const nodeExtremes = (): Promise<InventoryNode | undefined> => {
     const generation = inventory.generation()
-    if (extremes?.generation !== generation) extremes = { generation, node: largestNode(inventory.nodes(), slices) }
+    if (extremes?.generation !== generation) extremes = { generation, node: largestNode(inventory.nodes()) }
     return extremes.node
   }
   const loadResources = async () => {
@@ -66,25 +66,21 @@ export function worstCaseOf(inventory: Inventory, store: ResourceStore, slices: 
 // --- internal ---
 
 /** One node combining the largest lists and values of `nodes`; `undefined` for none. */
-async function largestNode(nodes: Iterable<InventoryNode>, slices: SliceOptions): Promise<InventoryNode | undefined> {
+async function largestNode(nodes: Iterable<InventoryNode>): Promise<InventoryNode | undefined> {
   let mostNics: InventoryNode | undefined
   let mostGroups: readonly string[] = []
   let xname = ''
   let role = ''
   let nid = 0
-  await walkInSlices(
-    nodes,
-    (node) => {
-      if (mostNics === undefined || node.nics.length + node.interfaces.length > mostNics.nics.length + mostNics.interfaces.length) {
-        mostNics = node
-      }
-      if ((node.groups?.length ?? 0) > mostGroups.length) mostGroups = node.groups ?? []
-      if (node.xname.length > xname.length) xname = node.xname
-      if (node.role.length > role.length) role = node.role
-      if (node.nid > nid) nid = node.nid
-    },
-    slices,
-  )
+  await walkInSlices(nodes, (node) => {
+    if (mostNics === undefined || node.nics.length + node.interfaces.length > mostNics.nics.length + mostNics.interfaces.length) {
+      mostNics = node
+    }
+    if ((node.groups?.length ?? 0) > mostGroups.length) mostGroups = node.groups ?? []
+    if (node.xname.length > xname.length) xname = node.xname
+    if (node.role.length > role.length) role = node.role
+    if (node.nid > nid) nid = node.nid
+  })
   if (mostNics === undefined) return undefined
   return { ...mostNics, xname, role, nid, groups: mostGroups }
 }
