@@ -26,8 +26,6 @@ export interface LiveLookupOptions {
   /** SMD-11: 8. */
   readonly maxConcurrent: number
   readonly onResult: (result: InventoryLookupResult) => void
-  /** The overlay changed: bump the inventory generation. */
-  readonly onChange: () => void
 }
 
 type Negative = { readonly kind: 'not_found' } | { readonly kind: 'error'; readonly error: MetadataError }
@@ -60,7 +58,6 @@ export function createLiveLookup(o: LiveLookupOptions): LiveLookup {
     if (node.componentIp) ips.push(node.componentIp)
     if (extraIp !== undefined) ips.push(extraIp)
     for (const ip of ips) if (ip !== '') overlayByIp.set(addressKey(ip), node, o.overlayTtlMs)
-    o.onChange()
   }
 
   const fetchNode = async (xname: string): Promise<InventoryNode | undefined> => {

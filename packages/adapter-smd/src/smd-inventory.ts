@@ -91,9 +91,6 @@ export function createSmdInventory(options: SmdInventoryOptions): SmdInventory {
       liveLookups[result]++
       emit({ type: 'live_lookup', result })
     },
-    onChange: () => {
-      generation++
-    },
   })
 
   const runSync = async (): Promise<boolean> => {

@@ -101,6 +101,21 @@ describe('live lookups (SMD-11, SMD-12)', () => {
     expect(smd.calls('interfacesByIp')).toBe(9)
   })
 
+  it('keeps the generation when a live lookup finds a node the snapshot lacks; the next sync brings it in (issue 19)', async () => {
+    const { smd, inventory } = await rig({ nodes: generateFakeNodes(3) })
+    expect(await inventory.syncNow()).toBe(true)
+    smd.setNodes(generateFakeNodes(4)) // a node added to SMD after the sync
+    const generation = inventory.generation()
+    expect((await inventory.resolve(fakeNodeIp(3, 'HMN')))?.xname).toBe(fakeXname(3))
+    expect(inventory.stats().liveLookups.found).toBe(1)
+    // Caches and walks keyed on the generation (the rendered documents of the other nodes) stay.
+    expect(inventory.generation()).toBe(generation)
+    expect([...inventory.nodes()].map((n) => n.xname)).toEqual([0, 1, 2].map(fakeXname))
+    expect(await inventory.syncNow()).toBe(true)
+    expect(inventory.generation()).toBeGreaterThan(generation)
+    expect([...inventory.nodes()].map((n) => n.xname)).toEqual([0, 1, 2, 3].map(fakeXname))
+  })
+
   it('keeps overlay results until the next successful sync, which then wins (SMD-11)', async () => {
     const { smd, inventory } = await rig({ nodes: generateFakeNodes(2) })
     const live = await inventory.resolve(fakeNodeIp(0, 'HMN'))

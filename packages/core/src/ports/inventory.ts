@@ -113,7 +113,12 @@ export interface Inventory {
    * caller without it builds a table from `nodes()`.
    */
   snapshotTable?(): NodeTable
-  /** Changes whenever the snapshot (or live overlay) changes; caches key on it. */
+  /**
+   * Changes whenever the snapshot `nodes()` lists changes (and when a sync drops the nodes live lookups found);
+   * walks over every node (pre-render, boot status, seed tokens) and the rendered-document cache key on it. A node
+   * a live lookup finds (SMD-11) leaves it as it is (issue 19): at 100,000 nodes each such node emptied the cache and
+   * restarted every walk, and the cache checks each entry's node anyway (document-cache.ts).
+   */
   generation(): number
   health(): InventoryHealth
   /**
