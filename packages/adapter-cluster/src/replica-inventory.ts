@@ -124,7 +124,7 @@ export function serveReplicaInventory(inventory: Inventory, tokenSource: TokenSo
     const at = inventory.health().lastSuccessAt
     const generation = inventory.generation()
     // A sync that found SMD unchanged keeps the generation: the workers keep their snapshot and rendered documents.
-    // A generation change without a sync is the primary's live-lookup overlay, which workers ask for anyway.
+    // (Nodes the primary's live lookups find never change it; workers ask the primary for them anyway.)
     if (at !== lastSync && generation !== lastGeneration) {
       lastSync = at
       lastGeneration = generation
