@@ -3,6 +3,8 @@ import type { GroupIds } from './_node-table.js'
 import type { BootRecord, RosterNode } from './_record.js'
 import { STATE_COUNT } from './_state-index.js'
 
+const NO_LABELS: readonly string[] = []
+
 /**
  * A roster pass (BOOT): replaces the record's node list and memberships with the inventory's (nodes keep their
  * records; nodes gone from it are dropped), `listed(label)` telling which groups have a template (their documents
@@ -16,19 +18,27 @@ export function applyRoster(record: BootRecord, roster: Iterable<RosterNode>, li
   record.interner.clear()
   const known = new Set<string>(groups)
   for (const name of known) record.groupId(name)
+  // A node table hands out one array per distinct label list (issue 19): their group ids are worked out once.
+  const byLabels = new Map<readonly string[], readonly [GroupIds, GroupIds]>()
   for (const node of roster) {
     let slot = record.slotOf(node.xname)
     if (slot === undefined) {
       slot = record.addNode(node.xname)
       layoutChanged = true
     }
-    const labels = node.groups ?? []
-    for (const label of labels) known.add(label)
-    const members = record.interner.intern(labels.map((label) => record.groupId(label)))
+    const labels = node.groups ?? NO_LABELS
+    let lists = byLabels.get(labels)
+    if (lists === undefined) {
+      for (const label of labels) known.add(label)
+      const ids = labels.map((label) => record.groupId(label))
+      lists = [record.interner.intern(ids), record.interner.intern(ids.filter((_, i) => listed(labels[i] as string)))]
+      byLabels.set(labels, lists)
+    }
+    const [members, listedIds] = lists
     const before = n.members[slot] as Int32Array
     if (before.length !== members.length || before.some((id, i) => members[i] !== id)) layoutChanged = true
     n.members[slot] = members
-    n.listed[slot] = record.interner.intern(labels.filter(listed).map((label) => record.groupId(label)))
+    n.listed[slot] = listedIds
     n.mark[slot] = pass
   }
   for (let slot = 0; slot < n.end; slot++) {
