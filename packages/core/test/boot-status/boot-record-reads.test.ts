@@ -171,6 +171,21 @@ describe('group pass (issue 19: Group writes without an inventory walk)', () => 
   })
 })
 
+describe('roster pass over shared label lists (issue 19: a node table hands out one array per list)', () => {
+  it('gives every node its own memberships whether label arrays are shared, equal or different', () => {
+    const shared = ['compute', 'green']
+    const nodes = (labels: (n: number) => readonly string[]) => [0, 1, 2, 3, 4].map((i) => ({ xname: `x1000c0s${i}b0n0`, groups: labels(i) }))
+    const other = (i: number) => (i === 3 ? ['compute', 'blue'] : ['storage'])
+    const f = fleet()
+    const g = fleet()
+    f.recorder.setRoster(nodes((i) => (i < 2 ? shared : i === 2 ? ['compute', 'green'] : other(i))), (l) => TEMPLATED.has(l), STORED_GROUPS)
+    g.recorder.setRoster(nodes((i) => (i < 3 ? ['compute', 'green'] : other(i))), (l) => TEMPLATED.has(l), STORED_GROUPS)
+    expect(f.recorder.report({})).toEqual(g.recorder.report({}))
+    expect(f.recorder.report({}).nodes.map((n) => n.groups)).toEqual([shared, shared, shared, ['compute', 'blue'], ['storage']])
+    expect(f.recorder.report({ group: 'blue' }).nodes.map((n) => n.xname)).toEqual(['x1000c0s3b0n0'])
+  })
+})
+
 describe('boot record reads (BOOT)', () => {
   it('report: nodes in xname order, filtered by state, group and the time they entered their state, up to limit', () => {
     const f = fleet()
