@@ -29,9 +29,7 @@ export function applyRoster(record: BootRecord, roster: Iterable<RosterNode>, li
     const labels = node.groups ?? NO_LABELS
     let lists = byLabels.get(labels)
     if (lists === undefined) {
-      for (const label of labels) known.add(label)
-      const ids = labels.map((label) => record.groupId(label))
-      lists = [record.interner.intern(ids), record.interner.intern(ids.filter((_, i) => listed(labels[i] as string)))]
+      lists = membershipLists(record, labels.map((label) => record.groupId(label)), listed, known)
       byLabels.set(labels, lists)
     }
     const [members, listedIds] = lists
@@ -69,9 +67,7 @@ export function applyGroups(record: BootRecord, listed: (label: string) => boole
     const members = n.members[slot] as Int32Array
     let lists = before.get(members)
     if (lists === undefined) {
-      const ids = [...members]
-      for (const gid of ids) known.add(record.groupNames[gid] as string)
-      lists = [record.interner.intern(ids), record.interner.intern(ids.filter((gid) => listed(record.groupNames[gid] as string)))]
+      lists = membershipLists(record, [...members], listed, known)
       before.set(members, lists)
     }
     n.members[slot] = lists[0]
@@ -82,6 +78,16 @@ export function applyGroups(record: BootRecord, listed: (label: string) => boole
 }
 
 // --- internal ---
+
+/**
+ * A node's interned memberships and, of those, the listed ones (both passes), from its group ids in SMD order; each
+ * group's name joins `known`.
+ */
+function membershipLists(record: BootRecord, ids: readonly number[], listed: (label: string) => boolean, known: Set<string>): readonly [GroupIds, GroupIds] {
+  const names = ids.map((gid) => record.groupNames[gid] as string)
+  for (const name of names) known.add(name)
+  return [record.interner.intern(ids), record.interner.intern(ids.filter((_, i) => listed(names[i] as string)))]
+}
 
 /** Every node's listed-group count, state and the counts, from scratch (after a roster pass). */
 function recount(record: BootRecord, now: number): void {
