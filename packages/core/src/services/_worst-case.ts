@@ -29,7 +29,14 @@ export function worstCaseOf(inventory: Inventory, store: ResourceStore): WorstCa
   // the event loop ~90-120 ms (issue 19).
   const nodeExtremes = (): Promise<InventoryNode | undefined> => {
     const generation = inventory.generation()
-    if (extremes?.generation !== generation) extremes = { generation, node: largestNode(inventory.nodes()) }
+    if (extremes?.generation !== generation) {
+      const node = largestNode(inventory.nodes())
+      extremes = { generation, node }
+      // A walk that failed is tried again by the next write, as before the walk was shared.
+      node.catch(() => {
+        if (extremes?.node === node) extremes = undefined
+      })
+    }
     return extremes.node
   }
   const loadResources = async () => {
