@@ -8,6 +8,7 @@ export {
   type SmdClientOptions,
   type SnapshotSource,
 } from './smd-client.js'
+export { nodeOptionFlags, setsSemiSpace } from './node-flags.js'
 export { createSyncProcess, type SyncProcessOptions } from './sync-process.js'
 export {
   createSmdInventory,

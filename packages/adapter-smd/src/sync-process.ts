@@ -11,6 +11,7 @@ import { createTableReceiver, MetadataError, openNodeTable, type Logger, type To
 import { fromWire, toWire, type FromChild, type SyncChildConfig, type ToChild } from './_sync-protocol.js'
 import type { SnapshotSource } from './smd-client.js'
 import type { SmdSnapshot } from './snapshot.js'
+import { nodeOptionFlags, setsSemiSpace } from './node-flags.js'
 import { SYNC_CHILD_MARK } from './sync-child.js'
 
 /** Options of {@link createSyncProcess}: the SMD client's, plus where the child's code is. */
@@ -157,7 +158,7 @@ const SYNC_CHILD_SEMI_SPACE_MIB = 16
  * either of the spellings Node accepts (dashes or underscores).
  */
 function childExecArgv(env: NodeJS.ProcessEnv): string[] {
-  return nodeOptionFlags(env).some((flag) => /^--max[-_]semi[-_]space[-_]size\b/.test(flag)) ? [] : [`--max-semi-space-size=${SYNC_CHILD_SEMI_SPACE_MIB}`]
+  return setsSemiSpace(nodeOptionFlags(env)) ? [] : [`--max-semi-space-size=${SYNC_CHILD_SEMI_SPACE_MIB}`]
 }
 
 /** `env` for a child: NODE_OPTIONS without the debugging and profiling flags (see execArgv above). */
@@ -165,11 +166,6 @@ function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   if (env.NODE_OPTIONS === undefined) return env
   const kept = nodeOptionFlags(env).filter((flag) => !/^--(inspect|debug|cpu-prof|heap-prof|prof\b)/.test(flag))
   return { ...env, NODE_OPTIONS: kept.join(' ') }
-}
-
-/** The flags in `env.NODE_OPTIONS`, split at whitespace. */
-function nodeOptionFlags(env: NodeJS.ProcessEnv): string[] {
-  return (env.NODE_OPTIONS ?? '').split(/\s+/).filter((flag) => flag !== '')
 }
 
 /** The last {@link STDERR_TAIL_BYTES} of what `child` wrote to stderr, trimmed. */

@@ -1,13 +1,16 @@
 // The executable's entry (bin/metadata-service.js imports the bundle of this file). The only place that reads
 // `process`: everything below gets a CliIo.
 import { readFileSync } from 'node:fs'
-import { tuneGarbageCollector } from './gc-tuning.js'
+import { relaunchWithStartFlags, tuneGarbageCollector } from './gc-tuning.js'
 import { runCli } from './main.js'
 import type { CliIo } from './io.js'
-import { programOf } from './serve-dispatch.js'
+import { programOf, serves } from './serve-dispatch.js'
 
-// First thing the entry does (evaluating the imports above allocates little): V8 keeps the pretenuring decisions
-// it has made (gc-tuning.ts).
+const program = programOf(process.argv[1])
+// First things the entry does (evaluating the imports above allocates little and opens nothing): a server restarts
+// once with the young-generation cap it lacks, then V8 drops pretenuring before it has made decisions to keep
+// (gc-tuning.ts).
+relaunchWithStartFlags(process, serves(process.argv.slice(2), program), (text) => void process.stderr.write(text))
 tuneGarbageCollector(process.execArgv)
 
 const io: CliIo = {
@@ -42,4 +45,4 @@ const io: CliIo = {
 }
 
 // §16 CLI: one program under three names; `metadata-server` serves without a command, `metadata-client` never does.
-process.exitCode = await runCli(process.argv.slice(2), io, programOf(process.argv[1]))
+process.exitCode = await runCli(process.argv.slice(2), io, program)

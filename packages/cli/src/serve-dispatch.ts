@@ -39,6 +39,15 @@ export function dispatchServe(argv: readonly string[], program: Program): string
   return [...argv]
 }
 
+/** True when `argv` runs the server under `program` (see {@link dispatchServe}); false for a usage error. */
+export function serves(argv: readonly string[], program: Program): boolean {
+  try {
+    return dispatchServe(argv, program)[0] === 'serve'
+  } catch {
+    return false
+  }
+}
+
 // --- internal ---
 
 interface Flag {

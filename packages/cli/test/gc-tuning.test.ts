@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { tuneGarbageCollector } from '../src/gc-tuning.js'
+import { missingStartFlags, relaunchWithStartFlags, SERVER_SEMI_SPACE_MIB, tuneGarbageCollector, type Relaunchable } from '../src/gc-tuning.js'
 
 function tuned(execArgv: string[]): string[] {
   const set: string[] = []
@@ -25,5 +25,59 @@ describe('tuneGarbageCollector (issue 19: storm garbage dies young)', () => {
 
   it('sets the real V8 flag without complaint', () => {
     expect(tuneGarbageCollector([])).toBe(true)
+  })
+})
+
+describe('missingStartFlags and relaunchWithStartFlags (issue 19: a young generation sized for a server)', () => {
+  const serving = (execArgv: string[], env: NodeJS.ProcessEnv = {}, execve?: Relaunchable['execve']) => {
+    const calls: { file: string; args: readonly string[]; env: NodeJS.ProcessEnv }[] = []
+    const errors: string[] = []
+    const proc: Relaunchable = {
+      execPath: '/usr/bin/node',
+      execArgv,
+      argv: ['/usr/bin/node', '/usr/bin/metadata-service', 'serve', '--port', '8888'],
+      env,
+      execve:
+        execve ??
+        ((file, args = [], env = {}) => {
+          calls.push({ file, args, env })
+          throw new Error('stopped here, as the real execve never returns')
+        }),
+    }
+    return { proc, calls, errors, stderr: (text: string) => errors.push(text) }
+  }
+
+  it('asks for a 32 MiB semi-space unless the command line or NODE_OPTIONS sets one, in either spelling', () => {
+    expect(SERVER_SEMI_SPACE_MIB).toBe(32)
+    expect(missingStartFlags([], {})).toEqual(['--max-semi-space-size=32'])
+    expect(missingStartFlags(['--enable-source-maps'], { NODE_OPTIONS: '--max-old-space-size=2048' })).toEqual(['--max-semi-space-size=32'])
+    expect(missingStartFlags(['--max-semi-space-size=64'], {})).toEqual([])
+    expect(missingStartFlags(['--max_semi_space_size=8'], {})).toEqual([])
+    expect(missingStartFlags([], { NODE_OPTIONS: '--trace-gc  --max-semi-space-size=16' })).toEqual([])
+    expect(missingStartFlags([], { NODE_OPTIONS: '--max_semi_space_size 16' })).toEqual([])
+    expect(missingStartFlags(['--max-semi-space-size-extra=1'], {})).toEqual(['--max-semi-space-size=32'])
+  })
+
+  it('restarts a server with the flag first, its own flags, script and arguments after, and the same environment', () => {
+    const run = serving(['--enable-source-maps'], { SMD_URL: 'http://smd' })
+    expect(relaunchWithStartFlags(run.proc, true, run.stderr)).toBe(false)
+    expect(run.calls).toEqual([
+      {
+        file: '/usr/bin/node',
+        args: ['/usr/bin/node', '--max-semi-space-size=32', '--enable-source-maps', '/usr/bin/metadata-service', 'serve', '--port', '8888'],
+        env: { SMD_URL: 'http://smd' },
+      },
+    ])
+    expect(run.errors.join('')).toContain('could not restart with --max-semi-space-size=32 (stopped here')
+  })
+
+  it('leaves a client command, a process that has the flag and a runtime without execve as they are', () => {
+    const client = serving([])
+    expect(relaunchWithStartFlags(client.proc, false, client.stderr)).toBe(false)
+    const flagged = serving(['--max-semi-space-size=32'])
+    expect(relaunchWithStartFlags(flagged.proc, true, flagged.stderr)).toBe(false)
+    expect([...client.calls, ...flagged.calls, ...client.errors, ...flagged.errors]).toEqual([])
+    const old = { ...serving([]).proc, execve: undefined }
+    expect(relaunchWithStartFlags(old, true, () => expect.unreachable())).toBe(false)
   })
 })

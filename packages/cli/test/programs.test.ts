@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { runCli } from '../src/main.js'
-import { dispatchServe, programOf, type Program } from '../src/serve-dispatch.js'
+import { dispatchServe, programOf, serves, type Program } from '../src/serve-dispatch.js'
 import { fakeIo } from './helpers.js'
 
 describe('programOf (§16 CLI: one program, three names)', () => {
@@ -46,6 +46,13 @@ describe('dispatchServe (§16 CLI: the root command serves, server flags before 
     expect(() => dispatchServe(['--port', '1', 'serve'], 'metadata-client')).toThrow(
       'metadata-client does not run the server: use metadata-server, or metadata-service serve',
     )
+  })
+  it('serves() answers whether the command line runs the server, false for the usage error (issue 19: only a server restarts with its young-generation flag)', () => {
+    expect(serves(['--mock-smd'], 'metadata-service')).toBe(true)
+    expect(serves([], 'metadata-server')).toBe(true)
+    expect(serves(['group', 'list'], 'metadata-service')).toBe(false)
+    expect(serves([], 'metadata-service')).toBe(false)
+    expect(serves(['serve'], 'metadata-client')).toBe(false)
   })
 })
 
