@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { missingStartFlags, relaunchWithStartFlags, SERVER_SEMI_SPACE_MIB, tuneGarbageCollector, type Relaunchable } from '../src/gc-tuning.js'
+import {
+  MALLOC_MMAP_THRESHOLD_BYTES,
+  missingMallocTunables,
+  missingStartFlags,
+  relaunchWithStartFlags,
+  SERVER_SEMI_SPACE_MIB,
+  tuneGarbageCollector,
+  type Relaunchable,
+} from '../src/gc-tuning.js'
 
 function tuned(execArgv: string[]): string[] {
   const set: string[] = []
@@ -28,7 +36,7 @@ describe('tuneGarbageCollector (issue 19: storm garbage dies young)', () => {
   })
 })
 
-describe('missingStartFlags and relaunchWithStartFlags (issue 19: a young generation sized for a server)', () => {
+describe('missingStartFlags, missingMallocTunables and relaunchWithStartFlags (issue 19: a server sized for its memory)', () => {
   const serving = (execArgv: string[], env: NodeJS.ProcessEnv = {}, execve?: Relaunchable['execve']) => {
     const calls: { file: string; args: readonly string[]; env: NodeJS.ProcessEnv }[] = []
     const errors: string[] = []
@@ -58,23 +66,46 @@ describe('missingStartFlags and relaunchWithStartFlags (issue 19: a young genera
     expect(missingStartFlags(['--max-semi-space-size-extra=1'], {})).toEqual(['--max-semi-space-size=32'])
   })
 
-  it('restarts a server with the flag first, its own flags, script and arguments after, and the same environment', () => {
+  it("fixes glibc's mmap threshold at 128 KiB, beside the operator's other tunables, unless they set it", () => {
+    expect(MALLOC_MMAP_THRESHOLD_BYTES).toBe(131_072)
+    expect(missingMallocTunables({})).toBe('glibc.malloc.mmap_threshold=131072')
+    expect(missingMallocTunables({ GLIBC_TUNABLES: '' })).toBe('glibc.malloc.mmap_threshold=131072')
+    expect(missingMallocTunables({ GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' })).toBe('glibc.malloc.arena_max=2:glibc.malloc.mmap_threshold=131072')
+    expect(missingMallocTunables({ GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=1048576' })).toBeUndefined()
+    expect(missingMallocTunables({ GLIBC_TUNABLES: 'glibc.malloc.arena_max=2:glibc.malloc.mmap_threshold=65536' })).toBeUndefined()
+    expect(missingMallocTunables({ GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold_max=1' })).toBe('glibc.malloc.mmap_threshold_max=1:glibc.malloc.mmap_threshold=131072')
+  })
+
+  it('restarts a server with the flag first, its own flags, script and arguments after, and its environment plus the tunable', () => {
     const run = serving(['--enable-source-maps'], { SMD_URL: 'http://smd' })
     expect(relaunchWithStartFlags(run.proc, true, run.stderr)).toBe(false)
     expect(run.calls).toEqual([
       {
         file: '/usr/bin/node',
         args: ['/usr/bin/node', '--max-semi-space-size=32', '--enable-source-maps', '/usr/bin/metadata-service', 'serve', '--port', '8888'],
-        env: { SMD_URL: 'http://smd' },
+        env: { SMD_URL: 'http://smd', GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=131072' },
       },
     ])
-    expect(run.errors.join('')).toContain('could not restart with --max-semi-space-size=32 (stopped here')
+    expect(run.errors.join('')).toContain(
+      'could not restart with --max-semi-space-size=32 GLIBC_TUNABLES=glibc.malloc.mmap_threshold=131072 (stopped here',
+    )
+  })
+
+  it('restarts for whichever of the two is missing', () => {
+    const tunablesOnly = serving(['--max-semi-space-size=16'], { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' })
+    relaunchWithStartFlags(tunablesOnly.proc, true, tunablesOnly.stderr)
+    expect(tunablesOnly.calls[0]?.args.slice(1, 3)).toEqual(['--max-semi-space-size=16', '/usr/bin/metadata-service'])
+    expect(tunablesOnly.calls[0]?.env).toEqual({ GLIBC_TUNABLES: 'glibc.malloc.arena_max=2:glibc.malloc.mmap_threshold=131072' })
+    const flagOnly = serving([], { GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=65536' })
+    relaunchWithStartFlags(flagOnly.proc, true, flagOnly.stderr)
+    expect(flagOnly.calls[0]?.args[1]).toBe('--max-semi-space-size=32')
+    expect(flagOnly.calls[0]?.env).toEqual({ GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=65536' })
   })
 
   it('leaves a client command, a process that has the flag and a runtime without execve as they are', () => {
     const client = serving([])
     expect(relaunchWithStartFlags(client.proc, false, client.stderr)).toBe(false)
-    const flagged = serving(['--max-semi-space-size=32'])
+    const flagged = serving(['--max-semi-space-size=32'], { GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=131072' })
     expect(relaunchWithStartFlags(flagged.proc, true, flagged.stderr)).toBe(false)
     expect([...client.calls, ...flagged.calls, ...client.errors, ...flagged.errors]).toEqual([])
     const old = { ...serving([]).proc, execve: undefined }
