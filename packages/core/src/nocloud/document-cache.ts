@@ -58,10 +58,13 @@ export function createDocumentCache(generations: () => readonly number[], maxEnt
   // One epoch object per generation: `epoch()` runs on every request (OPS-7).
   let current: CacheEpoch | undefined
   let order = insertionOrder(maxEntries)
+  let bodies: BodyWriter | undefined
 
   const epoch = (): CacheEpoch => {
     const now = generations()
     if (now.length !== seen.length || now.some((g, i) => g !== seen[i])) {
+      bodies?.release()
+      bodies = undefined
       map = new Map()
       order = insertionOrder(maxEntries)
       seen = [...now]
@@ -70,7 +73,7 @@ export function createDocumentCache(generations: () => readonly number[], maxEnt
     return (current ??= epochOf(map))
   }
   const epochOf = (mine: Map<string, Entry>): CacheEpoch => {
-    const write = bodyWriter()
+    const write = (bodies = bodyWriter()).write
     const put = (key: string, entry: Entry): void => {
       if (!mine.has(key)) {
         const evicted = order.admit(key)
@@ -81,6 +84,7 @@ export function createDocumentCache(generations: () => readonly number[], maxEnt
     return {
       get(key, node) {
         const hit = mine.get(key)
+        // A superseded epoch's bodies are released: a request still holding it misses, and renders.
         return hit instanceof StoredDocument && sameNode(hit.node, node) ? hit.document() : undefined
       },
       set(key, node, doc) {
@@ -119,13 +123,14 @@ class StoredDocument {
   constructor(
     readonly node: InventoryNode | number,
     private readonly contentType: string,
-    private readonly slab: Uint8Array,
+    private readonly slab: Uint8Array<ArrayBuffer>,
     private readonly start: number,
     private readonly end: number,
   ) {}
 
-  /** The document as it was given to the cache. */
-  document(): RenderedDocument {
+  /** The document as it was given to the cache; undefined once its generation released its buffer. */
+  document(): RenderedDocument | undefined {
+    if (this.slab.buffer.detached) return undefined
     return { body: fromUtf8.decode(this.slab.subarray(this.start, this.end)), contentType: this.contentType }
   }
 }
@@ -140,29 +145,62 @@ class StoredFailure {
 
 type Entry = StoredDocument | StoredFailure
 
+/** Buffer references a writer keeps before it first drops the dead ones. */
+const PRUNE_MIN = 64
+
+/** One generation's body storage. */
+interface BodyWriter {
+  /** Copies `doc`'s body into the generation's buffers. */
+  write(node: InventoryNode | number, doc: RenderedDocument): StoredDocument
+  /**
+   * Frees every buffer still alive at once (detaches it), for a generation the cache has dropped: its bytes would
+   * otherwise wait for V8's next full collection, beside those of the generation filling up (issue 19).
+   */
+  release(): void
+}
+
 /**
  * Stores bodies one after another in buffers of {@link SLAB_BYTES} (one writer per generation, so a generation's
  * buffers go with its map). A buffer stays alive while any document in it is cached; the cap evicts in insertion
- * order, so buffers empty in the order they filled.
+ * order, so buffers empty in the order they filled. The writer holds its buffers weakly, for `release` only.
  */
-function bodyWriter(): (node: InventoryNode | number, doc: RenderedDocument) => StoredDocument {
-  let slab = new Uint8Array(0)
+function bodyWriter(): BodyWriter {
+  let slab: Uint8Array<ArrayBuffer> = new Uint8Array(0)
   let used = 0
-  return (node, doc) => {
-    const text = doc.body
-    if (text.length > OWN_BUFFER_UNITS) {
-      const own = utf8.encode(text)
-      return new StoredDocument(node, doc.contentType, own, 0, own.length)
+  let made: WeakRef<ArrayBuffer>[] = []
+  // Buffers evicted and collected leave dead references: dropped whenever the list doubles.
+  let pruneAt = PRUNE_MIN
+  const fresh = (bytes: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> => {
+    if (made.length >= pruneAt) {
+      made = made.filter((ref) => ref.deref() !== undefined)
+      pruneAt = Math.max(PRUNE_MIN, 2 * made.length)
     }
-    let done = utf8.encodeInto(text, slab.subarray(used))
-    if (done.read < text.length) {
-      slab = new Uint8Array(SLAB_BYTES)
+    made.push(new WeakRef(bytes.buffer))
+    return bytes
+  }
+  return {
+    write(node, doc) {
+      const text = doc.body
+      if (text.length > OWN_BUFFER_UNITS) {
+        const own = fresh(utf8.encode(text))
+        return new StoredDocument(node, doc.contentType, own, 0, own.length)
+      }
+      let done = utf8.encodeInto(text, slab.subarray(used))
+      if (done.read < text.length) {
+        slab = fresh(new Uint8Array(SLAB_BYTES))
+        used = 0
+        done = utf8.encodeInto(text, slab)
+      }
+      const start = used
+      used += done.written
+      return new StoredDocument(node, doc.contentType, slab, start, used)
+    },
+    release() {
+      for (const ref of made) ref.deref()?.transfer(0)
+      made = []
+      slab = new Uint8Array(0)
       used = 0
-      done = utf8.encodeInto(text, slab)
-    }
-    const start = used
-    used += done.written
-    return new StoredDocument(node, doc.contentType, slab, start, used)
+    },
   }
 }
 

@@ -126,6 +126,46 @@ describe('createDocumentCache', () => {
     texts.forEach((text, n) => expect(epoch.get(`k${n}`, NODE)?.body).toBe(text))
   })
 
+  it('frees a dropped generation\'s bodies at once, not at the next full collection; its epoch then misses (issue 19)', () => {
+    let generation = 1
+    const cache = createDocumentCache(() => [generation], 2_000)
+    const old = cache.epoch()
+    const body = `${'y'.repeat(16_000)}\n`
+    for (let n = 0; n < 2_000; n++) old.set(`k${n}`, NODE, doc(`${n}:${body}`))
+    expect(old.get('k5', NODE)?.body).toBe(`5:${body}`)
+    const filled = process.memoryUsage().arrayBuffers
+    generation = 2
+    const now = cache.epoch()
+    const dropped = filled - process.memoryUsage().arrayBuffers
+    // 2,000 × 16 KB in 1 MiB buffers: ~31 MiB back without a collection in between.
+    expect(dropped).toBeGreaterThan(28 * 1024 * 1024)
+    // A request that took the old epoch before the change finds nothing there and renders, as after any change.
+    expect(old.get('k5', NODE)).toBeUndefined()
+    now.set('k5', NODE, doc('new'))
+    expect(now.get('k5', NODE)?.body).toBe('new')
+  })
+
+  it('frees the live bodies of a generation that evicted many buffers, and keeps serving its own (issue 19)', () => {
+    setFlagsFromString('--expose-gc')
+    const gc = runInNewContext('gc') as () => void
+    let generation = 1
+    const cache = createDocumentCache(() => [generation], 300)
+    const epoch = cache.epoch()
+    const body = `${'z'.repeat(16_000)}\n`
+    // ~80 buffers of 1 MiB made, ~5 still holding the last 300 bodies: dead references get pruned on the way.
+    for (let n = 0; n < 5_000; n++) {
+      epoch.set(`k${n}`, NODE, doc(`${n}:${body}`))
+      if (n % 1_000 === 999) gc()
+    }
+    expect(held(epoch, ['k0', 'k4699', 'k4700', 'k4999'])).toEqual(['k4700', 'k4999'])
+    expect(epoch.get('k4999', NODE)?.body).toBe(`4999:${body}`)
+    const filled = process.memoryUsage().arrayBuffers
+    generation = 2
+    cache.epoch()
+    expect(filled - process.memoryUsage().arrayBuffers).toBeGreaterThan(4 * 1024 * 1024)
+    expect(epoch.get('k4999', NODE)).toBeUndefined()
+  })
+
   it('keeps nothing when its epoch was superseded', () => {
     let generation = 1
     const cache = createDocumentCache(() => [generation], 10)
