@@ -19,6 +19,7 @@ it('exports exactly these names', async () => {
       "createTokenSmithSource",
       "endpointNics",
       "membershipLabels",
+      "nodeOptionFlags",
       "normalizeSmdBaseUrl",
       "parseComponents",
       "parseEndpoints",
@@ -26,6 +27,7 @@ it('exports exactly these names', async () => {
       "parseMemberships",
       "parseTokenSmithScopes",
       "selectTokenMode",
+      "setsSemiSpace",
     ]
   `)
 })
