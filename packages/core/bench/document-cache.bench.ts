@@ -7,14 +7,19 @@
 import { LRUCache } from 'lru-cache'
 import { bench, describe } from 'vitest'
 import { createDocumentCache, DEFAULT_MAX_CACHED_DOCUMENTS, type CacheEpoch, type DocumentCache } from '../src/nocloud/document-cache.js'
+import { buildNodeTable } from '../src/node-table/node-table-builder.js'
 import type { InventoryNode } from '../src/ports/inventory.js'
 import type { RenderedDocument } from '../src/services/nocloud-api.js'
 
 const CAP = DEFAULT_MAX_CACHED_DOCUMENTS
-const DOCUMENTS = ['meta-data', 'vendor-data', 'network-config', 'compute.yaml']
-/** Cache keys as the NoCloud service makes them: one per node and document, `2 × CAP` of them. */
-const keys = Array.from({ length: 2 * CAP }, (_, i) => `x${1000 + (i >> 2)}c0s0b0n0\u0000${DOCUMENTS[i & 3]}`)
-const node = { xname: 'x1000c0s0b0n0' } as InventoryNode
+const DOCUMENTS = ['meta-data', 'vendor-data\u0000http://10.0.0.1:8080', 'network-config', 'group\u0000compute']
+/** Snapshot nodes as the SMD adapter hands them out (stamped), four documents each: `2 × CAP` documents in all. */
+const table = buildNodeTable(
+  Array.from({ length: CAP / 2 }, (_, i): InventoryNode => ({ xname: `x${1000 + i}c0s0b0n0`, nid: i, role: 'Compute', groups: [], interfaces: [], nics: [] })),
+)
+const nodes = Array.from({ length: CAP / 2 }, (_, i) => table.at(i))
+const nodeOf = (i: number): InventoryNode => nodes[i >> 2] as InventoryNode
+const keyOf = (i: number): string => DOCUMENTS[i & 3] as string
 const doc: RenderedDocument = { body: '#cloud-config\n', contentType: 'text/yaml' }
 
 /** The same {@link DocumentCache} on one LRUCache, emptied with `clear()` when a generation changes. */
@@ -24,11 +29,11 @@ function createLruDocumentCache(generations: () => readonly number[], max: numbe
   let current: CacheEpoch | undefined
   const epochOf = (token: string): CacheEpoch => ({
     get: (key, n) => {
-      const hit = lru.get(key)
+      const hit = lru.get(`${n.xname}\u0000${key}`)
       return hit !== undefined && hit.node === n ? hit.doc : undefined
     },
     set: (key, n, d) => {
-      if (token === seen) lru.set(key, { node: n, doc: d })
+      if (token === seen) lru.set(`${n.xname}\u0000${key}`, { node: n, doc: d })
     },
     full: () => lru.size >= max,
   })
@@ -54,19 +59,19 @@ function storm(make: (generations: () => readonly number[], max: number) => Docu
     coldStorm() {
       generation++
       const epoch = cache.epoch()
-      for (let i = 0; i < CAP; i++) if (epoch.get(keys[i] as string, node) === undefined) epoch.set(keys[i] as string, node, doc)
+      for (let i = 0; i < CAP; i++) if (epoch.get(keyOf(i), nodeOf(i)) === undefined) epoch.set(keyOf(i), nodeOf(i), doc)
       half = 0
     },
     warmStorm() {
       const epoch = cache.epoch()
       let hits = 0
-      for (let round = 0; round < 4; round++) for (let i = 0; i < CAP; i++) if (epoch.get(keys[i] as string, node)) hits++
+      for (let round = 0; round < 4; round++) for (let i = 0; i < CAP; i++) if (epoch.get(keyOf(i), nodeOf(i))) hits++
       return hits
     },
     evictions() {
       const epoch = cache.epoch()
       half = 1 - half
-      for (let i = 0; i < CAP; i++) epoch.set(keys[half * CAP + i] as string, node, doc)
+      for (let i = 0; i < CAP; i++) epoch.set(keyOf(half * CAP + i), nodeOf(half * CAP + i), doc)
     },
   }
 }
@@ -75,14 +80,14 @@ const options = { iterations: 5, time: 0, warmupIterations: 1 }
 const ours = storm(createDocumentCache)
 const lru = storm(createLruDocumentCache)
 describe('generation change, then 200,000 misses stored', () => {
-  bench('createDocumentCache (Map per generation)', () => ours.coldStorm(), options)
+  bench('createDocumentCache (typed-array table per generation)', () => ours.coldStorm(), options)
   bench('lru-cache (clear() per generation)', () => lru.coldStorm(), options)
 })
 describe('800,000 hits', () => {
-  bench('createDocumentCache (Map per generation)', () => void ours.warmStorm(), { ...options, setup: () => ours.coldStorm() })
+  bench('createDocumentCache (typed-array table per generation)', () => void ours.warmStorm(), { ...options, setup: () => ours.coldStorm() })
   bench('lru-cache (clear() per generation)', () => void lru.warmStorm(), { ...options, setup: () => lru.coldStorm() })
 })
 describe('200,000 stores past the cap (each evicts)', () => {
-  bench('createDocumentCache (Map per generation)', () => ours.evictions(), { ...options, setup: () => ours.coldStorm() })
+  bench('createDocumentCache (typed-array table per generation)', () => ours.evictions(), { ...options, setup: () => ours.coldStorm() })
   bench('lru-cache (clear() per generation)', () => lru.evictions(), { ...options, setup: () => lru.coldStorm() })
 })

@@ -1,6 +1,8 @@
 // Hashing and probing for the node table's open-addressing indexes (xname and address to node). Keys are hashed
 // over their UTF-8 bytes, so a table built in one thread (or process) answers lookups in another.
 
+import { mix32 } from '../_internal/hash-mix.js'
+
 const utf8 = new TextEncoder()
 
 /** FNV-1a over `bytes[start, end)`, mixed (murmur3 fmix32) so that the low bits used as the slot spread well. */
@@ -10,7 +12,7 @@ export function hashBytes(bytes: Uint8Array, start: number, end: number): number
     h ^= bytes[k]!
     h = Math.imul(h, 0x01000193)
   }
-  return mix(h)
+  return mix32(h)
 }
 
 /** A lookup key as the table stores it: its UTF-8 bytes only when it is not plain ASCII (then chars are bytes). */
@@ -32,7 +34,7 @@ export function keyOf(text: string): Key {
     h ^= c
     h = Math.imul(h, 0x01000193)
   }
-  return { text, bytes: undefined, hash: mix(h) }
+  return { text, bytes: undefined, hash: mix32(h) }
 }
 
 /** True when `bytes[start, end)` are the UTF-8 of `key`. */
@@ -54,13 +56,4 @@ export function slotsFor(count: number): number {
   let size = 8
   while (size < count * 2) size *= 2
   return size
-}
-
-function mix(h: number): number {
-  h ^= h >>> 16
-  h = Math.imul(h, 0x85ebca6b)
-  h ^= h >>> 13
-  h = Math.imul(h, 0xc2b2ae35)
-  h ^= h >>> 16
-  return h >>> 0
 }

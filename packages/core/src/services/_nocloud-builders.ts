@@ -3,7 +3,7 @@ import type { Networks } from '../domain/network-definitions.js'
 import { MetadataError, isMetadataError } from '../errors.js'
 import { resolveBaseUrl } from '../nocloud/base-url.js'
 import { CLOUD_CONFIG_HEADER, NOCLOUD_CONTENT_TYPES } from '../nocloud/documents.js'
-import { groupDocumentKey, metaDataKey, networkConfigKey, vendorDataKey } from '../nocloud/document-keys.js'
+import { groupDocumentKey, META_DATA_KEY, NETWORK_CONFIG_KEY, vendorDataKey } from '../nocloud/document-keys.js'
 import { buildMetaData, renderMetaData } from '../nocloud/meta-data.js'
 import type { MetaDataDocument } from '../nocloud/meta-data-document.js'
 import { buildNetworkConfigDocument } from '../nocloud/network-config.js'
@@ -116,16 +116,15 @@ export function createNoCloudBuilders(options: BuilderOptions): NoCloudBuilders 
       }
     },
     warmDocuments(node, index) {
-      const { xname } = node
       const docs: WarmDocument[] = [
         {
           kind: 'metaData',
-          key: metaDataKey(xname),
+          key: META_DATA_KEY,
           build: () => ({ body: builders.metaData(node, index), contentType: NOCLOUD_CONTENT_TYPES.metaData }),
         },
         {
           kind: 'networkConfig',
-          key: networkConfigKey(xname),
+          key: NETWORK_CONFIG_KEY,
           build: () => ({ body: builders.networkConfig(node, index), contentType: NOCLOUD_CONTENT_TYPES.networkConfig }),
         },
       ]
@@ -138,7 +137,7 @@ export function createNoCloudBuilders(options: BuilderOptions): NoCloudBuilders 
           ? { kind: 'vendorData', requestDependent: true }
           : {
               kind: 'vendorData',
-              key: vendorDataKey(xname, base),
+              key: vendorDataKey(base),
               build: () => ({ body: builders.vendorData(node, index, base), contentType: NOCLOUD_CONTENT_TYPES.vendorData }),
             },
       )
@@ -147,7 +146,7 @@ export function createNoCloudBuilders(options: BuilderOptions): NoCloudBuilders 
         if (spec === undefined) continue
         docs.push({
           kind: 'group',
-          key: groupDocumentKey(xname, group),
+          key: groupDocumentKey(group),
           group,
           build: () => ({ body: builders.group(node, index, spec), contentType: NOCLOUD_CONTENT_TYPES.group }),
         })

@@ -1,6 +1,6 @@
 import { MetadataError } from '../errors.js'
 import { createDocumentCache, type CacheEpoch } from '../nocloud/document-cache.js'
-import { groupDocumentKey, metaDataKey, networkConfigKey, vendorDataKey, zeroDocumentCounts, type CachedDocumentKind, type DocumentCounts } from '../nocloud/document-keys.js'
+import { groupDocumentKey, META_DATA_KEY, NETWORK_CONFIG_KEY, vendorDataKey, zeroDocumentCounts, type CachedDocumentKind, type DocumentCounts } from '../nocloud/document-keys.js'
 import { CLOUD_CONFIG_HEADER, MINIMAL_NETWORK_CONFIG, MINIMAL_VENDOR_DATA, NOCLOUD_CONTENT_TYPES } from '../nocloud/documents.js'
 import { describeNetworkConfigNote, type NetworkAddressCounts, type NetworkConfigDocument } from '../nocloud/network-config-notes.js'
 import { buildResourceIndex, type ResourceIndex } from '../nocloud/resource-index.js'
@@ -181,7 +181,7 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
     userData: () => ({ body: CLOUD_CONFIG_HEADER, contentType: NOCLOUD_CONTENT_TYPES.userData }),
 
     async metaData(node) {
-      return cachedDocument('metaData', cache.epoch(), metaDataKey(node.xname), node, currentIndex, (index) => build.metaData(node, index))
+      return cachedDocument('metaData', cache.epoch(), META_DATA_KEY, node, currentIndex, (index) => build.metaData(node, index))
     },
 
     async vendorData(node, request) {
@@ -189,7 +189,7 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
         const epoch = cache.epoch()
         const index = await currentIndex()
         const base = build.vendorDataBase(node, index, request)
-        return await cachedDocument('vendorData', epoch, vendorDataKey(node.xname, base), node, () => index, () => build.vendorData(node, index, base))
+        return await cachedDocument('vendorData', epoch, vendorDataKey(base), node, () => index, () => build.vendorData(node, index, base))
       } catch (cause) {
         return degrade('vendor-data', node, cause, MINIMAL_VENDOR_DATA, request)
       }
@@ -197,7 +197,7 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
 
     async networkConfig(node, request) {
       try {
-        return await cachedDocument('networkConfig', cache.epoch(), networkConfigKey(node.xname), node, currentIndex, (index) =>
+        return await cachedDocument('networkConfig', cache.epoch(), NETWORK_CONFIG_KEY, node, currentIndex, (index) =>
           build.networkConfig(node, index),
         )
       } catch (cause) {
@@ -209,7 +209,7 @@ export function createNoCloudService(deps: NoCloudServiceDeps): InstrumentedNoCl
       // NC-16, first failing check answers. Step 1 (resolving the node) is the caller's.
       checkMembership(node, group)
       const epoch = cache.epoch()
-      const key = groupDocumentKey(node.xname, group)
+      const key = groupDocumentKey(group)
       const indexUnlessFailed = () => {
         const failed = epoch.failure(key, node)
         if (failed !== undefined) throw limits.answered(epoch, failed, group, node, request)
