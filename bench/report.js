@@ -101,7 +101,9 @@ export function verdicts(results) {
     out.push({ target: 'no SMD call per request', value: results.smd.callsDuringStorms, pass: results.smd.callsDuringStorms === 0 })
   if (results.sync?.calls !== undefined) out.push({ target: '≤ 4 SMD calls per sync', value: results.sync.calls, pass: results.sync.calls <= 4 })
   if (results.config.nodes >= 100_000 && !results.config.mock) {
-    out.push({ target: '100k nodes: RSS ≤ 400 MB', value: results.rss.peakMiB, pass: results.rss.peakMiB <= 400 })
+    // The 400 MB are decimal megabytes: 381.5 MiB, the unit every other RSS figure here is in.
+    const peakMB = Math.round(results.rss.peakMiB * 1.048576 * 10) / 10
+    out.push({ target: '100k nodes: peak RSS ≤ 400 MB (MB, not MiB)', value: peakMB, pass: peakMB <= 400 })
     const syncS = results.sync?.metricSeconds ?? results.sync?.healthySeconds
     out.push({ target: '100k nodes: full sync ≤ 3 s', value: syncS, pass: (syncS ?? Infinity) <= 3 })
   }
