@@ -7,19 +7,36 @@ import { nodeOptionFlags, setsSemiSpace } from '@metadata-service/adapter-smd'
 // pretenured, so every short-lived connection left its objects in the old generation until a full collection:
 // ~130 of ~160 MB promoted in two 10,000-node storms, the old generation growing by 4–5 MB per young
 // collection (issue 19). With pretenuring off those objects die young, in cheap scavenges.
-const OFF = '--no-allocation-site-pretenuring'
-const SET_BY_OPERATOR = /^--(no-)?allocation[-_]site[-_]pretenuring(=|$)/
+const PRETENURING_OFF = '--no-allocation-site-pretenuring'
 
 /**
- * Turns V8's allocation-site pretenuring off for this process, unless its command line (`execArgv`, e.g.
- * `node --allocation-site-pretenuring …`) sets that flag either way; NODE_OPTIONS cannot carry it. Call it first:
- * sites V8 has already pretenured stay so. Measured on Node 24, 100,000 nodes, 3 storms of new connections after
- * the pre-render: peak RSS 586–627 → 491–506 MiB and about 8 % less CPU per request. Returns whether it set it.
+ * How far V8 lets the old generation grow past what survived its last full collection before the next one, in
+ * percent. V8 picks a factor between 1.1 and 4 from how fast it collects against how fast the program allocates; a
+ * server that collects fast got factors that let the old generation reach 2–3 times what is alive, all of it
+ * resident. Measured on Node 24, 100,000 nodes, pinned (issue 19): with all 500,000 documents fetched and then 3
+ * storms after a cache flush and pre-render, 2 interleaved rounds, peak RSS 476 / 440 → 379 / 377 MiB, CPU per
+ * request within the runs' spread; `npm run bench` 418 → 384 MiB. The cost: more full collections during a full
+ * SMD sync under a storm, p99 44–49 → 52–58 ms (4 interleaved rounds of the bench's sync storm).
  */
-export function tuneGarbageCollector(execArgv: readonly string[], setFlags: (flags: string) => void = setFlagsFromString): boolean {
-  if (execArgv.some((flag) => SET_BY_OPERATOR.test(flag))) return false
-  setFlags(OFF)
-  return true
+export const HEAP_GROWING_PERCENT = 30
+
+/** The V8 flags set while running, each with how an operator's own setting on the command line is recognised. */
+const RUNTIME_FLAGS: readonly { readonly flag: string; readonly setBy: RegExp }[] = [
+  { flag: PRETENURING_OFF, setBy: /^--(no-)?allocation[-_]site[-_]pretenuring(=|$)/ },
+  { flag: `--heap-growing-percent=${HEAP_GROWING_PERCENT}`, setBy: /^--heap[-_]growing[-_]percent(=|$)/ },
+]
+
+/**
+ * Turns V8's allocation-site pretenuring off for this process and caps its old-generation growth factor
+ * ({@link HEAP_GROWING_PERCENT}), each unless its command line (`execArgv`, e.g. `node --allocation-site-pretenuring
+ * …` or `node --heap-growing-percent=50 …`) sets that flag; NODE_OPTIONS cannot carry them. Call it first: sites V8
+ * has already pretenured stay so. Pretenuring off, measured on Node 24, 100,000 nodes, 3 storms of new connections
+ * after the pre-render: peak RSS 586–627 → 491–506 MiB and about 8 % less CPU per request. Returns the flags it set.
+ */
+export function tuneGarbageCollector(execArgv: readonly string[], setFlags: (flags: string) => void = setFlagsFromString): string[] {
+  const missing = RUNTIME_FLAGS.filter(({ setBy }) => !execArgv.some((flag) => setBy.test(flag))).map(({ flag }) => flag)
+  for (const flag of missing) setFlags(flag)
+  return missing
 }
 
 /**

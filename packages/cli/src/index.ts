@@ -9,7 +9,7 @@ import { programOf, serves } from './serve-dispatch.js'
 const program = programOf(process.argv[1])
 // First things the entry does (evaluating the imports above allocates little and opens nothing): a server restarts
 // once with what only counts at start and it lacks (V8's young-generation cap, glibc's mmap threshold), then V8
-// drops pretenuring before it has made decisions to keep (gc-tuning.ts).
+// drops pretenuring before it has made decisions to keep and gets its old-generation growth capped (gc-tuning.ts).
 relaunchWithStartFlags(process, serves(process.argv.slice(2), program), (text) => void process.stderr.write(text))
 tuneGarbageCollector(process.execArgv)
 

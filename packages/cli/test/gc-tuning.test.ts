@@ -1,9 +1,11 @@
+import { execFileSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import {
   MALLOC_MMAP_THRESHOLD_BYTES,
   missingMallocTunables,
   missingStartFlags,
   relaunchWithStartFlags,
+  HEAP_GROWING_PERCENT,
   SERVER_SEMI_SPACE_MIB,
   tuneGarbageCollector,
   type Relaunchable,
@@ -15,24 +17,35 @@ function tuned(execArgv: string[]): string[] {
   return set
 }
 
-describe('tuneGarbageCollector (issue 19: storm garbage dies young)', () => {
-  it('turns allocation-site pretenuring off by default, whatever else the command line holds', () => {
-    expect(tuned([])).toEqual(['--no-allocation-site-pretenuring'])
-    expect(tuned(['--max-semi-space-size=32', '--enable-source-maps'])).toEqual(['--no-allocation-site-pretenuring'])
+describe('tuneGarbageCollector (issue 19: storm garbage dies young, the old generation stays near what is alive)', () => {
+  const BOTH = ['--no-allocation-site-pretenuring', `--heap-growing-percent=${HEAP_GROWING_PERCENT}`]
+
+  it('turns allocation-site pretenuring off and caps the heap growing factor by default, whatever else the command line holds', () => {
+    expect(tuned([])).toEqual(BOTH)
+    expect(tuned(['--max-semi-space-size=32', '--enable-source-maps'])).toEqual(BOTH)
   })
 
-  it("leaves the operator's own setting alone, in either spelling and either sense", () => {
+  it("leaves the operator's own pretenuring setting alone, in either spelling and either sense", () => {
     for (const flag of ['--allocation-site-pretenuring', '--allocation_site_pretenuring', '--no-allocation-site-pretenuring', '--no-allocation_site_pretenuring']) {
-      expect(tuned(['--enable-source-maps', flag]), flag).toEqual([])
+      expect(tuned(['--enable-source-maps', flag]), flag).toEqual([`--heap-growing-percent=${HEAP_GROWING_PERCENT}`])
     }
   })
 
-  it('does not mistake a longer flag for it', () => {
-    expect(tuned(['--allocation-site-pretenuring-extra'])).toEqual(['--no-allocation-site-pretenuring'])
+  it("leaves the operator's own heap growing percent alone, in either spelling", () => {
+    for (const flag of ['--heap-growing-percent=80', '--heap_growing_percent=80', '--heap-growing_percent=0']) {
+      expect(tuned([flag]), flag).toEqual(['--no-allocation-site-pretenuring'])
+    }
+    expect(tuned(['--heap-growing-percent=50', '--allocation-site-pretenuring'])).toEqual([])
   })
 
-  it('sets the real V8 flag without complaint', () => {
-    expect(tuneGarbageCollector([])).toBe(true)
+  it('does not mistake a longer flag for either', () => {
+    expect(tuned(['--allocation-site-pretenuring-extra', '--heap-growing-percentage=5'])).toEqual(BOTH)
+  })
+
+  it('sets real V8 flags without complaint (V8 ignores a name it does not know)', () => {
+    const known = execFileSync(process.execPath, ['--v8-options'], { encoding: 'utf8' })
+    for (const name of ['--allocation-site-pretenuring ', '--heap-growing-percent ']) expect(known).toContain(name)
+    expect(tuneGarbageCollector([])).toEqual(BOTH)
   })
 })
 
