@@ -7,18 +7,22 @@ import type { RenderedDocument } from '../services/nocloud-api.js'
 import { BodyStore } from './_cache-bodies.js'
 
 // Entries in typed arrays, not one JS object and key string each (issue 19). At 100,000 nodes the cache's
-// ~220 bytes of heap per entry were ~44 MB live at the 200,000-document cap, and every eviction past the cap left a
-// promoted key, entry and Map slot behind as old-generation garbage, which set the peak RSS. Here an entry is
-// ~50 bytes in arrays allocated once per doubling, and evicting one frees nothing V8 has to collect.
+// ~180–220 bytes of heap per entry were ~40 MB live at the 200,000-document cap, and every eviction past the cap
+// left a promoted key, entry and Map slot behind as old-generation garbage, which set the peak RSS. Here an entry
+// is ~50 bytes in arrays outside the V8 heap, allocated once per doubling, and evicting one frees nothing V8 has
+// to collect.
 //
 // An entry is found by (node identity, document key): the identity is the node's stamp (node-identity.ts), or for
 // a node no table made a number given to its xname, with the node kept to compare content. The key names the
-// document within the node (document-keys.ts); keys seen repeatedly share one string.
+// document within the node (document-keys.ts). Keys and content types are numbers into one list of strings, so
+// no entry holds a JavaScript value of its own unless its key is one of many (past SHARED_KEYS_MAX).
 
 /** Entry slots allocated before the first doubling. */
 const FIRST_ENTRIES = 1024
-/** Distinct keys shared per generation; past this (e.g. per-node seed URLs) an entry keeps its own key string. */
+/** Distinct keys numbered per generation; past this (e.g. per-node seed URLs) an entry keeps its own key string. */
 const SHARED_KEYS_MAX = 4096
+/** `keyIds` of an entry whose key is its own, kept in `ownKeys`. */
+const OWN_KEY = -1
 /** `slab` of an entry that holds a render failure, kept in `failures`. */
 const FAILED = -1
 
@@ -32,11 +36,14 @@ export class CacheGeneration {
   private slabs = new Int32Array(0)
   private starts = new Int32Array(0)
   private ends = new Int32Array(0)
-  private readonly keys: string[] = []
-  private readonly types: string[] = []
+  private keyIds = new Int32Array(0)
+  private typeIds = new Int32Array(0)
   // Open addressing with linear probing: entry slot + 1, 0 for empty. At most half full.
   private table = new Int32Array(2 * FIRST_ENTRIES)
-  private readonly shared = new Map<string, string>()
+  // Numbered strings: the keys, up to SHARED_KEYS_MAX of them, and the content types (a handful, from the routes).
+  private readonly strings: string[] = []
+  private readonly stringIds = new Map<string, number>()
+  private readonly ownKeys = new Map<number, string>()
   private readonly plainIds = new Map<string, number>()
   private readonly plainNodes = new Map<number, InventoryNode>()
   private readonly failures = new Map<number, MetadataError>()
@@ -65,7 +72,7 @@ export class CacheGeneration {
     const slot = this.find(node, key)
     if (slot < 0 || this.slabs[slot] === FAILED) return undefined
     const body = this.bodies.read(this.slabs[slot]!, this.starts[slot]!, this.ends[slot]!)
-    return body === undefined ? undefined : { body, contentType: this.types[slot]! }
+    return body === undefined ? undefined : { body, contentType: this.strings[this.typeIds[slot]!]! }
   }
 
   /** The failure stored for (`node`, `key`) from an equal node. */
@@ -81,7 +88,7 @@ export class CacheGeneration {
     this.slabs[slot] = place.slab
     this.starts[slot] = place.start
     this.ends[slot] = place.end
-    this.types[slot] = doc.contentType
+    this.typeIds[slot] = this.idOf(doc.contentType, true)
   }
 
   /** Stores a failure, as {@link setDocument}. */
@@ -121,7 +128,9 @@ export class CacheGeneration {
       slot = this.admit()
       this.identities[slot] = identity
       this.hashes[slot] = hash
-      this.keys[slot] = this.share(key)
+      const id = this.idOf(key, this.stringIds.size < SHARED_KEYS_MAX)
+      this.keyIds[slot] = id
+      if (id === OWN_KEY) this.ownKeys.set(slot, key)
       this.place(slot)
     }
     if (stamp === undefined) this.plainNodes.set(slot, node)
@@ -134,7 +143,9 @@ export class CacheGeneration {
       const held = this.table[i]!
       if (held === 0) return -1
       const slot = held - 1
-      if (this.hashes[slot] === hash && this.identities[slot] === identity && this.keys[slot] === key) return slot
+      if (this.hashes[slot] !== hash || this.identities[slot] !== identity) continue
+      const id = this.keyIds[slot]!
+      if ((id === OWN_KEY ? this.ownKeys.get(slot) : this.strings[id]) === key) return slot
     }
   }
 
@@ -145,6 +156,7 @@ export class CacheGeneration {
       this.oldest = (this.oldest + 1) % this.max
       this.unplace(slot)
       this.empty(slot)
+      this.ownKeys.delete(slot)
       return slot
     }
     if (this.count === this.identities.length) this.growEntries()
@@ -152,7 +164,7 @@ export class CacheGeneration {
     return this.count++
   }
 
-  /** Lets go of what an entry's slot refers to (its body or failure, its node). */
+  /** Lets go of what an entry's slot refers to (its body or failure, its node), all but its key. */
   private empty(slot: number): void {
     const slab = this.slabs[slot]!
     if (slab === FAILED) this.failures.delete(slot)
@@ -192,6 +204,8 @@ export class CacheGeneration {
     this.slabs = grown(this.slabs, size)
     this.starts = grown(this.starts, size)
     this.ends = grown(this.ends, size)
+    this.keyIds = grown(this.keyIds, size)
+    this.typeIds = grown(this.typeIds, size)
   }
 
   private growTable(): void {
@@ -206,11 +220,14 @@ export class CacheGeneration {
     return id
   }
 
-  private share(key: string): string {
-    const known = this.shared.get(key)
-    if (known !== undefined) return known
-    if (this.shared.size < SHARED_KEYS_MAX) this.shared.set(key, key)
-    return key
+  /** The number of `text`, numbering it now if `room`; {@link OWN_KEY} when it has none. */
+  private idOf(text: string, room: boolean): number {
+    let id = this.stringIds.get(text)
+    if (id === undefined && room) {
+      id = this.strings.push(text) - 1
+      this.stringIds.set(text, id)
+    }
+    return id ?? OWN_KEY
   }
 }
 

@@ -5,8 +5,8 @@ import { CacheGeneration } from './_cache-generation.js'
 
 // Hand-written on purpose (issue 17), kept by measurement. At the 200,000-document cap on the same epoch API, means of
 // `bench/document-cache.bench.ts` (Node 24, this 2-core machine): a cold storm (a generation change, then 200,000
-// misses stored) 66 ms against lru-cache's 173 ms, 800,000 hits 158 ms against 245 ms, and 200,000 stores past the
-// cap 47 ms against 148 ms. The Map of entry objects it replaced (issue 19, for memory) took 93, 284 and 131 ms.
+// misses stored) 60 ms against lru-cache's 180 ms, 800,000 hits 188 ms against 245 ms, and 200,000 stores past the
+// cap 50 ms against 173 ms. The Map of entry objects it replaced (issue 19, for memory) took 93, 284 and 131 ms.
 // A generation change is one new CacheGeneration; the hot path is one probe of an Int32Array and a decode.
 
 /** Default cap on cached documents: four per node for 50,000 nodes, or fewer nodes with group documents. */
