@@ -34,11 +34,11 @@ export class BodyStore {
       const own = utf8.encode(text)
       return { slab: this.adopt(own, 1), start: 0, end: own.length }
     }
-    let slab = this.slabs[this.current]
-    let done = slab === undefined ? undefined : utf8.encodeInto(text, slab.subarray(this.used))
-    if (slab === undefined || done === undefined || done.read < text.length) {
+    const open = this.slabs[this.current]
+    let done = open === undefined ? undefined : utf8.encodeInto(text, open.subarray(this.used))
+    if (done === undefined || done.read < text.length) {
       const previous = this.current
-      slab = new Uint8Array(SLAB_BYTES)
+      const slab = new Uint8Array(SLAB_BYTES)
       this.current = this.adopt(slab, 0)
       this.used = 0
       // The full buffer was kept open for more bodies; with none of its own left it goes now.
