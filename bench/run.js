@@ -214,7 +214,7 @@ function render(r) {
   }
   if (r.syncStorm) {
     const y = r.syncStorm
-    out.push('', `storm during re-syncs (after the pre-render, ${y.prerenderWaitS} s): ${y.syncs} syncs in ${y.durationS} s (transfers ${y.transferSeconds.join(', ')} s); ${y.storm.rps} req/s, p99 ${y.storm.latencyMs.p99} ms, ${y.storm.errors.status} non-2xx; RSS peak ${y.rss.peakMiB} MiB`)
+    out.push('', `storm during re-syncs (after a ${y.warmupS} s warm-up and the pre-render, ${y.prerenderWaitS} s): ${y.syncs} syncs in ${y.durationS} s (transfers ${y.transferSeconds.join(', ')} s); ${y.storm.rps} req/s, p99 ${y.storm.latencyMs.p99} ms, ${y.storm.errors.status} non-2xx; RSS peak ${y.rss.peakMiB} MiB`)
   }
   out.push('', `RSS: after sync ${round(r.rss.afterSyncMiB ?? 0, 1)} MiB, peak ${r.rss.peakMiB} MiB; SMD calls during storms ${r.smd.callsDuringStorms ?? 'n/a'}; server log ${r.serverLogMiB} MiB; exit ${r.serverExitCode}`)
   if (r.probeProblems.length > 0) out.push(`probe problems: ${r.probeProblems.length} (first: ${r.probeProblems[0]})`)
