@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { getPriority, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, describe, expect, it, vi } from 'vitest'
@@ -8,6 +8,7 @@ import { sameNodeTableData } from '@metadata-service/core'
 import { createSmdClient, createStaticTokenSource, createSyncProcess, EMPTY_SNAPSHOT, type SnapshotSource, type SyncProcessOptions } from '../src/index.js'
 import { fakeNodeIp, fakeSmdData, fakeXname, generateFakeNodes, startFakeSmd, type FakeNode } from '../src/testing/index.js'
 import { SYNC_PLACES, closeAfterTest, rig } from './_setup.js'
+import { SYNC_CHILD_NICENESS } from '../src/sync-process.js'
 import { syncChildUrl } from './_sync-child-build.js'
 
 // Issue 19: bulk syncs run in a child process in `serve`. Wherever it runs, a sync asks the token source before
@@ -209,6 +210,27 @@ describe('bulk sync in a child process (issue 19)', () => {
   it("leaves the child's semi-space to an operator who sets one in NODE_OPTIONS, in either spelling (issue 19)", async () => {
     expect(await childStart('--max-semi-space-size=64')).toMatchObject({ execArgv: [], nodeOptions: '--max-semi-space-size=64' })
     expect(await childStart('--max_semi_space_size=32')).toMatchObject({ execArgv: [], nodeOptions: '--max_semi_space_size=32' })
+  })
+
+  it('runs the child 3 nice levels below this thread before it is told to start, so a sync waits for requests on a shared core (issue 19)', async () => {
+    // What the child's threads run at once `start` arrives (the 19th field of /proc/<pid>/task/<tid>/stat).
+    const report = entry(
+      'priority',
+      "import { readdirSync, readFileSync } from 'node:fs'\nimport { getPriority } from 'node:os'\n" +
+        "process.on('message', (m) => { if (m.type !== 'start') return\n" +
+        "  const threads = readdirSync('/proc/self/task').map((t) => Number(readFileSync(`/proc/self/task/${t}/stat`, 'utf8').split(') ')[1].split(' ')[16]))\n" +
+        '  process.stderr.write(JSON.stringify({ main: getPriority(), threads })); process.exit(5) })\n',
+    )
+    const source = closeAfterTest(createSyncProcess({ entryUrl: report, baseUrl: 'http://127.0.0.1:9', tokenSource: createStaticTokenSource(), userAgentVersion: 'test' }))
+    const logger = createRecordingLogger()
+    await expect(source.bulkSnapshot(logger)).rejects.toThrow('smd sync failed: the sync process exited with code 5')
+    const started = JSON.parse(logger.entries.find((e) => e.message === 'SMD sync process failed')?.fields?.stderr as string) as { main: number; threads: number[] }
+    const expected = Math.min(19, getPriority() + SYNC_CHILD_NICENESS)
+    expect(SYNC_CHILD_NICENESS).toBe(3)
+    expect(started.main).toBe(expected)
+    // Its first thread is the main one; the threads Node starts after the fork inherit the level (all of them here,
+    // but one started before setPriority would keep ours, so only the main thread is asserted).
+    expect(started.threads[0]).toBe(expected)
   })
 
   it('sends only a digest when SMD builds the served table, and the served snapshot comes back as it is (issue 19)', async () => {
