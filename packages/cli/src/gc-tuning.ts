@@ -42,10 +42,13 @@ export function tuneGarbageCollector(execArgv: readonly string[], setFlags: (fla
 /**
  * The young generation a serving process starts with, in MiB per semi-space. V8 sizes it from the machine's memory:
  * 2 × 64 MiB on a 24 GiB machine, which a boot storm fills and RSS keeps. Measured on Node 24 with pretenuring off
- * (issue 19), 3 storms of new connections after the pre-render: peak RSS at 10,000 nodes 281 → 235–239 MiB and at
- * 100,000 nodes 491–506 → 439–442 MiB, at the same CPU per request (16 MiB saved no more at 100,000 nodes).
+ * (issue 19), 3 storms of new connections after the pre-render: 32 MiB took the peak RSS at 10,000 nodes from 281 to
+ * 235–239 MiB and at 100,000 nodes from 491–506 to 439–442 MiB, at the same CPU per request. 16 MiB saved no more
+ * then; once the document cache kept its entries off the V8 heap it did, at 100,000 nodes (4 storms after a flush and
+ * pre-render, 3 interleaved rounds): peak RSS 355–360 → 322–325 MiB, `npm run bench` 385 → 345 MiB, for about 4 µs
+ * more CPU per request (134–137 → 136–142 µs in the warm storms) as more of a storm's short-lived objects are copied.
  */
-export const SERVER_SEMI_SPACE_MIB = 32
+export const SERVER_SEMI_SPACE_MIB = 16
 
 /**
  * glibc's threshold for serving an allocation from its own `mmap`, in bytes: its initial default, fixed. Left to

@@ -68,15 +68,15 @@ describe('missingStartFlags, missingMallocTunables and relaunchWithStartFlags (i
     return { proc, calls, errors, stderr: (text: string) => errors.push(text) }
   }
 
-  it('asks for a 32 MiB semi-space unless the command line or NODE_OPTIONS sets one, in either spelling', () => {
-    expect(SERVER_SEMI_SPACE_MIB).toBe(32)
-    expect(missingStartFlags([], {})).toEqual(['--max-semi-space-size=32'])
-    expect(missingStartFlags(['--enable-source-maps'], { NODE_OPTIONS: '--max-old-space-size=2048' })).toEqual(['--max-semi-space-size=32'])
+  it('asks for a 16 MiB semi-space unless the command line or NODE_OPTIONS sets one, in either spelling', () => {
+    expect(SERVER_SEMI_SPACE_MIB).toBe(16)
+    expect(missingStartFlags([], {})).toEqual(['--max-semi-space-size=16'])
+    expect(missingStartFlags(['--enable-source-maps'], { NODE_OPTIONS: '--max-old-space-size=2048' })).toEqual(['--max-semi-space-size=16'])
     expect(missingStartFlags(['--max-semi-space-size=64'], {})).toEqual([])
     expect(missingStartFlags(['--max_semi_space_size=8'], {})).toEqual([])
     expect(missingStartFlags([], { NODE_OPTIONS: '--trace-gc  --max-semi-space-size=16' })).toEqual([])
     expect(missingStartFlags([], { NODE_OPTIONS: '--max_semi_space_size 16' })).toEqual([])
-    expect(missingStartFlags(['--max-semi-space-size-extra=1'], {})).toEqual(['--max-semi-space-size=32'])
+    expect(missingStartFlags(['--max-semi-space-size-extra=1'], {})).toEqual(['--max-semi-space-size=16'])
   })
 
   it("fixes glibc's mmap threshold at 128 KiB, beside the operator's other tunables, unless they set it", () => {
@@ -95,23 +95,23 @@ describe('missingStartFlags, missingMallocTunables and relaunchWithStartFlags (i
     expect(run.calls).toEqual([
       {
         file: '/usr/bin/node',
-        args: ['/usr/bin/node', '--max-semi-space-size=32', '--enable-source-maps', '/usr/bin/metadata-service', 'serve', '--port', '8888'],
+        args: ['/usr/bin/node', '--max-semi-space-size=16', '--enable-source-maps', '/usr/bin/metadata-service', 'serve', '--port', '8888'],
         env: { SMD_URL: 'http://smd', GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=131072' },
       },
     ])
     expect(run.errors.join('')).toContain(
-      'could not restart with --max-semi-space-size=32 GLIBC_TUNABLES=glibc.malloc.mmap_threshold=131072 (stopped here',
+      'could not restart with --max-semi-space-size=16 GLIBC_TUNABLES=glibc.malloc.mmap_threshold=131072 (stopped here',
     )
   })
 
   it('restarts for whichever of the two is missing', () => {
-    const tunablesOnly = serving(['--max-semi-space-size=16'], { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' })
+    const tunablesOnly = serving(['--max-semi-space-size=8'], { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' })
     relaunchWithStartFlags(tunablesOnly.proc, true, tunablesOnly.stderr)
-    expect(tunablesOnly.calls[0]?.args.slice(1, 3)).toEqual(['--max-semi-space-size=16', '/usr/bin/metadata-service'])
+    expect(tunablesOnly.calls[0]?.args.slice(1, 3)).toEqual(['--max-semi-space-size=8', '/usr/bin/metadata-service'])
     expect(tunablesOnly.calls[0]?.env).toEqual({ GLIBC_TUNABLES: 'glibc.malloc.arena_max=2:glibc.malloc.mmap_threshold=131072' })
     const flagOnly = serving([], { GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=65536' })
     relaunchWithStartFlags(flagOnly.proc, true, flagOnly.stderr)
-    expect(flagOnly.calls[0]?.args[1]).toBe('--max-semi-space-size=32')
+    expect(flagOnly.calls[0]?.args[1]).toBe('--max-semi-space-size=16')
     expect(flagOnly.calls[0]?.env).toEqual({ GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=65536' })
   })
 

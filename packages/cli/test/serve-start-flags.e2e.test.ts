@@ -31,11 +31,11 @@ async function servedCommandLine(env: Record<string, string>): Promise<{ argv: s
   return { argv, environ, served, listening }
 }
 
-describe("serve starts with a 32 MiB semi-space and glibc's mmap threshold fixed (issue 19)", () => {
+describe("serve starts with a 16 MiB semi-space and glibc's mmap threshold fixed (issue 19)", () => {
   it('runs as the same process with the flag before the script and the tunable in its environment, and starts once', async () => {
     const { argv, environ, served, listening } = await servedCommandLine({})
     // Node 22.13–22.14 have no process.execve: there the server runs on with V8's default.
-    const flags = typeof process.execve === 'function' ? ['--max-semi-space-size=32'] : []
+    const flags = typeof process.execve === 'function' ? ['--max-semi-space-size=16'] : []
     expect(argv.slice(1, 2 + flags.length)).toEqual([...flags, expect.stringMatching(/bin\/metadata-service\.js$/)])
     expect(argv.slice(2 + flags.length)).toEqual(['serve', '--mock-smd', '--host', '127.0.0.1', '--port', '0', '--data-dir', join(dir, 'data')])
     expect(environ.filter((e) => e.startsWith('GLIBC_TUNABLES='))).toEqual(
