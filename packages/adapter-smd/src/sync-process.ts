@@ -164,11 +164,12 @@ function childExecArgv(env: NodeJS.ProcessEnv): string[] {
 }
 
 /**
- * How many nice levels below this process a sync child runs (issue 19). On a core the server shares
- * with it (one CPU, or pinned) the scheduler splits the CPU by weight: at the same level the child took half, and the
- * p99 of a storm during a 100,000-node sync was 42-48 ms; 3 levels down it takes about a third, the p99 was 38-41 ms,
- * and the sync's transfers took 3.4-4.0 s instead of 2.5-2.6. Ten levels down it starved: its SMD requests timed out
- * under a saturating storm. An idle core runs the child at full speed whatever its level.
+ * How many nice levels below this process a sync child runs (issue 19). On a core the server shares with it (one
+ * CPU, or pinned) the scheduler splits the CPU by weight: at the same level the child took half, and the p99 of a
+ * storm during a 100,000-node sync was 42-48 ms; 3 levels down it takes about a third, the p99 was 38-41 ms, and the
+ * sync's transfers took 3.4-4.0 s instead of 2.5-2.6. Six levels down gave 29-31 ms but 6.3 s transfers, too near
+ * the 10 s SMD request timeout; ten starved it (every sync timed out under a saturating storm). An idle core runs
+ * the child at full speed whatever its level.
  */
 export const SYNC_CHILD_NICENESS = 3
 
