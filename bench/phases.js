@@ -98,10 +98,9 @@ export async function stormModes(ctx, server, baseline, limit) {
   const distinct = 5 * ctx.nodes.length
   const storm = async (which, target, mode, durationS, measured = true) => {
     if (which === 'server' && measured && o.cache !== 'warm') {
-      const passes = await prerenderPasses(target.url)
-      await flushDocumentCache(target.url)
       offset.server = 0
-      if (o.cache === 'prerendered') prerenderWaits.push(await awaitPrerender(target.url, passes + o.workers))
+      if (o.cache === 'prerendered') prerenderWaits.push(await flushAndPrerender(target.url, o.workers))
+      else await flushDocumentCache(target.url)
     }
     const first = offset[which]
     const buildsBefore = which === 'server' ? await documentBuilds(target.url) : undefined
@@ -248,9 +247,7 @@ export async function syncStorm(ctx, server) {
   // after the warm-up.
   if (o.warmupS > 0) {
     await runStorm({ ...stormOptions, durationS: o.warmupS })
-    const passes = await prerenderPasses(server.url)
-    await flushDocumentCache(server.url)
-    prerenderWaitS = await awaitPrerender(server.url, passes + o.workers)
+    prerenderWaitS = await flushAndPrerender(server.url, o.workers)
   }
   const before = await smdStats(ctx.smdUrl)
   const rss = sampleRss(server.pid, 250)
@@ -306,6 +303,18 @@ async function awaitFilledCache(url) {
 export async function documentBuilds(url) {
   const samples = await scrapeMetrics(url, 'render_cache_misses_total')
   return Object.values(samples).reduce((a, b) => a + b, 0)
+}
+
+/**
+ * Empties the document cache and waits until each of the `workers` serving processes has pre-rendered it again;
+ * resolves with the seconds waited.
+ * @param {string} url
+ * @param {number} workers
+ */
+async function flushAndPrerender(url, workers) {
+  const passes = await prerenderPasses(url)
+  await flushDocumentCache(url)
+  return awaitPrerender(url, passes + workers)
 }
 
 /**
